@@ -1,0 +1,34 @@
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  testDir: 'e2e',
+  // Playwright wipes its outputDir at start; keep it off test-results/ itself so
+  // test-results/vitest.json from the unit run survives.
+  outputDir: 'test-results/playwright-artifacts',
+  timeout: 60000,
+  retries: 0,
+  workers: 1,
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  use: {
+    baseURL: 'http://127.0.0.1:5792',
+    headless: true,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: 'npx vite preview --port 5792 --strictPort --host 127.0.0.1',
+    url: 'http://127.0.0.1:5792',
+    reuseExistingServer: !process.env.CI,
+    timeout: 120000,
+  },
+});

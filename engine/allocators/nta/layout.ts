@@ -1,0 +1,70 @@
+/**
+ * Shared-memory layout of one NTA instance (all offsets from planLayout, in this order).
+ *
+ * Global (written with Atomics where several CPUs may touch them):
+ *   meta        i32[4]        [0] pages taken so far (initial + grown; CAS on growth)
+ *                             [1] layout magic, set last by the initialising thread
+ *   locks       i32[cpus]     spinlock of each CPU's remote-free list (avl_free_lock)
+ *   remoteHead  i32[cpus]     first chunk of each CPU's remote-free LIFO list, -1 = empty
+ *                             (avl_free_list_head; the list is linked through `next`)
+ *   counters    f64[cpus*8]   per-CPU counters, index cpu*8 + C_*; written only by that CPU
+ * Per page (pages = maxPages):
+ *   pageNode    i32[pages]    first page of the node (region) holding this page, -1 = not taken
+ *                             (the kernel kept the node pointer in page->lru.next)
+ *   pageOwner   i32[pages]    owner CPU of the page (page->lru.prev), -1 = not taken
+ *   nodePages   i32[pages]    at a node's first page: pages in the node (2^order)
+ * Per CPU free lists (L = chunks of the largest node; list i holds free runs of i+1 chunks):
+ *   listHead    i32[cpus*L]   first container (chunk index) of list cpu*L+i, -1 = empty
+ *   listTail    i32[cpus*L]   last container; runs are appended here (list_add_tail)
+ *   listCount   i32[cpus*L]   runs on the list (for the free-run histogram without a walk)
+ *   nonEmpty    u32[cpus*L/32] bit i set iff list i of that CPU is non-empty (fast upward scan)
+ * Per chunk (chunks = maxPages * pageBytes / chunkBytes; "block" = free run or allocation):
+ *   bitmap      u32[chunks/32] node->mask: 1 = free, 0 = used, as in the patches
+ *   next, prev  i32[chunks]   at a free run's first chunk: its container's list links
+ *                             (the container lives inside the free run); at a pending
+ *                             block's first chunk, `next` links the remote-free list
+ *   len         i32[chunks]   at a block's first chunk: the block's length in chunks
+ *   req         i32[chunks]   at an allocation's first chunk: the bytes requested
+ *   head        u8[chunks]    at a block's first chunk: its kind (H_* below), else 0
+ *   state       u8[chunks]    ChunkState of every chunk: what snapshots copy
+ */
+import { planLayout, type LayoutPlan, type Field } from '../../core/layout';
+
+export const META_PAGES_TAKEN = 0;
+export const META_MAGIC = 1;
+export const MAGIC = 0x4e544131; // 'NTA1'
+
+/** Counter slots per CPU. Byte counters are signed partial sums: summed over CPUs they are exact. */
+export const C_ALLOCS = 0, C_FREES = 1, C_FAILS = 2, C_REQ = 3, C_ALLOC = 4,
+  C_PUSHED = 5, C_DRAINED = 6, C_POSTPONED = 7, C_SLOTS = 8;
+
+/** Block kinds stored in `head`. */
+export const H_NONE = 0, H_FREE = 1, H_LIVE = 2, H_PENDING = 3, H_MAPPED = 4, H_POSTPONED = 5;
+
+export interface NtaGeometry { cpus: number; maxPages: number; chunksPerPage: number; lists: number }
+
+export function ntaLayout(g: NtaGeometry) {
+  const chunks = g.maxPages * g.chunksPerPage;
+  const f = (kind: Field['kind'], count: number): Field => ({ kind, count });
+  return planLayout({
+    meta: f('i32', 4),
+    locks: f('i32', g.cpus),
+    remoteHead: f('i32', g.cpus),
+    counters: f('f64', g.cpus * C_SLOTS),
+    pageNode: f('i32', g.maxPages),
+    pageOwner: f('i32', g.maxPages),
+    nodePages: f('i32', g.maxPages),
+    listHead: f('i32', g.cpus * g.lists),
+    listTail: f('i32', g.cpus * g.lists),
+    listCount: f('i32', g.cpus * g.lists),
+    nonEmpty: f('u32', (g.cpus * g.lists) / 32),
+    bitmap: f('u32', chunks / 32),
+    next: f('i32', chunks),
+    prev: f('i32', chunks),
+    len: f('i32', chunks),
+    req: f('i32', chunks),
+    head: f('u8', chunks),
+    state: f('u8', chunks),
+  });
+}
+export type NtaLayout = ReturnType<typeof ntaLayout> extends LayoutPlan<infer T> ? T : never;

@@ -1,0 +1,82 @@
+/**
+ * NTA presets (allocators.md section 1.4). Every field can be overridden.
+ *
+ * - blog:   the seed's userspace model (2 and 6 Aug 2006): 32-byte chunks, 4094
+ *           one-page nodes in total, no growth.
+ * - patch1: "[PATCH 1/1] network memory allocator" (14 Aug 2006): order-2 (16 KiB)
+ *           nodes, 1021 of them per CPU, no growth ("NTA steals pages and never
+ *           return them back").
+ * - patch2: "[PATCH2 1/1]" (16 Aug 2006): chunk = L1 line, order-3 (32 KiB) nodes,
+ *           8 per CPU (AVL_NODE_NUM = 1 << AVL_BITS), and when an allocation finds
+ *           nothing, avl_node_entry_alloc(gfp, 0) adds 8 order-0 pages to the CPU
+ *           and the allocation is retried once.
+ */
+export interface NtaParams {
+  preset: NtaPresetName;
+  /** AVL_MIN_SIZE: the chunk (allocation unit) in bytes. */
+  chunkBytes: number;
+  pageBytes: number;
+  /** Order of the initial nodes: 2^order pages each (AVL_ORDER). */
+  regionOrder: number;
+  /** Initial node count; `regionsScope` says whether it is per CPU or in total. */
+  regions: number;
+  regionsScope: 'per-cpu' | 'total';
+  /** Pages added per growth (order-0 nodes); 0 = no growth. */
+  growPages: number;
+  /** Capacity in pages: initial nodes plus room to grow. Growth fails beyond it. */
+  maxPages: number;
+  cpus: number;
+  /** Simulated address of page 0 (the seed's log shows 0x2554000). */
+  baseAddress: number;
+  /** Simulated address of node 0's metadata, for the debug log (the seed shows 0x523800). */
+  nodeAddress: number;
+}
+
+export type NtaPresetName = 'blog' | 'patch1' | 'patch2';
+export const NTA_PRESETS: readonly NtaPresetName[] = ['blog', 'patch1', 'patch2'];
+
+const COMMON = { pageBytes: 4096, baseAddress: 0x2554000, nodeAddress: 0x523800 };
+
+/** Full parameters for a preset and CPU count, with overrides applied and checked. */
+export function ntaParams(preset: NtaPresetName = 'blog', cpus = 1, overrides: Partial<NtaParams> = {}): NtaParams {
+  let p: NtaParams;
+  switch (preset) {
+    case 'blog':
+      p = { ...COMMON, preset, chunkBytes: 32, regionOrder: 0, regions: 4094, regionsScope: 'total', growPages: 0, maxPages: 4094, cpus };
+      break;
+    case 'patch1':
+      p = { ...COMMON, preset, chunkBytes: 32, regionOrder: 2, regions: 1021, regionsScope: 'per-cpu', growPages: 0, maxPages: 0, cpus };
+      break;
+    case 'patch2':
+      // Capacity: we choose 4094 pages (the blog model's memory) so presets compare on equal memory.
+      p = { ...COMMON, preset, chunkBytes: 32, regionOrder: 3, regions: 8, regionsScope: 'per-cpu', growPages: 8, maxPages: 4094, cpus };
+      break;
+    default:
+      throw new Error(`unknown NTA preset '${String(preset)}': expected one of ${NTA_PRESETS.join(', ')}`);
+  }
+  p = { ...p, ...overrides };
+  if (!overrides.maxPages && p.growPages === 0) p.maxPages = initialPages(p);
+  validate(p);
+  return p;
+}
+
+/** Pages taken at start, over all CPUs. */
+export function initialPages(p: NtaParams): number {
+  const perRegion = 1 << p.regionOrder;
+  return (p.regionsScope === 'total' ? p.regions : p.regions * p.cpus) * perRegion;
+}
+
+function validate(p: NtaParams): void {
+  const bad = (what: string): never => { throw new Error(`invalid NTA parameter: ${what}`); };
+  const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
+  if (!pow2(p.chunkBytes) || p.chunkBytes < 8) bad(`chunkBytes=${p.chunkBytes}, expected a power of two >= 8`);
+  if (!pow2(p.pageBytes) || p.pageBytes < p.chunkBytes * 32) bad(`pageBytes=${p.pageBytes}, expected a power of two >= 32 chunks`);
+  if (!Number.isInteger(p.regionOrder) || p.regionOrder < 0 || p.regionOrder > 6) bad(`regionOrder=${p.regionOrder}, expected 0..6`);
+  if (!Number.isInteger(p.cpus) || p.cpus < 1 || p.cpus > 16) bad(`cpus=${p.cpus}, expected 1..16`);
+  if (!Number.isInteger(p.regions) || p.regions < 1) bad(`regions=${p.regions}, expected >= 1`);
+  if (p.regionsScope === 'total' && p.regions < p.cpus) bad(`regions=${p.regions} in total is fewer than cpus=${p.cpus}`);
+  if (!Number.isInteger(p.growPages) || p.growPages < 0) bad(`growPages=${p.growPages}, expected >= 0`);
+  const init = initialPages(p);
+  if (!Number.isInteger(p.maxPages) || p.maxPages < init) bad(`maxPages=${p.maxPages}, expected >= the ${init} initial pages`);
+  if (p.maxPages * p.pageBytes + p.baseAddress > 0x7fffffff) bad(`maxPages=${p.maxPages}: the address space exceeds 2 GiB`);
+}

@@ -28,7 +28,7 @@
  *   head        u8[chunks]    at a block's first chunk: its kind (H_* below), else 0
  *   state       u8[chunks]    ChunkState of every chunk: what snapshots copy
  */
-import { planLayout, type LayoutPlan, type Field } from '../../core/layout';
+import { planLayout, type LayoutPlan, type FieldKind } from '../../core/layout';
 
 export const META_PAGES_TAKEN = 0;
 export const META_MAGIC = 1;
@@ -45,7 +45,7 @@ export interface NtaGeometry { cpus: number; maxPages: number; chunksPerPage: nu
 
 export function ntaLayout(g: NtaGeometry) {
   const chunks = g.maxPages * g.chunksPerPage;
-  const f = (kind: Field['kind'], count: number): Field => ({ kind, count });
+  const f = <K extends FieldKind>(kind: K, count: number) => ({ kind, count });
   return planLayout({
     meta: f('i32', 4),
     locks: f('i32', g.cpus),

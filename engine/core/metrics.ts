@@ -1,0 +1,63 @@
+/**
+ * Fragmentation metrics, each defined once here (the UI shows these texts beside the numbers).
+ * All are computed from an allocator's counters and its list of free blocks.
+ */
+import type { Allocator } from './types';
+
+export interface Metrics {
+  requestedBytes: number;
+  allocatedBytes: number;
+  heldBytes: number;
+  freeBytes: number;
+  largestFreeBytes: number;
+  internalFragmentation: number;
+  externalFragmentation: number;
+  utilisation: number;
+  pendingBytes: number;
+  postponedBytes: number;
+}
+
+export const METRIC_DEFINITIONS: Record<keyof Metrics, string> = {
+  requestedBytes: 'Requested: bytes callers asked for, summed over live allocations.',
+  allocatedBytes: 'Allocated: bytes handed out for live allocations after rounding (to chunks or size classes).',
+  heldBytes: 'Held: bytes of the pages the allocator has taken from its page source (NTA takes its whole pool at start and never returns pages).',
+  freeBytes: 'Free: bytes the allocator could hand out now, summed over its free blocks (pow2 counts free slots and untaken pool pages).',
+  largestFreeBytes: 'Largest free: the largest block one allocation could get now (a contiguous free run for NTA, on any CPU).',
+  internalFragmentation: 'Internal fragmentation: 1 - requested / allocated, the share of handed-out bytes lost to rounding (perf kmem prints 100x this).',
+  externalFragmentation: 'External fragmentation: 1 - largest free / total free; 0 = all free memory in one block, near 1 = free memory in crumbs.',
+  utilisation: 'Utilisation: requested / held, the share of held memory that carries requested bytes.',
+  pendingBytes: 'Pending: bytes freed on a foreign CPU and still queued for their owner CPU (NTA), not yet reusable.',
+  postponedBytes: 'Postponed: bytes freed while mapped to user space, waiting for the unmap (NTA zero-copy).',
+};
+
+export function computeMetrics(a: Allocator, blocks: readonly number[] = a.freeBlocks()): Metrics {
+  const k = a.counters();
+  let free = 0, largest = 0;
+  for (const b of blocks) { free += b; if (b > largest) largest = b; }
+  return {
+    requestedBytes: k.requestedBytes,
+    allocatedBytes: k.allocatedBytes,
+    heldBytes: k.heldBytes,
+    freeBytes: free,
+    largestFreeBytes: largest,
+    internalFragmentation: k.allocatedBytes > 0 ? 1 - k.requestedBytes / k.allocatedBytes : 0,
+    externalFragmentation: free > 0 ? 1 - largest / free : 0,
+    utilisation: k.heldBytes > 0 ? k.requestedBytes / k.heldBytes : 0,
+    pendingBytes: k.pendingBytes,
+    postponedBytes: k.postponedBytes,
+  };
+}
+
+/** Histogram of free block sizes: [bytes, count] pairs sorted by size. */
+export function freeHistogram(blocks: readonly number[]): [number, number][] {
+  const m = new Map<number, number>();
+  for (const b of blocks) m.set(b, (m.get(b) ?? 0) + 1);
+  return [...m.entries()].sort((x, y) => x[0] - y[0]);
+}
+
+/** Page index and chunk offset of an address. */
+export function locate(a: Allocator, address: number): { page: number; chunk: number } {
+  const { baseAddress, pageBytes, chunkBytes } = a.geometry;
+  const off = address - baseAddress;
+  return { page: Math.floor(off / pageBytes), chunk: (off % pageBytes) / chunkBytes };
+}

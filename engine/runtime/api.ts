@@ -1,0 +1,99 @@
+/**
+ * The control API of a run (the contract between the runtime and the UI/CLI).
+ *
+ * The UI talks to a Controller living in a dedicated control worker through
+ * comlink (main thread: `import type` only). Bulk data never goes through
+ * messages: chunk states and counters are published into a SharedArrayBuffer
+ * (see snapshot.ts for its layout) that the UI reads once per animation frame.
+ */
+import type { AllocatorSpec } from '../allocators/registry';
+import type { Metrics } from '../core/metrics';
+import type { Failure } from '../core/runner';
+import type { OpKind } from '../workloads/types';
+
+export type Schedule = 'lockstep' | 'free';
+
+export interface RunConfig {
+  /** A generated workload name ('churn', ...) or 'ops' for `opsText`. */
+  workload: string;
+  /** Workload parameters (see WORKLOADS[name].params); seed, cpus and ops are set from below. */
+  params: Record<string, number | string>;
+  /** An imported op file / trace, when workload is 'ops' (or 'trace'). */
+  opsText?: { fileName: string; text: string };
+  allocators: AllocatorSpec[];
+  cpus: number;
+  schedule: Schedule;
+  seed: number;
+  /** Stop after this many ops (0 = the workload's own end). */
+  ops: number;
+}
+
+export interface AllocatorInfo {
+  name: string;
+  label: string;
+  chunkBytes: number;
+  pageBytes: number;
+  pages: number;
+  baseAddress: number;
+}
+
+export interface RunInfo {
+  allocators: AllocatorInfo[];
+  /** The published snapshot region (snapshot.ts layout). */
+  snapshot: SharedArrayBuffer;
+}
+
+/** One executed op and what each allocator answered (address >= 0, 0 = ok for frees, or a negative code). */
+export interface OpRecord {
+  index: number;
+  cpu: number;
+  kind: OpKind;
+  id: number;
+  bytes: number;
+  outcomes: number[];
+  /** Per allocator: why it failed, in words (largest free run of the CPU vs the request, or growth). */
+  reasons: (string | null)[];
+}
+
+export interface AllocatorSummary {
+  name: string;
+  label: string;
+  /** Ops this allocator's lane has executed. */
+  op: number;
+  metrics: Metrics;
+  failures: Failure[];
+  /** Free-run histogram: [bytes, count] sorted by size. */
+  histogram: [number, number][];
+}
+
+export interface Summary {
+  /** Published snapshot generation this summary belongs to. */
+  generation: number;
+  /** The shared op cursor (ops executed on every lane). */
+  op: number;
+  done: boolean;
+  playing: boolean;
+  allocators: AllocatorSummary[];
+  /** The last ops (at most 50), newest last. */
+  lastOps: OpRecord[];
+  /** A worker error or a hang turned into a message; the run must be reset. */
+  error?: string;
+}
+
+export type RunTarget = { kind: 'failure' } | { kind: 'op'; op: number } | { kind: 'end' };
+
+export interface ControlApi {
+  configure(cfg: RunConfig): Promise<RunInfo>;
+  step(n: number): Promise<Summary>;
+  runUntil(target: RunTarget): Promise<Summary>;
+  /** Run continuously at `opsPerSecond` (Infinity = as fast as possible) until paused or done. */
+  play(opsPerSecond: number): Promise<void>;
+  pause(): Promise<Summary>;
+  reset(): Promise<Summary>;
+  /** Go to op `op` (lockstep only): restore the nearest checkpoint at or before it, replay the rest. */
+  seek(op: number): Promise<Summary>;
+  summary(): Promise<Summary>;
+  /** The callback (a Comlink.proxy) is called at most once per ~16 ms while the run changes. */
+  subscribe(cb: (s: Summary) => void): Promise<void>;
+  dispose(): Promise<void>;
+}

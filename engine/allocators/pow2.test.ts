@@ -1,0 +1,330 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Pow2Allocator, POW2_DEFAULTS } from './pow2';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
+import { pagesOfCpu } from '../core/lock';
+
+const BASE = POW2_DEFAULTS.baseAddress;
+const PAGE = 4096;
+const CPP = 128; // chunks per page
+
+function snap(a: Pow2Allocator): Uint8Array {
+  const out = new Uint8Array(a.geometry.pages * CPP);
+  a.snapshot(out);
+  return out;
+}
+function pageStates(a: Pow2Allocator, page: number): number[] {
+  return Array.from(snap(a).subarray(page * CPP, (page + 1) * CPP));
+}
+function bytesOf(a: Pow2Allocator): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.plan.byteLength).slice();
+}
+/** Index of the first differing byte, or -1 (much faster than toEqual on big arrays). */
+function firstDiff(x: Uint8Array, y: Uint8Array): number {
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+/** The buffer without the per-CPU failure counters (a failed alloc is counted there). */
+function stateOf(a: Pow2Allocator): Uint8Array {
+  const b = bytesOf(a);
+  const at = a.plan.offsets.failures;
+  b.fill(0, at, at + a.plan.fields.failures.count * 8);
+  return b;
+}
+
+describe('pow2 size classes', () => {
+  it.each([
+    [1, 32, 1, 0], [32, 32, 1, 0], [33, 64, 2, 0], [64, 64, 2, 0], [65, 128, 3, 1],
+    [200, 256, 7, 1], [257, 512, 9, 7], [2049, 4096, 65, 63], [4096, 4096, 128, 0],
+  ])('%i bytes -> class %i (%i used, %i waste chunks)', (bytes, cls, used, waste) => {
+    const a = new Pow2Allocator({ pages: 4 });
+    const addr = a.alloc(0, bytes);
+    expect(addr).toBe(BASE);
+    const s = pageStates(a, 0);
+    expect(s.slice(0, used).every((x) => x === ChunkState.Used)).toBe(true);
+    expect(s.slice(used, used + waste).every((x) => x === ChunkState.Waste)).toBe(true);
+    expect(s.slice(used + waste).every((x) => x === ChunkState.Free)).toBe(true);
+    expect(a.counters()).toMatchObject({ allocs: 1, requestedBytes: bytes, allocatedBytes: cls, heldBytes: PAGE });
+    expect(a.checkInvariants()).toEqual([]);
+    expect(a.free(0, addr, bytes)).toBe(FREE_OK);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+
+  it('rejects bad sizes and bad cpus', () => {
+    const a = new Pow2Allocator({ pages: 4, cpus: 2 });
+    expect(a.alloc(0, 0)).toBe(AllocError.BadSize);
+    expect(a.alloc(0, -5)).toBe(AllocError.BadSize);
+    expect(a.alloc(0, 1.5)).toBe(AllocError.BadSize);
+    expect(a.alloc(0, NaN)).toBe(AllocError.BadSize);
+    expect(a.alloc(0, Infinity)).toBe(AllocError.BadSize);
+    expect(a.alloc(0, 4097)).toBe(AllocError.TooLarge);
+    expect(a.alloc(2, 32)).toBe(AllocError.BadCpu);
+    expect(a.alloc(-1, 32)).toBe(AllocError.BadCpu);
+    expect(a.alloc(0.5, 32)).toBe(AllocError.BadCpu);
+    expect(a.counters().failures).toBe(6); // BadCpu is not counted
+    expect(a.counters().allocs).toBe(0);
+  });
+
+  it('hands out the lowest free slot and reuses it after a free', () => {
+    const a = new Pow2Allocator({ pages: 4 });
+    const xs = [0, 1, 2, 3].map(() => a.alloc(0, 100)); // class 128
+    expect(xs).toEqual([BASE, BASE + 128, BASE + 256, BASE + 384]);
+    expect(a.free(0, xs[1], 100)).toBe(FREE_OK);
+    expect(a.free(0, xs[2], 100)).toBe(FREE_OK);
+    expect(a.alloc(0, 97)).toBe(BASE + 128);
+    expect(a.alloc(0, 128)).toBe(BASE + 256);
+    expect(a.alloc(0, 65)).toBe(BASE + 512);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+});
+
+describe('pow2 pages', () => {
+  it('dedicates one page per class, takes a new page when full, releases empty pages', () => {
+    const a = new Pow2Allocator({ pages: 8 });
+    const small: number[] = [];
+    for (let i = 0; i < 128; i++) small.push(a.alloc(0, 32));
+    expect(small[127]).toBe(BASE + 127 * 32);
+    expect(a.alloc(0, 64)).toBe(BASE + PAGE); // class 64 gets page 1
+    expect(a.alloc(0, 32)).toBe(BASE + 2 * PAGE); // page 0 full: class 32 gets page 2
+    expect(a.counters().heldBytes).toBe(3 * PAGE);
+    expect(a.freeBlocks().filter((b) => b === PAGE)).toHaveLength(5);
+    expect(a.freeBlocks().filter((b) => b === 64)).toHaveLength(63);
+    expect(a.freeBlocks().filter((b) => b === 32)).toHaveLength(127);
+    // page 1 released when its only object is freed
+    expect(a.free(0, BASE + PAGE, 64)).toBe(FREE_OK);
+    expect(pageStates(a, 1).every((x) => x === ChunkState.Unheld)).toBe(true);
+    expect(a.counters().heldBytes).toBe(2 * PAGE);
+    // next new page is the lowest unheld one (page 1 again), dedicated to a new class
+    expect(a.alloc(0, 1000)).toBe(BASE + PAGE);
+    // page 0 gets a slot back: it is partial again and is the head of class 32's list
+    expect(a.free(0, small[5], 32)).toBe(FREE_OK);
+    expect(a.alloc(0, 20)).toBe(small[5]);
+    for (const x of small) expect(a.free(0, x, x === small[5] ? 20 : 32)).toBe(FREE_OK);
+    expect(pageStates(a, 0).every((x) => x === ChunkState.Unheld)).toBe(true);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+
+  it('each CPU allocates only from its own pages; any CPU may free', () => {
+    const a = new Pow2Allocator({ pages: 5, cpus: 2 });
+    const c1 = pagesOfCpu(5, 2, 1);
+    expect(c1).toEqual({ first: 3, count: 2 });
+    expect(a.alloc(1, 4096)).toBe(BASE + 3 * PAGE);
+    expect(a.alloc(1, 4096)).toBe(BASE + 4 * PAGE);
+    expect(a.alloc(1, 32)).toBe(AllocError.NoSpace);
+    expect(a.ownerOf(BASE + 4 * PAGE + 7)).toBe(1);
+    expect(a.ownerOf(BASE + 2 * PAGE)).toBe(0);
+    expect(a.ownerOf(BASE - 1)).toBe(-1);
+    expect(a.ownerOf(BASE + 5 * PAGE)).toBe(-1);
+    const x = a.alloc(0, 32);
+    expect(x).toBe(BASE);
+    expect(a.free(1, x, 32)).toBe(FREE_OK); // cross-CPU free goes back to page 0 (released)
+    expect(a.free(0, BASE + 3 * PAGE, 4096)).toBe(FREE_OK);
+    expect(a.alloc(1, 32)).toBe(BASE + 3 * PAGE);
+    expect(a.checkInvariants()).toEqual([]);
+    expect(a.counters()).toMatchObject({ allocs: 4, frees: 2, failures: 1, requestedBytes: 4096 + 32, heldBytes: 2 * PAGE });
+  });
+
+  it('fills the whole pool and then fails with NoSpace', () => {
+    const a = new Pow2Allocator({ pages: 3 });
+    for (let i = 0; i < 3 * 16; i++) expect(a.alloc(0, 256)).toBeGreaterThanOrEqual(BASE);
+    expect(a.alloc(0, 256)).toBe(AllocError.NoSpace);
+    expect(a.alloc(0, 32)).toBe(AllocError.NoSpace);
+    expect(a.freeBlocks()).toEqual([]);
+    expect(snap(a).every((x) => x === ChunkState.Used)).toBe(true);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+
+  it('map and unmap are unsupported', () => {
+    const a = new Pow2Allocator({ pages: 2 });
+    const x = a.alloc(0, 32);
+    expect(a.map(0, x)).toBe(FreeError.BadMapState);
+    expect(a.unmap(0, x)).toBe(FreeError.BadMapState);
+  });
+});
+
+describe('pow2 error paths leave the state byte-identical', () => {
+  function setup() {
+    const a = new Pow2Allocator({ pages: 6, cpus: 2 });
+    const live = a.alloc(0, 200); // page 0, class 256
+    const freed = a.alloc(0, 200); // page 0 slot 1, then freed
+    a.free(0, freed, 200);
+    a.alloc(1, 4096); a.alloc(1, 4096); // fill cpu 1's first two pages (3, 4)
+    a.alloc(1, 4096); // page 5: cpu 1 is full now
+    return { a, live, freed };
+  }
+  const frees: [string, (s: ReturnType<typeof setup>) => number, number][] = [
+    ['bad cpu', (s) => s.a.free(2, s.live, 200), FreeError.BadCpu],
+    ['below the pool', (s) => s.a.free(0, BASE - 256, 200), FreeError.UnknownPointer],
+    ['past the pool', (s) => s.a.free(0, BASE + 6 * PAGE, 200), FreeError.UnknownPointer],
+    ['not a chunk multiple', (s) => s.a.free(0, s.live + 1, 200), FreeError.UnknownPointer],
+    ['not an integer', (s) => s.a.free(0, s.live + 0.5, 200), FreeError.UnknownPointer],
+    ['inside an object', (s) => s.a.free(0, s.live + 32, 200), FreeError.UnknownPointer],
+    ['never-allocated slot', (s) => s.a.free(0, s.live + 512, 200), FreeError.UnknownPointer],
+    ['unheld page', (s) => s.a.free(0, BASE + PAGE, 200), FreeError.UnknownPointer],
+    ['NaN', (s) => s.a.free(0, NaN, 200), FreeError.UnknownPointer],
+    ['double free', (s) => s.a.free(1, s.freed, 200), FreeError.DoubleFree],
+    ['wrong size', (s) => s.a.free(0, s.live, 256), FreeError.WrongSize],
+    ['wrong size, same class', (s) => s.a.free(1, s.live, 199), FreeError.WrongSize],
+    ['map', (s) => s.a.map(0, s.live), FreeError.BadMapState],
+    ['unmap', (s) => s.a.unmap(0, s.live), FreeError.BadMapState],
+  ];
+  it.each(frees)('free: %s', (_name, op, code) => {
+    const s = setup();
+    const before = bytesOf(s.a);
+    expect(op(s)).toBe(code);
+    expect(bytesOf(s.a)).toEqual(before);
+  });
+
+  const allocs: [string, (a: Pow2Allocator) => number, number, number][] = [
+    ['bad cpu', (a) => a.alloc(5, 32), AllocError.BadCpu, 0],
+    ['zero', (a) => a.alloc(0, 0), AllocError.BadSize, 1],
+    ['fraction', (a) => a.alloc(1, 31.5), AllocError.BadSize, 1],
+    ['too large', (a) => a.alloc(0, 5000), AllocError.TooLarge, 1],
+    ['no space', (a) => a.alloc(1, 32), AllocError.NoSpace, 1],
+  ];
+  it.each(allocs)('alloc: %s', (_name, op, code, failures) => {
+    const { a } = setup();
+    const before = stateOf(a);
+    const f0 = a.counters().failures;
+    expect(op(a)).toBe(code);
+    expect(stateOf(a)).toEqual(before);
+    expect(a.counters().failures - f0).toBe(failures);
+  });
+});
+
+describe('pow2 property: invariants hold after every op', () => {
+  type Cmd =
+    | { t: 'alloc'; cpu: number; bytes: number }
+    | { t: 'free'; cpu: number; pick: number }
+    | { t: 'bad'; cpu: number; pick: number; kind: number };
+  const cmd = (cpus: number): fc.Arbitrary<Cmd> => fc.oneof(
+    { weight: 5, arbitrary: fc.record({ t: fc.constant('alloc' as const), cpu: fc.nat(cpus - 1), bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 300 })) }) },
+    { weight: 4, arbitrary: fc.record({ t: fc.constant('free' as const), cpu: fc.nat(cpus - 1), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('bad' as const), cpu: fc.nat(cpus - 1), pick: fc.nat(), kind: fc.nat(4) }) },
+  );
+  const scenario = fc.integer({ min: 1, max: 4 }).chain((cpus) => fc.record({
+    cpus: fc.constant(cpus),
+    pages: fc.integer({ min: 8, max: 32 }),
+    cmds: fc.array(cmd(cpus), { minLength: 20, maxLength: 300, size: 'max' }), // size 'max': long runs that fill the pool
+  }));
+
+  it('random alloc/free sequences', () => {
+    const seen = { noSpace: 0, release: 0, doubleFree: 0 };
+    fc.assert(fc.property(scenario, ({ cpus, pages, cmds }) => {
+      const a = new Pow2Allocator({ pages, cpus });
+      const live: { addr: number; bytes: number }[] = [];
+      const freed: { addr: number; bytes: number }[] = [];
+      for (const c of cmds) {
+        if (c.t === 'alloc') {
+          const r = a.alloc(c.cpu, c.bytes);
+          if (r >= 0) {
+            expect(a.ownerOf(r)).toBe(c.cpu);
+            expect(live.some((l) => l.addr === r)).toBe(false);
+            live.push({ addr: r, bytes: c.bytes });
+            const i = freed.findIndex((f) => f.addr === r);
+            if (i >= 0) freed.splice(i, 1);
+          } else {
+            expect(r).toBe(AllocError.NoSpace);
+            seen.noSpace++;
+          }
+        } else if (c.t === 'free') {
+          if (live.length === 0) continue;
+          const [x] = live.splice(c.pick % live.length, 1);
+          const held = a.counters().heldBytes;
+          expect(a.free(c.cpu, x.addr, x.bytes)).toBe(FREE_OK);
+          if (a.counters().heldBytes < held) seen.release++;
+          freed.push(x);
+        } else {
+          const before = bytesOf(a);
+          let r: number;
+          if (c.kind === 0 && live.length) r = a.free(c.cpu, live[c.pick % live.length].addr, live[c.pick % live.length].bytes + 1);
+          else if (c.kind === 1 && live.length) r = a.free(c.cpu, live[c.pick % live.length].addr + 32 * (1 + (c.pick % 3)), 32);
+          else if (c.kind === 2 && freed.length) r = a.free(c.cpu, freed[c.pick % freed.length].addr, freed[c.pick % freed.length].bytes);
+          else r = a.free(c.cpu, BASE + pages * PAGE + 32 * (c.pick % 8), 32);
+          expect(r).toBeLessThan(0);
+          if (c.kind === 0 && live.length) expect(r).toBe(FreeError.WrongSize);
+          if (r === FreeError.DoubleFree) seen.doubleFree++;
+          expect(firstDiff(bytesOf(a), before)).toBe(-1);
+        }
+        const violations = a.checkInvariants();
+        if (violations.length > 0) expect(violations).toEqual([]);
+      }
+      const n = a.counters();
+      expect(n.requestedBytes).toBe(live.reduce((s, l) => s + l.bytes, 0));
+      expect(n.allocs - n.frees).toBe(live.length);
+    }), { numRuns: 150 });
+    expect(seen.noSpace).toBeGreaterThan(0);
+    expect(seen.release).toBeGreaterThan(0);
+    expect(seen.doubleFree).toBeGreaterThan(0);
+  });
+});
+
+describe('pow2 shared memory', () => {
+  it('an instance attached with init=false sees the same state', () => {
+    const params = { pages: 48, cpus: 3, baseAddress: 0x100000 };
+    const offset = 64;
+    const sab = new SharedArrayBuffer(offset + Pow2Allocator.bytesNeeded(params) + 16);
+    const a = new Pow2Allocator(params, sab, offset);
+    for (let i = 0; i < 40; i++) expect(a.alloc(i % 3, 1 + ((i * 397) % 1024))).toBeGreaterThan(0);
+    a.free(2, 0x100000, 1);
+    const b = new Pow2Allocator(params, sab, offset, false);
+    expect(snap(b)).toEqual(snap(a));
+    expect(b.counters()).toEqual(a.counters());
+    expect(b.checkInvariants()).toEqual([]);
+    // ops through one are seen by the other
+    const x = b.alloc(1, 100);
+    expect(x).toBeGreaterThan(0);
+    expect(a.free(0, x, 100)).toBe(FREE_OK);
+    expect(snap(b)).toEqual(snap(a));
+    expect(b.counters()).toEqual(a.counters());
+    expect(a.checkInvariants()).toEqual([]);
+  });
+
+  it('works on a plain ArrayBuffer and re-initialises a dirty buffer', () => {
+    const params = { pages: 4 };
+    const buf = new ArrayBuffer(Pow2Allocator.bytesNeeded(params));
+    new Uint8Array(buf).fill(0xab);
+    const a = new Pow2Allocator(params, buf);
+    expect(a.checkInvariants()).toEqual([]);
+    expect(a.alloc(0, 32)).toBe(BASE);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+
+  it('rejects bad params and too-small buffers', () => {
+    expect(() => new Pow2Allocator({ cpus: 0 })).toThrow();
+    expect(() => new Pow2Allocator({ cpus: 17 })).toThrow();
+    expect(() => new Pow2Allocator({ pageBytes: 3000 })).toThrow();
+    expect(() => new Pow2Allocator({ pages: 0 })).toThrow();
+    expect(() => new Pow2Allocator({ pages: 4 }, new ArrayBuffer(16))).toThrow();
+  });
+
+  it('defaults match the seed (4094 pages of 4096 bytes, 32-byte chunks)', () => {
+    const a = new Pow2Allocator();
+    expect(a.geometry).toEqual({ chunkBytes: 32, pageBytes: 4096, pages: 4094, baseAddress: 0x2554000 });
+    expect(a.name).toBe('pow2');
+    expect(a.label).toBe('pow2 (SLAB-like)');
+    expect(a.freeBlocks()).toHaveLength(4094);
+  });
+});
+
+describe('pow2 checkInvariants detects corruption', () => {
+  type Field = keyof Pow2Allocator['plan']['offsets'];
+  type Mutate = (buf: ArrayBufferLike, at: (f: Field) => number) => void;
+  const cases: [string, Mutate][] = [
+    ['a chunk state', (b, at) => { new Uint8Array(b)[at('chunkState') + 20] = ChunkState.Used; }],
+    ['a counter', (b, at) => { new Float64Array(b, at('counters'), 3)[2] += 1; }],
+    ['a partial list head', (b, at) => { new Int32Array(b, at('partialHead'), 1)[0] = 1; }],
+    ['a live count', (b, at) => { new Int32Array(b, at('pageLive'), 1)[0] = 1; }],
+    ['a free bit', (b, at) => { new Uint32Array(b, at('freeBits'), 1)[0] |= 1; }],
+    ['a page class', (b, at) => { new Uint8Array(b)[at('pageClass') + 1] = 3; }],
+    ['the unheld bitmap', (b, at) => { new Uint32Array(b, at('unheldBits'), 1)[0] |= 1; }],
+  ];
+  it.each(cases)('%s', (_name, mutate) => {
+    const a = new Pow2Allocator({ pages: 8, cpus: 2 });
+    a.alloc(0, 200); a.alloc(0, 200); a.alloc(1, 40);
+    expect(a.checkInvariants()).toEqual([]);
+    mutate(a.buffer, (f) => a.byteOffset + a.plan.offsets[f]);
+    expect(a.checkInvariants().length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,426 @@
+/**
+ * pow2: the seed's "SLAB-like power-of-two allocator" (seed blog, 6 Aug 2006; design/allocators.md 2.1).
+ *
+ * Model (deterministic):
+ * - Size classes chunkBytes * 2^k, k = 0..K-1, up to pageBytes (32, 64, ..., 4096 by default). A request
+ *   takes the smallest class that fits. A held page is dedicated to one class and cut into
+ *   pageBytes / classBytes equal objects ("slots"), so no object straddles pages.
+ * - The pool's pages are split between CPUs in contiguous blocks (pagesOfCpu). A CPU allocates only
+ *   from its own pages. Per CPU per class there is a doubly linked list of partial pages (held pages
+ *   of that class with a free slot). alloc takes the LOWEST free slot of the head partial page (so
+ *   pictures are reproducible); a page that becomes full leaves the list; a full page that gets a slot
+ *   back is pushed on the head (LIFO, like SLUB: the page freed into most recently is used first).
+ *   With no partial page, the CPU's lowest-indexed unheld page is dedicated to the class (becomes
+ *   held). With none left: AllocError.NoSpace (a CPU never takes another CPU's pages).
+ * - free may run on any CPU: the object returns to its own page, under the page OWNER's spinlock
+ *   (alloc takes the calling CPU's lock, which is the owner's). A page whose last live object is freed
+ *   is RELEASED at once (unheld, class cleared) and may later be dedicated to another class. The seed
+ *   dedicates pages on demand and says nothing about giving them back; releasing empty pages is our
+ *   choice (as SLUB returns empty slabs), otherwise a pool would freeze into its first classes.
+ * - Free errors: address outside the pool, not a chunk multiple, on an unheld page, not on an object
+ *   boundary of the page's class, or a slot never handed out since the page was dedicated:
+ *   UnknownPointer. A slot that was handed out and freed since the page was dedicated: DoubleFree
+ *   (objState remembers "freed"; a pointer into a page released and re-dedicated since is Unknown).
+ *   bytes differing from the requested bytes recorded at alloc: WrongSize.
+ * - map/unmap: pow2 has no zero-copy support; both always return FreeError.BadMapState.
+ * - Counters are per executing CPU (only the thread running an op writes its CPU's slots; a
+ *   cross-CPU free lowers the freeing CPU's byte counters, possibly below 0) and summed by counters().
+ *   `failures` counts failed allocs (BadSize, TooLarge, NoSpace) on a valid CPU; failed frees and
+ *   BadCpu are not counted. Apart from that counter, a failed call leaves the buffer byte-identical.
+ * - freeBlocks(): what one allocation could get without taking a page from another CPU: every free
+ *   slot of a held page is one block of its class size, and every unheld page is one block of
+ *   pageBytes (it could be dedicated to any class).
+ * - ownerOf(address): the CPU whose block holds the page (held or not); -1 outside the pool.
+ *
+ * Shared-memory layout (planLayout, all in one buffer; P = pages, C = pageBytes/chunkBytes chunks per
+ * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus, U = ceil(ceil(P/N)/32)):
+ *   locks        i32[N]     spinlock per CPU (0 free, 1 held), guards the state of that CPU's pages
+ *   counters     f64[N*8]   per executing CPU: [0] allocs, [1] frees, [2] requested-bytes delta,
+ *                           [3] allocated-bytes delta (class sizes), [4] held-bytes delta, [5..7] pad
+ *   failures     f64[N]     failed allocs per executing CPU
+ *   partialHead  i32[N*K]   first partial page of (cpu, class), -1 when none
+ *   unheldHint   i32[N]     first word of the CPU's unheldBits that may have a set bit
+ *   unheldBits   u32[N*U]   per CPU, bit i of its words set = page first+i is unheld
+ *   pageClass    u8[P]      0 = unheld, k+1 = dedicated to class k
+ *   pageLive     i32[P]     live objects on the page
+ *   pageNext     i32[P]     next page in its partial list, -1 at the end / not listed
+ *   pagePrev     i32[P]     previous page in its partial list, -1 at the head / not listed
+ *   freeBits     u32[P*W]   per page, bit s set = slot s free (bits >= slots of the class stay 0)
+ *   chunkState   u8[P*C]    ChunkState per chunk (kept incrementally; snapshot() copies it)
+ *   objState     u8[P*C]    at an object's first chunk: 1 live, 2 freed since dedication; else 0
+ *   reqBytes     i32[P*C]   at a live object's first chunk: the requested bytes; else 0
+ * Address of chunk c = baseAddress + c * chunkBytes; page p starts at baseAddress + p * pageBytes.
+ */
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
+import type { Allocator, Counters, Geometry } from '../core/types';
+import { allocateBuffer, planLayout, viewsOf } from '../core/layout';
+import { lock, pagesOfCpu, unlock } from '../core/lock';
+
+export interface Pow2Params {
+  /** Pages in the pool (split between CPUs). */
+  pages: number;
+  /** Bytes per page = largest class (power of two). */
+  pageBytes: number;
+  /** Snapshot granularity and smallest class (power of two). */
+  chunkBytes: number;
+  /** CPUs, 1..16. */
+  cpus: number;
+  /** Simulated address of page 0. */
+  baseAddress: number;
+}
+
+export const POW2_DEFAULTS: Readonly<Pow2Params> = {
+  pages: 4094, pageBytes: 4096, chunkBytes: 32, cpus: 1, baseAddress: 0x2554000,
+};
+
+const CSTRIDE = 8; // f64 counter slots per CPU
+const C_ALLOCS = 0, C_FREES = 1, C_REQ = 2, C_ALLOC_B = 3, C_HELD = 4;
+const OBJ_LIVE = 1, OBJ_FREED = 2;
+
+function resolve(p: Partial<Pow2Params>): Pow2Params {
+  const r = { ...POW2_DEFAULTS, ...p };
+  const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
+  if (!Number.isInteger(r.pages) || r.pages < 1) throw new Error(`pow2: bad pages ${r.pages}`);
+  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > 16) throw new Error(`pow2: cpus must be 1..16, got ${r.cpus}`);
+  if (!pow2(r.pageBytes) || !pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes || r.pageBytes > 1 << 24) {
+    throw new Error(`pow2: pageBytes ${r.pageBytes} / chunkBytes ${r.chunkBytes} must be powers of two, chunk <= page`);
+  }
+  if (r.pages * r.pageBytes > 2 ** 30) throw new Error(`pow2: pool of ${r.pages * r.pageBytes} bytes exceeds 1 GiB`);
+  if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0) throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
+  return r;
+}
+
+function planOf(p: Pow2Params) {
+  const P = p.pages, C = p.pageBytes / p.chunkBytes, W = Math.ceil(C / 32), N = p.cpus;
+  const K = Math.log2(C) + 1, U = Math.ceil(Math.ceil(P / N) / 32);
+  return planLayout({
+    locks: { kind: 'i32', count: N },
+    counters: { kind: 'f64', count: N * CSTRIDE },
+    failures: { kind: 'f64', count: N },
+    partialHead: { kind: 'i32', count: N * K },
+    unheldHint: { kind: 'i32', count: N },
+    unheldBits: { kind: 'u32', count: N * U },
+    pageClass: { kind: 'u8', count: P },
+    pageLive: { kind: 'i32', count: P },
+    pageNext: { kind: 'i32', count: P },
+    pagePrev: { kind: 'i32', count: P },
+    freeBits: { kind: 'u32', count: P * W },
+    chunkState: { kind: 'u8', count: P * C },
+    objState: { kind: 'u8', count: P * C },
+    reqBytes: { kind: 'i32', count: P * C },
+  });
+}
+export type Pow2Plan = ReturnType<typeof planOf>;
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+export class Pow2Allocator implements Allocator {
+  readonly name = 'pow2';
+  readonly label = 'pow2 (SLAB-like)';
+  readonly params: Pow2Params;
+  readonly cpus: number;
+  readonly geometry: Geometry;
+  readonly buffer: ArrayBufferLike;
+  readonly byteOffset: number;
+  /** The layout (field offsets relative to byteOffset), e.g. for tests. */
+  readonly plan: Pow2Plan;
+  // geometry constants (not state)
+  private readonly P: number; private readonly C: number; private readonly W: number;
+  private readonly K: number; private readonly U: number; private readonly chunkShift: number;
+  private readonly pageBytes: number; private readonly base: number; private readonly poolBytes: number;
+  // views of the buffer (all state)
+  private readonly locks: Int32Array; private readonly cnt: Float64Array; private readonly fails: Float64Array;
+  private readonly partialHead: Int32Array; private readonly unheldHint: Int32Array; private readonly unheldBits: Uint32Array;
+  private readonly pageClass: Uint8Array; private readonly pageLive: Int32Array;
+  private readonly pageNext: Int32Array; private readonly pagePrev: Int32Array; private readonly freeBits: Uint32Array;
+  private readonly chunkState: Uint8Array; private readonly objState: Uint8Array; private readonly reqBytes: Int32Array;
+
+  static bytesNeeded(params: Partial<Pow2Params> = {}): number {
+    return planOf(resolve(params)).byteLength;
+  }
+
+  constructor(params: Partial<Pow2Params> = {}, buffer?: ArrayBufferLike, byteOffset = 0, init = true) {
+    const p = resolve(params);
+    this.params = p;
+    this.cpus = p.cpus;
+    this.plan = planOf(p);
+    this.buffer = buffer ?? allocateBuffer(this.plan.byteLength);
+    this.byteOffset = byteOffset;
+    this.P = p.pages; this.C = p.pageBytes / p.chunkBytes; this.W = Math.ceil(this.C / 32);
+    this.K = Math.log2(this.C) + 1; this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
+    this.chunkShift = Math.log2(p.chunkBytes); this.pageBytes = p.pageBytes; this.base = p.baseAddress;
+    this.poolBytes = p.pages * p.pageBytes;
+    this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.pages, baseAddress: p.baseAddress };
+    const v = viewsOf(this.plan, this.buffer, byteOffset);
+    this.locks = v.locks; this.cnt = v.counters; this.fails = v.failures; this.partialHead = v.partialHead;
+    this.unheldHint = v.unheldHint; this.unheldBits = v.unheldBits; this.pageClass = v.pageClass;
+    this.pageLive = v.pageLive; this.pageNext = v.pageNext; this.pagePrev = v.pagePrev; this.freeBits = v.freeBits;
+    this.chunkState = v.chunkState; this.objState = v.objState; this.reqBytes = v.reqBytes;
+    if (init) {
+      new Uint8Array(this.buffer, byteOffset, this.plan.byteLength).fill(0);
+      this.partialHead.fill(-1); this.pageNext.fill(-1); this.pagePrev.fill(-1);
+      for (let c = 0; c < p.cpus; c++) {
+        const { count } = pagesOfCpu(this.P, this.cpus, c);
+        for (let i = 0; i < count; i++) this.unheldBits[c * this.U + (i >>> 5)] |= 1 << (i & 31);
+      }
+    }
+  }
+
+  /** Owner CPU of page `page` (0 <= page < P): inverse of pagesOfCpu. */
+  private ownerOfPage(page: number): number {
+    const b = Math.floor(this.P / this.cpus), extra = this.P % this.cpus, big = extra * (b + 1);
+    return page < big ? Math.floor(page / (b + 1)) : extra + Math.floor((page - big) / b);
+  }
+
+  private firstPageOf(cpu: number): number {
+    const b = Math.floor(this.P / this.cpus);
+    return cpu * b + Math.min(cpu, this.P % this.cpus);
+  }
+
+  alloc(cpu: number, bytes: number): number {
+    if (!(cpu >= 0 && cpu < this.cpus && (cpu | 0) === cpu)) return AllocError.BadCpu;
+    if (!(bytes > 0 && bytes <= this.pageBytes && Math.floor(bytes) === bytes)) {
+      this.fails[cpu]++;
+      return Number.isInteger(bytes) && bytes > this.pageBytes ? AllocError.TooLarge : AllocError.BadSize;
+    }
+    const chunkShift = this.chunkShift;
+    const n = (bytes + (1 << chunkShift) - 1) >>> chunkShift; // chunks requested
+    const k = n <= 1 ? 0 : 32 - Math.clz32(n - 1); // class index
+    const objChunks = 1 << k, slots = this.C >>> k, W = this.W;
+    const locks = this.locks, ph = this.partialHead, hx = cpu * this.K + k;
+    lock(locks, cpu);
+    let page = ph[hx];
+    if (page < 0) {
+      page = this.takeUnheld(cpu);
+      if (page < 0) { unlock(locks, cpu); this.fails[cpu]++; return AllocError.NoSpace; }
+      this.pageClass[page] = k + 1;
+      for (let w = 0, left = slots; w < W; w++, left -= 32) {
+        this.freeBits[page * W + w] = left >= 32 ? 0xffffffff : left > 0 ? (1 << left) - 1 : 0;
+      }
+      this.chunkState.fill(ChunkState.Free, page * this.C, (page + 1) * this.C);
+      ph[hx] = page; // list was empty
+      this.cnt[cpu * CSTRIDE + C_HELD] += this.pageBytes;
+    }
+    // lowest free slot of the head page
+    const fb = this.freeBits, fw = page * W;
+    let w = 0;
+    while (fb[fw + w] === 0) w++;
+    const x = fb[fw + w];
+    const bit = 31 - Math.clz32(x & -x);
+    fb[fw + w] = x & ~(1 << bit);
+    const slot = (w << 5) + bit;
+    if (++this.pageLive[page] === slots) { // full: leave the partial list (it is the head)
+      const nx = this.pageNext[page];
+      ph[hx] = nx;
+      if (nx >= 0) this.pagePrev[nx] = -1;
+      this.pageNext[page] = -1;
+    }
+    const c0 = page * this.C + slot * objChunks;
+    this.objState[c0] = OBJ_LIVE;
+    this.reqBytes[c0] = bytes;
+    this.chunkState.fill(ChunkState.Used, c0, c0 + n);
+    if (n < objChunks) this.chunkState.fill(ChunkState.Waste, c0 + n, c0 + objChunks);
+    unlock(locks, cpu);
+    const cb = cpu * CSTRIDE, cnt = this.cnt;
+    cnt[cb + C_ALLOCS]++; cnt[cb + C_REQ] += bytes; cnt[cb + C_ALLOC_B] += objChunks << chunkShift;
+    return this.base + (c0 << chunkShift);
+  }
+
+  /** Lowest unheld page of `cpu` (marked held), or -1. Caller holds the CPU's lock. */
+  private takeUnheld(cpu: number): number {
+    const ub = this.unheldBits, wb = cpu * this.U, U = this.U;
+    for (let w = this.unheldHint[cpu]; w < U; w++) {
+      const x = ub[wb + w];
+      if (x !== 0) {
+        const bit = 31 - Math.clz32(x & -x);
+        ub[wb + w] = x & ~(1 << bit);
+        this.unheldHint[cpu] = w;
+        return this.firstPageOf(cpu) + (w << 5) + bit;
+      }
+    }
+    return -1; // hint left as is: a failed alloc writes nothing but its failure counter
+  }
+
+  free(cpu: number, address: number, bytes: number): number {
+    if (!(cpu >= 0 && cpu < this.cpus && (cpu | 0) === cpu)) return FreeError.BadCpu;
+    const off = address - this.base;
+    if (!(off >= 0 && off < this.poolBytes) || (off & ((1 << this.chunkShift) - 1)) !== 0 || Math.floor(off) !== off) {
+      return FreeError.UnknownPointer;
+    }
+    const page = Math.floor(off / this.pageBytes);
+    const owner = this.ownerOfPage(page), locks = this.locks;
+    lock(locks, owner);
+    const cls = this.pageClass[page];
+    const k = cls - 1, objChunks = 1 << k;
+    const c0 = off >>> this.chunkShift; // chunk index (the pool is < 2^30 bytes)
+    const st = cls === 0 || ((c0 - page * this.C) & (objChunks - 1)) !== 0 ? 0 : this.objState[c0];
+    if (st !== OBJ_LIVE) { unlock(locks, owner); return st === OBJ_FREED ? FreeError.DoubleFree : FreeError.UnknownPointer; }
+    if (this.reqBytes[c0] !== bytes) { unlock(locks, owner); return FreeError.WrongSize; }
+    this.objState[c0] = OBJ_FREED;
+    this.reqBytes[c0] = 0;
+    this.chunkState.fill(ChunkState.Free, c0, c0 + objChunks);
+    const slot = (c0 - page * this.C) >>> k, slots = this.C >>> k;
+    this.freeBits[page * this.W + (slot >>> 5)] |= 1 << (slot & 31);
+    const live = --this.pageLive[page];
+    const cb = cpu * CSTRIDE, cnt = this.cnt;
+    if (live === 0) {
+      if (slots > 1) this.unlinkPartial(owner, k, page); // it was partial (not full, not empty)
+      this.release(owner, page);
+      cnt[cb + C_HELD] -= this.pageBytes;
+    } else if (live === slots - 1) { // was full: push on the head of the partial list
+      const hx = owner * this.K + k, head = this.partialHead[hx];
+      this.pageNext[page] = head;
+      this.pagePrev[page] = -1;
+      if (head >= 0) this.pagePrev[head] = page;
+      this.partialHead[hx] = page;
+    }
+    unlock(locks, owner);
+    cnt[cb + C_FREES]++; cnt[cb + C_REQ] -= bytes; cnt[cb + C_ALLOC_B] -= objChunks << this.chunkShift;
+    return FREE_OK;
+  }
+
+  private unlinkPartial(owner: number, k: number, page: number): void {
+    const nx = this.pageNext[page], pv = this.pagePrev[page];
+    if (pv >= 0) this.pageNext[pv] = nx; else this.partialHead[owner * this.K + k] = nx;
+    if (nx >= 0) this.pagePrev[nx] = pv;
+    this.pageNext[page] = -1; this.pagePrev[page] = -1;
+  }
+
+  /** Give an empty held page back to its owner's unheld set. Caller holds the owner's lock. */
+  private release(owner: number, page: number): void {
+    const C = this.C, W = this.W;
+    this.pageClass[page] = 0;
+    for (let w = 0; w < W; w++) this.freeBits[page * W + w] = 0;
+    this.chunkState.fill(ChunkState.Unheld, page * C, (page + 1) * C);
+    this.objState.fill(0, page * C, (page + 1) * C);
+    const i = page - this.firstPageOf(owner), w = i >>> 5;
+    this.unheldBits[owner * this.U + w] |= 1 << (i & 31);
+    if (w < this.unheldHint[owner]) this.unheldHint[owner] = w;
+  }
+
+  map(_cpu: number, _address: number): number { return FreeError.BadMapState; }
+  unmap(_cpu: number, _address: number): number { return FreeError.BadMapState; }
+
+  snapshot(out: Uint8Array): void { out.set(this.chunkState); }
+
+  counters(): Counters {
+    const r: Counters = { allocs: 0, frees: 0, failures: 0, requestedBytes: 0, allocatedBytes: 0, heldBytes: 0, pendingBytes: 0, postponedBytes: 0 };
+    for (let c = 0; c < this.cpus; c++) {
+      const b = c * CSTRIDE;
+      r.allocs += this.cnt[b + C_ALLOCS]; r.frees += this.cnt[b + C_FREES]; r.failures += this.fails[c];
+      r.requestedBytes += this.cnt[b + C_REQ]; r.allocatedBytes += this.cnt[b + C_ALLOC_B]; r.heldBytes += this.cnt[b + C_HELD];
+    }
+    return r;
+  }
+
+  freeBlocks(): number[] {
+    const out: number[] = [];
+    for (let p = 0; p < this.P; p++) {
+      const cls = this.pageClass[p];
+      if (cls === 0) { out.push(this.pageBytes); continue; }
+      let free = 0;
+      for (let w = 0; w < this.W; w++) free += popcount(this.freeBits[p * this.W + w]);
+      const size = 1 << (this.chunkShift + cls - 1);
+      for (let i = 0; i < free; i++) out.push(size);
+    }
+    return out;
+  }
+
+  ownerOf(address: number): number {
+    const off = address - this.base;
+    return off >= 0 && off < this.poolBytes ? this.ownerOfPage(Math.floor(off / this.pageBytes)) : -1;
+  }
+
+  checkInvariants(): string[] {
+    const bad: string[] = [];
+    const { P, C, W, K, U, cpus } = this;
+    let req = 0, allocd = 0, held = 0, liveObjs = 0;
+    for (let c = 0; c < cpus; c++) if (this.locks[c] !== 0) bad.push(`lock of cpu ${c} is held`);
+    for (let p = 0; p < P; p++) {
+      const cls = this.pageClass[p], owner = this.ownerOfPage(p), i = p - this.firstPageOf(owner);
+      const unheldBit = (this.unheldBits[owner * U + (i >>> 5)] >>> (i & 31)) & 1;
+      if (cls > K) { bad.push(`page ${p}: class code ${cls} > ${K}`); continue; }
+      if (cls === 0) {
+        if (!unheldBit) bad.push(`page ${p}: unheld but not in cpu ${owner}'s unheld bitmap`);
+        if (this.pageLive[p] !== 0) bad.push(`page ${p}: unheld with ${this.pageLive[p]} live objects`);
+        if (this.pageNext[p] !== -1 || this.pagePrev[p] !== -1) bad.push(`page ${p}: unheld but linked`);
+        for (let w = 0; w < W; w++) if (this.freeBits[p * W + w] !== 0) bad.push(`page ${p}: unheld with free bits`);
+        for (let c = p * C; c < (p + 1) * C; c++) {
+          if (this.chunkState[c] !== ChunkState.Unheld) { bad.push(`chunk ${c}: unheld page, state ${this.chunkState[c]}`); break; }
+          if (this.objState[c] !== 0 || this.reqBytes[c] !== 0) { bad.push(`chunk ${c}: unheld page with object data`); break; }
+        }
+        if (i < this.unheldHint[owner] * 32) bad.push(`page ${p}: unheld below cpu ${owner}'s hint`);
+        continue;
+      }
+      held++;
+      if (unheldBit) bad.push(`page ${p}: held but in the unheld bitmap`);
+      const k = cls - 1, objChunks = 1 << k, slots = C >>> k, size = objChunks << this.chunkShift;
+      let live = 0, freeCount = 0;
+      for (let s = 0; s < 32 * W; s++) {
+        const isFree = (this.freeBits[p * W + (s >>> 5)] >>> (s & 31)) & 1;
+        if (s >= slots) { if (isFree) bad.push(`page ${p}: free bit ${s} beyond ${slots} slots`); continue; }
+        const c0 = p * C + s * objChunks, st = this.objState[c0];
+        if (s * size + size > this.pageBytes) bad.push(`page ${p}: slot ${s} straddles the page end`);
+        for (let c = c0 + 1; c < c0 + objChunks; c++) {
+          if (this.objState[c] !== 0 || this.reqBytes[c] !== 0) { bad.push(`chunk ${c}: object data inside an object`); break; }
+        }
+        if (isFree) {
+          freeCount++;
+          if (st === OBJ_LIVE) bad.push(`page ${p} slot ${s}: free bit set but object live`);
+          if (this.reqBytes[c0] !== 0) bad.push(`page ${p} slot ${s}: free with requested bytes`);
+          for (let c = c0; c < c0 + objChunks; c++) {
+            if (this.chunkState[c] !== ChunkState.Free) { bad.push(`chunk ${c}: free slot, state ${this.chunkState[c]}`); break; }
+          }
+        } else {
+          live++;
+          const r = this.reqBytes[c0];
+          if (st !== OBJ_LIVE) bad.push(`page ${p} slot ${s}: allocated but objState ${st}`);
+          const min = k === 0 ? 1 : (size >>> 1) + 1;
+          if (r < min || r > size) bad.push(`page ${p} slot ${s}: ${r} bytes is not class ${size}`);
+          const used = Math.ceil(r / (1 << this.chunkShift));
+          for (let c = c0; c < c0 + objChunks; c++) {
+            const want = c - c0 < used ? ChunkState.Used : ChunkState.Waste;
+            if (this.chunkState[c] !== want) { bad.push(`chunk ${c}: state ${this.chunkState[c]}, want ${want}`); break; }
+          }
+          req += r; allocd += size;
+        }
+      }
+      if (live !== this.pageLive[p]) bad.push(`page ${p}: pageLive ${this.pageLive[p]} but ${live} live slots`);
+      if (live === 0) bad.push(`page ${p}: held with no live object (should have been released)`);
+      if (live + freeCount !== slots) bad.push(`page ${p}: ${live} live + ${freeCount} free != ${slots}`);
+      liveObjs += live;
+    }
+    // partial lists
+    const seen = new Uint8Array(P);
+    for (let cpu = 0; cpu < cpus; cpu++) {
+      for (let k = 0; k < K; k++) {
+        let prev = -1, steps = 0;
+        for (let p = this.partialHead[cpu * K + k]; p >= 0; prev = p, p = this.pageNext[p]) {
+          if (p >= P || ++steps > P) { bad.push(`partial list (${cpu},${k}) is corrupt or cyclic`); break; }
+          if (seen[p]) { bad.push(`page ${p}: on a partial list twice`); break; }
+          seen[p] = 1;
+          if (this.pagePrev[p] !== prev) bad.push(`page ${p}: prev ${this.pagePrev[p]}, want ${prev}`);
+          if (this.pageClass[p] !== k + 1) bad.push(`page ${p}: on class ${k} list with class code ${this.pageClass[p]}`);
+          if (this.ownerOfPage(p) !== cpu) bad.push(`page ${p}: on cpu ${cpu}'s list but owned by ${this.ownerOfPage(p)}`);
+        }
+      }
+    }
+    for (let p = 0; p < P; p++) {
+      const cls = this.pageClass[p];
+      const partial = cls > 0 && cls <= K && this.pageLive[p] < C >>> (cls - 1);
+      if (partial && !seen[p]) bad.push(`page ${p}: partial but on no partial list`);
+      if (!partial && seen[p]) bad.push(`page ${p}: on a partial list but not partial`);
+      if (!partial && cls > 0 && (this.pageNext[p] !== -1 || this.pagePrev[p] !== -1)) bad.push(`page ${p}: full but linked`);
+    }
+    const n = this.counters();
+    if (n.requestedBytes !== req) bad.push(`counter requestedBytes ${n.requestedBytes}, recount ${req}`);
+    if (n.allocatedBytes !== allocd) bad.push(`counter allocatedBytes ${n.allocatedBytes}, recount ${allocd}`);
+    if (n.heldBytes !== held * this.pageBytes) bad.push(`counter heldBytes ${n.heldBytes}, recount ${held * this.pageBytes}`);
+    if (n.allocs - n.frees !== liveObjs) bad.push(`allocs - frees = ${n.allocs - n.frees}, live objects ${liveObjs}`);
+    return bad;
+  }
+}

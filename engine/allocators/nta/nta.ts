@@ -318,4 +318,16 @@ export class NtaAllocator implements Allocator {
   }
 
   checkInvariants(): string[] { return checkNtaInvariants(this); }
+
+  /** Bytes of the largest free run on `cpu`'s own lists (what an alloc there could get now). For failure messages. */
+  largestFreeOnCpu(cpu: number): number {
+    const w0 = cpu * this.listWords; const ne = this.v.nonEmpty;
+    for (let w = this.listWords - 1; w >= 0; w--) {
+      if (ne[w0 + w] !== 0) return ((w << 5) + 32 - Math.clz32(ne[w0 + w])) * this.params.chunkBytes;
+    }
+    return 0;
+  }
+
+  /** Drain `cpu`'s remote-free list now, as the end of a free on `cpu` would (runtime: the final quiescent drain). Call only on `cpu`'s thread. */
+  drainRemote(cpu: number): void { this.drain(cpu); }
 }

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { NtaAllocator } from './nta';
+import { seedExampleLog } from './example';
+import { AllocError, ChunkState, FreeError } from '../../core/types';
+import type { NtaParams } from './presets';
+
+const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.log', import.meta.url), 'utf8').trimEnd().split('\n');
+
+/** Container addresses differ by design (see log.ts): blank them in both logs. */
+const blankContainers = (l: string) => l
+  .replace(/reuse container 0x[0-9a-f]+/, 'reuse container C')
+  .replace(/(lc|rc|cont): (0x[0-9a-f]+|\(nil\))/g, '$1: C');
+
+describe('the seed worked example (2 Aug 2006)', () => {
+  const ours = seedExampleLog();
+  it('prints the seed\'s lines, numbers and data pointers exactly', () => {
+    expect(ours.length).toBe(SEED_LOG.length);
+    expect(ours.map(blankContainers)).toEqual(SEED_LOG.map(blankContainers));
+  });
+  it('splits runs of 4, 7 and 3 chunks and merges back to 128, 3744 and 4096 bytes', () => {
+    expect(ours.filter((l) => l.startsWith('avl_update_node: node')).map((l) => /num: (\d+)/.exec(l)![1])).toEqual(['4', '7', '3']);
+    expect(ours.filter((l) => /container for pointer/.test(l)).map((l) => /size: (\d+)/.exec(l)![1])).toEqual(['128', '3744', '4096']);
+    expect(ours).toContain('avl_free: found free left neighbour at 0x25541c0, bits: 114.');
+    expect(ours).toContain('avl_free: found free left neighbour at 0x2554160, bits: 117.');
+    expect(ours).toContain('avl_free: found free right neighbour at 0x2554000, bits: 4.');
+  });
+  it('keeps containers in the free run itself: the container printed is the run\'s first chunk', () => {
+    expect(ours).toContain('avl_update_node: reuse container 0x2554080 in pos 123 with ptr 0x2554080.');
+  });
+});
+
+const small = (o: Partial<NtaParams>) => new NtaAllocator({ preset: 'blog', regions: 4, maxPages: 4, ...o });
+
+describe('allocation', () => {
+  it('hands out the low part of the oldest run of the smallest fitting size', () => {
+    const a = small({});
+    const base = a.geometry.baseAddress;
+    expect(a.alloc(0, 1)).toBe(base);            // 1 chunk from page 0, tail of 127 appended
+    expect(a.alloc(0, 4096)).toBe(base + 4096);  // page 1 is the oldest 128-chunk run
+    expect(a.alloc(0, 33)).toBe(base + 32);      // 2 chunks from the 127-chunk tail on page 0
+  });
+  it('rejects bad sizes and CPUs and reports no space', () => {
+    const a = small({});
+    expect(a.alloc(0, 0)).toBe(AllocError.BadSize);
+    expect(a.alloc(0, 1.5)).toBe(AllocError.BadSize);
+    expect(a.alloc(0, 4097)).toBe(AllocError.TooLarge);
+    expect(a.alloc(1, 8)).toBe(AllocError.BadCpu);
+    for (let i = 0; i < 4; i++) expect(a.alloc(0, 4096)).toBeGreaterThanOrEqual(0);
+    expect(a.alloc(0, 32)).toBe(AllocError.NoSpace);
+    expect(a.counters().failures).toBe(4);
+  });
+  it('PATCH2 grows by 8 one-page nodes, retries once, and fails when capacity is exhausted', () => {
+    const a = new NtaAllocator({ preset: 'patch2', regions: 1, maxPages: 8 + 8 + 4 });
+    expect(a.counters().heldBytes).toBe(8 * 4096);
+    expect(a.alloc(0, 32768)).toBeGreaterThanOrEqual(0);
+    expect(a.alloc(0, 100)).toBeGreaterThanOrEqual(0); // grew
+    expect(a.counters().heldBytes).toBe(16 * 4096);
+    expect(a.alloc(0, 8192)).toBe(AllocError.NoSpace); // grown nodes are one page: growth cannot help
+    expect(a.counters().heldBytes).toBe(20 * 4096);   // but it did take the last 4 pages
+    for (let i = 0; i < 12; i++) a.alloc(0, 4096);
+    expect(a.alloc(0, 4096)).toBe(AllocError.GrowFailed);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+});
+
+describe('free errors leave the state unchanged', () => {
+  const cases: [string, (a: NtaAllocator, p: number) => number, number][] = [
+    ['unknown pointer (middle of an allocation)', (a, p) => a.free(0, p + 32, 100), FreeError.UnknownPointer],
+    ['unknown pointer (unaligned)', (a, p) => a.free(0, p + 1, 100), FreeError.UnknownPointer],
+    ['unknown pointer (outside the pool)', (a) => a.free(0, 0x10, 100), FreeError.UnknownPointer],
+    ['wrong size', (a, p) => a.free(0, p, 99), FreeError.WrongSize],
+    ['double free', (a, p) => { a.free(0, p, 100); return a.free(0, p, 100); }, FreeError.DoubleFree],
+    ['bad cpu', (a, p) => a.free(7, p, 100), FreeError.BadCpu],
+    ['unmap of an unmapped allocation', (a, p) => a.unmap(0, p), FreeError.BadMapState],
+    ['map twice', (a, p) => { a.map(0, p); return a.map(0, p); }, FreeError.BadMapState],
+  ];
+  for (const [name, act, code] of cases) {
+    it(name, () => {
+      const a = small({});
+      const p = a.alloc(0, 100); a.alloc(0, 50);
+      const before = new Uint8Array(a.buffer.slice(0));
+      let r = act(a, p);
+      if (name === 'double free' || name === 'map twice') {
+        expect(r).toBe(code);
+        const again = new Uint8Array(a.buffer.slice(0));
+        r = act === cases[4]![1] ? a.free(0, p, 100) : a.map(0, p);
+        expect(new Uint8Array(a.buffer.slice(0))).toEqual(again);
+      } else {
+        expect(new Uint8Array(a.buffer.slice(0))).toEqual(before);
+      }
+      expect(r).toBe(code);
+      expect(a.checkInvariants()).toEqual([]);
+    });
+  }
+});
+
+describe('per-CPU pools and remote frees', () => {
+  it('queues a foreign free on the owner (pending) and drains it at the owner\'s next free', () => {
+    const a = new NtaAllocator({ preset: 'blog', regions: 4, maxPages: 4, cpus: 2 });
+    const p0 = a.alloc(0, 200), q0 = a.alloc(0, 64);
+    expect(a.ownerOf(p0)).toBe(0);
+    expect(a.free(1, p0, 200)).toBe(0);           // CPU 1 frees CPU 0's buffer
+    const states = new Uint8Array(4 * 128); a.snapshot(states);
+    const c = (p0 - a.geometry.baseAddress) / 32;
+    expect([...states.subarray(c, c + 7)]).toEqual(Array(7).fill(ChunkState.PendingRemote));
+    expect(a.counters().pendingBytes).toBe(224);
+    expect(a.checkInvariants()).toEqual([]);
+    expect(a.alloc(0, 8)).toBeGreaterThanOrEqual(0); // allocation never drains
+    expect(a.counters().pendingBytes).toBe(224);
+    expect(a.free(0, q0, 64)).toBe(0);               // the owner's free drains its queue
+    expect(a.counters().pendingBytes).toBe(0);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+  it('postpones the free of a mapped allocation until unmap', () => {
+    const a = small({});
+    const p = a.alloc(0, 300);
+    expect(a.map(0, p)).toBe(0);
+    expect(a.free(0, p, 300)).toBe(0);
+    expect(a.counters().postponedBytes).toBe(320);
+    expect(a.alloc(0, 4096)).toBeGreaterThanOrEqual(0);
+    expect(a.checkInvariants()).toEqual([]);
+    expect(a.unmap(0, p)).toBe(0);
+    expect(a.counters().postponedBytes).toBe(0);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+});
+
+/** Random op sequences on every preset; invariants after every op. */
+const op = fc.record({ kind: fc.integer({ min: 0, max: 9 }), cpu: fc.nat(3), bytes: fc.integer({ min: 1, max: 9000 }), pick: fc.nat() });
+const PRESETS: [string, Partial<NtaParams>][] = [
+  ['blog', { preset: 'blog', regions: 6, maxPages: 6 }],
+  ['patch1', { preset: 'patch1', regions: 2, maxPages: 0 }],
+  ['patch2', { preset: 'patch2', regions: 1, maxPages: 0, growPages: 8 }],
+  ['patch2 64-byte chunks', { preset: 'patch2', chunkBytes: 64, regions: 1, maxPages: 0, growPages: 8 }],
+];
+describe('invariants hold after every op (fast-check)', () => {
+  for (const [name, params] of PRESETS) {
+    it(name, () => {
+      fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { minLength: 1, maxLength: 300 }), (cpus, ops) => {
+        const init = params.preset === 'blog' ? {} : { maxPages: (params.regions! << (params.preset === 'patch1' ? 2 : 3)) * cpus + 24 };
+        const a = new NtaAllocator({ ...params, ...init, cpus });
+        const live: { p: number; n: number; mapped: boolean }[] = [];
+        for (const o of ops) {
+          const cpu = o.cpu % cpus;
+          if (o.kind < 5 || live.length === 0) {
+            const p = a.alloc(cpu, o.bytes);
+            if (p >= 0) live.push({ p, n: o.bytes, mapped: false });
+          } else if (o.kind === 9) {
+            expect(a.free(cpu, a.geometry.baseAddress + 8, 1)).toBeLessThan(0);
+          } else {
+            const i = o.pick % live.length; const x = live[i]!;
+            if (o.kind === 8 && !x.mapped) { expect(a.map(cpu, x.p)).toBe(0); x.mapped = true; continue; }
+            expect(a.free(cpu, x.p, x.n)).toBe(0);
+            if (x.mapped && o.pick % 2) expect(a.unmap(cpu, x.p)).toBe(0);
+            live.splice(i, 1);
+          }
+          const errs = a.checkInvariants();
+          if (errs.length) throw new Error(errs.join('\n'));
+        }
+      }), { numRuns: 60 });
+    });
+  }
+});

@@ -1,0 +1,110 @@
+/**
+ * Command-line parsing for `npm run -s cli -- COMMAND [flags]`. Anything unknown
+ * is a UsageError: main prints the message and the usage on stderr and exits 2.
+ */
+import { NTA_PRESETS, type NtaPresetName } from '../allocators/nta/presets';
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: npm run -s cli -- COMMAND [flags]
+
+Commands:
+  example                 print the seed's worked example (2 Aug 2006) as the NTA debug log
+  run                     run a workload on one or more allocators, op for op
+  workloads               list the workloads and their parameters
+  help                    this text
+
+run flags:
+  --allocators LIST       comma-separated: nta, nta:PRESET, pow2 (default nta,pow2)
+  --preset NAME           NTA preset for a bare 'nta': ${NTA_PRESETS.join(' | ')} (default blog)
+  --workload NAME         a generated workload (see 'workloads'), ops:FILE (op file: a ID BYTES,
+                          f ID, m ID, u ID, cpu N, # comments) or wee:FILE (wee_alloc trace)
+  --seed N                PRNG seed (default 1)
+  --ops N                 stop after N ops (default: the workload's own end)
+  --param KEY=VALUE       a workload parameter, repeatable (e.g. --param max=2048)
+  --cpus N                simulated CPUs, 1..16 (default 1)
+  --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
+  --schedule lockstep|free   workers take turns in one global op order, or run freely
+  --json                  print one JSON object (no timing figures)
+  --png DIR               write DIR/<workload>-<allocator>-op<N>.png, one pixel per chunk
+  --orientation low-first|high-first   PNG rows: low addresses at the top, or the seed's NTA
+                          orientation (higher addresses first) (default low-first)
+  --oplog FILE            write one line per op and allocator (page and chunk, or the error)
+  --check                 run every allocator's invariant checker after every op (slow)
+`;
+
+export interface RunArgs {
+  allocators: string[];
+  preset: NtaPresetName;
+  workload: string;
+  seed: number;
+  ops: number;
+  params: Record<string, string>;
+  cpus: number;
+  threads: 'inline' | 'workers';
+  schedule: 'lockstep' | 'free';
+  json: boolean;
+  png?: string;
+  orientation: 'low-first' | 'high-first';
+  oplog?: string;
+  check: boolean;
+}
+
+export type Command = { name: 'example' } | { name: 'help' } | { name: 'workloads' } | { name: 'run'; args: RunArgs };
+
+function int(flag: string, v: string | undefined, min: number, max: number): number {
+  const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag} expects an integer from ${min} to ${max}, got '${v ?? ''}'`);
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, v: string | undefined, values: readonly T[]): T {
+  if (!values.includes(v as T)) throw new UsageError(`${flag} expects one of ${values.join(', ')}, got '${v ?? ''}'`);
+  return v as T;
+}
+
+export function parseArgs(argv: string[]): Command {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return { name: 'help' };
+  if (cmd === 'example' || cmd === 'workloads') {
+    if (rest.length) throw new UsageError(`'${cmd}' takes no flags, got '${rest[0]}'`);
+    return { name: cmd };
+  }
+  if (cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
+  const a: RunArgs = {
+    allocators: ['nta', 'pow2'], preset: 'blog', workload: 'seed-fragmentation', seed: 1, ops: 0, params: {},
+    cpus: 1, threads: 'inline', schedule: 'lockstep', json: false, orientation: 'low-first', check: false,
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i]!;
+    const val = () => {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--allocators': a.allocators = val().split(',').filter(Boolean); break;
+      case '--preset': a.preset = oneOf(flag, val(), NTA_PRESETS); break;
+      case '--workload': a.workload = val(); break;
+      case '--seed': a.seed = int(flag, val(), 0, 0xffffffff); break;
+      case '--ops': a.ops = int(flag, val(), 0, 1e9); break;
+      case '--cpus': a.cpus = int(flag, val(), 1, 16); break;
+      case '--threads': a.threads = oneOf(flag, val(), ['inline', 'workers'] as const); break;
+      case '--schedule': a.schedule = oneOf(flag, val(), ['lockstep', 'free'] as const); break;
+      case '--orientation': a.orientation = oneOf(flag, val(), ['low-first', 'high-first'] as const); break;
+      case '--json': a.json = true; break;
+      case '--check': a.check = true; break;
+      case '--png': a.png = val(); break;
+      case '--oplog': a.oplog = val(); break;
+      case '--param': {
+        const kv = val(); const eq = kv.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got '${kv}'`);
+        a.params[kv.slice(0, eq)] = kv.slice(eq + 1);
+        break;
+      }
+      default: throw new UsageError(`unknown flag '${flag}' for 'run'`);
+    }
+  }
+  if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
+  return { name: 'run', args: a };
+}

@@ -1,0 +1,137 @@
+/**
+ * Fragscope's headless CLI: `npm run -s cli -- help`.
+ * The same engine as the browser app; runs inline or on worker_threads.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, UsageError, USAGE, type RunArgs } from './args';
+import { seedExampleLog } from '../allocators/nta/example';
+import { createAllocator, parseAllocatorSpec, type AllocatorSpec } from '../allocators/registry';
+import { Lane, type Failure } from '../core/runner';
+import { computeMetrics, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
+import type { Allocator } from '../core/types';
+import { WORKLOADS, createWorkload, describeParams, workloadNames } from '../workloads/generators';
+import { parseOpFile, opFileWorkload } from '../workloads/opfile';
+import { parseWeeTrace, weeTraceWorkload } from '../workloads/trace-wee';
+import type { Op, Workload } from '../workloads/types';
+import { mapPng } from './png';
+
+export interface LaneResult { name: string; allocator: Allocator; failures: Failure[]; ops: number }
+
+/** A factory giving each allocator its own workload instance (parsing a file once, before anything runs). */
+export function workloadFactory(a: RunArgs): () => Workload {
+  const file = /^(ops|wee):(.+)$/.exec(a.workload);
+  if (file) {
+    const [, kind, path] = file as unknown as [string, string, string];
+    let text: string;
+    try { text = readFileSync(path, 'utf8'); } catch (e) { throw new Error(`cannot read ${path}: ${(e as Error).message}`); }
+    const ops: Op[] = kind === 'ops' ? parseOpFile(text, path, a.cpus) : parseWeeTrace(text, path);
+    return () => (kind === 'ops' ? opFileWorkload(ops, a.workload, a.ops) : weeTraceWorkload(ops, a.workload, a.ops));
+  }
+  const params = { ...a.params, seed: a.seed, cpus: a.cpus, ops: a.ops };
+  createWorkload(a.workload, params); // validate name and parameters before anything runs
+  return () => createWorkload(a.workload, params);
+}
+
+export function runInline(a: RunArgs, specs: AllocatorSpec[], oplog?: string[]): LaneResult[] {
+  const make = workloadFactory(a);
+  const lanes = specs.map((s, i) => new Lane(createAllocator(s, a.cpus), make(), oplog && ((l) => oplog.push(l.replace(/^\S+/, a.allocators[i]!)))));
+  for (let live = true; live;) {
+    live = false;
+    for (const lane of lanes) {
+      if (!lane.step()) continue;
+      live = true;
+      if (a.check) {
+        const errs = lane.allocator.checkInvariants();
+        if (errs.length) throw new Error(`invariant broken in ${lane.allocator.label} after op ${lane.ops - 1}:\n  ${errs.join('\n  ')}`);
+      }
+    }
+  }
+  return lanes.map((l, i) => ({ name: a.allocators[i]!, allocator: l.allocator, failures: l.failures, ops: l.ops }));
+}
+
+const SEED_FAILURES = [1912, 968, 504, 252];
+const pct = (x: number) => (100 * x).toFixed(2) + '%';
+const kib = (x: number) => (x / 1024).toFixed(1) + ' KiB';
+
+function printText(a: RunArgs, results: LaneResult[]): void {
+  console.log(`workload ${a.workload}, seed ${a.seed}, cpus ${a.cpus}, ${a.threads}${a.threads === 'workers' ? ' ' + a.schedule : ''}`);
+  for (const r of results) {
+    const m = computeMetrics(r.allocator);
+    console.log(`\n${r.allocator.label}: ${r.ops} ops, ${r.failures.length} failed allocations`);
+    for (const f of r.failures.slice(0, 20)) {
+      console.log(`  op ${f.op}: ${f.bytes} B on cpu ${f.cpu} failed (${f.reason})${f.max !== undefined ? `, MAX ${f.max}` : ''}`);
+    }
+    if (r.failures.length > 20) console.log(`  ... ${r.failures.length - 20} more`);
+    if (a.workload === 'seed-fragmentation' && r.allocator.name === 'nta') console.log(`  the seed's NTA failures (2006): ${SEED_FAILURES.join(', ')} B`);
+    const rows: [keyof Metrics, string][] = [
+      ['requestedBytes', kib(m.requestedBytes)], ['allocatedBytes', kib(m.allocatedBytes)], ['heldBytes', kib(m.heldBytes)],
+      ['freeBytes', kib(m.freeBytes)], ['largestFreeBytes', `${m.largestFreeBytes} B`],
+      ['internalFragmentation', pct(m.internalFragmentation)], ['externalFragmentation', pct(m.externalFragmentation)],
+      ['utilisation', pct(m.utilisation)], ['pendingBytes', `${m.pendingBytes} B`],
+    ];
+    for (const [k, v] of rows) console.log(`  ${k.padEnd(22)} ${v.padStart(12)}   ${METRIC_DEFINITIONS[k].split(':')[0]}`);
+  }
+}
+
+function toJson(results: LaneResult[]) {
+  return {
+    allocators: results.map((r) => {
+      const m = computeMetrics(r.allocator);
+      return {
+        name: r.name, label: r.allocator.label, ops: r.ops,
+        failures: r.failures.map((f) => ({ op: f.op, bytes: f.bytes, ...(f.max !== undefined ? { max: f.max } : {}), cpu: f.cpu, reason: f.reason })),
+        metrics: m,
+      };
+    }),
+  };
+}
+
+async function run(a: RunArgs): Promise<void> {
+  const specs = a.allocators.map((s) => parseAllocatorSpec(s, a.preset));
+  const oplog: string[] | undefined = a.oplog ? [] : undefined;
+  let results: LaneResult[];
+  if (a.threads === 'inline') {
+    if (a.schedule === 'free') throw new UsageError('--schedule free needs --threads workers');
+    results = runInline(a, specs, oplog);
+  } else {
+    if (a.oplog && a.schedule === 'free') throw new UsageError('--oplog needs a global op order: use --schedule lockstep');
+    const { runWithWorkers } = await import('./workers');
+    results = await runWithWorkers(a, specs, oplog);
+  }
+  if (a.oplog && oplog) writeFileSync(a.oplog, oplog.join('\n') + '\n');
+  if (a.png) {
+    mkdirSync(a.png, { recursive: true });
+    const wl = a.workload.replace(/^(ops|wee):.*[\\/]/, '$1-').replace(/[^\w.-]+/g, '_');
+    for (const r of results) {
+      const file = join(a.png, `${wl}-${r.name.replace(':', '-')}-op${r.ops}.png`);
+      writeFileSync(file, mapPng(r.allocator, a.orientation));
+      if (!a.json) console.error(`wrote ${file}`);
+    }
+  }
+  if (a.json) console.log(JSON.stringify(toJson(results)));
+  else printText(a, results);
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    const cmd = parseArgs(argv);
+    if (cmd.name === 'help') { console.log(USAGE); return 0; }
+    if (cmd.name === 'example') { console.log(seedExampleLog().join('\n')); return 0; }
+    if (cmd.name === 'workloads') {
+      for (const n of workloadNames()) console.log(`${n}: ${WORKLOADS[n]!.description}\n${describeParams(WORKLOADS[n]!.params)}\n`);
+      return 0;
+    }
+    await run(cmd.args);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) { console.error(`error: ${e.message}\n\n${USAGE}`); return 2; }
+    const msg = (e as Error).message;
+    // Bad values (unknown workload, allocator or parameter) are usage errors too; bad file content is not.
+    const usage = /^(unknown |workload '|invalid NTA parameter)/.test(msg);
+    console.error(`error: ${msg}${usage ? `\n\n${USAGE}` : ''}`);
+    return usage ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

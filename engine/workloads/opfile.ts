@@ -1,0 +1,160 @@
+/**
+ * The plain op file: Fragscope's own replay format.
+ *
+ *   # comment (also after an op: `a 1 64  # header`)
+ *   cpu 1        following ops run on CPU 1 (CPU 0 until the first `cpu` line)
+ *   a 7 1500     allocate 1500 bytes under id 7
+ *   m 7          map id 7 to user space (zero-copy sniffer)
+ *   f 7          free id 7 (postponed by the allocator while mapped)
+ *   u 7          unmap id 7 (a postponed free then really happens)
+ *
+ * Whitespace-separated, blank lines ignored. IDs are any non-negative integers;
+ * every `a` gets the next dense id 0, 1, 2, ... (an ID reused after its free
+ * names a new allocation). The whole file is checked before anything runs and the
+ * first error is thrown as an OpFileError naming file:line.
+ *
+ * Zero-copy: `u ID` is valid while ID is mapped, even after `f ID` (that is the
+ * postponed free of allocators.md 1.5). An ID cannot be allocated again while its
+ * previous allocation is still mapped, as `u ID` would then be ambiguous.
+ */
+import { ParseError, excerpt, splitLines } from './parse-error';
+import { replayWorkload } from './replay';
+import type { Op, OpKind, Workload } from './types';
+
+export class OpFileError extends ParseError {
+  constructor(file: string, line: number, detail: string) {
+    super(file, line, detail);
+    this.name = 'OpFileError';
+  }
+}
+
+const FORMS: Readonly<Record<string, string>> = {
+  a: "'a ID BYTES'", f: "'f ID'", m: "'m ID'", u: "'u ID'", cpu: "'cpu N'",
+};
+const ARGS: Readonly<Record<string, readonly string[]>> = {
+  a: ['ID', 'BYTES'], f: ['ID'], m: ['ID'], u: ['ID'], cpu: ['N'],
+};
+const KIND: Readonly<Record<string, OpKind>> = { a: 'alloc', f: 'free', m: 'map', u: 'unmap' };
+const VERB: Readonly<Record<OpKind, string>> = { alloc: 'a', free: 'f', map: 'm', unmap: 'u' };
+
+/** What the parser knows about the latest allocation made under one file ID. */
+interface Entry {
+  dense: number;
+  allocLine: number;
+  /** Line of its free, or 0 while live. */
+  freeLine: number;
+  /** Line of the map call while mapped, else 0. */
+  mapLine: number;
+}
+
+/**
+ * Parse op file TEXT. `fileName` is used in error messages only. When `cpus` is
+ * given, `cpu N` needs N < cpus.
+ */
+export function parseOpFile(text: string, fileName: string, cpus?: number): Op[] {
+  const ops: Op[] = [];
+  const entries = new Map<number, Entry>();
+  let cpu = 0;
+  let nextDense = 0;
+  const lines = splitLines(text);
+  for (let k = 0; k < lines.length; k++) {
+    const lineNo = k + 1;
+    const hash = lines[k]!.indexOf('#');
+    const body = (hash >= 0 ? lines[k]!.slice(0, hash) : lines[k]!).trim();
+    if (body === '') continue;
+    const tokens = body.split(/\s+/);
+    const verb = tokens[0]!;
+    const got = `got '${excerpt(body)}'`;
+    const fail = (detail: string): OpFileError => new OpFileError(fileName, lineNo, detail);
+    // hasOwn: a verb like 'constructor' must not find Object.prototype members.
+    const form = Object.hasOwn(FORMS, verb) ? FORMS[verb] : undefined;
+    const argNames = Object.hasOwn(ARGS, verb) ? ARGS[verb] : undefined;
+    if (form === undefined || argNames === undefined) {
+      throw fail(`expected one of ${Object.values(FORMS).join(', ')} or a # comment, ${got}`);
+    }
+    if (tokens.length - 1 !== argNames.length) {
+      const n = argNames.length;
+      throw fail(`expected ${form} (${n} argument${n === 1 ? '' : 's'} after '${verb}'), ${got}`);
+    }
+    const nums = argNames.map((argName, j) => {
+      const t = tokens[j + 1]!;
+      const v = /^\d+$/.test(t) ? Number(t) : NaN;
+      if (!Number.isSafeInteger(v)) throw fail(`expected ${form} with ${argName} a non-negative integer, ${got}`);
+      return v;
+    });
+    const [id, bytes] = nums as [number, number];
+
+    if (verb === 'cpu') {
+      if (cpus !== undefined && id >= cpus) {
+        throw fail(`expected 'cpu N' with N from 0 to ${cpus - 1} (there ${cpus === 1 ? 'is 1 CPU' : `are ${cpus} CPUs`}), ${got}`);
+      }
+      cpu = id;
+      continue;
+    }
+
+    const entry = entries.get(id);
+    const history = (): string => entry === undefined
+      ? `ID ${id} was never allocated`
+      : entry.freeLine > 0 ? `ID ${id} was freed on line ${entry.freeLine}` : `ID ${id} is live since line ${entry.allocLine}`;
+
+    switch (verb) {
+      case 'a':
+        if (bytes < 1) throw fail(`expected 'a ID BYTES' with BYTES >= 1, ${got}`);
+        if (entry !== undefined && entry.freeLine === 0) {
+          throw fail(`expected 'a ID BYTES' with an ID that is not live, ${got} (${history()} and not freed)`);
+        }
+        if (entry !== undefined && entry.mapLine > 0) {
+          throw fail(`expected 'a ID BYTES' with an ID that is not still mapped, ${got} (ID ${id} was freed on line ${entry.freeLine} but is mapped since line ${entry.mapLine}; unmap it first)`);
+        }
+        entries.set(id, { dense: nextDense, allocLine: lineNo, freeLine: 0, mapLine: 0 });
+        ops.push({ kind: 'alloc', cpu, id: nextDense++, bytes });
+        continue;
+      case 'f':
+      case 'm':
+        if (entry === undefined || entry.freeLine > 0) {
+          throw fail(`expected ${form} with ID of a live allocation, ${got} (${history()})`);
+        }
+        if (verb === 'f') {
+          entry.freeLine = lineNo;
+        } else if (entry.mapLine > 0) {
+          throw fail(`expected 'm ID' with ID of an unmapped allocation, ${got} (ID ${id} is mapped since line ${entry.mapLine})`);
+        } else {
+          entry.mapLine = lineNo;
+        }
+        ops.push({ kind: KIND[verb]!, cpu, id: entry.dense, bytes: 0 });
+        continue;
+      case 'u':
+        if (entry === undefined || entry.mapLine === 0) {
+          throw fail(`expected 'u ID' with ID of a mapped allocation, ${got} (${entry === undefined ? history() : `ID ${id} is not mapped`})`);
+        }
+        entry.mapLine = 0;
+        ops.push({ kind: 'unmap', cpu, id: entry.dense, bytes: 0 });
+        continue;
+    }
+  }
+  return ops;
+}
+
+/** A Workload replaying parsed ops (result() is ignored). */
+export function opFileWorkload(ops: readonly Op[], name = 'opfile', limit = 0): Workload {
+  return replayWorkload(name, ops, limit);
+}
+
+/**
+ * Write ops as an op file. A `cpu N` line precedes each change of CPU. Parsing the
+ * output gives back `ops` exactly when their alloc ids are 0, 1, 2, ... in order
+ * (as every generator and parser here produces).
+ */
+export function formatOpFile(ops: readonly Op[], header = 'Fragscope op file: a ID BYTES | f ID | m ID | u ID | cpu N'): string {
+  const out: string[] = [];
+  if (header !== '') for (const h of header.split('\n')) out.push(`# ${h}`);
+  let cpu = 0;
+  for (const op of ops) {
+    if (op.cpu !== cpu) {
+      out.push(`cpu ${op.cpu}`);
+      cpu = op.cpu;
+    }
+    out.push(op.kind === 'alloc' ? `a ${op.id} ${op.bytes}` : `${VERB[op.kind]} ${op.id}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -27,6 +27,8 @@ run flags:
   --schedule lockstep|free   workers take turns in one global op order, or run freely
   --json                  print one JSON object (no timing figures)
   --png DIR               write DIR/<workload>-<allocator>-op<N>.png, one pixel per chunk
+  --png-failures          with --png: also write a PNG at every failed allocation (the seed's
+                          pictures were taken at each failure of seed-fragmentation)
   --orientation low-first|high-first   PNG rows: low addresses at the top, or the seed's NTA
                           orientation (higher addresses first) (default low-first)
   --oplog FILE            write one line per op and allocator (page and chunk, or the error)
@@ -45,6 +47,7 @@ export interface RunArgs {
   schedule: 'lockstep' | 'free';
   json: boolean;
   png?: string;
+  pngFailures: boolean;
   orientation: 'low-first' | 'high-first';
   oplog?: string;
   check: boolean;
@@ -73,7 +76,7 @@ export function parseArgs(argv: string[]): Command {
   if (cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
   const a: RunArgs = {
     allocators: ['nta', 'pow2'], preset: 'blog', workload: 'seed-fragmentation', seed: 1, ops: 0, params: {},
-    cpus: 1, threads: 'inline', schedule: 'lockstep', json: false, orientation: 'low-first', check: false,
+    cpus: 1, threads: 'inline', schedule: 'lockstep', json: false, pngFailures: false, orientation: 'low-first', check: false,
   };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
@@ -95,6 +98,7 @@ export function parseArgs(argv: string[]): Command {
       case '--json': a.json = true; break;
       case '--check': a.check = true; break;
       case '--png': a.png = val(); break;
+      case '--png-failures': a.pngFailures = true; break;
       case '--oplog': a.oplog = val(); break;
       case '--param': {
         const kv = val(); const eq = kv.indexOf('=');
@@ -105,6 +109,7 @@ export function parseArgs(argv: string[]): Command {
       default: throw new UsageError(`unknown flag '${flag}' for 'run'`);
     }
   }
+  if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
   if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
   return { name: 'run', args: a };
 }

@@ -33,14 +33,19 @@ export function workloadFactory(a: RunArgs): () => Workload {
   return () => createWorkload(a.workload, params);
 }
 
-export function runInline(a: RunArgs, specs: AllocatorSpec[], oplog?: string[]): LaneResult[] {
+/** Called after an op that failed an allocation (for --png-failures). */
+export type OnFailure = (name: string, allocator: Allocator, failure: Failure, index: number) => void;
+
+export function runInline(a: RunArgs, specs: AllocatorSpec[], oplog?: string[], onFailure?: OnFailure): LaneResult[] {
   const make = workloadFactory(a);
   const lanes = specs.map((s, i) => new Lane(createAllocator(s, a.cpus), make(), oplog && ((l) => oplog.push(l.replace(/^\S+/, a.allocators[i]!)))));
   for (let live = true; live;) {
     live = false;
-    for (const lane of lanes) {
+    for (const [i, lane] of lanes.entries()) {
+      const failed = lane.failures.length;
       if (!lane.step()) continue;
       live = true;
+      if (onFailure && lane.failures.length > failed) onFailure(a.allocators[i]!, lane.allocator, lane.failures[failed]!, failed);
       if (a.check) {
         const errs = lane.allocator.checkInvariants();
         if (errs.length) throw new Error(`invariant broken in ${lane.allocator.label} after op ${lane.ops - 1}:\n  ${errs.join('\n  ')}`);
@@ -60,7 +65,7 @@ function printText(a: RunArgs, results: LaneResult[]): void {
     const m = computeMetrics(r.allocator);
     console.log(`\n${r.allocator.label}: ${r.ops} ops, ${r.failures.length} failed allocations`);
     for (const f of r.failures.slice(0, 20)) {
-      console.log(`  op ${f.op}: ${f.bytes} B on cpu ${f.cpu} failed (${f.reason})${f.max !== undefined ? `, MAX ${f.max}` : ''}`);
+      console.log(`  op ${f.op}: ${f.bytes} B on cpu ${f.cpu} failed (${f.reason})${f.max !== undefined ? `, MAX ${f.max}` : ''}, utilisation ${pct(f.utilisation ?? 0)}`);
     }
     if (r.failures.length > 20) console.log(`  ... ${r.failures.length - 20} more`);
     if (a.workload === 'seed-fragmentation' && r.allocator.name === 'nta') console.log(`  the seed's NTA failures (2006): ${SEED_FAILURES.join(', ')} B`);
@@ -80,11 +85,20 @@ function toJson(results: LaneResult[]) {
       const m = computeMetrics(r.allocator);
       return {
         name: r.name, label: r.allocator.label, ops: r.ops,
-        failures: r.failures.map((f) => ({ op: f.op, bytes: f.bytes, ...(f.max !== undefined ? { max: f.max } : {}), cpu: f.cpu, reason: f.reason })),
+        failures: r.failures.map((f) => ({ op: f.op, bytes: f.bytes, ...(f.max !== undefined ? { max: f.max } : {}), cpu: f.cpu, reason: f.reason, utilisation: f.utilisation })),
         metrics: m,
       };
     }),
   };
+}
+
+/** DIR/<workload>-<allocator>-<what>.png, one pixel per chunk, one column per page. */
+function writePng(a: RunArgs, name: string, allocator: Allocator, what: string): void {
+  mkdirSync(a.png!, { recursive: true });
+  const wl = a.workload.replace(/^(ops|wee):(.*[\\/])?/, '$1-').replace(/[^\w.-]+/g, '_');
+  const file = join(a.png!, `${wl}-${name.replace(':', '-')}-${what}.png`);
+  writeFileSync(file, mapPng(allocator, a.orientation));
+  if (!a.json) console.error(`wrote ${file}`);
 }
 
 async function run(a: RunArgs): Promise<void> {
@@ -93,22 +107,17 @@ async function run(a: RunArgs): Promise<void> {
   let results: LaneResult[];
   if (a.threads === 'inline') {
     if (a.schedule === 'free') throw new UsageError('--schedule free needs --threads workers');
-    results = runInline(a, specs, oplog);
+    const onFailure: OnFailure | undefined = a.png && a.pngFailures
+      ? (name, allocator, f, k) => writePng(a, name, allocator, `fail${k + 1}-${f.bytes}B-op${f.op}`)
+      : undefined;
+    results = runInline(a, specs, oplog, onFailure);
   } else {
     if (a.oplog && a.schedule === 'free') throw new UsageError('--oplog needs a global op order: use --schedule lockstep');
     const { runWithWorkers } = await import('./workers');
     results = await runWithWorkers(a, specs, oplog);
   }
   if (a.oplog && oplog) writeFileSync(a.oplog, oplog.join('\n') + '\n');
-  if (a.png) {
-    mkdirSync(a.png, { recursive: true });
-    const wl = a.workload.replace(/^(ops|wee):.*[\\/]/, '$1-').replace(/[^\w.-]+/g, '_');
-    for (const r of results) {
-      const file = join(a.png, `${wl}-${r.name.replace(':', '-')}-op${r.ops}.png`);
-      writeFileSync(file, mapPng(r.allocator, a.orientation));
-      if (!a.json) console.error(`wrote ${file}`);
-    }
-  }
+  if (a.png) for (const r of results) writePng(a, r.name, r.allocator, `op${r.ops}`);
   if (a.json) console.log(JSON.stringify(toJson(results)));
   else printText(a, results);
 }

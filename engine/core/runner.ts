@@ -13,7 +13,13 @@ import { locate } from './metrics';
 /** Outcome of an op that was not executed: a free/map/unmap of an id whose allocation failed. */
 export const SKIPPED = -100;
 
-export interface Failure { op: number; cpu: number; bytes: number; reason: string; max?: number }
+export interface Failure {
+  op: number; cpu: number; bytes: number; reason: string;
+  /** The workload's MAX at the time (seed-fragmentation). */
+  max?: number;
+  /** requested / held bytes when the allocation failed. */
+  utilisation?: number;
+}
 
 /** Id tables grow as allocations are made; ids are dense (0, 1, 2, ...). */
 export interface IdTable { addr: number[]; bytes: number[] }
@@ -26,11 +32,9 @@ export function applyOp(a: Allocator, op: Op, t: IdTable): number {
   }
   const addr = t.addr[op.id];
   if (addr === undefined || addr < 0) return SKIPPED;
-  if (op.kind === 'free') {
-    const r = a.free(op.cpu, addr, t.bytes[op.id]!);
-    if (r === 0) t.addr[op.id] = -1;
-    return r;
-  }
+  // The address stays in the table after a free: a postponed (mapped) free still needs its unmap,
+  // and a second free reaches the allocator, which reports the double free.
+  if (op.kind === 'free') return a.free(op.cpu, addr, t.bytes[op.id]!);
   return op.kind === 'map' ? a.map(op.cpu, addr) : a.unmap(op.cpu, addr);
 }
 
@@ -53,7 +57,9 @@ export class Lane {
     const annot = this.workload.annotate?.();
     const outcome = applyOp(this.allocator, op, this.table);
     if (op.kind === 'alloc' && outcome < 0) {
-      const f: Failure = { op: this.ops, cpu: op.cpu, bytes: op.bytes, reason: errorName(outcome) };
+      const k = this.allocator.counters();
+      const utilisation = k.heldBytes > 0 ? k.requestedBytes / k.heldBytes : 0;
+      const f: Failure = { op: this.ops, cpu: op.cpu, bytes: op.bytes, reason: errorName(outcome), utilisation };
       if (annot && 'max' in annot) f.max = annot.max;
       this.failures.push(f);
     }

@@ -12,6 +12,8 @@ Commands:
   example                 print the seed's worked example (2 Aug 2006) as the NTA debug log
   run                     run a workload on one or more allocators, op for op
   workloads               list the workloads and their parameters
+  compare-seed            the seed's fragmentation test over many seeds, NTA and pow2 beside the
+                          seed's published failures: [--seeds N] [--param dist=uniform|small] [--json]
   help                    this text
 
 run flags:
@@ -53,7 +55,8 @@ export interface RunArgs {
   check: boolean;
 }
 
-export type Command = { name: 'example' } | { name: 'help' } | { name: 'workloads' } | { name: 'run'; args: RunArgs };
+export type Command = { name: 'example' } | { name: 'help' } | { name: 'workloads' } | { name: 'run'; args: RunArgs }
+  | { name: 'compare-seed'; seeds: number; params: Record<string, string>; json: boolean };
 
 function int(flag: string, v: string | undefined, min: number, max: number): number {
   const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
@@ -73,6 +76,7 @@ export function parseArgs(argv: string[]): Command {
     if (rest.length) throw new UsageError(`'${cmd}' takes no flags, got '${rest[0]}'`);
     return { name: cmd };
   }
+  if (cmd === 'compare-seed') return parseCompare(rest);
   if (cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
   const a: RunArgs = {
     allocators: ['nta', 'pow2'], preset: 'blog', workload: 'seed-fragmentation', seed: 1, ops: 0, params: {},
@@ -112,4 +116,19 @@ export function parseArgs(argv: string[]): Command {
   if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
   if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
   return { name: 'run', args: a };
+}
+
+function parseCompare(rest: string[]): Command {
+  const c = { name: 'compare-seed' as const, seeds: 20, params: {} as Record<string, string>, json: false };
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i]!;
+    if (flag === '--json') c.json = true;
+    else if (flag === '--seeds') c.seeds = int(flag, rest[++i], 1, 1000);
+    else if (flag === '--param') {
+      const kv = rest[++i] ?? ''; const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got '${kv}'`);
+      c.params[kv.slice(0, eq)] = kv.slice(eq + 1);
+    } else throw new UsageError(`unknown flag '${flag}' for 'compare-seed'`);
+  }
+  return c;
 }

@@ -53,6 +53,17 @@ describe('cli', () => {
     expect(r.out).not.toMatch(/time|elapsed|perSec/i);
   });
 
+  it('compare-seed puts four stages beside the seed\'s published failures', () => {
+    const r = cli('compare-seed', '--seeds', '3', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { stages: { max: number; seedBytes: number; nta: { bytes: number[] }; pow2: { utilisation: number[] } }[] };
+    expect(j.stages.map((s) => [s.max, s.seedBytes])).toEqual([[4096, 1912], [2048, 968], [1024, 504], [512, 252]]);
+    for (const s of j.stages) {
+      expect(s.nta.bytes).toHaveLength(3);
+      for (const b of s.nta.bytes) expect(b).toBeGreaterThan(s.max / 2); // uniform sizes fail above MAX/2 (allocators.md 1.6)
+    }
+  });
+
   it('replays an op file and writes the golden op log', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fragscope-'));
     const r = cli('run', '--allocators', 'nta,pow2', '--workload', `ops:${here('./testdata/small.ops')}`, '--cpus', '2', '--oplog', join(dir, 'o.log'), '--json');

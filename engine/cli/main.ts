@@ -15,6 +15,7 @@ import { parseOpFile, opFileWorkload } from '../workloads/opfile';
 import { parseWeeTrace, weeTraceWorkload } from '../workloads/trace-wee';
 import type { Op, Workload } from '../workloads/types';
 import { mapPng } from './png';
+import { compareSeeds, formatComparison } from './seed-compare';
 
 export interface LaneResult { name: string; allocator: Allocator; failures: Failure[]; ops: number }
 
@@ -129,6 +130,11 @@ async function main(argv: string[]): Promise<number> {
     if (cmd.name === 'example') { console.log(seedExampleLog().join('\n')); return 0; }
     if (cmd.name === 'workloads') {
       for (const n of workloadNames()) console.log(`${n}: ${WORKLOADS[n]!.description}\n${describeParams(WORKLOADS[n]!.params)}\n`);
+      return 0;
+    }
+    if (cmd.name === 'compare-seed') {
+      const rows = compareSeeds(cmd.seeds, cmd.params);
+      console.log(cmd.json ? JSON.stringify({ seeds: cmd.seeds, stages: rows }) : formatComparison(rows, cmd.seeds));
       return 0;
     }
     await run(cmd.args);

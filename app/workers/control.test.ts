@@ -1,0 +1,103 @@
+/**
+ * The comlink control API over a real MessageChannel (worker_threads ports and
+ * comlink's node adapter): a Controller with Node CPU workers on one end, `wrap`
+ * on the other, compared with fresh inline runs.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { expose, proxy, wrap, type Remote } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { Controller } from '../../engine/runtime/controller';
+import { nodeSpawn } from '../../engine/runtime/node/spawn';
+import type { ControlApi, RunConfig, Summary } from '../../engine/runtime/api';
+import { createSnapshotCopy, readSnapshot, snapshotViews } from '../../engine/runtime/snapshot';
+
+const ports: MessagePort[] = [];
+function connect(c: Controller): Remote<ControlApi> {
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  expose(c, nodeEndpoint(port1));
+  return wrap<ControlApi>(nodeEndpoint(port2));
+}
+afterEach(() => { for (const p of ports.splice(0)) p.close(); });
+
+const base: Omit<RunConfig, 'workload'> = {
+  params: {}, allocators: [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }], cpus: 2, schedule: 'lockstep', seed: 7, ops: 0,
+};
+
+/** Chunk states of every allocator as published after `op` ops of a fresh inline run. */
+async function inlineAt(cfg: RunConfig, op: number): Promise<Uint8Array[]> {
+  const c = new Controller(null);
+  const info = await c.configure(cfg);
+  await c.step(op);
+  const out = createSnapshotCopy(info.allocators);
+  expect(readSnapshot(snapshotViews(info.snapshot, info.allocators), out)).toBe(true);
+  await c.dispose();
+  return out.chunks;
+}
+
+describe('ControlApi through comlink', () => {
+  it('configures, steps, runs until a failure, seeks back and forth (workers == inline)', async () => {
+    const api = connect(new Controller(nodeSpawn, { interval: 64 }));
+    try {
+      const example = await api.configure({ ...base, workload: 'seed-example' });
+      expect(example.allocators.map((a) => a.name)).toEqual(['nta:blog', 'pow2']);
+      let s = await api.step(3);
+      expect(s.op).toBe(3);
+      expect(s.lastOps.map((o) => [o.kind, o.bytes])).toEqual([['alloc', 120], ['alloc', 200], ['alloc', 70]]);
+      s = await api.runUntil({ kind: 'end' });
+      expect(s.done).toBe(true);
+      expect(s.allocators[0]!.metrics.requestedBytes).toBe(0);
+
+      // A small NTA pool so the seed's fragmentation test fails quickly.
+      const cfg: RunConfig = { ...base, workload: 'seed-fragmentation', allocators: [{ kind: 'nta', preset: 'blog', overrides: { regions: 16 } }], ops: 4000 };
+      const info = await api.configure(cfg);
+      const seen: Summary[] = [];
+      await api.subscribe(proxy((x: Summary) => { seen.push(x); }));
+      s = await api.runUntil({ kind: 'failure' });
+      const f = s.allocators[0]!.failures;
+      expect(f.length).toBe(1);
+      expect(s.op).toBe(f[0]!.op + 1);
+      const last = s.lastOps[s.lastOps.length - 1]!;
+      expect(last.reasons[0]).toMatch(/^largest free run on CPU \d is \d+ B < \d+ B requested$/);
+      const failOp = s.op;
+
+      const view = snapshotViews(info.snapshot, info.allocators);
+      const copy = createSnapshotCopy(info.allocators);
+      await api.step(500);
+      const later = (await api.summary()).op;
+      expect(readSnapshot(view, copy)).toBe(true);
+      expect(copy.op).toBe(later);
+      expect(copy.chunks).toEqual(await inlineAt(cfg, later));
+
+      s = await api.seek(10);
+      expect(s.op).toBe(10);
+      expect(readSnapshot(view, copy)).toBe(true);
+      expect(copy.chunks).toEqual(await inlineAt(cfg, 10));
+      s = await api.seek(failOp);
+      expect(s.allocators[0]!.failures.length).toBe(1);
+      expect(readSnapshot(view, copy)).toBe(true);
+      expect(copy.chunks).toEqual(await inlineAt(cfg, failOp));
+      expect(seen.length).toBeGreaterThan(0);
+    } finally {
+      await api.dispose();
+    }
+  });
+
+  it('play and pause', async () => {
+    const api = connect(new Controller(nodeSpawn));
+    try {
+      await api.configure({ ...base, workload: 'churn', ops: 1_000_000 });
+      const playing = api.play(Infinity);
+      await new Promise((r) => setTimeout(r, 200));
+      const s = await api.pause();
+      await playing;
+      expect(s.playing).toBe(false);
+      expect(s.op).toBeGreaterThan(0);
+      expect(s.done).toBe(false);
+      expect((await api.step(1)).op).toBe(s.op + 1);
+    } finally {
+      await api.dispose();
+    }
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * The lockstep engine: one global op index; at each index every lane (one
+ * allocator with its own workload instance, as runner.ts Lane) gets its next op,
+ * and the CPU the op names executes it. The executor is either inline (this thread)
+ * or a CpuPool turn; both run the same `executeEntries`, so results are identical.
+ *
+ * Executed ops are recorded in typed arrays, so going back replays recorded ops
+ * without asking the (adaptive, forward-only) workload generator again. Checkpoints
+ * copy every allocator buffer and id table at multiples of `interval`; past
+ * `maxCheckpoints` every other one is dropped and the interval doubles, so memory
+ * stays bounded and a seek replays at most one interval.
+ */
+import { AllocError, errorName, errorText, type Allocator } from '../core/types';
+import { SKIPPED, type Failure, type IdTable } from '../core/runner';
+import { allocateBuffer } from '../core/layout';
+import { bytesNeeded, createAllocator, type AllocatorSpec } from '../allocators/registry';
+import type { Op, Workload } from '../workloads/types';
+import { E_ADDR, E_BYTES, E_CPU, E_KIND, E_LANE, E_OUT, ENTRY, KIND_CODE, K_ALLOC, K_FREE, MB_ENTRIES, executeEntries, mailboxInts } from './cpu-loop';
+import { makeWorkload, type WorkloadSource } from './workload-of';
+
+export interface Executor {
+  mailbox(cpu: number): Int32Array;
+  /** Execute the first `n` entries of `cpu`'s mailbox on that CPU's thread. */
+  run(cpu: number, n: number): void;
+}
+
+export function inlineExecutor(allocators: readonly Allocator[], cpus: number): Executor {
+  const boxes = Array.from({ length: cpus }, () => new Int32Array(mailboxInts(allocators.length)));
+  return { mailbox: (cpu) => boxes[cpu]!, run: (cpu, n) => executeEntries(allocators, boxes[cpu]!, n) };
+}
+
+/** Ops recorded per lane: struct of typed arrays, doubled when full. */
+class Record {
+  len = 0;
+  kind = new Uint8Array(1024); cpu = new Uint8Array(1024); id = new Int32Array(1024);
+  bytes = new Int32Array(1024); out = new Int32Array(1024);
+  push(op: Op): void {
+    if (this.len === this.kind.length) {
+      const grow = <T extends Uint8Array | Int32Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(a.length * 2); b.set(a); return b; };
+      this.kind = grow(this.kind); this.cpu = grow(this.cpu); this.id = grow(this.id); this.bytes = grow(this.bytes); this.out = grow(this.out);
+    }
+    const i = this.len++;
+    this.kind[i] = KIND_CODE[op.kind]; this.cpu[i] = op.cpu; this.id[i] = op.id; this.bytes[i] = op.bytes; this.out[i] = SKIPPED;
+  }
+}
+
+export interface LaneState {
+  spec: AllocatorSpec;
+  allocator: Allocator;
+  workload: Workload;
+  table: IdTable;
+  rec: Record;
+  /** The workload returned null at rec.len. */
+  ended: boolean;
+  failures: Failure[];
+  /** Failure explanations in words, by op index. */
+  reasons: Map<number, string>;
+}
+
+interface Checkpoint { op: number; bufs: Uint8Array[]; addr: Int32Array[]; bytes: Int32Array[] }
+
+export class LockstepEngine {
+  cursor = 0;
+  readonly lanes: LaneState[];
+  private checkpoints: Checkpoint[] = [];
+  private exec: Executor;
+  // Per-index scratch, reused so a step allocates nothing beyond the workload's own op objects.
+  private readonly fresh: (Op | null)[];
+  private readonly at: Int32Array;
+  private readonly counts: Int32Array;
+
+  constructor(readonly src: WorkloadSource & { allocators: AllocatorSpec[] }, public interval = 1024, readonly maxCheckpoints = 16) {
+    this.lanes = src.allocators.map((spec) => ({
+      spec,
+      allocator: createAllocator(spec, src.cpus, allocateBuffer(bytesNeeded(spec, src.cpus)), true),
+      workload: makeWorkload(src), table: { addr: [], bytes: [] }, rec: new Record(), ended: false, failures: [], reasons: new Map(),
+    }));
+    this.exec = inlineExecutor(this.allocators, src.cpus);
+    this.fresh = this.lanes.map(() => null);
+    this.at = new Int32Array(this.lanes.length);
+    this.counts = new Int32Array(src.cpus);
+  }
+
+  get allocators(): Allocator[] { return this.lanes.map((l) => l.allocator); }
+  setExecutor(e: Executor): void { this.exec = e; }
+
+  /** Ops lane k has executed. */
+  laneOps(k: number): number { return Math.min(this.cursor, this.lanes[k]!.rec.len); }
+  get done(): boolean { return this.lanes.every((l) => l.ended && this.cursor >= l.rec.len); }
+
+  /** Execute op index `cursor` on every lane that has one; false when all lanes have ended. */
+  step(): boolean {
+    const i = this.cursor; const { lanes, fresh, at, counts } = this;
+    if (i % this.interval === 0) this.checkpoint();
+    counts.fill(0);
+    let any = false;
+    for (let k = 0; k < lanes.length; k++) {
+      const L = lanes[k]!; fresh[k] = null; at[k] = -1;
+      if (i >= L.rec.len) {
+        if (L.ended) continue;
+        const op = L.workload.next();
+        if (!op) { L.ended = true; continue; }
+        L.rec.push(op); fresh[k] = op;
+      }
+      any = true;
+      const kind = L.rec.kind[i]!; const id = L.rec.id[i]!; const cpu = L.rec.cpu[i]!;
+      let addr = 0, bytes = L.rec.bytes[i]!;
+      if (kind !== K_ALLOC) {
+        const a = L.table.addr[id];
+        if (a === undefined || a < 0) { L.rec.out[i] = SKIPPED; continue; }
+        addr = a; bytes = L.table.bytes[id]!;
+      }
+      const mb = this.exec.mailbox(cpu); const e = MB_ENTRIES + counts[cpu]! * ENTRY;
+      mb[e + E_LANE] = k; mb[e + E_KIND] = kind; mb[e + E_CPU] = cpu; mb[e + E_ADDR] = addr; mb[e + E_BYTES] = bytes;
+      at[k] = e; counts[cpu]!++;
+    }
+    if (!any) return false;
+    for (let cpu = 0; cpu < counts.length; cpu++) if (counts[cpu]! > 0) this.exec.run(cpu, counts[cpu]!);
+    for (let k = 0; k < lanes.length; k++) {
+      const L = lanes[k]!;
+      if (at[k]! >= 0) {
+        const cpu = L.rec.cpu[i]!; const r = this.exec.mailbox(cpu)[at[k]! + E_OUT]!;
+        const id = L.rec.id[i]!; const kind = L.rec.kind[i]!;
+        L.rec.out[i] = r;
+        if (kind === K_ALLOC) { L.table.addr[id] = r; L.table.bytes[id] = L.rec.bytes[i]!; }
+        else if (kind === K_FREE && r === 0) L.table.addr[id] = -1;
+      }
+      const op = fresh[k];
+      if (op) this.learn(L, op, i, L.rec.out[i]!);
+    }
+    this.cursor = i + 1;
+    return true;
+  }
+
+  /** First execution of an op: failures (as runner.ts Lane records them) and the workload's feedback. */
+  private learn(L: LaneState, op: Op, i: number, r: number): void {
+    if (op.kind === 'alloc' && r < 0) {
+      const c = L.allocator.counters();
+      const utilisation = c.heldBytes > 0 ? c.requestedBytes / c.heldBytes : 0;
+      const f: Failure = { op: i, cpu: op.cpu, bytes: op.bytes, reason: errorName(r), utilisation };
+      const annot = L.workload.annotate?.();
+      if (annot && 'max' in annot) f.max = annot.max;
+      L.failures.push(f);
+      L.reasons.set(i, describeFailure(L.allocator, op.cpu, op.bytes, r));
+    }
+    L.workload.result(op, r);
+  }
+
+  run(n: number): number { let i = 0; while (i < n && this.step()) i++; return i; }
+
+  private checkpoint(): void {
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (last && last.op >= this.cursor) return;
+    this.checkpoints.push({
+      op: this.cursor,
+      bufs: this.lanes.map((l) => new Uint8Array(l.allocator.buffer).slice()),
+      addr: this.lanes.map((l) => Int32Array.from(l.table.addr)),
+      bytes: this.lanes.map((l) => Int32Array.from(l.table.bytes)),
+    });
+    if (this.checkpoints.length > this.maxCheckpoints) {
+      this.checkpoints = this.checkpoints.filter((_, j) => j % 2 === 0);
+      this.interval *= 2;
+    }
+  }
+
+  /** Go to op index `op`: restore the nearest checkpoint at or before it when going back (or far enough forward), replay the rest. */
+  seek(op: number): void {
+    const target = Math.max(0, Math.floor(op));
+    let best: Checkpoint | undefined;
+    for (const c of this.checkpoints) if (c.op <= target) best = c;
+    if (best && (target < this.cursor || best.op > this.cursor)) this.restore(best);
+    while (this.cursor < target && this.step()) { /* replay recorded ops, then new ones */ }
+  }
+
+  private restore(c: Checkpoint): void {
+    this.lanes.forEach((l, k) => {
+      new Uint8Array(l.allocator.buffer).set(c.bufs[k]!);
+      l.table.addr = Array.from(c.addr[k]!); l.table.bytes = Array.from(c.bytes[k]!);
+    });
+    this.cursor = c.op;
+  }
+
+  get checkpointCount(): number { return this.checkpoints.length; }
+}
+
+/** Why an allocation failed, in words, from the allocator's state right after the failure. */
+export function describeFailure(a: Allocator, cpu: number, bytes: number, code: number): string {
+  const largest = (a as { largestFreeOnCpu?: (cpu: number) => number }).largestFreeOnCpu?.(cpu);
+  const run = largest !== undefined ? `largest free run on CPU ${cpu} is ${largest} B < ${bytes} B requested` : null;
+  if (code === AllocError.NoSpace) {
+    if (run) return run;
+    if (a.name === 'pow2') {
+      let cls = a.geometry.chunkBytes; while (cls < bytes) cls *= 2;
+      return `no free ${cls} B slot on CPU ${cpu} and no page of CPU ${cpu} left to dedicate to that class`;
+    }
+  }
+  if (code === AllocError.GrowFailed) return `the pool could not grow (capacity ${a.geometry.pages} pages exhausted)${run ? `; ${run}` : ''}`;
+  return errorText(code);
+}

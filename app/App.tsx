@@ -1,16 +1,80 @@
-// Placeholder UI: the real Fragscope interface will replace this.
-export function App() {
-  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Charts } from './charts/Charts';
+import { Controls } from './controls/Controls';
+import { Failures, OpList } from './controls/OpList';
+import { MapsPanel } from './map/MapsPanel';
+import { reset, start } from './runtime/actions';
+import { SetupPanel } from './setup/SetupPanel';
+import { useStore } from './store/store';
+import { decodeUrl } from './url-state';
+
+const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer === 'function';
+
+function Isolation() {
   return (
-    <main>
-      <h1>Fragscope</h1>
-      <p data-testid="isolation">
-        {isolated
-          ? 'Cross-origin isolated: yes (SharedArrayBuffer available).'
-          : 'Cross-origin isolated: no. SharedArrayBuffer is unavailable, so the simulation cannot run. ' +
-            'The page must be served with the headers Cross-Origin-Opener-Policy: same-origin and ' +
-            'Cross-Origin-Embedder-Policy: require-corp. Use `npm run dev` or `npm run preview`.'}
-      </p>
+    <p data-testid="isolation" className={isolated ? 'isolation ok' : 'isolation missing'}>
+      {isolated
+        ? 'Cross-origin isolated: yes (SharedArrayBuffer available).'
+        : 'Cross-origin isolated: no. SharedArrayBuffer is unavailable, so the simulation cannot run. ' +
+          'The page must be served with the headers Cross-Origin-Opener-Policy: same-origin and ' +
+          'Cross-Origin-Embedder-Policy: require-corp. Use `npm run dev` or `npm run preview`.'}
+    </p>
+  );
+}
+
+function Banners() {
+  const { status, error, urlErrors, setUrlErrors } = useStore(useShallow((s) => ({
+    status: s.status, error: s.error, urlErrors: s.urlErrors, setUrlErrors: s.setUrlErrors,
+  })));
+  return (
+    <>
+      {status === 'error' && (
+        <div className="banner error" role="alert" data-testid="worker-error">
+          <b>The run stopped:</b> {error}{' '}
+          <button type="button" onClick={() => void reset()}>Reset the run</button>
+        </div>
+      )}
+      {urlErrors.length > 0 && (
+        <div className="banner warn" role="alert" data-testid="url-errors">
+          <b>The shared link has invalid parts; defaults are used for them:</b>
+          <ul>{urlErrors.map((e) => <li key={e}>{e}</li>)}</ul>
+          <button type="button" onClick={() => setUrlErrors([])}>Dismiss</button>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function App() {
+  useEffect(() => {
+    if (!isolated) return;
+    const { setup, op, errors } = decodeUrl(location.search);
+    const st = useStore.getState();
+    st.setSetup(setup);
+    st.setUrlErrors(errors);
+    void start(setup, op);
+  }, []);
+
+  return (
+    <main className="app">
+      <header className="top">
+        <h1>Fragscope</h1>
+        <span className="muted">how allocators fragment: the 2006 network tree allocator against a power-of-two SLAB-like allocator</span>
+        <Isolation />
+      </header>
+      {isolated && (
+        <div className="layout">
+          <aside><SetupPanel /><OpList /></aside>
+          <div className="main">
+            <Banners />
+            <Controls />
+            <Failures />
+            <MapsPanel />
+            <Charts />
+          </div>
+        </div>
+      )}
     </main>
   );
 }

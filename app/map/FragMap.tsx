@@ -1,0 +1,171 @@
+/**
+ * One allocator's fragmentation map: one column per page, one pixel per chunk.
+ *
+ * Coordinate spaces: image (pages x chunksPerPage, the native picture), view
+ * (CSS pixels of the visible canvas: image x = x0 + viewX / sx) and device
+ * pixels (view * devicePixelRatio, applied once in draw()).
+ * Pixels are drawn from the live snapshot copy in the frame loop, never through React.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { AllocatorSpec } from '../../engine/allocators/registry';
+import type { AllocatorInfo } from '../../engine/runtime/api';
+import { describeChunk, describeColumn } from './describe-chunk';
+import { onFrame } from './frame-loop';
+import { liveSnapshot } from './live-snapshot';
+import { chunkAt, renderMap, type MapView } from './render-map';
+
+export const MAP_CSS_HEIGHT = 256;
+
+interface ViewBox { x0: number; y0: number; sx: number; sy: number }
+
+function fnv(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+export function FragMap(props: { index: number; info: AllocatorInfo; spec: AllocatorSpec; cpus: number; view: MapView }) {
+  const { index, info, spec, cpus, view } = props;
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const box = useRef<ViewBox | null>(null);
+  const dirty = useRef(true);
+  const [tip, setTip] = useState<{ x: number; y: number; lines: string[] } | null>(null);
+  const cpp = info.pageBytes / info.chunkBytes;
+  const geo = { pages: info.pages, chunksPerPage: cpp };
+
+  const fit = (): ViewBox => {
+    const w = wrapRef.current?.clientWidth ?? 800;
+    return { x0: 0, y0: 0, sx: w / info.pages, sy: MAP_CSS_HEIGHT / cpp };
+  };
+  const clamp = (b: ViewBox): ViewBox => {
+    const f = fit();
+    const sx = Math.min(64, Math.max(f.sx, b.sx)), sy = Math.min(64, Math.max(f.sy, b.sy));
+    const w = wrapRef.current?.clientWidth ?? 800;
+    return {
+      sx, sy,
+      x0: Math.min(Math.max(0, b.x0), info.pages - w / sx),
+      y0: Math.min(Math.max(0, b.y0), cpp - MAP_CSS_HEIGHT / sy),
+    };
+  };
+  const setBox = (b: ViewBox) => { box.current = clamp(b); dirty.current = true; };
+
+  // Redraw on view option changes.
+  useEffect(() => { dirty.current = true; }, [view.highFirst, view.sorted]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current!, wrap = wrapRef.current!;
+    const native = new OffscreenCanvas(info.pages, cpp);
+    const nctx = native.getContext('2d')!;
+    const rgba = new Uint8ClampedArray(info.pages * cpp * 4);
+    const image = new ImageData(rgba, info.pages, cpp);
+    let drawnGeneration = -1, hashedGeneration = -1, lastHash = 0;
+    let viewKey = '';
+    const stop = onFrame((now) => {
+      const live = liveSnapshot();
+      if (!live || live.copied < 0) return;
+      const states = live.copy.chunks[index];
+      if (!states) return;
+      const dpr = window.devicePixelRatio || 1;
+      const cssW = wrap.clientWidth;
+      if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(MAP_CSS_HEIGHT * dpr)) {
+        canvas.width = Math.round(cssW * dpr); canvas.height = Math.round(MAP_CSS_HEIGHT * dpr);
+        box.current = box.current ? clamp(box.current) : fit();
+        dirty.current = true;
+      }
+      const key = `${view.highFirst}${view.sorted}`;
+      const regenerate = live.copied !== drawnGeneration || key !== viewKey;
+      if (regenerate) {
+        renderMap(states, geo, view, rgba);
+        nctx.putImageData(image, 0, 0);
+        drawnGeneration = live.copied; viewKey = key;
+        canvas.dataset.generation = String(drawnGeneration);
+        canvas.dataset.op = String(live.copy.op);
+      }
+      if (regenerate || dirty.current) {
+        const b = box.current ?? fit();
+        const ctx = canvas.getContext('2d')!;
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.imageSmoothingEnabled = b.sx < 1;
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(native, b.x0, b.y0, cssW / b.sx, MAP_CSS_HEIGHT / b.sy, 0, 0, canvas.width, canvas.height);
+        dirty.current = false;
+      }
+      // A picture fingerprint for tests and shared links; throttled so playing stays cheap.
+      if (hashedGeneration !== drawnGeneration && now - lastHash > 250) {
+        canvas.dataset.hash = fnv(states); hashedGeneration = drawnGeneration; lastHash = now;
+      }
+    });
+    return stop;
+  }, [index, info, view.highFirst, view.sorted]);
+
+  const toImage = (e: { clientX: number; clientY: number }) => {
+    const r = canvasRef.current!.getBoundingClientRect();
+    const b = box.current ?? fit();
+    const vx = e.clientX - r.left, vy = e.clientY - r.top;
+    return { vx, vy, ix: b.x0 + vx / b.sx, iy: b.y0 + vy / b.sy };
+  };
+
+  const drag = useRef<{ x: number; y: number; b: ViewBox } | null>(null);
+  const onMove = (e: React.MouseEvent) => {
+    if (drag.current) {
+      const d = drag.current;
+      setBox({ ...d.b, x0: d.b.x0 - (e.clientX - d.x) / d.b.sx, y0: d.b.y0 - (e.clientY - d.y) / d.b.sy });
+    }
+    const { vx, vy, ix, iy } = toImage(e);
+    const live = liveSnapshot();
+    const states = live?.copy.chunks[index];
+    const at = chunkAt(ix, iy, geo, view.highFirst);
+    if (!states || !at) { setTip(null); return; }
+    const lines = view.sorted ? describeColumn(info, spec, cpus, states, at.page) : describeChunk(info, spec, cpus, states, at.page, at.chunk);
+    setTip({ x: vx, y: vy, lines });
+  };
+
+  useEffect(() => {
+    const canvas = canvasRef.current!;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const b = box.current ?? fit();
+      const k = Math.exp(-e.deltaY * 0.002);
+      const { vx, vy, ix, iy } = toImage(e);
+      const sx = b.sx * k, sy = b.sy * k;
+      setBox({ sx, sy, x0: ix - vx / sx, y0: iy - vy / sy });
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  }, [info]);
+
+  const zoomTo = (sx: number, sy: number) => {
+    const b = box.current ?? fit();
+    const w = wrapRef.current?.clientWidth ?? 800;
+    const cx = b.x0 + w / 2 / b.sx, cy = b.y0 + MAP_CSS_HEIGHT / 2 / b.sy;
+    setBox({ sx, sy, x0: cx - w / 2 / sx, y0: cy - MAP_CSS_HEIGHT / 2 / sy });
+  };
+
+  return (
+    <div className="map-wrap" ref={wrapRef}>
+      <div className="map-tools">
+        <span className="muted">{info.pages} pages x {cpp} chunks of {info.chunkBytes} B · wheel zooms, drag pans</span>
+        <button type="button" onClick={() => setBox(fit())}>Fit</button>
+        <button type="button" onClick={() => zoomTo(1, 1)} title="one CSS pixel per chunk">1:1</button>
+        <button type="button" onClick={() => zoomTo(8, 8)}>8x</button>
+      </div>
+      <canvas
+        ref={canvasRef}
+        className="map-canvas"
+        data-testid={`map-${index}`}
+        style={{ height: MAP_CSS_HEIGHT }}
+        onMouseDown={(e) => { drag.current = { x: e.clientX, y: e.clientY, b: box.current ?? fit() }; }}
+        onMouseUp={() => { drag.current = null; }}
+        onMouseMove={onMove}
+        onMouseLeave={() => { drag.current = null; setTip(null); }}
+        onDoubleClick={() => setBox(fit())}
+      />
+      {tip && (
+        <div className="map-tip" data-testid={`map-tip-${index}`} style={{ left: Math.min(tip.x + 14, (wrapRef.current?.clientWidth ?? 800) - 300), top: tip.y + 40 }}>
+          {tip.lines.map((l) => <div key={l}>{l}</div>)}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Map colours, keyed by ChunkState code. Free green and used red are the seed's
+ * (6 Aug 2006 pictures); the other states get colours that stay apart from both.
+ */
+import { ChunkState, CHUNK_STATE_NAMES } from '../../engine/core/types';
+
+export interface PaletteEntry {
+  code: number;
+  name: (typeof CHUNK_STATE_NAMES)[number];
+  label: string;
+  css: string;
+  rgb: readonly [number, number, number];
+  description: string;
+}
+
+const hex = (s: string): [number, number, number] =>
+  [parseInt(s.slice(1, 3), 16), parseInt(s.slice(3, 5), 16), parseInt(s.slice(5, 7), 16)];
+
+const ENTRIES: [number, string, string, string][] = [
+  [ChunkState.Unheld, '#2b3038', 'unheld', 'page not held by the allocator (not taken from the page source)'],
+  [ChunkState.Free, '#22b14c', 'free', 'free: can be handed out (seed: green)'],
+  [ChunkState.Used, '#e02020', 'used', 'used: holds requested bytes (seed: red)'],
+  [ChunkState.Waste, '#ff9f1c', 'rounding waste', 'handed out with an allocation but beyond its requested bytes'],
+  [ChunkState.PendingRemote, '#9b59ff', 'pending remote free', 'freed on a foreign CPU, queued for the owner CPU'],
+  [ChunkState.Mapped, '#1f6fff', 'mapped', 'used and mapped to user space (zero-copy)'],
+  [ChunkState.Postponed, '#00c2d4', 'postponed', 'freed while mapped: waits for the unmap'],
+  [ChunkState.Cached, '#f0e040', 'cached', 'cached in a per-CPU array'],
+];
+
+export const PALETTE: readonly PaletteEntry[] = ENTRIES.map(([code, css, label, description]) => ({
+  code, css, label, description, rgb: hex(css), name: CHUNK_STATE_NAMES[code]!,
+}));
+
+/** Colour for codes outside the table (should not happen; visible if it does). */
+export const UNKNOWN_RGB: readonly [number, number, number] = [255, 0, 255];
+
+/**
+ * 256-entry lookup of RGBA packed for a Uint32Array view over ImageData bytes.
+ * ImageData is R,G,B,A in memory; on little-endian platforms a u32 read is 0xAABBGGRR.
+ */
+export function packedLut(littleEndian = isLittleEndian()): Uint32Array {
+  const lut = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    const rgb = PALETTE[i]?.rgb ?? UNKNOWN_RGB;
+    lut[i] = pack(rgb[0], rgb[1], rgb[2], 255, littleEndian);
+  }
+  return lut;
+}
+
+export function pack(r: number, g: number, b: number, a: number, littleEndian = isLittleEndian()): number {
+  return (littleEndian ? ((a << 24) | (b << 16) | (g << 8) | r) : ((r << 24) | (g << 16) | (b << 8) | a)) >>> 0;
+}
+
+export function isLittleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+}

@@ -1,0 +1,147 @@
+/**
+ * User actions -> control API calls -> store updates. Nothing here blocks the
+ * main thread: calls are awaited asynchronously and the map never waits on them.
+ *
+ * Summaries arrive from the controller's subscription (about one per 16 ms while
+ * a run changes). Each goes into the metric history at once; the React store
+ * gets at most one every SUMMARY_THROTTLE_MS while playing.
+ */
+import type { RunConfig, RunTarget, Summary } from '../../engine/runtime/api';
+import { useStore } from '../store/store';
+import { encodeUrl, type Setup } from '../url-state';
+import { control, killWorker, setClientHandlers, withTimeout, type Remote } from './client';
+import { MetricHistory } from './history';
+import { attachSnapshot } from '../map/live-snapshot';
+
+export const SUMMARY_THROTTLE_MS = 200;
+export const history = new MetricHistory();
+
+let lastStoreUpdate = 0;
+let pending: Summary | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
+/** Bumps per configure so late summaries of an old run are ignored. */
+let runId = 0;
+/**
+ * Generation of the newest summary taken. Subscription callbacks travel on their own
+ * MessageChannel, so one can arrive after a newer call result: older ones are dropped.
+ * -1 while a reset is pending (generations restart with the new snapshot region).
+ */
+let lastGeneration = 0;
+let resetting = false;
+
+function acceptSummary(s: Summary): void {
+  const st = useStore.getState();
+  if (st.status === 'configuring' || st.info === null) return;
+  if (s.allocators.length !== st.info.allocators.length) return;
+  if (resetting || s.generation < lastGeneration) return;
+  lastGeneration = s.generation;
+  history.push(s);
+  if (s.error) { setError(s.error); return; }
+  pending = s;
+  const now = performance.now();
+  const due = lastStoreUpdate + SUMMARY_THROTTLE_MS;
+  if (!s.playing || now >= due) flush();
+  else if (timer === null) timer = setTimeout(flush, due - now);
+}
+
+/** A call result: authoritative, newer than any summary sent before it. */
+function take(s: Summary): void {
+  resetting = false;
+  lastGeneration = s.generation;
+  history.push(s);
+  pending = s;
+  flush();
+}
+
+function flush(): void {
+  if (timer !== null) { clearTimeout(timer); timer = null; }
+  if (!pending) return;
+  lastStoreUpdate = performance.now();
+  const s = pending;
+  pending = null;
+  useStore.getState().setRun({ summary: s });
+  if (!s.playing) writeUrl(s.op);
+}
+
+function setError(message: string): void {
+  useStore.getState().setRun({ status: 'error', error: message });
+}
+
+setClientHandlers({ error: setError, summary: acceptSummary });
+
+export function writeUrl(op: number): void {
+  const setup = useStore.getState().runSetup;
+  if (!setup) return;
+  const url = encodeUrl(setup, op);
+  if (location.search !== url) window.history.replaceState(null, '', url);
+}
+
+export function toRunConfig(setup: Setup): RunConfig {
+  return {
+    workload: setup.workload, params: setup.params, allocators: setup.allocators,
+    cpus: setup.cpus, schedule: setup.schedule, seed: setup.seed, ops: setup.ops,
+  };
+}
+
+async function act(what: string, f: (r: Remote) => Promise<Summary | void>, ms = 15000): Promise<void> {
+  const st = useStore.getState();
+  if (st.status === 'error' || st.status === 'configuring') return;
+  const id = runId;
+  try {
+    const r = await control();
+    const s = await withTimeout(f(r), ms, what);
+    if (s && id === runId) { take(s); if (s.error) setError(s.error); }
+  } catch (e) {
+    if (id === runId) setError((e as Error).message);
+  }
+}
+
+/** Configure a run for `setup` and go to op `op`. */
+export async function start(setup: Setup, op = 0): Promise<void> {
+  const id = ++runId;
+  pending = null;
+  resetting = true;
+  attachSnapshot(null);
+  useStore.getState().setRun({ status: 'configuring', error: null, summary: null, info: null, runSetup: setup });
+  try {
+    const r = await control();
+    const info = await withTimeout(r.configure(toRunConfig(setup)), 30000, 'configure');
+    if (id !== runId) return;
+    history.reset(info.allocators.map((a) => a.label));
+    attachSnapshot(info);
+    useStore.getState().setRun({ status: 'ready', info });
+    let s: Summary;
+    if (op > 0) {
+      s = await withTimeout(setup.schedule === 'lockstep' ? r.seek(op) : r.runUntil({ kind: 'op', op }), 60000, 'seek');
+    } else s = await withTimeout(r.summary(), 10000, 'summary');
+    if (id !== runId) return;
+    take(s);
+    if (s.error) setError(s.error);
+  } catch (e) {
+    if (id === runId) setError((e as Error).message);
+  }
+}
+
+export const step = (n: number) => act(`step ${n}`, (r) => r.step(n));
+export const runUntil = (t: RunTarget) => act('run', (r) => r.runUntil(t), 120000);
+export const pause = () => act('pause', (r) => r.pause());
+export const seek = (op: number) => act(`seek ${op}`, (r) => r.seek(op), 60000);
+export function play(): Promise<void> {
+  const speed = useStore.getState().speed;
+  return act('play', async (r) => { await r.play(speed); });
+}
+
+/** Reset the run to op 0; after a worker error, restart the worker and configure again. */
+export async function reset(): Promise<void> {
+  const st = useStore.getState();
+  const setup = st.runSetup ?? st.setup;
+  if (st.status === 'error') {
+    killWorker();
+    await start(setup, 0);
+    return;
+  }
+  history.reset(st.info?.allocators.map((a) => a.label) ?? []);
+  resetting = true;
+  await act('reset', (r) => r.reset());
+  resetting = false;
+}

@@ -1,0 +1,99 @@
+/**
+ * Metric history per allocator, kept outside React state (charts read it when
+ * they re-render, a few times a second). Fed from run summaries.
+ *
+ * Bounded memory: when a lane is full, every other point is dropped, so the
+ * history always spans op 0 to now at a coarser step (like a zoomed-out plot).
+ */
+import type { Metrics } from '../../engine/core/metrics';
+import type { Summary } from '../../engine/runtime/api';
+
+export const SERIES_KEYS = [
+  'utilisation', 'internalFragmentation', 'externalFragmentation', 'largestFreeBytes',
+  'requestedBytes', 'allocatedBytes', 'heldBytes', 'freeBytes', 'pendingBytes', 'postponedBytes',
+] as const satisfies readonly (keyof Metrics)[];
+export type SeriesKey = (typeof SERIES_KEYS)[number];
+
+export class LaneHistory {
+  op: Float64Array;
+  cols: Record<SeriesKey, Float64Array>;
+  length = 0;
+
+  constructor(readonly label: string, readonly capacity: number) {
+    this.op = new Float64Array(capacity);
+    this.cols = Object.fromEntries(SERIES_KEYS.map((k) => [k, new Float64Array(capacity)])) as Record<SeriesKey, Float64Array>;
+  }
+
+  push(op: number, m: Metrics): void {
+    // Ops never go back within one history (seek back calls truncate first).
+    while (this.length > 0 && this.op[this.length - 1]! >= op) this.length--;
+    if (this.length === this.capacity) this.decimate();
+    const i = this.length++;
+    this.op[i] = op;
+    for (const k of SERIES_KEYS) this.cols[k][i] = m[k];
+  }
+
+  truncate(op: number): void {
+    while (this.length > 0 && this.op[this.length - 1]! > op) this.length--;
+  }
+
+  /** Keep the even points (and always the last one). */
+  private decimate(): void {
+    let j = 0;
+    for (let i = 0; i < this.length; i += 2, j++) {
+      this.op[j] = this.op[i]!;
+      for (const k of SERIES_KEYS) this.cols[k][j] = this.cols[k][i]!;
+    }
+    this.length = j;
+  }
+
+  points(): ({ op: number } & Record<SeriesKey, number>)[] {
+    const out = [];
+    for (let i = 0; i < this.length; i++) {
+      const p = { op: this.op[i]! } as { op: number } & Record<SeriesKey, number>;
+      for (const k of SERIES_KEYS) p[k] = this.cols[k][i]!;
+      out.push(p);
+    }
+    return out;
+  }
+}
+
+export class MetricHistory {
+  lanes: LaneHistory[] = [];
+  /** Bumps on every change, so readers can tell whether to redraw. */
+  version = 0;
+
+  constructor(readonly capacity = 4096) {}
+
+  /** Start over for a run with these allocator labels. */
+  reset(labels: readonly string[]): void {
+    this.lanes = labels.map((l) => new LaneHistory(l, this.capacity));
+    this.version++;
+  }
+
+  push(s: Summary): void {
+    if (s.allocators.length !== this.lanes.length) this.reset(s.allocators.map((a) => a.label));
+    s.allocators.forEach((a, i) => {
+      const lane = this.lanes[i]!;
+      if (lane.length > 0 && lane.op[lane.length - 1]! > a.op) lane.truncate(a.op);
+      lane.push(a.op, a.metrics);
+    });
+    this.version++;
+  }
+
+  toCSV(): string {
+    const rows = [['allocator', 'op', ...SERIES_KEYS].join(',')];
+    for (const lane of this.lanes) {
+      for (const p of lane.points()) rows.push([csvField(lane.label), p.op, ...SERIES_KEYS.map((k) => p[k])].join(','));
+    }
+    return rows.join('\n') + '\n';
+  }
+
+  toJSON(): { allocators: { label: string; points: ReturnType<LaneHistory['points']> }[] } {
+    return { allocators: this.lanes.map((l) => ({ label: l.label, points: l.points() })) };
+  }
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

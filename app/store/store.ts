@@ -1,0 +1,57 @@
+/**
+ * The UI store (zustand): setup, a throttled run summary, view options.
+ * High-frequency data (chunk states, metric history) never goes through here:
+ * the map reads shared memory per animation frame, charts read MetricHistory.
+ */
+import { create } from 'zustand';
+import type { RunInfo, Summary } from '../../engine/runtime/api';
+import { DEFAULT_SETUP, type Setup } from '../url-state';
+
+export type RunStatus = 'idle' | 'configuring' | 'ready' | 'busy' | 'error';
+
+export interface SetupSlice {
+  setup: Setup;
+  /** Problems found in the shared link (shown once, dismissable). */
+  urlErrors: string[];
+  setSetup: (s: Setup) => void;
+  setUrlErrors: (e: string[]) => void;
+}
+
+export interface RunSlice {
+  status: RunStatus;
+  info: RunInfo | null;
+  /** The setup the running controller was configured with. */
+  runSetup: Setup | null;
+  summary: Summary | null;
+  error: string | null;
+  setRun: (p: Partial<Pick<RunSlice, 'status' | 'info' | 'runSetup' | 'summary' | 'error'>>) => void;
+}
+
+export interface ViewSlice {
+  highFirst: boolean;
+  sorted: boolean;
+  /** Ops per second while playing; Infinity = as fast as possible. */
+  speed: number;
+  setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'speed'>>) => void;
+}
+
+export type Store = SetupSlice & RunSlice & ViewSlice;
+
+export const useStore = create<Store>()((set) => ({
+  setup: DEFAULT_SETUP,
+  urlErrors: [],
+  setSetup: (setup) => set({ setup }),
+  setUrlErrors: (urlErrors) => set({ urlErrors }),
+
+  status: 'idle',
+  info: null,
+  runSetup: null,
+  summary: null,
+  error: null,
+  setRun: (p) => set(p),
+
+  highFirst: false,
+  sorted: false,
+  speed: 2000,
+  setView: (p) => set(p),
+}));

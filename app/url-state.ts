@@ -1,0 +1,164 @@
+/**
+ * The run setup plus the op cursor <-> URL query string, so a shared link
+ * reproduces the same picture.
+ *
+ *   ?w=seed-fragmentation   workload (WORKLOADS key)
+ *   &p.max=2048             workload parameters (only those given)
+ *   &seed=1&cpus=1&ops=0    common parameters
+ *   &sched=lockstep         schedule: lockstep | free
+ *   &a=nta:blog,pow2        allocators to compare, in order
+ *   &a0.growPages=8         parameter overrides of allocator #0
+ *   &op=1234                the op cursor
+ *
+ * Decoding never throws: each invalid part is reported with the default used instead.
+ */
+import { bytesNeeded, parseAllocatorSpec, specName, type AllocatorSpec } from '../engine/allocators/registry';
+import type { Schedule } from '../engine/runtime/api';
+import { createWorkload, workloadParams, WORKLOADS } from '../engine/workloads/generators';
+import { resolveParams } from '../engine/workloads/params';
+
+export interface Setup {
+  workload: string;
+  /** Workload-specific parameters that differ from the spec defaults (seed, cpus, ops are below). */
+  params: Record<string, number | string>;
+  seed: number;
+  cpus: number;
+  /** Stop after this many ops (0 = the workload's own end). */
+  ops: number;
+  schedule: Schedule;
+  allocators: AllocatorSpec[];
+}
+
+export const DEFAULT_SETUP: Readonly<Setup> = {
+  workload: 'seed-fragmentation', params: {}, seed: 1, cpus: 1, ops: 0, schedule: 'lockstep',
+  allocators: [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }],
+};
+
+export const MAX_ALLOCATORS = 4;
+export const MAX_CPUS = 16;
+
+/** Override keys each allocator kind accepts in URLs and the setup form. */
+export const OVERRIDE_KEYS = {
+  nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages'],
+  pow2: ['pages', 'pageBytes', 'chunkBytes'],
+} as const;
+
+export interface DecodedUrl {
+  setup: Setup;
+  op: number;
+  /** One sentence per invalid part: which part, what was wrong, what is used instead. */
+  errors: string[];
+}
+
+export function encodeUrl(setup: Setup, op: number): string {
+  const q = new URLSearchParams();
+  q.set('w', setup.workload);
+  for (const [k, v] of Object.entries(setup.params)) q.set(`p.${k}`, String(v));
+  q.set('seed', String(setup.seed));
+  q.set('cpus', String(setup.cpus));
+  q.set('ops', String(setup.ops));
+  q.set('sched', setup.schedule);
+  q.set('a', setup.allocators.map(specName).join(','));
+  setup.allocators.forEach((spec, i) => {
+    for (const [k, v] of Object.entries(spec.overrides ?? {})) if (v !== undefined) q.set(`a${i}.${k}`, String(v));
+  });
+  q.set('op', String(op));
+  return `?${q.toString()}`;
+}
+
+function intIn(raw: string, min: number, max: number): number | null {
+  if (!/^\d+$/.test(raw.trim())) return null;
+  const v = Number(raw);
+  return Number.isSafeInteger(v) && v >= min && v <= max ? v : null;
+}
+
+export function decodeUrl(search: string): DecodedUrl {
+  const q = new URLSearchParams(search);
+  const errors: string[] = [];
+  const setup: Setup = structuredClone(DEFAULT_SETUP) as Setup;
+  if ([...q.keys()].length === 0) return { setup, op: 0, errors };
+
+  const w = q.get('w');
+  if (w !== null) {
+    if (Object.hasOwn(WORKLOADS, w)) setup.workload = w;
+    else errors.push(`workload 'w=${w}' is unknown (valid: ${Object.keys(WORKLOADS).join(', ')}); using '${setup.workload}'`);
+  }
+  const specs = workloadParams(setup.workload);
+  for (const [key, raw] of q.entries()) {
+    if (!key.startsWith('p.')) continue;
+    const name = key.slice(2);
+    if (!Object.hasOwn(specs, name) || ['seed', 'cpus', 'ops'].includes(name)) {
+      errors.push(`parameter '${key}' is not a parameter of workload '${setup.workload}'; ignored`);
+      continue;
+    }
+    try {
+      const resolved = resolveParams(setup.workload, { [name]: specs[name]! }, { [name]: raw })[name]!;
+      setup.params[name] = typeof resolved === 'boolean' ? String(resolved) : resolved;
+    } catch (e) {
+      errors.push(`parameter '${key}': ${(e as Error).message}; using the default ${String(specs[name]!.default)}`);
+    }
+  }
+  const common: [keyof Setup & ('seed' | 'cpus' | 'ops'), number, number][] = [
+    ['seed', 0, 0xffffffff], ['cpus', 1, MAX_CPUS], ['ops', 0, Number.MAX_SAFE_INTEGER],
+  ];
+  for (const [name, min, max] of common) {
+    const raw = q.get(name);
+    if (raw === null) continue;
+    const v = intIn(raw, min, max);
+    if (v === null) errors.push(`'${name}=${raw}' must be an integer from ${min} to ${max}; using ${setup[name]}`);
+    else setup[name] = v;
+  }
+  const sched = q.get('sched');
+  if (sched !== null) {
+    if (sched === 'lockstep' || sched === 'free') setup.schedule = sched;
+    else errors.push(`schedule 'sched=${sched}' must be lockstep or free; using lockstep`);
+  }
+
+  const a = q.get('a');
+  if (a !== null) {
+    const specsOut: AllocatorSpec[] = [];
+    a.split(',').filter((s) => s !== '').forEach((text, i) => {
+      let spec: AllocatorSpec;
+      try { spec = parseAllocatorSpec(text); } catch (e) { errors.push(`allocator #${i} 'a=${text}': ${(e as Error).message}; dropped`); return; }
+      const overrides: Record<string, number> = {};
+      const allowed: readonly string[] = OVERRIDE_KEYS[spec.kind];
+      for (const [key, raw] of q.entries()) {
+        const m = /^a(\d+)\.(.+)$/.exec(key);
+        if (!m || Number(m[1]) !== i) continue;
+        const v = intIn(raw, 0, 0x7fffffff);
+        if (!allowed.includes(m[2]!)) errors.push(`'${key}' is not a parameter of ${specName(spec)} (valid: ${allowed.join(', ')}); ignored`);
+        else if (v === null) errors.push(`'${key}=${raw}' must be a non-negative integer; ignored`);
+        else overrides[m[2]!] = v;
+      }
+      if (Object.keys(overrides).length > 0) spec = { ...spec, overrides } as AllocatorSpec;
+      try { bytesNeeded(spec, setup.cpus); } catch (e) {
+        errors.push(`allocator #${i} '${specName(spec)}' parameters: ${(e as Error).message}; using its preset defaults`);
+        spec = { ...spec, overrides: undefined } as AllocatorSpec;
+        delete spec.overrides;
+      }
+      if (specsOut.length < MAX_ALLOCATORS) specsOut.push(spec);
+      else errors.push(`allocator #${i} '${text}': at most ${MAX_ALLOCATORS} allocators; dropped`);
+    });
+    if (specsOut.length > 0) setup.allocators = specsOut;
+    else errors.push(`allocators 'a=${a}' name none that is valid; using ${DEFAULT_SETUP.allocators.map(specName).join(',')}`);
+  }
+  // The whole workload must build (parameters can conflict, e.g. minMax > max).
+  try { createWorkload(setup.workload, { ...setup.params, seed: setup.seed, cpus: setup.cpus, ops: setup.ops }); } catch (e) {
+    errors.push(`workload '${setup.workload}' parameters: ${(e as Error).message}; using its default parameters`);
+    setup.params = {};
+  }
+
+  let op = 0;
+  const rawOp = q.get('op');
+  if (rawOp !== null) {
+    const v = intIn(rawOp, 0, Number.MAX_SAFE_INTEGER);
+    if (v === null) errors.push(`op cursor 'op=${rawOp}' must be a non-negative integer; starting at op 0`);
+    else op = v;
+  }
+  return { setup, op, errors };
+}
+
+/** Every workload parameter with its resolved value (for the setup form). */
+export function resolvedParams(setup: Setup): Record<string, number | string | boolean> {
+  return resolveParams(setup.workload, WORKLOADS[setup.workload]!.params, setup.params);
+}

@@ -7,4 +7,4 @@ import { expose } from 'comlink';
 import { Controller } from '../../engine/runtime/controller';
 import { browserSpawn } from './spawn';
 
-expose(new Controller(browserSpawn));
+expose(new Controller(browserSpawn, { cores: navigator.hardwareConcurrency || 1 }));

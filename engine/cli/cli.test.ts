@@ -64,6 +64,24 @@ describe('cli', () => {
     }
   });
 
+  it('lockstep workers print exactly what the inline run prints', () => {
+    const args = ['run', '--workload', 'churn', '--cpus', '4', '--schedule', 'lockstep', '--seed', '7', '--ops', '4000', '--json'];
+    const inline = cli(...args, '--threads', 'inline');
+    const workers = cli(...args, '--threads', 'workers');
+    expect(inline.code).toBe(0);
+    expect(workers.code).toBe(0);
+    expect(workers.out).toBe(inline.out);
+  });
+
+  it('free-running producer-consumer: remote frees are pushed by consumers and drained by their owner', () => {
+    const r = cli('run', '--allocators', 'nta', '--workload', 'producer-consumer', '--cpus', '2', '--threads', 'workers', '--schedule', 'free', '--ops', '20000', '--json');
+    expect(r.code).toBe(0);
+    const nta = (JSON.parse(r.out) as { allocators: { metrics: { pendingBytes: number }; remoteFrees: { pushed: number[]; drained: number[] } }[] }).allocators[0]!;
+    expect(nta.remoteFrees.pushed[1]).toBeGreaterThan(0);       // CPU 1 frees CPU 0's buffers
+    expect(nta.remoteFrees.drained[0]).toBe(nta.remoteFrees.pushed[1]); // and CPU 0, their owner, drains them
+    expect(nta.metrics.pendingBytes).toBe(0);
+  });
+
   it('replays an op file and writes the golden op log', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fragscope-'));
     const r = cli('run', '--allocators', 'nta,pow2', '--workload', `ops:${here('./testdata/small.ops')}`, '--cpus', '2', '--oplog', join(dir, 'o.log'), '--json');

@@ -17,7 +17,11 @@ import type { Op, Workload } from '../workloads/types';
 import { mapPng } from './png';
 import { compareSeeds, formatComparison } from './seed-compare';
 
-export interface LaneResult { name: string; allocator: Allocator; failures: Failure[]; ops: number }
+export interface LaneResult {
+  name: string; allocator: Allocator; failures: Failure[]; ops: number;
+  /** Free-running workers: remote frees each CPU pushed, and drained as owner (during the run and at the end). */
+  remote?: { pushed: number[]; drained: number[]; drainedAtEnd: number[] } | null;
+}
 
 /** A factory giving each allocator its own workload instance (parsing a file once, before anything runs). */
 export function workloadFactory(a: RunArgs): () => Workload {
@@ -69,6 +73,9 @@ function printText(a: RunArgs, results: LaneResult[]): void {
       console.log(`  op ${f.op}: ${f.bytes} B on cpu ${f.cpu} failed (${f.reason})${f.max !== undefined ? `, MAX ${f.max}` : ''}, utilisation ${pct(f.utilisation ?? 0)}`);
     }
     if (r.failures.length > 20) console.log(`  ... ${r.failures.length - 20} more`);
+    if (r.remote) {
+      r.remote.pushed.forEach((p, cpu) => console.log(`  cpu ${cpu}: pushed ${p} B of remote frees to their owners; as owner drained ${r.remote!.drained[cpu]} B (${r.remote!.drainedAtEnd[cpu]} B of it in the final quiescent drain)`));
+    }
     if (a.workload === 'seed-fragmentation' && r.allocator.name === 'nta') console.log(`  the seed's NTA failures (2006): ${SEED_FAILURES.join(', ')} B`);
     const rows: [keyof Metrics, string][] = [
       ['requestedBytes', kib(m.requestedBytes)], ['allocatedBytes', kib(m.allocatedBytes)], ['heldBytes', kib(m.heldBytes)],
@@ -88,6 +95,7 @@ function toJson(results: LaneResult[]) {
         name: r.name, label: r.allocator.label, ops: r.ops,
         failures: r.failures.map((f) => ({ op: f.op, bytes: f.bytes, ...(f.max !== undefined ? { max: f.max } : {}), cpu: f.cpu, reason: f.reason, utilisation: f.utilisation })),
         metrics: m,
+        ...(r.remote ? { remoteFrees: r.remote } : {}),
       };
     }),
   };
@@ -148,5 +156,8 @@ async function main(argv: string[]): Promise<number> {
     return usage ? 2 : 1;
   }
 }
+
+// A closed pipe (`... | head`) ends the output quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

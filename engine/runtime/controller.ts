@@ -29,6 +29,8 @@ export interface ControllerOptions {
   maxCheckpoints?: number;
   /** Milliseconds of work per batch between yields (default 12). */
   sliceMs?: number;
+  /** Hardware threads (navigator.hardwareConcurrency in the browser): decides how long turns poll. */
+  cores?: number;
 }
 
 const yieldNow = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
@@ -59,7 +61,7 @@ export class Controller implements ControlApi {
     if (this.spawn && cfg.schedule === 'lockstep') {
       const pool = await CpuPool.start(this.spawn, cfg.cpus, cfg.allocators, engine.allocators.map((a) => a.buffer), engine.lanes.length, this.opts.timeoutMs ?? 5000);
       this.pool = pool;
-      pool.enterLockstep();
+      pool.enterLockstep(this.opts.cores ?? 1);
       engine.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu]!, run: (cpu, n) => pool.turn(cpu, n) });
     }
     this.publish();

@@ -7,6 +7,8 @@
  *   [0] state   IDLE, REQUEST (coordinator posted entries), DONE (worker wrote outcomes),
  *               QUIT (leave the loop), FAILED (the worker threw; message follows by postMessage)
  *   [1] count   entries in this turn
+ *   [2] spin    polls before sleeping in Atomics.wait (set by the coordinator: long when
+ *               every thread has a core of its own, short when threads share cores)
  *   [4 + ENTRY*j ..] entry j: lane, kind (K_*), cpu, address (free/map/unmap), bytes, outcome
  * The coordinator keeps the id tables and passes addresses, so the worker holds no
  * per-run state besides the attached allocators. All entries of one turn are ops of
@@ -27,7 +29,7 @@ import { C_DRAINED, C_SLOTS } from '../allocators/nta/layout';
 import type { NtaAllocator } from '../allocators/nta/nta';
 import { makeWorkload, type WorkloadSource } from './workload-of';
 
-export const MB_STATE = 0, MB_COUNT = 1, MB_ENTRIES = 4;
+export const MB_STATE = 0, MB_COUNT = 1, MB_SPIN = 2, MB_ENTRIES = 4;
 export const S_IDLE = 0, S_REQUEST = 1, S_DONE = 2, S_QUIT = 3, S_FAILED = 4;
 export const E_LANE = 0, E_KIND = 1, E_CPU = 2, E_ADDR = 3, E_BYTES = 4, E_OUT = 5, ENTRY = 6;
 export const K_ALLOC = 0, K_FREE = 1, K_MAP = 2, K_UNMAP = 3;
@@ -96,7 +98,8 @@ export function createCpuWorker(post: (m: FromCpu) => void): (m: ToCpu) => void 
 function lockstepLoop(allocators: readonly Allocator[], mb: Int32Array): void {
   for (;;) {
     let s = Atomics.load(mb, MB_STATE);
-    for (let spin = 0; s !== S_REQUEST && s !== S_QUIT && spin < 200; spin++) s = Atomics.load(mb, MB_STATE);
+    const spins = mb[MB_SPIN]!;
+    for (let spin = 0; s !== S_REQUEST && s !== S_QUIT && spin < spins; spin++) s = Atomics.load(mb, MB_STATE);
     while (s !== S_REQUEST && s !== S_QUIT) { Atomics.wait(mb, MB_STATE, s); s = Atomics.load(mb, MB_STATE); }
     if (s === S_QUIT) { Atomics.store(mb, MB_STATE, S_IDLE); return; }
     executeEntries(allocators, mb, mb[MB_COUNT]!);

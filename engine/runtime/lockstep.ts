@@ -15,7 +15,7 @@ import { SKIPPED, type Failure, type IdTable } from '../core/runner';
 import { allocateBuffer } from '../core/layout';
 import { bytesNeeded, createAllocator, type AllocatorSpec } from '../allocators/registry';
 import type { Op, Workload } from '../workloads/types';
-import { E_ADDR, E_BYTES, E_CPU, E_KIND, E_LANE, E_OUT, ENTRY, KIND_CODE, K_ALLOC, K_FREE, MB_ENTRIES, executeEntries, mailboxInts } from './cpu-loop';
+import { E_ADDR, E_BYTES, E_CPU, E_KIND, E_LANE, E_OUT, ENTRY, KIND_CODE, K_ALLOC, MB_ENTRIES, executeEntries, mailboxInts } from './cpu-loop';
 import { makeWorkload, type WorkloadSource } from './workload-of';
 
 export interface Executor {
@@ -122,8 +122,8 @@ export class LockstepEngine {
         const cpu = L.rec.cpu[i]!; const r = this.exec.mailbox(cpu)[at[k]! + E_OUT]!;
         const id = L.rec.id[i]!; const kind = L.rec.kind[i]!;
         L.rec.out[i] = r;
+        // As runner.ts applyOp: a freed id keeps its address (a postponed free still needs its unmap).
         if (kind === K_ALLOC) { L.table.addr[id] = r; L.table.bytes[id] = L.rec.bytes[i]!; }
-        else if (kind === K_FREE && r === 0) L.table.addr[id] = -1;
       }
       const op = fresh[k];
       if (op) this.learn(L, op, i, L.rec.out[i]!);

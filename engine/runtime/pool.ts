@@ -12,7 +12,7 @@
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import {
-  MB_COUNT, MB_STATE, S_DONE, S_FAILED, S_IDLE, S_QUIT, S_REQUEST, mailboxInts,
+  MB_COUNT, MB_SPIN, MB_STATE, S_DONE, S_FAILED, S_IDLE, S_QUIT, S_REQUEST, mailboxInts,
   type FreeJob, type FromCpu, type ToCpu,
 } from './cpu-loop';
 
@@ -93,9 +93,20 @@ export class CpuPool {
     });
   }
 
-  /** Put every worker in its lockstep loop (it then serves turns until `leaveLockstep`). */
-  enterLockstep(): void {
+  /** Polls before sleeping, for both sides of a turn (see lockstepSpin). */
+  private spin = 200;
+
+  /**
+   * Put every worker in its lockstep loop (it then serves turns until `leaveLockstep`).
+   * `cores`: hardware threads available. A turn is handed over within microseconds, while
+   * waking a thread from Atomics.wait costs tens; so when the coordinator and every worker
+   * can each have a core, both sides poll for a while before sleeping. When threads share
+   * cores, polling would steal the core from the thread that has the turn: poll briefly.
+   */
+  enterLockstep(cores = 1): void {
+    this.spin = cores >= this.cpus + 1 ? 50000 : 200;
     for (let cpu = 0; cpu < this.cpus; cpu++) {
+      this.mailboxes[cpu]![MB_SPIN] = this.spin;
       Atomics.store(this.mailboxes[cpu]!, MB_STATE, S_IDLE);
       this.handles[cpu]!.postMessage({ type: 'lockstep' });
     }
@@ -108,7 +119,7 @@ export class CpuPool {
     Atomics.store(mb, MB_STATE, S_REQUEST);
     Atomics.notify(mb, MB_STATE);
     let s = Atomics.load(mb, MB_STATE);
-    for (let spin = 0; s === S_REQUEST && spin < 200; spin++) s = Atomics.load(mb, MB_STATE);
+    for (let spin = 0; s === S_REQUEST && spin < this.spin; spin++) s = Atomics.load(mb, MB_STATE);
     if (s === S_REQUEST) {
       const deadline = performance.now() + this.timeoutMs;
       while ((s = Atomics.load(mb, MB_STATE)) === S_REQUEST) {

@@ -28,6 +28,8 @@ export interface HeadlessOptions extends WorkloadSource {
   /** Free-running stream kind (see cpu-loop.ts). */
   stream?: 'shared' | 'per-cpu';
   timeoutMs?: number;
+  /** Hardware threads; default: os.availableParallelism() through node/spawn.ts. */
+  cores?: number;
 }
 
 export interface HeadlessLane { spec: AllocatorSpec; allocator: Allocator; failures: Failure[]; ops: number; remote?: RemoteFrees | null }
@@ -49,7 +51,7 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
   if (o.threads === 'workers') {
     pool = await CpuPool.start(o.spawn ?? await defaultSpawn(), o.cpus, o.allocators, engine.allocators.map((a) => a.buffer), engine.lanes.length, o.timeoutMs ?? 5000);
     const p = pool;
-    p.enterLockstep();
+    p.enterLockstep(o.cores ?? (await import('./node/spawn')).nodeCores());
     engine.setExecutor({ mailbox: (cpu) => p.mailboxes[cpu]!, run: (cpu, n) => p.turn(cpu, n) });
   }
   const t0 = performance.now();

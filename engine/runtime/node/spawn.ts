@@ -1,4 +1,5 @@
 /** CPU workers as Node worker_threads (CLI, bench, tests). */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FromCpu, ToCpu } from '../cpu-loop';
 import type { SpawnCpuWorker, WorkerHandle } from '../pool';
@@ -19,3 +20,6 @@ export const nodeSpawn: SpawnCpuWorker = (cpu: number): WorkerHandle => {
     terminate() { ending = true; void w.terminate(); },
   };
 };
+
+/** Hardware threads of this machine (decides how long lockstep turns poll). */
+export const nodeCores = (): number => availableParallelism();

@@ -34,6 +34,7 @@
  *
  * Shared-memory layout (planLayout, all in one buffer; P = pages, C = pageBytes/chunkBytes chunks per
  * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus, U = ceil(ceil(P/N)/32)):
+ *   (per-CPU slots of locks, failures, partialHead, unheldHint are a cache line apart: index cpu*16)
  *   locks        i32[N]     spinlock per CPU (0 free, 1 held), guards the state of that CPU's pages
  *   counters     f64[N*8]   per executing CPU: [0] allocs, [1] frees, [2] requested-bytes delta,
  *                           [3] allocated-bytes delta (class sizes), [4] held-bytes delta, [5..7] pad
@@ -73,7 +74,8 @@ export const POW2_DEFAULTS: Readonly<Pow2Params> = {
   pages: 4094, pageBytes: 4096, chunkBytes: 32, cpus: 1, baseAddress: 0x2554000,
 };
 
-const CSTRIDE = 8; // f64 counter slots per CPU
+const CSTRIDE = 8; // f64 counter slots per CPU (one cache line)
+const LSTRIDE = 16; // i32 slots per CPU in locks and unheldHint (one cache line)
 const C_ALLOCS = 0, C_FREES = 1, C_REQ = 2, C_ALLOC_B = 3, C_HELD = 4;
 const OBJ_LIVE = 1, OBJ_FREED = 2;
 
@@ -94,11 +96,13 @@ function planOf(p: Pow2Params) {
   const P = p.pages, C = p.pageBytes / p.chunkBytes, W = Math.ceil(C / 32), N = p.cpus;
   const K = Math.log2(C) + 1, U = Math.ceil(Math.ceil(P / N) / 32);
   return planLayout({
-    locks: { kind: 'i32', count: N },
+    // Per-CPU slots are spaced a cache line apart (LSTRIDE): CPU workers running free must not
+    // share lines they write on every op (false sharing cost 2 workers more than half their speed).
+    locks: { kind: 'i32', count: N * LSTRIDE },
     counters: { kind: 'f64', count: N * CSTRIDE },
-    failures: { kind: 'f64', count: N },
-    partialHead: { kind: 'i32', count: N * K },
-    unheldHint: { kind: 'i32', count: N },
+    failures: { kind: 'f64', count: N * CSTRIDE },
+    partialHead: { kind: 'i32', count: N * Math.max(K, LSTRIDE) },
+    unheldHint: { kind: 'i32', count: N * LSTRIDE },
     unheldBits: { kind: 'u32', count: N * U },
     pageClass: { kind: 'u8', count: P },
     pageLive: { kind: 'i32', count: P },
@@ -130,7 +134,7 @@ export class Pow2Allocator implements Allocator {
   readonly plan: Pow2Plan;
   // geometry constants (not state)
   private readonly P: number; private readonly C: number; private readonly W: number;
-  private readonly K: number; private readonly U: number; private readonly chunkShift: number;
+  private readonly K: number; private readonly PSTRIDE: number; private readonly U: number; private readonly chunkShift: number;
   private readonly pageBytes: number; private readonly base: number; private readonly poolBytes: number;
   // views of the buffer (all state)
   private readonly locks: Int32Array; private readonly cnt: Float64Array; private readonly fails: Float64Array;
@@ -151,7 +155,7 @@ export class Pow2Allocator implements Allocator {
     this.buffer = buffer ?? allocateBuffer(this.plan.byteLength);
     this.byteOffset = byteOffset;
     this.P = p.pages; this.C = p.pageBytes / p.chunkBytes; this.W = Math.ceil(this.C / 32);
-    this.K = Math.log2(this.C) + 1; this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
+    this.K = Math.log2(this.C) + 1; this.PSTRIDE = Math.max(this.K, LSTRIDE); this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
     this.chunkShift = Math.log2(p.chunkBytes); this.pageBytes = p.pageBytes; this.base = p.baseAddress;
     this.poolBytes = p.pages * p.pageBytes;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.pages, baseAddress: p.baseAddress };
@@ -184,19 +188,19 @@ export class Pow2Allocator implements Allocator {
   alloc(cpu: number, bytes: number): number {
     if (!(cpu >= 0 && cpu < this.cpus && (cpu | 0) === cpu)) return AllocError.BadCpu;
     if (!(bytes > 0 && bytes <= this.pageBytes && Math.floor(bytes) === bytes)) {
-      this.fails[cpu]++;
+      this.fails[cpu * CSTRIDE]++;
       return Number.isInteger(bytes) && bytes > this.pageBytes ? AllocError.TooLarge : AllocError.BadSize;
     }
     const chunkShift = this.chunkShift;
     const n = (bytes + (1 << chunkShift) - 1) >>> chunkShift; // chunks requested
     const k = n <= 1 ? 0 : 32 - Math.clz32(n - 1); // class index
     const objChunks = 1 << k, slots = this.C >>> k, W = this.W;
-    const locks = this.locks, ph = this.partialHead, hx = cpu * this.K + k;
-    lock(locks, cpu);
+    const locks = this.locks, ph = this.partialHead, hx = cpu * this.PSTRIDE + k;
+    lock(locks, cpu * LSTRIDE);
     let page = ph[hx];
     if (page < 0) {
       page = this.takeUnheld(cpu);
-      if (page < 0) { unlock(locks, cpu); this.fails[cpu]++; return AllocError.NoSpace; }
+      if (page < 0) { unlock(locks, cpu * LSTRIDE); this.fails[cpu * CSTRIDE]++; return AllocError.NoSpace; }
       this.pageClass[page] = k + 1;
       for (let w = 0, left = slots; w < W; w++, left -= 32) {
         this.freeBits[page * W + w] = left >= 32 ? 0xffffffff : left > 0 ? (1 << left) - 1 : 0;
@@ -224,7 +228,7 @@ export class Pow2Allocator implements Allocator {
     this.reqBytes[c0] = bytes;
     this.chunkState.fill(ChunkState.Used, c0, c0 + n);
     if (n < objChunks) this.chunkState.fill(ChunkState.Waste, c0 + n, c0 + objChunks);
-    unlock(locks, cpu);
+    unlock(locks, cpu * LSTRIDE);
     const cb = cpu * CSTRIDE, cnt = this.cnt;
     cnt[cb + C_ALLOCS]++; cnt[cb + C_REQ] += bytes; cnt[cb + C_ALLOC_B] += objChunks << chunkShift;
     return this.base + (c0 << chunkShift);
@@ -233,12 +237,12 @@ export class Pow2Allocator implements Allocator {
   /** Lowest unheld page of `cpu` (marked held), or -1. Caller holds the CPU's lock. */
   private takeUnheld(cpu: number): number {
     const ub = this.unheldBits, wb = cpu * this.U, U = this.U;
-    for (let w = this.unheldHint[cpu]; w < U; w++) {
+    for (let w = this.unheldHint[cpu * LSTRIDE]; w < U; w++) {
       const x = ub[wb + w];
       if (x !== 0) {
         const bit = 31 - Math.clz32(x & -x);
         ub[wb + w] = x & ~(1 << bit);
-        this.unheldHint[cpu] = w;
+        this.unheldHint[cpu * LSTRIDE] = w;
         return this.firstPageOf(cpu) + (w << 5) + bit;
       }
     }
@@ -253,13 +257,13 @@ export class Pow2Allocator implements Allocator {
     }
     const page = Math.floor(off / this.pageBytes);
     const owner = this.ownerOfPage(page), locks = this.locks;
-    lock(locks, owner);
+    lock(locks, owner * LSTRIDE);
     const cls = this.pageClass[page];
     const k = cls - 1, objChunks = 1 << k;
     const c0 = off >>> this.chunkShift; // chunk index (the pool is < 2^30 bytes)
     const st = cls === 0 || ((c0 - page * this.C) & (objChunks - 1)) !== 0 ? 0 : this.objState[c0];
-    if (st !== OBJ_LIVE) { unlock(locks, owner); return st === OBJ_FREED ? FreeError.DoubleFree : FreeError.UnknownPointer; }
-    if (this.reqBytes[c0] !== bytes) { unlock(locks, owner); return FreeError.WrongSize; }
+    if (st !== OBJ_LIVE) { unlock(locks, owner * LSTRIDE); return st === OBJ_FREED ? FreeError.DoubleFree : FreeError.UnknownPointer; }
+    if (this.reqBytes[c0] !== bytes) { unlock(locks, owner * LSTRIDE); return FreeError.WrongSize; }
     this.objState[c0] = OBJ_FREED;
     this.reqBytes[c0] = 0;
     this.chunkState.fill(ChunkState.Free, c0, c0 + objChunks);
@@ -272,20 +276,20 @@ export class Pow2Allocator implements Allocator {
       this.release(owner, page);
       cnt[cb + C_HELD] -= this.pageBytes;
     } else if (live === slots - 1) { // was full: push on the head of the partial list
-      const hx = owner * this.K + k, head = this.partialHead[hx];
+      const hx = owner * this.PSTRIDE + k, head = this.partialHead[hx];
       this.pageNext[page] = head;
       this.pagePrev[page] = -1;
       if (head >= 0) this.pagePrev[head] = page;
       this.partialHead[hx] = page;
     }
-    unlock(locks, owner);
+    unlock(locks, owner * LSTRIDE);
     cnt[cb + C_FREES]++; cnt[cb + C_REQ] -= bytes; cnt[cb + C_ALLOC_B] -= objChunks << this.chunkShift;
     return FREE_OK;
   }
 
   private unlinkPartial(owner: number, k: number, page: number): void {
     const nx = this.pageNext[page], pv = this.pagePrev[page];
-    if (pv >= 0) this.pageNext[pv] = nx; else this.partialHead[owner * this.K + k] = nx;
+    if (pv >= 0) this.pageNext[pv] = nx; else this.partialHead[owner * this.PSTRIDE + k] = nx;
     if (nx >= 0) this.pagePrev[nx] = pv;
     this.pageNext[page] = -1; this.pagePrev[page] = -1;
   }
@@ -299,7 +303,7 @@ export class Pow2Allocator implements Allocator {
     this.objState.fill(0, page * C, (page + 1) * C);
     const i = page - this.firstPageOf(owner), w = i >>> 5;
     this.unheldBits[owner * this.U + w] |= 1 << (i & 31);
-    if (w < this.unheldHint[owner]) this.unheldHint[owner] = w;
+    if (w < this.unheldHint[owner * LSTRIDE]) this.unheldHint[owner * LSTRIDE] = w;
   }
 
   map(_cpu: number, _address: number): number { return FreeError.BadMapState; }
@@ -311,7 +315,7 @@ export class Pow2Allocator implements Allocator {
     const r: Counters = { allocs: 0, frees: 0, failures: 0, requestedBytes: 0, allocatedBytes: 0, heldBytes: 0, pendingBytes: 0, postponedBytes: 0 };
     for (let c = 0; c < this.cpus; c++) {
       const b = c * CSTRIDE;
-      r.allocs += this.cnt[b + C_ALLOCS]; r.frees += this.cnt[b + C_FREES]; r.failures += this.fails[c];
+      r.allocs += this.cnt[b + C_ALLOCS]; r.frees += this.cnt[b + C_FREES]; r.failures += this.fails[c * CSTRIDE];
       r.requestedBytes += this.cnt[b + C_REQ]; r.allocatedBytes += this.cnt[b + C_ALLOC_B]; r.heldBytes += this.cnt[b + C_HELD];
     }
     return r;
@@ -339,7 +343,7 @@ export class Pow2Allocator implements Allocator {
     const bad: string[] = [];
     const { P, C, W, K, U, cpus } = this;
     let req = 0, allocd = 0, held = 0, liveObjs = 0;
-    for (let c = 0; c < cpus; c++) if (this.locks[c] !== 0) bad.push(`lock of cpu ${c} is held`);
+    for (let c = 0; c < cpus; c++) if (this.locks[c * LSTRIDE] !== 0) bad.push(`lock of cpu ${c} is held`);
     for (let p = 0; p < P; p++) {
       const cls = this.pageClass[p], owner = this.ownerOfPage(p), i = p - this.firstPageOf(owner);
       const unheldBit = (this.unheldBits[owner * U + (i >>> 5)] >>> (i & 31)) & 1;
@@ -353,7 +357,7 @@ export class Pow2Allocator implements Allocator {
           if (this.chunkState[c] !== ChunkState.Unheld) { bad.push(`chunk ${c}: unheld page, state ${this.chunkState[c]}`); break; }
           if (this.objState[c] !== 0 || this.reqBytes[c] !== 0) { bad.push(`chunk ${c}: unheld page with object data`); break; }
         }
-        if (i < this.unheldHint[owner] * 32) bad.push(`page ${p}: unheld below cpu ${owner}'s hint`);
+        if (i < this.unheldHint[owner * LSTRIDE] * 32) bad.push(`page ${p}: unheld below cpu ${owner}'s hint`);
         continue;
       }
       held++;
@@ -399,7 +403,7 @@ export class Pow2Allocator implements Allocator {
     for (let cpu = 0; cpu < cpus; cpu++) {
       for (let k = 0; k < K; k++) {
         let prev = -1, steps = 0;
-        for (let p = this.partialHead[cpu * K + k]; p >= 0; prev = p, p = this.pageNext[p]) {
+        for (let p = this.partialHead[cpu * this.PSTRIDE + k]; p >= 0; prev = p, p = this.pageNext[p]) {
           if (p >= P || ++steps > P) { bad.push(`partial list (${cpu},${k}) is corrupt or cyclic`); break; }
           if (seen[p]) { bad.push(`page ${p}: on a partial list twice`); break; }
           seen[p] = 1;

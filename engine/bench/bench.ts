@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const pool = new MemPool({ size: 4094 * 4096 + 4096, compact: true, split: true });
     return { alloc: (_c, b) => { const p = pool.malloc(b); return p === 0 ? -1 : p; }, free: (_c, p) => { pool.free(p); } };
   }));
-  for (const r of await benchWorkers(RUNS)) add(r.name, r.runs);
+  for (const r of await benchWorkers(RUNS, OPS)) add(r.name, r.runs);
 
   const nta = rows.find((r) => r.name === 'nta inline')!.opsPerSec;
   const ratios: Record<string, number> = {};
@@ -52,6 +52,9 @@ async function main(): Promise<void> {
   const w1 = rows.find((r) => r.name === 'nta 1 worker');
   const w2 = rows.find((r) => r.name === 'nta 2 workers free-running');
   if (w1 && w2) ratios['nta 2 workers / 1 worker'] = w2.opsPerSec / w1.opsPerSec;
+  const p1 = rows.find((r) => r.name === 'pow2 1 worker');
+  const p2 = rows.find((r) => r.name === 'pow2 2 workers free-running');
+  if (p1 && p2) ratios['pow2 2 workers / 1 worker'] = p2.opsPerSec / p1.opsPerSec;
 
   if (JSON_OUT) {
     console.log(JSON.stringify({ ops: stream.length, runs: RUNS, rows: rows.map(({ name, opsPerSec, runs }) => ({ name, opsPerSec: Math.round(opsPerSec), runs: runs.map(Math.round) })), ratios }));

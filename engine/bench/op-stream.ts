@@ -18,9 +18,9 @@ export interface OpStream {
   ids: number;
 }
 
-export function recordChurn(ops: number, seed: number, cpus = 1, spec: AllocatorSpec = { kind: 'nta', preset: 'blog' }): OpStream {
+export function recordChurn(ops: number, seed: number, cpus = 1, spec: AllocatorSpec = { kind: 'nta', preset: 'blog' }, params: Record<string, number> = {}): OpStream {
   const s: OpStream = { kind: new Uint8Array(ops), cpu: new Uint8Array(ops), id: new Int32Array(ops), bytes: new Int32Array(ops), length: 0, ids: 0 };
-  const lane = new Lane(createAllocator(spec, cpus), createWorkload('churn', { seed, cpus, ops }));
+  const lane = new Lane(createAllocator(spec, cpus, undefined, true), createWorkload('churn', { ...params, seed, cpus, ops }));
   while (s.length < ops && lane.step()) {
     const op = lane.lastOp!;
     const i = s.length++;

@@ -3,12 +3,15 @@
  *
  * Each allocator describes its shared-memory layout once, as a list of fields in
  * its header comment and as a `planLayout({...})` call, and gets typed views at
- * those offsets. Fields are 8-byte aligned so any view type fits anywhere.
+ * those offsets. Fields start on 64-byte cache lines: any view type fits, and two
+ * fields written by different CPU workers never share a line (no false sharing).
  */
 export type FieldKind = 'u8' | 'i32' | 'u32' | 'f64';
 export interface Field { kind: FieldKind; count: number }
 
 const BYTES: Record<FieldKind, number> = { u8: 1, i32: 4, u32: 4, f64: 8 };
+/** Cache line bytes. */
+export const LINE = 64;
 
 type ViewOf<K extends FieldKind> = K extends 'u8' ? Uint8Array
   : K extends 'i32' ? Int32Array
@@ -28,11 +31,11 @@ export function planLayout<T extends Record<string, Field>>(fields: T): LayoutPl
   let at = 0;
   const offsets = {} as { [N in keyof T]: number };
   for (const name of Object.keys(fields) as (keyof T)[]) {
-    at = Math.ceil(at / 8) * 8;
+    at = Math.ceil(at / LINE) * LINE;
     offsets[name] = at;
     at += fields[name].count * BYTES[fields[name].kind];
   }
-  return { fields, offsets, byteLength: Math.ceil(at / 8) * 8 };
+  return { fields, offsets, byteLength: Math.ceil(at / LINE) * LINE };
 }
 
 export function viewsOf<T extends Record<string, Field>>(

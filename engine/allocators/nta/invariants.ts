@@ -62,7 +62,7 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
       }
       if (v.listTail[k] !== prev) err(`cpu ${cpu} list ${idx}: tail ${v.listTail[k]} but last is ${prev}`);
       if (v.listCount[k] !== count) err(`cpu ${cpu} list ${idx}: count ${v.listCount[k]} but ${count} runs`);
-      const ne = (v.nonEmpty[cpu * a.listWords + (idx >>> 5)] >>> (idx & 31)) & 1;
+      const ne = (v.nonEmpty[cpu * a.listStride + (idx >>> 5)] >>> (idx & 31)) & 1;
       if (ne !== (count > 0 ? 1 : 0)) err(`cpu ${cpu} list ${idx}: nonEmpty bit ${ne} with ${count} runs`);
     }
   }

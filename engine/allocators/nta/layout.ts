@@ -8,6 +8,7 @@
  *   remoteHead  i32[cpus]     first chunk of each CPU's remote-free LIFO list, -1 = empty
  *                             (avl_free_list_head; the list is linked through `next`)
  *   counters    f64[cpus*8]   per-CPU counters, index cpu*8 + C_*; written only by that CPU
+ *                             (8 f64 = one cache line per CPU)
  * Per page (pages = maxPages):
  *   pageNode    i32[pages]    first page of the node (region) holding this page, -1 = not taken
  *                             (the kernel kept the node pointer in page->lru.next)
@@ -17,7 +18,8 @@
  *   listHead    i32[cpus*L]   first container (chunk index) of list cpu*L+i, -1 = empty
  *   listTail    i32[cpus*L]   last container; runs are appended here (list_add_tail)
  *   listCount   i32[cpus*L]   runs on the list (for the free-run histogram without a walk)
- *   nonEmpty    u32[cpus*L/32] bit i set iff list i of that CPU is non-empty (fast upward scan)
+ *   nonEmpty    u32[cpus*S]   bit i of words cpu*S.. set iff list i of that CPU is non-empty (fast
+ *                             upward scan); S = max(L/32, 16): each CPU's words fill whole cache lines
  * Per chunk (chunks = maxPages * pageBytes / chunkBytes; "block" = free run or allocation):
  *   bitmap      u32[chunks/32] node->mask: 1 = free, 0 = used, as in the patches
  *   next, prev  i32[chunks]   at a free run's first chunk: its container's list links
@@ -43,6 +45,9 @@ export const H_NONE = 0, H_FREE = 1, H_LIVE = 2, H_PENDING = 3, H_MAPPED = 4, H_
 
 export interface NtaGeometry { cpus: number; maxPages: number; chunksPerPage: number; lists: number }
 
+/** Words of `nonEmpty` per CPU: the lists' bits, padded to whole cache lines. */
+export const listStride = (lists: number): number => Math.max(lists / 32, 16);
+
 export function ntaLayout(g: NtaGeometry) {
   const chunks = g.maxPages * g.chunksPerPage;
   const f = <K extends FieldKind>(kind: K, count: number) => ({ kind, count });
@@ -57,7 +62,7 @@ export function ntaLayout(g: NtaGeometry) {
     listHead: f('i32', g.cpus * g.lists),
     listTail: f('i32', g.cpus * g.lists),
     listCount: f('i32', g.cpus * g.lists),
-    nonEmpty: f('u32', (g.cpus * g.lists) / 32),
+    nonEmpty: f('u32', g.cpus * listStride(g.lists)),
     bitmap: f('u32', chunks / 32),
     next: f('i32', chunks),
     prev: f('i32', chunks),

@@ -28,7 +28,7 @@ import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
 import { ntaParams, initialPages, type NtaParams } from './presets';
 import {
   ntaLayout, type NtaLayout, MAGIC, META_MAGIC, META_PAGES_TAKEN, C_ALLOCS, C_FREES, C_FAILS, C_REQ, C_ALLOC,
-  C_PUSHED, C_DRAINED, C_POSTPONED, C_SLOTS, H_NONE, H_FREE, H_LIVE, H_PENDING, H_MAPPED, H_POSTPONED,
+  C_PUSHED, C_DRAINED, C_POSTPONED, C_SLOTS, listStride, H_NONE, H_FREE, H_LIVE, H_PENDING, H_MAPPED, H_POSTPONED,
 } from './layout';
 import type { NtaLog } from './log';
 import { checkNtaInvariants } from './invariants';
@@ -44,6 +44,8 @@ export class NtaAllocator implements Allocator {
   readonly cpp: number;
   readonly lists: number;
   readonly listWords: number;
+  /** Words per CPU in `nonEmpty` (listWords padded to cache lines). */
+  readonly listStride: number;
   readonly v: Views<NtaLayout>;
   /** Optional debug log in the seed's format (set by the CLI's `example`); null on the hot path. */
   log: NtaLog | null = null;
@@ -60,6 +62,7 @@ export class NtaAllocator implements Allocator {
     this.cpp = p.pageBytes / p.chunkBytes;
     this.lists = this.cpp << p.regionOrder;
     this.listWords = this.lists / 32;
+    this.listStride = listStride(this.lists);
     this.label = `NTA (${p.preset})`;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.maxPages, baseAddress: p.baseAddress };
     const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: this.cpp, lists: this.lists });
@@ -102,7 +105,7 @@ export class NtaAllocator implements Allocator {
     v.prev[c] = t; v.next[c] = -1;
     if (t >= 0) v.next[t] = c; else v.listHead[k] = c;
     v.listTail[k] = c;
-    if (v.listCount[k]++ === 0) v.nonEmpty[cpu * this.listWords + (idx >>> 5)] |= 1 << (idx & 31);
+    if (v.listCount[k]++ === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] |= 1 << (idx & 31);
   }
 
   private unlink(cpu: number, idx: number, c: number): void {
@@ -110,7 +113,7 @@ export class NtaAllocator implements Allocator {
     if (pr >= 0) v.next[pr] = n; else v.listHead[k] = n;
     if (n >= 0) v.prev[n] = pr; else v.listTail[k] = pr;
     v.next[c] = v.prev[c] = -1;
-    if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listWords + (idx >>> 5)] &= ~(1 << (idx & 31));
+    if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
 
   // ---- allocation -------------------------------------------------------------------
@@ -140,7 +143,7 @@ export class NtaAllocator implements Allocator {
   /** Lists n-1, n, ... of `cpu`: dequeue the first run found, hand out its low n chunks (avl_update_node). */
   private take(cpu: number, n: number, bytes: number): number {
     const { v } = this;
-    const i = findSetFrom(v.nonEmpty, cpu * this.listWords, this.listWords, n - 1);
+    const i = findSetFrom(v.nonEmpty, cpu * this.listStride, this.listWords, n - 1);
     if (i < 0) return -1;
     const c = v.listHead[cpu * this.lists + i];
     this.unlink(cpu, i, c);
@@ -321,7 +324,7 @@ export class NtaAllocator implements Allocator {
 
   /** Bytes of the largest free run on `cpu`'s own lists (what an alloc there could get now). For failure messages. */
   largestFreeOnCpu(cpu: number): number {
-    const w0 = cpu * this.listWords; const ne = this.v.nonEmpty;
+    const w0 = cpu * this.listStride; const ne = this.v.nonEmpty;
     for (let w = this.listWords - 1; w >= 0; w--) {
       if (ne[w0 + w] !== 0) return ((w << 5) + 32 - Math.clz32(ne[w0 + w])) * this.params.chunkBytes;
     }

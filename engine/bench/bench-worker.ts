@@ -1,0 +1,26 @@
+/**
+ * A benchmark CPU worker: attaches to the shared allocator, waits at the start
+ * line, replays its own recorded op stream as CPU `cpu`, reports elapsed ms.
+ * No per-op messages: the whole stream runs inside this thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import { createAllocator, type AllocatorSpec } from '../allocators/registry';
+import { replay, type OpStream } from './op-stream';
+
+export interface BenchJob {
+  spec: AllocatorSpec; cpus: number; cpu: number; buffer: SharedArrayBuffer;
+  stream: OpStream; start: SharedArrayBuffer;
+}
+
+// The same worker serves every run of a row, so runs after the first find the JIT warm.
+parentPort!.on('message', (job: BenchJob) => {
+  const a = createAllocator(job.spec, job.cpus, job.buffer, false);
+  const start = new Int32Array(job.start);
+  const addr = new Int32Array(job.stream.ids).fill(-1);
+  Atomics.add(start, 1, 1); Atomics.notify(start, 1); // ready
+  while (Atomics.load(start, 0) === 0) Atomics.wait(start, 0, 0); // the start line
+  const t0 = performance.now();
+  const me = job.cpu;
+  const n = replay(job.stream, addr, 0, job.stream.length, (_c, b) => a.alloc(me, b), (_c, p, b) => { a.free(me, p, b); });
+  parentPort!.postMessage({ ops: n, ms: performance.now() - t0 });
+});

@@ -1,8 +1,9 @@
 /**
- * Map colours, keyed by ChunkState code. Free green and used red are the seed's
+ * Map colours with labels for the legend, keyed by ChunkState code. Free green and used red are the seed's
  * (6 Aug 2006 pictures); the other states get colours that stay apart from both.
  */
 import { ChunkState, CHUNK_STATE_NAMES } from '../../engine/core/types';
+import { paletteCss } from '../../engine/core/palette';
 
 export interface PaletteEntry {
   code: number;
@@ -16,15 +17,16 @@ export interface PaletteEntry {
 const hex = (s: string): [number, number, number] =>
   [parseInt(s.slice(1, 3), 16), parseInt(s.slice(3, 5), 16), parseInt(s.slice(5, 7), 16)];
 
+// Colours come from the engine's table (shared with the CLI's PNG export).
 const ENTRIES: [number, string, string, string][] = [
-  [ChunkState.Unheld, '#2b3038', 'unheld', 'page not held by the allocator (not taken from the page source)'],
-  [ChunkState.Free, '#22b14c', 'free', 'free: can be handed out (seed: green)'],
-  [ChunkState.Used, '#e02020', 'used', 'used: holds requested bytes (seed: red)'],
-  [ChunkState.Waste, '#ff9f1c', 'rounding waste', 'handed out with an allocation but beyond its requested bytes'],
-  [ChunkState.PendingRemote, '#9b59ff', 'pending remote free', 'freed on a foreign CPU, queued for the owner CPU'],
-  [ChunkState.Mapped, '#1f6fff', 'mapped', 'used and mapped to user space (zero-copy)'],
-  [ChunkState.Postponed, '#00c2d4', 'postponed', 'freed while mapped: waits for the unmap'],
-  [ChunkState.Cached, '#f0e040', 'cached', 'cached in a per-CPU array'],
+  [ChunkState.Unheld, paletteCss(ChunkState.Unheld), 'unheld', 'page not held by the allocator (not taken from the page source)'],
+  [ChunkState.Free, paletteCss(ChunkState.Free), 'free', 'free: can be handed out (seed: green)'],
+  [ChunkState.Used, paletteCss(ChunkState.Used), 'used', 'used: holds requested bytes (seed: red)'],
+  [ChunkState.Waste, paletteCss(ChunkState.Waste), 'rounding waste', 'handed out with an allocation but beyond its requested bytes'],
+  [ChunkState.PendingRemote, paletteCss(ChunkState.PendingRemote), 'pending remote free', 'freed on a foreign CPU, queued for the owner CPU'],
+  [ChunkState.Mapped, paletteCss(ChunkState.Mapped), 'mapped', 'used and mapped to user space (zero-copy)'],
+  [ChunkState.Postponed, paletteCss(ChunkState.Postponed), 'postponed', 'freed while mapped: waits for the unmap'],
+  [ChunkState.Cached, paletteCss(ChunkState.Cached), 'cached', 'cached in a per-CPU array'],
 ];
 
 export const PALETTE: readonly PaletteEntry[] = ENTRIES.map(([code, css, label, description]) => ({

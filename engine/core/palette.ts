@@ -1,20 +1,21 @@
 /**
  * Colours of chunk states (0xRRGGBB), indexed by ChunkState code. The seed's
  * pictures used green for free and red for used chunks; the other states get
- * colours far from both so they read at one pixel per chunk.
+ * colours far from both so they read at one pixel per chunk. The app and the
+ * CLI's PNGs both use this table, so an exported picture looks like the screen.
  */
 import { ChunkState } from './types';
 
 export const PALETTE: readonly number[] = (() => {
   const p: number[] = [];
-  p[ChunkState.Unheld] = 0x3a3a3a; // dark grey: not held by the allocator
-  p[ChunkState.Free] = 0x1fbf3a; // green, as the seed
-  p[ChunkState.Used] = 0xe0201b; // red, as the seed
-  p[ChunkState.Waste] = 0xffd21f; // yellow: rounding waste
-  p[ChunkState.PendingRemote] = 0x2f7bff; // blue: freed on a foreign CPU, queued
-  p[ChunkState.Mapped] = 0xb04ad8; // purple: mapped to user space
-  p[ChunkState.Postponed] = 0xff6fd0; // pink: freed while mapped, waiting for unmap
-  p[ChunkState.Cached] = 0x1fd6d6; // cyan: in a per-CPU cache
+  p[ChunkState.Unheld] = 0x2b3038; // dark grey: not held by the allocator
+  p[ChunkState.Free] = 0x22b14c; // green, as the seed
+  p[ChunkState.Used] = 0xe02020; // red, as the seed
+  p[ChunkState.Waste] = 0xff9f1c; // orange: rounding waste
+  p[ChunkState.PendingRemote] = 0x9b59ff; // violet: freed on a foreign CPU, queued
+  p[ChunkState.Mapped] = 0x1f6fff; // blue: mapped to user space
+  p[ChunkState.Postponed] = 0x00c2d4; // cyan: freed while mapped, waiting for unmap
+  p[ChunkState.Cached] = 0xf0e040; // yellow: in a per-CPU cache
   return p;
 })();
 

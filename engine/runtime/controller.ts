@@ -33,7 +33,24 @@ export interface ControllerOptions {
   cores?: number;
 }
 
-const yieldNow = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+/**
+ * Yield to the event loop (so pause() and other comlink calls get through) without
+ * setTimeout's 4 ms clamp on nested timers, which cost a quarter of the play loop's time.
+ */
+const yieldChannel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
+const yieldQueue: (() => void)[] = [];
+if (yieldChannel) {
+  // Both the browser's and Node's MessagePort accept an onmessage handler (Node's typings omit it).
+  (yieldChannel.port1 as unknown as { onmessage: () => void }).onmessage = () => { yieldQueue.shift()?.(); };
+  (yieldChannel.port1 as { unref?: () => void }).unref?.(); // Node: do not keep the process alive
+}
+const yieldNow = (): Promise<void> => new Promise((r) => {
+  if (!yieldChannel) { setTimeout(r, 0); return; }
+  yieldQueue.push(r); yieldChannel.port2.postMessage(0);
+});
+
+/** Workloads whose free-running schedule must share one op stream between the CPUs. */
+const FREE_SHARED = new Set(['producer-consumer', 'ops', 'trace']);
 
 export class Controller implements ControlApi {
   private cfg: RunConfig | null = null;
@@ -47,13 +64,16 @@ export class Controller implements ControlApi {
   private loop: Promise<void> | null = null;
   private subs: ((s: Summary) => void)[] = [];
   private lastNotify = 0;
+  /** Free-running: how far the streams have got (the slowest CPU's op index), else null. */
+  private freeCursor: number | null = null;
+  private freeDone = false;
 
   constructor(private readonly spawn: SpawnCpuWorker | null, private readonly opts: ControllerOptions = {}) {}
 
   async configure(cfg: RunConfig): Promise<RunInfo> {
     await this.halt();
     this.teardown();
-    this.cfg = cfg; this.error = undefined;
+    this.cfg = cfg; this.error = undefined; this.freeCursor = null; this.freeDone = false;
     const engine = new LockstepEngine(cfg, this.opts.interval ?? 1024, this.opts.maxCheckpoints ?? 16);
     this.engine = engine;
     this.infos = engine.lanes.map((L) => ({ name: specName(L.spec), label: L.allocator.label, ...L.allocator.geometry }));
@@ -181,10 +201,21 @@ export class Controller implements ControlApi {
   private async runFree(): Promise<void> {
     if (!this.spawn) throw new Error('the free-running schedule needs CPU workers');
     const cfg = this.cfg!; const e = this.need();
-    const timer = setInterval(() => { this.publish(); this.notify(); }, 16);
+    let progress: Int32Array | null = null;
+    this.freeCursor = 0;
+    // "Each worker runs its own op stream as fast as it can": independent per-CPU streams,
+    // except where the workload itself names CPUs across streams (producer-consumer's
+    // cross-CPU frees, op files, traces), which need the one shared stream.
+    const stream = FREE_SHARED.has(cfg.workload) ? 'shared' : 'per-cpu';
+    const timer = setInterval(() => {
+      if (progress) this.freeCursor = stream === 'shared' ? Math.min(...progress) : progress.reduce((a, b) => a + b, 0);
+      this.publish(); this.notify();
+    }, 16);
     try {
-      const r = await runFreeRunning({ ...cfg, spawn: this.spawn, attach: e.allocators, timeoutMs: this.opts.timeoutMs });
+      const r = await runFreeRunning({ ...cfg, stream, spawn: this.spawn, attach: e.allocators, timeoutMs: this.opts.timeoutMs, onStart: (p) => { progress = p; } });
       r.lanes.forEach((l, k) => { e.lanes[k]!.failures.push(...l.failures); });
+      this.freeCursor = Math.max(0, ...r.lanes.map((l) => l.ops));
+      this.freeDone = true;
     } finally { clearInterval(timer); }
   }
 
@@ -201,7 +232,8 @@ export class Controller implements ControlApi {
 
   private publish(): void {
     const e = this.engine; if (!e || !this.region) return;
-    publish(this.region, e.allocators, e.lanes.map((_, k) => e.laneOps(k)), e.cursor);
+    const op = this.freeCursor ?? e.cursor;
+    publish(this.region, e.allocators, e.lanes.map((_, k) => (this.freeCursor ?? e.laneOps(k))), op);
   }
 
   private notify(force = false): void {
@@ -219,9 +251,9 @@ export class Controller implements ControlApi {
     if (!e) return { generation: 0, op: 0, done: false, playing: false, allocators: [], lastOps: [], error: this.error };
     const s: Summary = {
       generation: this.region ? generationOf(this.region) : 0,
-      op: e.cursor, done: e.done, playing: this.playing,
+      op: this.freeCursor ?? e.cursor, done: this.freeDone || e.done, playing: this.playing,
       allocators: e.lanes.map((L, k) => {
-        const blocks = L.allocator.freeBlocks(); const op = e.laneOps(k);
+        const blocks = L.allocator.freeBlocks(); const op = this.freeCursor ?? e.laneOps(k);
         return {
           name: this.infos[k]!.name, label: L.allocator.label, op, metrics: computeMetrics(L.allocator, blocks),
           failures: L.failures.filter((f) => f.op < op), histogram: freeHistogram(blocks),

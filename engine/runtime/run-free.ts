@@ -24,6 +24,8 @@ export interface FreeRunOptions extends WorkloadSource {
   timeoutMs?: number;
   /** Attach to these allocators instead of creating fresh ones (the Controller's). */
   attach?: Allocator[];
+  /** Given the progress slots (sync[cpu] = ops that CPU's stream has reached) once the run starts. */
+  onStart?: (progress: Int32Array) => void;
 }
 
 export interface RemoteFrees {
@@ -57,6 +59,7 @@ export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> 
   });
   const syncBuf = new SharedArrayBuffer(4 * SYNC_SLOTS); const sync = new Int32Array(syncBuf);
   const pool = await CpuPool.start(o.spawn, o.cpus, o.allocators, allocators.map((a) => a.buffer), allocators.length, timeoutMs);
+  o.onStart?.(sync.subarray(0, o.cpus));
   // Watchdog: progress slots must move while a worker runs; a dead one is caught by the pool.
   let last = Array.from(sync.subarray(0, o.cpus)); let still = 0; let finished = false;
   let watchdog: ReturnType<typeof setInterval> | undefined;

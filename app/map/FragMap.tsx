@@ -9,6 +9,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import type { AllocatorInfo } from '../../engine/runtime/api';
+import { ChunkState } from '../../engine/core/types';
 import { describeChunk, describeColumn } from './describe-chunk';
 import { onFrame } from './frame-loop';
 import { liveSnapshot } from './live-snapshot';
@@ -18,10 +19,15 @@ export const MAP_CSS_HEIGHT = 256;
 
 interface ViewBox { x0: number; y0: number; sx: number; sy: number }
 
-function fnv(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return (h >>> 0).toString(16);
+/** FNV-1a of the chunk states, and how many chunks are pending remote frees (both for tests). */
+function fingerprint(bytes: Uint8Array): { hash: string; pending: number } {
+  let h = 0x811c9dc5, pending = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    h = Math.imul(h ^ b, 0x01000193);
+    if (b === ChunkState.PendingRemote) pending++;
+  }
+  return { hash: (h >>> 0).toString(16), pending };
 }
 
 export function FragMap(props: { index: number; info: AllocatorInfo; spec: AllocatorSpec; cpus: number; view: MapView }) {
@@ -93,7 +99,9 @@ export function FragMap(props: { index: number; info: AllocatorInfo; spec: Alloc
       }
       // A picture fingerprint for tests and shared links; throttled so playing stays cheap.
       if (hashedGeneration !== drawnGeneration && now - lastHash > 250) {
-        canvas.dataset.hash = fnv(states); hashedGeneration = drawnGeneration; lastHash = now;
+        const f = fingerprint(states);
+        canvas.dataset.hash = f.hash; canvas.dataset.pending = String(f.pending);
+        hashedGeneration = drawnGeneration; lastHash = now;
       }
     });
     return stop;

@@ -111,3 +111,29 @@ test('the map stays responsive while playing (two allocators, 4094 pages)', asyn
   await expect(page.getByTestId('map-tip-0')).toContainText(/page \d+, chunk \d+/);
   await page.getByRole('button', { name: 'Pause' }).click();
 });
+
+test('hovering an allocation shows its address, requested and rounded size and the owner CPU', async ({ page }) => {
+  await openApp(page, '?w=seed-example&a=nta:blog,pow2');
+  for (let i = 1; i <= 2; i++) { // the seed's first allocations: 120 and 200 bytes
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(() => opCursor(page)).toBe(i);
+  }
+  const map = page.getByTestId('map-0');
+  await map.scrollIntoViewIfNeeded();
+  const box = (await map.boundingBox())!;
+  // Fit shows 4094 pages across the canvas (a page is a fraction of a pixel wide): zoom in with
+  // the wheel anchored at the top-left corner, then drag right and down so page 0, chunk 0
+  // (low addresses at the top) sits at the corner.
+  await page.mouse.move(box.x + 1, box.y + 1);
+  await page.mouse.wheel(0, -1000);
+  await page.mouse.move(box.x + 10, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 300, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(box.x + 1.5, box.y + 1.5);
+  const tip = page.getByTestId('map-tip-0');
+  await expect(tip).toContainText('page 0, chunk 0 (of 128)');
+  await expect(tip).toContainText('allocation 0x2554000: 120 B requested, 128 B rounded (4 chunks)');
+  await expect(tip).toContainText('owner CPU: 0');
+  if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/tooltip.png` });
+});

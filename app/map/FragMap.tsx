@@ -9,15 +9,26 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import type { AllocatorInfo } from '../../engine/runtime/api';
-import { ChunkState } from '../../engine/core/types';
+import { ChunkState, type BlockInfo } from '../../engine/core/types';
+import { blockAt } from '../runtime/client';
 import { describeChunk, describeColumn } from './describe-chunk';
 import { onFrame } from './frame-loop';
 import { liveSnapshot } from './live-snapshot';
 import { chunkAt, renderMap, type MapView } from './render-map';
 
 export const MAP_CSS_HEIGHT = 256;
+/** The hover asks the control worker for the block under the mouse at most this often. */
+export const BLOCK_THROTTLE_MS = 50;
 
 interface ViewBox { x0: number; y0: number; sx: number; sy: number }
+/** What the mouse is over: a chunk (unsorted view) or a page column (sorted view). */
+interface Tip { x: number; y: number; page: number; chunk: number; column: boolean }
+/** The latest block answer and the address it was asked for. */
+interface BlockAnswer { asked: number; info: BlockInfo | null }
+
+/** Whether an answer is about the chunk at `addr`: asked there, or its block covers it. */
+const answers = (b: BlockAnswer | null, addr: number): b is BlockAnswer =>
+  b !== null && (b.asked === addr || (b.info !== null && addr >= b.info.start && addr < b.info.start + b.info.bytes));
 
 /** FNV-1a of the chunk states, and how many chunks are pending remote frees (both for tests). */
 function fingerprint(bytes: Uint8Array): { hash: string; pending: number } {
@@ -36,7 +47,12 @@ export function FragMap(props: { index: number; info: AllocatorInfo; spec: Alloc
   const wrapRef = useRef<HTMLDivElement>(null);
   const box = useRef<ViewBox | null>(null);
   const dirty = useRef(true);
-  const [tip, setTip] = useState<{ x: number; y: number; lines: string[] } | null>(null);
+  const [tip, setTip] = useState<Tip | null>(null);
+  const [block, setBlock] = useState<BlockAnswer | null>(null);
+  /** Address of the hovered chunk (null: no tooltip, or the sorted view's columns). */
+  const want = useRef<number | null>(null);
+  /** Throttle state of the block lookups: last send time, trailing timer, newest request. */
+  const asker = useRef<{ last: number; timer: ReturnType<typeof setTimeout> | null; seq: number }>({ last: -Infinity, timer: null, seq: 0 });
   const cpp = info.pageBytes / info.chunkBytes;
   const geo = { pages: info.pages, chunksPerPage: cpp };
 
@@ -55,6 +71,28 @@ export function FragMap(props: { index: number; info: AllocatorInfo; spec: Alloc
     };
   };
   const setBox = (b: ViewBox) => { box.current = clamp(b); dirty.current = true; };
+  const chunkAddress = (page: number, chunk: number) => info.baseAddress + page * info.pageBytes + chunk * info.chunkBytes;
+
+  /**
+   * Ask the control worker for the block under `want` at most every BLOCK_THROTTLE_MS (a
+   * trailing timer sends the newest address); only the newest request's answer is kept.
+   * Rendering never waits for it: the tooltip shows the snapshot's view until it arrives.
+   */
+  const requestBlock = () => {
+    const a = asker.current;
+    if (a.timer !== null) return;
+    const wait = a.last + BLOCK_THROTTLE_MS - performance.now();
+    if (wait > 0) { a.timer = setTimeout(() => { a.timer = null; requestBlock(); }, wait); return; }
+    const addr = want.current;
+    if (addr === null) return;
+    a.last = performance.now();
+    const seq = ++a.seq;
+    blockAt(index, addr).then(
+      (answer) => { if (seq === a.seq && want.current !== null) setBlock({ asked: addr, info: answer }); },
+      () => { /* no worker or a timeout: the tooltip keeps the snapshot's view */ },
+    );
+  };
+  useEffect(() => () => { const a = asker.current; if (a.timer !== null) clearTimeout(a.timer); a.timer = null; a.seq++; }, []);
 
   // Redraw on view option changes.
   useEffect(() => { dirty.current = true; }, [view.highFirst, view.sorted]);
@@ -87,6 +125,7 @@ export function FragMap(props: { index: number; info: AllocatorInfo; spec: Alloc
         drawnGeneration = live.copied; viewKey = key;
         canvas.dataset.generation = String(drawnGeneration);
         canvas.dataset.op = String(live.copy.op);
+        if (want.current !== null) requestBlock(); // the block under a still mouse may have changed
       }
       if (regenerate || dirty.current) {
         const b = box.current ?? fit();
@@ -124,9 +163,19 @@ export function FragMap(props: { index: number; info: AllocatorInfo; spec: Alloc
     const live = liveSnapshot();
     const states = live?.copy.chunks[index];
     const at = chunkAt(ix, iy, geo, view.highFirst);
-    if (!states || !at) { setTip(null); return; }
-    const lines = view.sorted ? describeColumn(info, spec, cpus, states, at.page) : describeChunk(info, spec, cpus, states, at.page, at.chunk);
-    setTip({ x: vx, y: vy, lines });
+    if (!states || !at) { want.current = null; setTip(null); return; }
+    setTip({ x: vx, y: vy, page: at.page, chunk: at.chunk, column: view.sorted });
+    const addr = view.sorted ? null : chunkAddress(at.page, at.chunk);
+    if (addr !== want.current) { want.current = addr; if (addr !== null) requestBlock(); }
+  };
+
+  /** Tooltip lines from the current snapshot copy, with the block answer when it is about this chunk. */
+  const tipLines = (t: Tip): string[] => {
+    const states = liveSnapshot()?.copy.chunks[index];
+    if (!states) return [];
+    if (t.column) return describeColumn(info, spec, cpus, states, t.page);
+    const addr = chunkAddress(t.page, t.chunk);
+    return describeChunk(info, spec, cpus, states, t.page, t.chunk, answers(block, addr) ? block.info : undefined);
   };
 
   useEffect(() => {
@@ -166,12 +215,12 @@ export function FragMap(props: { index: number; info: AllocatorInfo; spec: Alloc
         onMouseDown={(e) => { drag.current = { x: e.clientX, y: e.clientY, b: box.current ?? fit() }; }}
         onMouseUp={() => { drag.current = null; }}
         onMouseMove={onMove}
-        onMouseLeave={() => { drag.current = null; setTip(null); }}
+        onMouseLeave={() => { drag.current = null; want.current = null; setTip(null); setBlock(null); }}
         onDoubleClick={() => setBox(fit())}
       />
       {tip && (
-        <div className="map-tip" data-testid={`map-tip-${index}`} style={{ left: Math.min(tip.x + 14, (wrapRef.current?.clientWidth ?? 800) - 300), top: tip.y + 40 }}>
-          {tip.lines.map((l) => <div key={l}>{l}</div>)}
+        <div className="map-tip" data-testid={`map-tip-${index}`} style={{ left: Math.min(tip.x + 14, (wrapRef.current?.clientWidth ?? 800) - 470), top: tip.y + 40 }}>
+          {tipLines(tip).map((l) => <div key={l}>{l}</div>)}
         </div>
       )}
     </div>

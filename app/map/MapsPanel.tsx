@@ -41,7 +41,7 @@ export function MapsPanel() {
         {exportMsg && <span className="muted small">{exportMsg}</span>}
       </div>
       <Legend />
-      <p className="definition">One column per page, one pixel per {info.allocators[0]?.chunkBytes ?? 32}-byte chunk (seed, 6 Aug 2006: green free, red used). Hover for page, chunk, state, owner CPU and the run it belongs to.</p>
+      <p className="definition">One column per page, one pixel per {info.allocators[0]?.chunkBytes ?? 32}-byte chunk (seed, 6 Aug 2006: green free, red used). Hover for page, chunk, state, owner CPU and the block it belongs to (address, requested and rounded size).</p>
       {info.allocators.map((a, i) => {
         const m = allocs?.[i]?.metrics;
         return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeChunk, ownerCpu } from './describe-chunk';
+import { describeBlock, describeChunk, ownerCpu } from './describe-chunk';
 
 const info = { name: 'nta', label: 'NTA (blog)', chunkBytes: 32, pageBytes: 4096, pages: 2, baseAddress: 0x2554000 };
 
@@ -26,5 +26,26 @@ describe('describeChunk', () => {
     expect(lines[2]).toBe(`chunk address 0x${(0x2554000 + 4096 + 160).toString(16)}`);
     expect(lines[3]).toBe('owner CPU: 0');
     expect(lines[4]).toContain('4 chunks = 128 B');
+  });
+});
+
+describe('describeChunk with the allocator\'s block', () => {
+  it('shows the allocation (address, requested and rounded bytes) and the real owner instead of the run and the guess', () => {
+    const states = new Uint8Array(256).fill(1);
+    states.fill(2, 4, 11);
+    const block = { kind: 'allocation' as const, start: 0x2554080, bytes: 224, requested: 200, owner: 1 };
+    const lines = describeChunk(info, { kind: 'nta', preset: 'blog' }, 2, states, 0, 6, block);
+    expect(lines.slice(0, 3)).toEqual(['page 0, chunk 6 (of 128)', 'state: used', 'chunk address 0x25540c0']);
+    expect(lines[3]).toBe('owner CPU: 1');
+    expect(lines[4]).toBe('allocation 0x2554080: 200 B requested, 224 B rounded (7 chunks)');
+    expect(lines).toHaveLength(5);
+  });
+  it('words free, pending, unheld blocks and owner -1', () => {
+    expect(describeBlock({ kind: 'free', start: 0x2554160, bytes: 3744, requested: 0, owner: 0 }, 32)).toBe('free block 0x2554160: 3744 B (117 chunks)');
+    expect(describeBlock({ kind: 'pending-remote', start: 0x2554000, bytes: 32, requested: 8, owner: 0 }, 32)).toBe('pending-remote 0x2554000: 8 B requested, 32 B rounded (1 chunk)');
+    expect(describeBlock({ kind: 'unheld', start: 0x2555000, bytes: 4096, requested: 0, owner: -1 }, 32)).toBe('unheld page 0x2555000: 4096 B');
+    const states = new Uint8Array(256);
+    const lines = describeChunk(info, { kind: 'nta', preset: 'patch2' }, 1, states, 1, 0, { kind: 'unheld', start: 0x2555000, bytes: 4096, requested: 0, owner: -1 });
+    expect(lines[3]).toBe('owner CPU: none (page not taken)');
   });
 });

@@ -6,6 +6,7 @@
  * `messageerror` events are watched and every call has a timeout.
  */
 import * as Comlink from 'comlink';
+import type { BlockInfo } from '../../engine/core/types';
 import type { ControlApi, Summary } from '../../engine/runtime/api';
 
 export type Remote = Comlink.Remote<ControlApi>;
@@ -40,6 +41,15 @@ async function startWorker(): Promise<Remote> {
   remote = r;
   await withTimeout(r.subscribe(Comlink.proxy((s: Summary) => onSummary(s))), 10000, 'subscribe');
   return r;
+}
+
+/**
+ * The block holding `address` in lane `lane` (for the map tooltip). Never starts the worker:
+ * with none running there is no run to ask about, so the answer is null.
+ */
+export async function blockAt(lane: number, address: number): Promise<BlockInfo | null> {
+  if (!starting) return null;
+  return withTimeout((await starting).blockAt(lane, address), 5000, 'blockAt');
 }
 
 /** Terminate the worker (after an error); the next control() starts a fresh one. */

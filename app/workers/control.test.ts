@@ -45,6 +45,13 @@ describe('ControlApi through comlink', () => {
       let s = await api.step(3);
       expect(s.op).toBe(3);
       expect(s.lastOps.map((o) => [o.kind, o.bytes])).toEqual([['alloc', 120], ['alloc', 200], ['alloc', 70]]);
+      // The block under an address, read from each lane's allocator: 120 B at the pool's start.
+      const at0 = example.allocators[0]!.baseAddress;
+      expect(await api.blockAt(0, at0 + 100)).toEqual({ kind: 'allocation', start: at0, bytes: 128, requested: 120, owner: 0 });
+      const second = s.lastOps[1]!.outcomes[1]!; // pow2's address for the 200-byte allocation
+      expect(await api.blockAt(1, second + 255)).toEqual({ kind: 'allocation', start: second, bytes: 256, requested: 200, owner: 0 });
+      expect(await api.blockAt(0, at0 - 1)).toBeNull();
+      expect(await api.blockAt(5, at0)).toBeNull();
       s = await api.runUntil({ kind: 'end' });
       expect(s.done).toBe(true);
       expect(s.allocators[0]!.metrics.requestedBytes).toBe(0);

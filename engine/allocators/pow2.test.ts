@@ -143,6 +143,26 @@ describe('pow2 pages', () => {
   });
 });
 
+describe('pow2 blockAt', () => {
+  it('gives the object slot of any byte: class size rounded, requested bytes, owner', () => {
+    const a = new Pow2Allocator({ pages: 6, cpus: 2 });
+    const x = a.alloc(0, 200), y = a.alloc(0, 200);
+    expect(a.free(0, y, 200)).toBe(FREE_OK);
+    const obj = { kind: 'allocation', start: x, bytes: 256, requested: 200, owner: 0 };
+    for (const at of [x, x + 100, x + 255]) expect(a.blockAt(at)).toEqual(obj);
+    expect(a.blockAt(x + 256 + 17)).toEqual({ kind: 'free', start: x + 256, bytes: 256, requested: 0, owner: 0 });
+    expect(a.blockAt(BASE + PAGE - 1)).toEqual({ kind: 'free', start: BASE + PAGE - 256, bytes: 256, requested: 0, owner: 0 });
+    const z = a.alloc(1, 33); // CPU 1's first page (3), class 64
+    expect(z).toBe(BASE + 3 * PAGE);
+    expect(a.blockAt(z + 63)).toEqual({ kind: 'allocation', start: z, bytes: 64, requested: 33, owner: 1 });
+  });
+  it('reports unheld pages whole (with the CPU that may dedicate them) and null outside the pool', () => {
+    const a = new Pow2Allocator({ pages: 6, cpus: 2 });
+    expect(a.blockAt(BASE + 4 * PAGE + 9)).toEqual({ kind: 'unheld', start: BASE + 4 * PAGE, bytes: PAGE, requested: 0, owner: 1 });
+    for (const at of [BASE - 1, BASE + 6 * PAGE, NaN, -Infinity, Infinity]) expect(a.blockAt(at)).toBeNull();
+  });
+});
+
 describe('pow2 error paths leave the state byte-identical', () => {
   function setup() {
     const a = new Pow2Allocator({ pages: 6, cpus: 2 });

@@ -31,6 +31,9 @@
  *   slot of a held page is one block of its class size, and every unheld page is one block of
  *   pageBytes (it could be dedicated to any class).
  * - ownerOf(address): the CPU whose block holds the page (held or not); -1 outside the pool.
+ * - blockAt(address): on a held page, the object slot (class-size-aligned within the page) holding
+ *   the address: 'allocation' when live (requested = reqBytes at its first chunk), else 'free';
+ *   bytes = the class size. On an unheld page: 'unheld', the whole page, owner = ownerOf. Null outside.
  *
  * Shared-memory layout (planLayout, all in one buffer; P = pages, C = pageBytes/chunkBytes chunks per
  * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus, U = ceil(ceil(P/N)/32)):
@@ -53,7 +56,7 @@
  * Address of chunk c = baseAddress + c * chunkBytes; page p starts at baseAddress + p * pageBytes.
  */
 import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
-import type { Allocator, Counters, Geometry } from '../core/types';
+import type { Allocator, BlockInfo, Counters, Geometry } from '../core/types';
 import { allocateBuffer, planLayout, viewsOf } from '../core/layout';
 import { lock, pagesOfCpu, unlock } from '../core/lock';
 
@@ -337,6 +340,19 @@ export class Pow2Allocator implements Allocator {
   ownerOf(address: number): number {
     const off = address - this.base;
     return off >= 0 && off < this.poolBytes ? this.ownerOfPage(Math.floor(off / this.pageBytes)) : -1;
+  }
+
+  blockAt(address: number): BlockInfo | null {
+    const off = address - this.base;
+    if (!(off >= 0 && off < this.poolBytes)) return null;
+    const page = Math.floor(off / this.pageBytes), owner = this.ownerOfPage(page), pageStart = page * this.pageBytes;
+    const cls = this.pageClass[page];
+    if (cls === 0) return { kind: 'unheld', start: this.base + pageStart, bytes: this.pageBytes, requested: 0, owner };
+    const size = 1 << (this.chunkShift + cls - 1);
+    const slotStart = pageStart + Math.floor((off - pageStart) / size) * size;
+    const c0 = slotStart >>> this.chunkShift;
+    const live = this.objState[c0] === OBJ_LIVE;
+    return { kind: live ? 'allocation' : 'free', start: this.base + slotStart, bytes: size, requested: live ? this.reqBytes[c0] : 0, owner };
   }
 
   checkInvariants(): string[] {

@@ -117,6 +117,28 @@ export interface Geometry {
   baseAddress: number;
 }
 
+/**
+ * The block (allocation or free run) that holds one address, for the map's tooltip.
+ * Snapshots keep one state byte per chunk and no allocation table, so only the
+ * allocator itself can say where a block starts, what was asked for and who owns it.
+ */
+export interface BlockInfo {
+  /**
+   * 'allocation' live; 'free' can be handed out; 'pending-remote' freed on a foreign CPU,
+   * queued for the owner (NTA); 'mapped' live and mapped to user space; 'postponed' freed
+   * while mapped (NTA zero-copy); 'unheld' a page the allocator does not hold.
+   */
+  kind: 'allocation' | 'free' | 'pending-remote' | 'mapped' | 'postponed' | 'unheld';
+  /** Address of the block's first byte (a page's first byte for 'unheld'). */
+  start: number;
+  /** Rounded bytes of the block: whole chunks (NTA), the size class (pow2), a page when unheld. */
+  bytes: number;
+  /** Bytes the caller requested (kept while pending or postponed); 0 for free and unheld blocks. */
+  requested: number;
+  /** Owner CPU of the page (the real one: NTA growth pages belong to whichever CPU grew), or -1 when nobody owns it. */
+  owner: number;
+}
+
 export interface Allocator {
   /** Short name used on the CLI and in files: 'nta', 'pow2'. */
   readonly name: string;
@@ -139,6 +161,11 @@ export interface Allocator {
   freeBlocks(): number[];
   /** Owner CPU of the page holding `address`, or -1. */
   ownerOf(address: number): number;
+  /**
+   * The block holding the byte at `address` (any byte of it, not only its start), or null
+   * outside the pool. Off the hot path (UI hovers): it may scan, and it allocates its answer.
+   */
+  blockAt(address: number): BlockInfo | null;
   /** Full consistency check; returns a list of violations (empty when consistent). Slow. */
   checkInvariants(): string[];
 }

@@ -8,6 +8,7 @@
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import type { Metrics } from '../core/metrics';
+import type { BlockInfo } from '../core/types';
 import type { Failure } from '../core/runner';
 import type { OpKind } from '../workloads/types';
 
@@ -93,6 +94,11 @@ export interface ControlApi {
   /** Go to op `op` (lockstep only): restore the nearest checkpoint at or before it, replay the rest. */
   seek(op: number): Promise<Summary>;
   summary(): Promise<Summary>;
+  /**
+   * The block holding `address` in lane `lane`'s allocator (the map tooltip: the snapshot has
+   * no allocation table), read now; null outside the pool, for an unknown lane or before configure().
+   */
+  blockAt(lane: number, address: number): Promise<BlockInfo | null>;
   /** The callback (a Comlink.proxy) is called at most once per ~16 ms while the run changes. */
   subscribe(cb: (s: Summary) => void): Promise<void>;
   dispose(): Promise<void>;

@@ -11,6 +11,7 @@
  */
 import { computeMetrics, freeHistogram } from '../core/metrics';
 import { specName } from '../allocators/registry';
+import type { BlockInfo } from '../core/types';
 import type { OpKind } from '../workloads/types';
 import type {
   AllocatorInfo, ControlApi, OpRecord, RunConfig, RunInfo, RunTarget, Summary,
@@ -45,6 +46,9 @@ if (yieldChannel) {
   (yieldChannel.port1 as { unref?: () => void }).unref?.(); // Node: do not keep the process alive
 }
 const yieldNow = (): Promise<void> => new Promise((r) => {
+  // Node drains a port's queue, messages posted meanwhile included, before other ports (up to
+  // ~1000 messages): a self-posting yield would starve comlink's port, so pause() waited seconds.
+  if (typeof setImmediate === 'function') { setImmediate(r); return; }
   if (!yieldChannel) { setTimeout(r, 0); return; }
   yieldQueue.push(r); yieldChannel.port2.postMessage(0);
 });
@@ -135,6 +139,15 @@ export class Controller implements ControlApi {
   }
 
   async summary(): Promise<Summary> { return this.buildSummary(); }
+
+  /**
+   * Reads the lane's allocator directly. Safe while a play loop runs: this thread runs it in
+   * batches, so the answer comes between two of them (free-running CPU workers may be mid-op;
+   * the allocators answer null or a block that was true a moment ago, never throw).
+   */
+  async blockAt(lane: number, address: number): Promise<BlockInfo | null> {
+    return this.engine?.lanes[lane]?.allocator.blockAt(address) ?? null;
+  }
 
   async subscribe(cb: (s: Summary) => void): Promise<void> { this.subs.push(cb); }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NtaAllocator } from './nta';
 import { seedExampleLog } from './example';
-import { AllocError, ChunkState, FreeError } from '../../core/types';
+import { AllocError, ChunkState, FreeError, type BlockInfo } from '../../core/types';
 import type { NtaParams } from './presets';
 
 const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.log', import.meta.url), 'utf8').trimEnd().split('\n');
@@ -162,4 +162,85 @@ describe('invariants hold after every op (fast-check)', () => {
       }), { numRuns: 60 });
     });
   }
+});
+
+describe('blockAt', () => {
+  const CH = 32;
+  it('answers the same allocation for its first, a middle and its last byte; free runs give their full extent', () => {
+    const a = small({});
+    const base = a.geometry.baseAddress;
+    const p1 = a.alloc(0, 120), p2 = a.alloc(0, 200), p3 = a.alloc(0, 70);
+    expect(a.free(0, p2, 200)).toBe(0);
+    const first = { kind: 'allocation', start: p1, bytes: 128, requested: 120, owner: 0 };
+    for (const x of [p1, p1 + 50, p1 + 127]) expect(a.blockAt(x)).toEqual(first);
+    expect(a.blockAt(p3 + 95)).toEqual({ kind: 'allocation', start: p3, bytes: 96, requested: 70, owner: 0 });
+    const hole = { kind: 'free', start: p2, bytes: 224, requested: 0, owner: 0 };
+    for (const x of [p2, p2 + 100, p2 + 223]) expect(a.blockAt(x)).toEqual(hole);
+    const tail = { kind: 'free', start: base + 14 * CH, bytes: 4096 - 14 * CH, requested: 0, owner: 0 };
+    expect(a.blockAt(base + 14 * CH)).toEqual(tail);
+    expect(a.blockAt(base + 4095)).toEqual(tail);
+    // Page 1 is its own node (blog): its free run does not run on into page 0's bits.
+    expect(a.blockAt(base + 4096 + 7)).toEqual({ kind: 'free', start: base + 4096, bytes: 4096, requested: 0, owner: 0 });
+  });
+  it('says null outside the pool', () => {
+    const a = small({});
+    const base = a.geometry.baseAddress;
+    for (const x of [base - 1, base + 4 * 4096, NaN, Infinity, -Infinity, 0]) expect(a.blockAt(x)).toBeNull();
+  });
+  it('shows pending remote frees, mapped and postponed blocks with their requested bytes and the real owner', () => {
+    const a = new NtaAllocator({ preset: 'blog', regions: 4, maxPages: 4, cpus: 2 });
+    const base = a.geometry.baseAddress;
+    const p0 = a.alloc(0, 200), m = a.alloc(0, 300);
+    expect(a.free(1, p0, 200)).toBe(0);
+    expect(a.blockAt(p0 + 64)).toEqual({ kind: 'pending-remote', start: p0, bytes: 224, requested: 200, owner: 0 });
+    expect(a.map(0, m)).toBe(0);
+    expect(a.blockAt(m + 319)).toEqual({ kind: 'mapped', start: m, bytes: 320, requested: 300, owner: 0 });
+    expect(a.free(1, m, 300)).toBe(0);
+    expect(a.blockAt(m)).toMatchObject({ kind: 'postponed', start: m, requested: 300 });
+    expect(a.blockAt(base + 2 * 4096)).toMatchObject({ kind: 'free', owner: 1 }); // CPU 1's half of the pool
+  });
+  it('reports untaken growth pages as unheld and grown pages with the CPU that grew', () => {
+    const a = new NtaAllocator({ preset: 'patch2', regions: 1, maxPages: 16 + 8 + 8, cpus: 2 });
+    const base = a.geometry.baseAddress;
+    expect(a.blockAt(base + 16 * 4096 + 40)).toEqual({ kind: 'unheld', start: base + 16 * 4096, bytes: 4096, requested: 0, owner: -1 });
+    expect(a.alloc(1, 32768)).toBe(base + 8 * 4096);
+    const g = a.alloc(1, 100); // grows 8 one-page nodes for CPU 1
+    expect(g).toBe(base + 16 * 4096);
+    expect(a.blockAt(g + 64)).toEqual({ kind: 'allocation', start: g, bytes: 128, requested: 100, owner: 1 });
+    expect(a.blockAt(base + 8 * 4096 + 20000)).toEqual({ kind: 'allocation', start: base + 8 * 4096, bytes: 32768, requested: 32768, owner: 1 });
+  });
+  it('tiles every held node with blocks that agree with the chunk states (fast-check)', () => {
+    const KIND_STATES: Record<string, number[]> = {
+      allocation: [ChunkState.Used, ChunkState.Waste], free: [ChunkState.Free], 'pending-remote': [ChunkState.PendingRemote],
+      mapped: [ChunkState.Mapped], postponed: [ChunkState.Postponed], unheld: [ChunkState.Unheld],
+    };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.array(op, { minLength: 1, maxLength: 120 }), (cpus, ops) => {
+      const a = new NtaAllocator({ preset: 'patch2', regions: 1, maxPages: 8 * cpus + 16, cpus });
+      const live: { p: number; n: number }[] = [];
+      for (const o of ops) {
+        const cpu = o.cpu % cpus;
+        if (o.kind < 5 || live.length === 0) { const p = a.alloc(cpu, o.bytes); if (p >= 0) live.push({ p, n: o.bytes }); continue; }
+        const i = o.pick % live.length; const x = live[i]!;
+        if (o.kind === 8) { a.map(cpu, x.p); continue; }
+        a.free(cpu, x.p, x.n); live.splice(i, 1);
+      }
+      const states = new Uint8Array(a.geometry.pages * a.cpp); a.snapshot(states);
+      const { baseAddress: base, pages, pageBytes } = a.geometry;
+      const bad: string[] = [];
+      const same = (x: BlockInfo | null, y: BlockInfo) => x !== null && x.kind === y.kind && x.start === y.start
+        && x.bytes === y.bytes && x.requested === y.requested && x.owner === y.owner;
+      for (let addr = base; addr < base + pages * pageBytes;) {
+        const b = a.blockAt(addr)!;
+        if (b.start !== addr) bad.push(`block at ${addr} starts at ${b.start}`);
+        for (let c = (addr - base) / CH; c < (addr - base + b.bytes) / CH; c++) {
+          if (!KIND_STATES[b.kind]!.includes(states[c]!)) bad.push(`chunk ${c}: ${b.kind} but state ${states[c]}`);
+          if (!same(a.blockAt(base + c * CH + 5), b)) bad.push(`chunk ${c}: another block than its block's start`);
+        }
+        if (b.kind !== 'unheld' && b.owner !== a.ownerOf(addr)) bad.push(`block at ${addr}: owner ${b.owner}`);
+        addr += b.bytes;
+      }
+      expect(bad).toEqual([]);
+      for (const x of live) expect(a.blockAt(x.p)).toMatchObject({ start: x.p, requested: x.n });
+    }), { numRuns: 40 });
+  });
 });

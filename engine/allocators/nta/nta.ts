@@ -21,7 +21,7 @@
  * model rejects with an error code and no change of state.
  * State layout: see ./layout.ts.
  */
-import { AllocError, ChunkState, FREE_OK, FreeError, type Allocator, type Counters, type Geometry } from '../../core/types';
+import { AllocError, ChunkState, FREE_OK, FreeError, type Allocator, type BlockInfo, type Counters, type Geometry } from '../../core/types';
 import { allocateBuffer, viewsOf, type Views } from '../../core/layout';
 import { lock, pagesOfCpu, unlock } from '../../core/lock';
 import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
@@ -32,6 +32,7 @@ import {
 } from './layout';
 import type { NtaLog } from './log';
 import { checkNtaInvariants } from './invariants';
+import { ntaBlockAt } from './block-at';
 
 export class NtaAllocator implements Allocator {
   readonly name = 'nta';
@@ -175,8 +176,8 @@ export class NtaAllocator implements Allocator {
 
   // ---- free ---------------------------------------------------------------------------
 
-  /** First chunk of the live block at `address`, or a negative FreeError. */
-  private blockAt(address: number): number {
+  /** First chunk of the live block starting at `address`, or a negative FreeError. */
+  private liveBlockAt(address: number): number {
     const C = this.params.chunkBytes; const off = address - this.params.baseAddress;
     if (!Number.isInteger(address) || off < 0 || off % C !== 0) return FreeError.UnknownPointer;
     const c = off / C;
@@ -190,7 +191,7 @@ export class NtaAllocator implements Allocator {
 
   free(cpu: number, address: number, bytes: number): number {
     if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
-    const c = this.blockAt(address);
+    const c = this.liveBlockAt(address);
     if (c < 0) return c;
     const { v } = this; const h = v.head[c];
     if (h === H_PENDING || h === H_POSTPONED) return FreeError.DoubleFree;
@@ -263,7 +264,7 @@ export class NtaAllocator implements Allocator {
 
   map(cpu: number, address: number): number {
     if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
-    const c = this.blockAt(address);
+    const c = this.liveBlockAt(address);
     if (c < 0) return c;
     const { v } = this;
     if (v.head[c] !== H_LIVE) return v.head[c] === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
@@ -274,7 +275,7 @@ export class NtaAllocator implements Allocator {
 
   unmap(cpu: number, address: number): number {
     if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
-    const c = this.blockAt(address);
+    const c = this.liveBlockAt(address);
     if (c < 0) return c;
     const { v } = this; const h = v.head[c];
     if (h === H_MAPPED) {
@@ -313,6 +314,8 @@ export class NtaAllocator implements Allocator {
     const pg = Math.floor((address - this.params.baseAddress) / this.params.pageBytes);
     return pg >= 0 && pg < this.params.maxPages ? this.v.pageOwner[pg] : -1;
   }
+
+  blockAt(address: number): BlockInfo | null { return ntaBlockAt(this, address); }
 
   /** Page index and chunk offset of an address (for op logs). */
   locate(address: number): { page: number; chunk: number } {

@@ -1,0 +1,49 @@
+/**
+ * NTA's blockAt: the block holding an address, read from the layout (./layout.ts)
+ * without changing it. Off the hot path (the map's tooltip); scans stay inside the
+ * node of the address, so a lookup costs at most one node's chunks.
+ *
+ * - a page not taken yet (growth capacity): 'unheld', owner -1;
+ * - a free chunk (bitmap bit 1): the maximal run of free bits around it inside its
+ *   node, which is exactly one free-list run (frees merge with both neighbours);
+ * - a used chunk: the nearest chunk at or below it inside the node whose `head` is
+ *   LIVE, MAPPED, PENDING or POSTPONED and whose `len` covers it. A free bit met on
+ *   the way down means the state is inconsistent (only possible while CPU workers
+ *   are mid-op on a shared buffer): null rather than a wrong block.
+ */
+import type { BlockInfo } from '../../core/types';
+import { countSetDown, countSetUp, testBit } from './bits';
+import { H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED } from './layout';
+import type { NtaAllocator } from './nta';
+
+const KIND_OF_HEAD: Partial<Record<number, BlockInfo['kind']>> = {
+  [H_LIVE]: 'allocation', [H_MAPPED]: 'mapped', [H_PENDING]: 'pending-remote', [H_POSTPONED]: 'postponed',
+};
+
+export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
+  const { v, cpp } = a;
+  const { chunkBytes: C, baseAddress: base, pageBytes } = a.params;
+  const off = address - base;
+  if (!(off >= 0) || !Number.isFinite(off)) return null;
+  const c = Math.floor(off / C);
+  if (c >= v.head.length) return null;
+  const page = Math.floor(c / cpp);
+  const node = v.pageNode[page];
+  if (node < 0) return { kind: 'unheld', start: base + page * pageBytes, bytes: pageBytes, requested: 0, owner: -1 };
+  const owner = v.pageOwner[page];
+  const rs = node * cpp, re = rs + v.nodePages[node] * cpp;
+  if (testBit(v.bitmap, c)) {
+    const down = countSetDown(v.bitmap, c, rs), up = countSetUp(v.bitmap, c, re);
+    const first = c - down + 1;
+    return { kind: 'free', start: base + first * C, bytes: (down + up - 1) * C, requested: 0, owner };
+  }
+  for (let j = c; j >= rs; j--) {
+    if (testBit(v.bitmap, j)) return null;
+    const kind = KIND_OF_HEAD[v.head[j]];
+    if (kind === undefined) continue;
+    const n = v.len[j];
+    if (j + n <= c) return null;
+    return { kind, start: base + j * C, bytes: n * C, requested: v.req[j], owner };
+  }
+  return null;
+}

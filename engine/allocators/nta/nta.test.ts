@@ -6,7 +6,7 @@ import { seedExampleLog } from './example';
 import { AllocError, ChunkState, FreeError, type BlockInfo } from '../../core/types';
 import type { NtaParams } from './presets';
 
-const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.log', import.meta.url), 'utf8').trimEnd().split('\n');
+const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.txt', import.meta.url), 'utf8').trimEnd().split('\n');
 
 /** Container addresses differ by design (see log.ts): blank them in both logs. */
 const blankContainers = (l: string) => l

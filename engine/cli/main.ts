@@ -8,7 +8,7 @@ import { parseArgs, UsageError, USAGE, type RunArgs } from './args';
 import { seedExampleLog } from '../allocators/nta/example';
 import { createAllocator, parseAllocatorSpec, type AllocatorSpec } from '../allocators/registry';
 import { Lane, type Failure } from '../core/runner';
-import { computeMetrics, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
+import { computeMetrics, freeHistogram, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
 import type { Allocator } from '../core/types';
 import { WORKLOADS, createWorkload, describeParams, workloadNames } from '../workloads/generators';
 import { parseOpFile, opFileWorkload } from '../workloads/opfile';
@@ -90,11 +90,14 @@ function printText(a: RunArgs, results: LaneResult[]): void {
 function toJson(results: LaneResult[]) {
   return {
     allocators: results.map((r) => {
-      const m = computeMetrics(r.allocator);
+      const blocks = r.allocator.freeBlocks();
+      const m = computeMetrics(r.allocator, blocks);
       return {
         name: r.name, label: r.allocator.label, ops: r.ops,
         failures: r.failures.map((f) => ({ op: f.op, bytes: f.bytes, ...(f.max !== undefined ? { max: f.max } : {}), cpu: f.cpu, reason: f.reason, utilisation: f.utilisation })),
         metrics: m,
+        /** Free blocks by size: [bytes, count], sorted by size. */
+        freeHistogram: freeHistogram(blocks),
         ...(r.remote ? { remoteFrees: r.remote } : {}),
       };
     }),

@@ -185,8 +185,14 @@ export class LockstepEngine {
 
 /** Why an allocation failed, in words, from the allocator's state right after the failure. */
 export function describeFailure(a: Allocator, cpu: number, bytes: number, code: number): string {
-  const largest = (a as { largestFreeOnCpu?: (cpu: number) => number }).largestFreeOnCpu?.(cpu);
-  const run = largest !== undefined ? `largest free run on CPU ${cpu} is ${largest} B < ${bytes} B requested` : null;
+  const perCpu = (a as { largestFreeOnCpu?: (cpu: number) => number }).largestFreeOnCpu?.bind(a);
+  const largest = perCpu?.(cpu);
+  let run = largest !== undefined ? `largest free run on CPU ${cpu} is ${largest} B < ${bytes} B requested` : null;
+  if (run && perCpu && a.cpus > 1) {
+    // NTA never takes memory from another CPU: say so when another CPU could have served it.
+    const others = Array.from({ length: a.cpus }, (_, c) => c).filter((c) => c !== cpu).map((c) => `CPU ${c}: ${perCpu(c)} B`);
+    run += ` (other CPUs' largest runs: ${others.join(', ')}; an allocation never uses another CPU's memory)`;
+  }
   if (code === AllocError.NoSpace) {
     if (run) return run;
     if (a.name === 'pow2') {

@@ -19,8 +19,9 @@ Commands:
 run flags:
   --allocators LIST       comma-separated: nta, nta:PRESET, pow2 (default nta,pow2)
   --preset NAME           NTA preset for a bare 'nta': ${NTA_PRESETS.join(' | ')} (default blog)
-  --workload NAME         a generated workload (see 'workloads'), ops:FILE (op file: a ID BYTES,
-                          f ID, m ID, u ID, cpu N, # comments) or wee:FILE (wee_alloc trace)
+  --workload NAME         a generated workload (see 'workloads'), or a trace file:
+                          trace:FILE (format recognised from the text), ops:FILE (op file:
+                          a ID BYTES, f ID, m ID, u ID, cpu N, # comments), wee:FILE (wee_alloc)
   --seed N                PRNG seed (default 1)
   --ops N                 stop after N ops (default: the workload's own end)
   --param KEY=VALUE       a workload parameter, repeatable (e.g. --param max=2048)

@@ -11,9 +11,9 @@ import { Lane, type Failure } from '../core/runner';
 import { computeMetrics, freeHistogram, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
 import type { Allocator } from '../core/types';
 import { WORKLOADS, createWorkload, describeParams, workloadNames } from '../workloads/generators';
-import { parseOpFile, opFileWorkload } from '../workloads/opfile';
-import { parseWeeTrace, weeTraceWorkload } from '../workloads/trace-wee';
-import type { Op, Workload } from '../workloads/types';
+import { parseTrace } from '../workloads/trace';
+import { replayWorkload } from '../workloads/replay';
+import type { Workload } from '../workloads/types';
 import { mapPng } from './png';
 import { compareSeeds, formatComparison } from './seed-compare';
 
@@ -24,14 +24,21 @@ export interface LaneResult {
 }
 
 /** A factory giving each allocator its own workload instance (parsing a file once, before anything runs). */
+/** `ops:FILE`, `wee:FILE` (that format) or `trace:FILE` (recognised from the text): the file's text, read once. */
+export function traceArg(a: RunArgs): { format?: string; path: string; text: string } | null {
+  const m = /^(ops|wee|trace):(.+)$/.exec(a.workload);
+  if (!m) return null;
+  const path = m[2]!;
+  try { return { format: m[1] === 'trace' ? undefined : m[1], path, text: readFileSync(path, 'utf8') }; }
+  catch (e) { throw new Error(`cannot read ${path}: ${(e as Error).message}`); }
+}
+
+/** A factory giving each allocator its own workload instance (parsing a file once, before anything runs). */
 export function workloadFactory(a: RunArgs): () => Workload {
-  const file = /^(ops|wee):(.+)$/.exec(a.workload);
+  const file = traceArg(a);
   if (file) {
-    const [, kind, path] = file as unknown as [string, string, string];
-    let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch (e) { throw new Error(`cannot read ${path}: ${(e as Error).message}`); }
-    const ops: Op[] = kind === 'ops' ? parseOpFile(text, path, a.cpus) : parseWeeTrace(text, path);
-    return () => (kind === 'ops' ? opFileWorkload(ops, a.workload, a.ops) : weeTraceWorkload(ops, a.workload, a.ops));
+    const { ops } = parseTrace(file.text, file.path, a.cpus, file.format);
+    return () => replayWorkload(a.workload, ops, a.ops);
   }
   const params = { ...a.params, seed: a.seed, cpus: a.cpus, ops: a.ops };
   createWorkload(a.workload, params); // validate name and parameters before anything runs
@@ -107,7 +114,7 @@ function toJson(results: LaneResult[]) {
 /** DIR/<workload>-<allocator>-<what>.png, one pixel per chunk, one column per page. */
 function writePng(a: RunArgs, name: string, allocator: Allocator, what: string): void {
   mkdirSync(a.png!, { recursive: true });
-  const wl = a.workload.replace(/^(ops|wee):(.*[\\/])?/, '$1-').replace(/[^\w.-]+/g, '_');
+  const wl = a.workload.replace(/^(ops|wee|trace):(.*[\\/])?/, '$1-').replace(/[^\w.-]+/g, '_');
   const file = join(a.png!, `${wl}-${name.replace(':', '-')}-${what}.png`);
   writeFileSync(file, mapPng(allocator, a.orientation));
   if (!a.json) console.error(`wrote ${file}`);

@@ -4,29 +4,21 @@
  * what the inline run gives; free-running gives real interleavings and reports
  * how many remote frees each CPU pushed and drained.
  */
-import { readFileSync } from 'node:fs';
 import type { RunArgs } from './args';
 import { UsageError } from './args';
 import type { AllocatorSpec } from '../allocators/registry';
-import type { LaneResult } from './main';
+import { traceArg, type LaneResult } from './main';
 import { runHeadless } from '../runtime/run-headless';
-import { parseOpFile } from '../workloads/opfile';
-import { parseWeeTrace } from '../workloads/trace-wee';
+import { parseTrace } from '../workloads/trace';
 
 export async function runWithWorkers(a: RunArgs, specs: AllocatorSpec[], oplog?: string[]): Promise<LaneResult[]> {
   if (a.pngFailures) throw new UsageError('--png-failures needs --threads inline');
-  const file = /^(ops|wee):(.+)$/.exec(a.workload);
-  let opsText: { fileName: string; text: string } | undefined;
-  if (file) {
-    const path = file[2]!;
-    let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch (e) { throw new Error(`cannot read ${path}: ${(e as Error).message}`); }
-    // Parse here so a bad line is reported before any worker starts.
-    if (file[1] === 'ops') parseOpFile(text, path, a.cpus); else parseWeeTrace(text, path);
-    opsText = { fileName: path, text };
-  }
+  const file = traceArg(a);
+  // Parse here so a bad line is reported before any worker starts.
+  if (file) parseTrace(file.text, file.path, a.cpus, file.format);
+  const opsText = file ? { fileName: file.path, text: file.text } : undefined;
   const res = await runHeadless({
-    allocators: specs, workload: file ? (file[1] === 'ops' ? 'ops' : 'trace') : a.workload,
+    allocators: specs, workload: file ? 'trace' : a.workload,
     params: { ...a.params }, opsText, seed: a.seed, cpus: a.cpus, ops: a.ops,
     threads: 'workers', schedule: a.schedule, check: a.check,
     oplog: oplog && ((lane, line) => oplog.push(line.replace(/^\S+/, a.allocators[lane]!))),

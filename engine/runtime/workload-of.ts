@@ -3,8 +3,8 @@
  * the coordinator and the CPU workers so every thread builds the same stream.
  */
 import { WORKLOADS, createWorkload } from '../workloads/generators';
-import { opFileWorkload, parseOpFile } from '../workloads/opfile';
-import { parseWeeTrace, weeTraceWorkload } from '../workloads/trace-wee';
+import { parseTrace } from '../workloads/trace';
+import { replayWorkload } from '../workloads/replay';
 import type { Workload } from '../workloads/types';
 
 export interface WorkloadSource {
@@ -20,8 +20,9 @@ export interface WorkloadSource {
 export function makeWorkload(s: WorkloadSource): Workload {
   if (s.workload === 'ops' || s.workload === 'trace') {
     if (!s.opsText) throw new Error(`workload '${s.workload}' needs an op file (opsText)`);
-    const ops = s.workload === 'ops' ? parseOpFile(s.opsText.text, s.opsText.fileName, s.cpus) : parseWeeTrace(s.opsText.text, s.opsText.fileName);
-    return s.workload === 'ops' ? opFileWorkload(ops, s.opsText.fileName, s.ops) : weeTraceWorkload(ops, s.opsText.fileName, s.ops);
+    // 'ops' and 'trace' both name an imported file; its format is recognised from its text.
+    const { ops } = parseTrace(s.opsText.text, s.opsText.fileName, s.cpus);
+    return replayWorkload(s.opsText.fileName, ops, s.ops);
   }
   return createWorkload(s.workload, { ...s.params, seed: s.seed, cpus: s.cpus, ops: s.ops });
 }
@@ -30,7 +31,7 @@ export function makeWorkload(s: WorkloadSource): Workload {
 export function opBound(s: WorkloadSource): number {
   if (s.workload === 'ops' || s.workload === 'trace') {
     if (!s.opsText) return 0;
-    const n = s.workload === 'ops' ? parseOpFile(s.opsText.text, s.opsText.fileName, s.cpus).length : parseWeeTrace(s.opsText.text, s.opsText.fileName).length;
+    const n = parseTrace(s.opsText.text, s.opsText.fileName, s.cpus).ops.length;
     return s.ops > 0 ? Math.min(s.ops, n) : n;
   }
   if (s.ops > 0) return s.ops;

@@ -6,6 +6,12 @@ import { NTA_PRESETS, type NtaPresetName } from '../allocators/nta/presets';
 
 export class UsageError extends Error {}
 
+/** Parameters each allocator kind lets users override (the rest of its params are derived). */
+export const OVERRIDE_KEYS = {
+  nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages', 'drainOnAlloc'],
+  pow2: ['pages', 'pageBytes', 'chunkBytes'],
+} as const satisfies Record<string, readonly string[]>;
+
 export const USAGE = `Usage: npm run -s cli -- COMMAND [flags]
 
 Commands:
@@ -25,6 +31,9 @@ run flags:
   --seed N                PRNG seed (default 1)
   --ops N                 stop after N ops (default: the workload's own end)
   --param KEY=VALUE       a workload parameter, repeatable (e.g. --param max=2048)
+  --nta KEY=VALUE         override an NTA parameter, repeatable: chunkBytes, pageBytes,
+                          regionOrder, regions, growPages, maxPages, drainOnAlloc (0|1)
+  --pow2 KEY=VALUE        override a pow2 parameter, repeatable: pages, pageBytes, chunkBytes
   --cpus N                simulated CPUs, 1..16 (default 1)
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
   --schedule lockstep|free   workers take turns in one global op order, or run freely
@@ -45,6 +54,8 @@ export interface RunArgs {
   seed: number;
   ops: number;
   params: Record<string, string>;
+  /** Parameter overrides per allocator kind (--nta, --pow2). */
+  overrides: { nta: Record<string, number>; pow2: Record<string, number> };
   cpus: number;
   threads: 'inline' | 'workers';
   schedule: 'lockstep' | 'free';
@@ -80,7 +91,7 @@ export function parseArgs(argv: string[]): Command {
   if (cmd === 'compare-seed') return parseCompare(rest);
   if (cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
   const a: RunArgs = {
-    allocators: ['nta', 'pow2'], preset: 'blog', workload: 'seed-fragmentation', seed: 1, ops: 0, params: {},
+    allocators: ['nta', 'pow2'], preset: 'blog', workload: 'seed-fragmentation', seed: 1, ops: 0, params: {}, overrides: { nta: {}, pow2: {} },
     cpus: 1, threads: 'inline', schedule: 'lockstep', json: false, pngFailures: false, orientation: 'low-first', check: false,
   };
   for (let i = 0; i < rest.length; i++) {
@@ -105,6 +116,15 @@ export function parseArgs(argv: string[]): Command {
       case '--png': a.png = val(); break;
       case '--png-failures': a.pngFailures = true; break;
       case '--oplog': a.oplog = val(); break;
+      case '--nta': case '--pow2': {
+        const kind = flag.slice(2) as 'nta' | 'pow2';
+        const kv = val(); const eq = kv.indexOf('=');
+        const key = kv.slice(0, eq), v = kv.slice(eq + 1);
+        if (eq <= 0 || !(OVERRIDE_KEYS[kind] as readonly string[]).includes(key)) throw new UsageError(`${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`);
+        if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${key} expects a non-negative integer, got '${v}'`);
+        a.overrides[kind][key] = Number(v);
+        break;
+      }
       case '--param': {
         const kv = val(); const eq = kv.indexOf('=');
         if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got '${kv}'`);

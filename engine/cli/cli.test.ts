@@ -30,6 +30,8 @@ describe('cli', () => {
     [['run', '--allocators', 'slob'], /unknown allocator 'slob'/],
     [['run', '--param', 'bogus=1'], /bogus/],
     [['run', '--seed'], /--seed needs a value/],
+    [['run', '--nta', 'bogus=1'], /--nta expects KEY=VALUE with KEY one of chunkBytes/],
+    [['run', '--nta', 'chunkBytes=48'], /invalid NTA parameter: chunkBytes=48, expected a power of two/],
   ])('%j is a usage error: message and usage on stderr, exit 2', (args, msg) => {
     const r = cli(...args);
     expect(r.code).toBe(2);

@@ -83,7 +83,7 @@ function printText(a: RunArgs, results: LaneResult[]): void {
     if (r.remote) {
       r.remote.pushed.forEach((p, cpu) => console.log(`  cpu ${cpu}: pushed ${p} B of remote frees to their owners; as owner drained ${r.remote!.drained[cpu]} B (${r.remote!.drainedAtEnd[cpu]} B of it in the final quiescent drain)`));
     }
-    if (a.workload === 'seed-fragmentation' && r.allocator.name === 'nta') console.log(`  the seed's NTA failures (2006): ${SEED_FAILURES.join(', ')} B`);
+    if (a.workload === 'seed-fragmentation' && r.allocator.label === 'NTA (blog)') console.log(`  the seed's NTA failures (2006): ${SEED_FAILURES.join(', ')} B`);
     const rows: [keyof Metrics, string][] = [
       ['requestedBytes', kib(m.requestedBytes)], ['allocatedBytes', kib(m.allocatedBytes)], ['heldBytes', kib(m.heldBytes)],
       ['freeBytes', kib(m.freeBytes)], ['largestFreeBytes', `${m.largestFreeBytes} B`],
@@ -121,7 +121,12 @@ function writePng(a: RunArgs, name: string, allocator: Allocator, what: string):
 }
 
 async function run(a: RunArgs): Promise<void> {
-  const specs = a.allocators.map((s) => parseAllocatorSpec(s, a.preset));
+  const specs = a.allocators.map((s) => {
+    const spec = parseAllocatorSpec(s, a.preset);
+    const o = a.overrides[spec.kind];
+    return Object.keys(o).length ? { ...spec, overrides: { ...spec.overrides, ...o } } : spec;
+  });
+  specs.forEach((s) => createAllocator(s, a.cpus)); // check parameters before anything runs
   const oplog: string[] | undefined = a.oplog ? [] : undefined;
   let results: LaneResult[];
   if (a.threads === 'inline') {

@@ -113,6 +113,16 @@ describe('per-CPU pools and remote frees', () => {
     expect(a.counters().pendingBytes).toBe(0);
     expect(a.checkInvariants()).toEqual([]);
   });
+  it('drainOnAlloc=1 (the seed\'s proposal) drains the owner\'s queue at its next allocation too', () => {
+    for (const drainOnAlloc of [0, 1]) {
+      const a = new NtaAllocator({ preset: 'blog', regions: 4, maxPages: 4, cpus: 2, drainOnAlloc });
+      const p = a.alloc(0, 200);
+      a.free(1, p, 200);
+      a.alloc(0, 8);
+      expect(a.counters().pendingBytes).toBe(drainOnAlloc ? 0 : 224);
+      expect(a.checkInvariants()).toEqual([]);
+    }
+  });
   it('postpones the free of a mapped allocation until unmap', () => {
     const a = small({});
     const p = a.alloc(0, 300);

@@ -15,6 +15,7 @@
  *   runs just above and below (bit scans) are unlinked and merged into one run
  *   starting at the lowest address, appended to the list for its size;
  *   then, at the end of EVERY free, the calling CPU drains its own remote list;
+ *   (parameter drainOnAlloc=1: also at the start of every allocation, as the seed proposed);
  * - zero-copy sniffer (seed, 18 Aug 2006): a mapped allocation's free is
  *   postponed until it is unmapped.
  * What the kernel did not check (wrong size, unknown pointer, double free) the
@@ -125,6 +126,7 @@ export class NtaAllocator implements Allocator {
     if (!Number.isInteger(bytes) || bytes <= 0) { cnt[base + C_FAILS]++; return AllocError.BadSize; }
     const n = Math.ceil(bytes / this.params.chunkBytes);
     if (n > this.lists) { cnt[base + C_FAILS]++; return AllocError.TooLarge; }
+    if (this.params.drainOnAlloc) this.drain(cpu); // the seed's variant; the patches drain in free only
     let c = this.take(cpu, n, bytes);
     if (c < 0 && this.params.growPages > 0) {
       if (!this.grow(cpu)) { cnt[base + C_FAILS]++; return AllocError.GrowFailed; }

@@ -26,6 +26,13 @@ export interface NtaParams {
   /** Capacity in pages: initial nodes plus room to grow. Growth fails beyond it. */
   maxPages: number;
   cpus: number;
+  /**
+   * 1 = also drain this CPU's remote-free list at the start of every allocation, as the seed
+   * proposed (11 Aug 2006: "when CPU, where allocation originally happend, is going to perform
+   * next freeing or allocation, it can combine those batched objects"); 0 (default) = the
+   * posted code, which drains in avl_free only.
+   */
+  drainOnAlloc: number;
   /** Simulated address of page 0 (the seed's log shows 0x2554000). */
   baseAddress: number;
   /** Simulated address of node 0's metadata, for the debug log (the seed shows 0x523800). */
@@ -35,7 +42,7 @@ export interface NtaParams {
 export type NtaPresetName = 'blog' | 'patch1' | 'patch2';
 export const NTA_PRESETS: readonly NtaPresetName[] = ['blog', 'patch1', 'patch2'];
 
-const COMMON = { pageBytes: 4096, baseAddress: 0x2554000, nodeAddress: 0x523800 };
+const COMMON = { pageBytes: 4096, baseAddress: 0x2554000, nodeAddress: 0x523800, drainOnAlloc: 0 };
 
 /** Full parameters for a preset and CPU count, with overrides applied and checked. */
 export function ntaParams(preset: NtaPresetName = 'blog', cpus = 1, overrides: Partial<NtaParams> = {}): NtaParams {
@@ -76,6 +83,7 @@ function validate(p: NtaParams): void {
   if (!Number.isInteger(p.regions) || p.regions < 1) bad(`regions=${p.regions}, expected >= 1`);
   if (p.regionsScope === 'total' && p.regions < p.cpus) bad(`regions=${p.regions} in total is fewer than cpus=${p.cpus}`);
   if (!Number.isInteger(p.growPages) || p.growPages < 0) bad(`growPages=${p.growPages}, expected >= 0`);
+  if (p.drainOnAlloc !== 0 && p.drainOnAlloc !== 1) bad(`drainOnAlloc=${p.drainOnAlloc}, expected 0 (drain in free only, as the patches) or 1`);
   const init = initialPages(p);
   if (!Number.isInteger(p.maxPages) || p.maxPages < init) bad(`maxPages=${p.maxPages}, expected >= the ${init} initial pages`);
   if (p.maxPages * p.pageBytes + p.baseAddress > 0x7fffffff) bad(`maxPages=${p.maxPages}: the address space exceeds 2 GiB`);

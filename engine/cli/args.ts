@@ -37,6 +37,8 @@ run flags:
   --cpus N                simulated CPUs, 1..16 (default 1)
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
   --schedule lockstep|free   workers take turns in one global op order, or run freely
+  --request BYTES         also report Linux's unusable and fragmentation indices (mm/vmstat.c)
+                          for a request of BYTES at the end, repeatable
   --json                  print one JSON object (no timing figures)
   --png DIR               write DIR/<workload>-<allocator>-op<N>.png, one pixel per chunk
   --png-failures          with --png: also write a PNG at every failed allocation (the seed's
@@ -65,6 +67,8 @@ export interface RunArgs {
   orientation: 'low-first' | 'high-first';
   oplog?: string;
   check: boolean;
+  /** Request sizes for the unusable and fragmentation indices. */
+  requests: number[];
 }
 
 export type Command = { name: 'example' } | { name: 'help' } | { name: 'workloads' } | { name: 'run'; args: RunArgs }
@@ -92,7 +96,7 @@ export function parseArgs(argv: string[]): Command {
   if (cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
   const a: RunArgs = {
     allocators: ['nta', 'pow2'], preset: 'blog', workload: 'seed-fragmentation', seed: 1, ops: 0, params: {}, overrides: { nta: {}, pow2: {} },
-    cpus: 1, threads: 'inline', schedule: 'lockstep', json: false, pngFailures: false, orientation: 'low-first', check: false,
+    cpus: 1, threads: 'inline', schedule: 'lockstep', json: false, pngFailures: false, orientation: 'low-first', check: false, requests: [],
   };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
@@ -113,6 +117,7 @@ export function parseArgs(argv: string[]): Command {
       case '--orientation': a.orientation = oneOf(flag, val(), ['low-first', 'high-first'] as const); break;
       case '--json': a.json = true; break;
       case '--check': a.check = true; break;
+      case '--request': a.requests.push(int(flag, val(), 1, 1 << 30)); break;
       case '--png': a.png = val(); break;
       case '--png-failures': a.pngFailures = true; break;
       case '--oplog': a.oplog = val(); break;

@@ -8,7 +8,7 @@ import { parseArgs, UsageError, USAGE, type RunArgs } from './args';
 import { seedExampleLog } from '../allocators/nta/example';
 import { createAllocator, parseAllocatorSpec, type AllocatorSpec } from '../allocators/registry';
 import { Lane, type Failure } from '../core/runner';
-import { computeMetrics, freeHistogram, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
+import { computeMetrics, freeHistogram, requestIndices, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
 import type { Allocator } from '../core/types';
 import { WORKLOADS, createWorkload, describeParams, workloadNames } from '../workloads/generators';
 import { parseTrace } from '../workloads/trace';
@@ -91,10 +91,14 @@ function printText(a: RunArgs, results: LaneResult[]): void {
       ['utilisation', pct(m.utilisation)], ['pendingBytes', `${m.pendingBytes} B`],
     ];
     for (const [k, v] of rows) console.log(`  ${k.padEnd(22)} ${v.padStart(12)}   ${METRIC_DEFINITIONS[k].split(':')[0]}`);
+    for (const req of a.requests) {
+      const x = requestIndices(r.allocator.freeBlocks(), req);
+      console.log(`  request ${req} B: unusable index ${x.unusable.toFixed(3)}, fragmentation index ${x.fragmentation.toFixed(3)}`);
+    }
   }
 }
 
-function toJson(results: LaneResult[]) {
+function toJson(results: LaneResult[], requests: number[]) {
   return {
     allocators: results.map((r) => {
       const blocks = r.allocator.freeBlocks();
@@ -105,6 +109,7 @@ function toJson(results: LaneResult[]) {
         metrics: m,
         /** Free blocks by size: [bytes, count], sorted by size. */
         freeHistogram: freeHistogram(blocks),
+        ...(requests.length ? { requestIndices: Object.fromEntries(requests.map((q) => [q, requestIndices(blocks, q)])) } : {}),
         ...(r.remote ? { remoteFrees: r.remote } : {}),
       };
     }),
@@ -142,7 +147,7 @@ async function run(a: RunArgs): Promise<void> {
   }
   if (a.oplog && oplog) writeFileSync(a.oplog, oplog.join('\n') + '\n');
   if (a.png) for (const r of results) writePng(a, r.name, r.allocator, `op${r.ops}`);
-  if (a.json) console.log(JSON.stringify(toJson(results)));
+  if (a.json) console.log(JSON.stringify(toJson(results, a.requests)));
   else printText(a, results);
 }
 

@@ -48,6 +48,24 @@ export function computeMetrics(a: Allocator, blocks: readonly number[] = a.freeB
   };
 }
 
+/**
+ * Linux's two indices for one request size (mm/vmstat.c, there for page orders; here for
+ * `requestBytes` against the allocator's free blocks):
+ * - unusable index: the share of free memory that cannot serve the request,
+ *   (free - suitable * request) / free, where suitable counts request-sized units in
+ *   blocks at least as large as the request; 1 when nothing is free;
+ * - fragmentation index: -1 when a suitable block exists; otherwise
+ *   1 - (1 + free / request) / blocks. Near 0: the request fails for lack of memory;
+ *   near 1: it fails because the free memory is in pieces too small (fragmentation).
+ */
+export function requestIndices(blocks: readonly number[], requestBytes: number): { unusable: number; fragmentation: number } {
+  let free = 0, suitableUnits = 0;
+  for (const b of blocks) { free += b; if (b >= requestBytes) suitableUnits += Math.floor(b / requestBytes); }
+  const unusable = free > 0 ? (free - suitableUnits * requestBytes) / free : 1;
+  const fragmentation = suitableUnits > 0 ? -1 : blocks.length > 0 ? 1 - (1 + free / requestBytes) / blocks.length : 0;
+  return { unusable, fragmentation };
+}
+
 /** Histogram of free block sizes: [bytes, count] pairs sorted by size. */
 export function freeHistogram(blocks: readonly number[]): [number, number][] {
   const m = new Map<number, number>();

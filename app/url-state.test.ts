@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUrl, DEFAULT_SETUP, encodeUrl, type Setup } from './url-state';
+import { decodeUrl, DEFAULT_SETUP, encodeUrl, SAMPLE_TRACES, type Setup, traceFileName, withWorkload, workloadLabel } from './url-state';
 
 describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
   it('round-trips a full setup and the op cursor', () => {
@@ -54,5 +54,70 @@ describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
     expect(d.setup.allocators).toEqual([{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }]);
     expect(d.errors.join('\n')).toContain('chunkBytes');
     expect(d.errors.join('\n')).toContain("'a1.colour'");
+  });
+
+  describe('traces', () => {
+    const sample: Setup = { ...DEFAULT_SETUP, workload: 'trace', trace: 'wee_alloc/ls.trace', params: {}, cpus: 2, ops: 100 };
+
+    it('a bundled sample is in the link and round-trips with the op cursor', () => {
+      const url = encodeUrl(sample, 42);
+      const q = new URLSearchParams(url);
+      expect(q.get('w')).toBe('trace');
+      expect(q.get('t')).toBe('wee_alloc/ls.trace');
+      expect(url).toContain('t=wee_alloc%2Fls.trace');
+      const d = decodeUrl(url);
+      expect(d.errors).toEqual([]);
+      expect(d.op).toBe(42);
+      expect(d.setup).toEqual(sample);
+      // The unescaped form that the brief shows decodes too.
+      expect(decodeUrl('?w=trace&t=wee_alloc/ls.trace').setup.trace).toBe('wee_alloc/ls.trace');
+    });
+
+    it('every bundled sample decodes', () => {
+      for (const s of SAMPLE_TRACES) expect(decodeUrl(`?w=trace&t=${s.path}`).errors).toEqual([]);
+    });
+
+    it('a local file is named in the link but cannot be restored: import again, defaults used', () => {
+      const local: Setup = { ...sample, trace: 'local:tiny.ops' };
+      const url = encodeUrl(local, 3);
+      expect(new URLSearchParams(url).get('t')).toBe('local:tiny.ops');
+      const d = decodeUrl(url);
+      expect(d.setup.workload).toBe(DEFAULT_SETUP.workload);
+      expect(d.setup.trace).toBeUndefined();
+      expect(d.op).toBe(0);
+      expect(d.setup.cpus).toBe(2); // the other parts are kept
+      expect(d.errors).toHaveLength(1);
+      expect(d.errors[0]).toContain("'t=local:tiny.ops'");
+      expect(d.errors[0]).toContain("import 'tiny.ops' again");
+    });
+
+    it('rejects a missing or unknown trace, a trace without w=trace and params of a trace', () => {
+      let d = decodeUrl('?w=trace&op=9');
+      expect(d.setup.workload).toBe(DEFAULT_SETUP.workload);
+      expect(d.op).toBe(0);
+      expect(d.errors[0]).toContain('wee_alloc/ls.trace');
+      d = decodeUrl('?w=trace&t=../../etc/passwd');
+      expect(d.setup.workload).toBe(DEFAULT_SETUP.workload);
+      expect(d.errors[0]).toContain("'t=../../etc/passwd' is not a bundled sample");
+      d = decodeUrl('?w=churn&t=wee_alloc/ls.trace');
+      expect(d.setup.workload).toBe('churn');
+      expect(d.setup.trace).toBeUndefined();
+      expect(d.errors[0]).toContain("needs 'w=trace'");
+      d = decodeUrl('?w=trace&t=wee_alloc/find.trace&p.max=5');
+      expect(d.setup.trace).toBe('wee_alloc/find.trace');
+      expect(d.setup.params).toEqual({});
+      expect(d.errors[0]).toContain("'p.max'");
+    });
+
+    it('names and workload changes', () => {
+      expect(traceFileName('local:tiny.ops')).toBe('tiny.ops');
+      expect(traceFileName('wee_alloc/ls.trace')).toBe('ls.trace');
+      expect(workloadLabel(sample)).toBe('trace-ls');
+      expect(workloadLabel(DEFAULT_SETUP)).toBe('seed-fragmentation');
+      const back = withWorkload(sample, 'churn');
+      expect(back.workload).toBe('churn');
+      expect('trace' in back).toBe(false);
+      expect(withWorkload(DEFAULT_SETUP, 'trace', 'local:x.ops').trace).toBe('local:x.ops');
+    });
   });
 });

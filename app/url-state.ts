@@ -9,6 +9,9 @@
  *   &a=nta:blog,pow2        allocators to compare, in order
  *   &a0.growPages=8         parameter overrides of allocator #0
  *   &op=1234                the op cursor
+ *   ?w=trace&t=wee_alloc/ls.trace   a bundled sample trace (public/traces/...)
+ *   ?w=trace&t=local:NAME   a trace imported from a local file: a link cannot carry
+ *                           it, so opening one asks to import it again (defaults used)
  *
  * Decoding never throws: each invalid part is reported with the default used instead.
  */
@@ -18,7 +21,13 @@ import { createWorkload, workloadParams, WORKLOADS } from '../engine/workloads/g
 import { resolveParams } from '../engine/workloads/params';
 
 export interface Setup {
+  /** A WORKLOADS key, or TRACE_WORKLOAD to replay the trace named by `trace`. */
   workload: string;
+  /**
+   * When workload is TRACE_WORKLOAD: a bundled sample's path under /traces/
+   * ('wee_alloc/ls.trace') or `local:NAME` for a file imported in this page.
+   */
+  trace?: string;
   /** Workload-specific parameters that differ from the spec defaults (seed, cpus, ops are below). */
   params: Record<string, number | string>;
   seed: number;
@@ -33,6 +42,46 @@ export const DEFAULT_SETUP: Readonly<Setup> = {
   workload: 'seed-fragmentation', params: {}, seed: 1, cpus: 1, ops: 0, schedule: 'lockstep',
   allocators: [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }],
 };
+
+/** The workload replaying an imported trace (its text travels as RunConfig.opsText). */
+export const TRACE_WORKLOAD = 'trace';
+export const LOCAL_PREFIX = 'local:';
+
+export interface SampleTrace {
+  /** Path under /traces/ (also the `t=` value of a shared link). */
+  path: string;
+  label: string;
+  /** The licence notice served beside it. */
+  source: string;
+}
+
+/** Bundled sample traces (public/traces/; each directory keeps its licence files). */
+export const SAMPLE_TRACES: readonly SampleTrace[] = [
+  { path: 'wee_alloc/ls.trace', label: 'sample: ls (wee_alloc)', source: 'wee_alloc/SOURCE.txt' },
+  { path: 'wee_alloc/find.trace', label: 'sample: find (wee_alloc)', source: 'wee_alloc/SOURCE.txt' },
+];
+
+export const isLocalTrace = (key: string): boolean => key.startsWith(LOCAL_PREFIX);
+export const sampleTrace = (key: string): SampleTrace | undefined => SAMPLE_TRACES.find((s) => s.path === key);
+/** The file name a trace key stands for ('local:tiny.ops' -> 'tiny.ops', 'wee_alloc/ls.trace' -> 'ls.trace'). */
+export function traceFileName(key: string): string {
+  return isLocalTrace(key) ? key.slice(LOCAL_PREFIX.length) : key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** The setup with another workload (a trace key for TRACE_WORKLOAD); its parameters start at the defaults. */
+export function withWorkload(setup: Setup, workload: string, trace?: string): Setup {
+  const next: Setup = { ...setup, workload, params: {} };
+  delete next.trace;
+  if (workload === TRACE_WORKLOAD && trace !== undefined) next.trace = trace;
+  return next;
+}
+
+/** A short name of the setup's workload for file names: 'churn', 'trace-ls'. */
+export function workloadLabel(setup: Setup): string {
+  if (setup.workload !== TRACE_WORKLOAD || !setup.trace) return setup.workload;
+  const name = traceFileName(setup.trace);
+  return `trace-${name.replace(/\.[^.]*$/, '') || name}`;
+}
 
 export const MAX_ALLOCATORS = 4;
 export const MAX_CPUS = 16;
@@ -53,6 +102,7 @@ export interface DecodedUrl {
 export function encodeUrl(setup: Setup, op: number): string {
   const q = new URLSearchParams();
   q.set('w', setup.workload);
+  if (setup.workload === TRACE_WORKLOAD && setup.trace !== undefined) q.set('t', setup.trace);
   for (const [k, v] of Object.entries(setup.params)) q.set(`p.${k}`, String(v));
   q.set('seed', String(setup.seed));
   q.set('cpus', String(setup.cpus));
@@ -79,11 +129,33 @@ export function decodeUrl(search: string): DecodedUrl {
   if ([...q.keys()].length === 0) return { setup, op: 0, errors };
 
   const w = q.get('w');
-  if (w !== null) {
-    if (Object.hasOwn(WORKLOADS, w)) setup.workload = w;
-    else errors.push(`workload 'w=${w}' is unknown (valid: ${Object.keys(WORKLOADS).join(', ')}); using '${setup.workload}'`);
+  const t = q.get('t');
+  /** The op cursor belongs to the workload asked for; it is dropped when that workload is replaced. */
+  let workloadReplaced = false;
+  if (w === TRACE_WORKLOAD) {
+    if (t === null) {
+      errors.push(`workload 'w=trace' needs a trace 't=' (the bundled samples: ${SAMPLE_TRACES.map((s) => s.path).join(', ')}); using '${setup.workload}' from op 0`);
+      workloadReplaced = true;
+    } else if (isLocalTrace(t)) {
+      errors.push(`trace 't=${t}' was a local file imported in the browser, and a link cannot carry a file: ` +
+        `import '${traceFileName(t)}' again (Import trace…); using '${setup.workload}' from op 0`);
+      workloadReplaced = true;
+    } else if (sampleTrace(t) === undefined) {
+      errors.push(`trace 't=${t}' is not a bundled sample (valid: ${SAMPLE_TRACES.map((s) => s.path).join(', ')}); using '${setup.workload}' from op 0`);
+      workloadReplaced = true;
+    } else {
+      setup.workload = TRACE_WORKLOAD;
+      setup.trace = t;
+    }
+  } else {
+    if (w !== null) {
+      if (Object.hasOwn(WORKLOADS, w)) setup.workload = w;
+      else errors.push(`workload 'w=${w}' is unknown (valid: ${[...Object.keys(WORKLOADS), TRACE_WORKLOAD].join(', ')}); using '${setup.workload}'`);
+    }
+    if (t !== null) errors.push(`trace 't=${t}' needs 'w=trace'; ignored`);
   }
-  const specs = workloadParams(setup.workload);
+  const isTrace = setup.workload === TRACE_WORKLOAD;
+  const specs = isTrace ? {} : workloadParams(setup.workload);
   for (const [key, raw] of q.entries()) {
     if (!key.startsWith('p.')) continue;
     const name = key.slice(2);
@@ -143,14 +215,17 @@ export function decodeUrl(search: string): DecodedUrl {
     else errors.push(`allocators 'a=${a}' name none that is valid; using ${DEFAULT_SETUP.allocators.map(specName).join(',')}`);
   }
   // The whole workload must build (parameters can conflict, e.g. minMax > max).
-  try { createWorkload(setup.workload, { ...setup.params, seed: setup.seed, cpus: setup.cpus, ops: setup.ops }); } catch (e) {
-    errors.push(`workload '${setup.workload}' parameters: ${(e as Error).message}; using its default parameters`);
-    setup.params = {};
+  // A trace is only read when the run is configured (fetched, then parsed).
+  if (!isTrace) {
+    try { createWorkload(setup.workload, { ...setup.params, seed: setup.seed, cpus: setup.cpus, ops: setup.ops }); } catch (e) {
+      errors.push(`workload '${setup.workload}' parameters: ${(e as Error).message}; using its default parameters`);
+      setup.params = {};
+    }
   }
 
   let op = 0;
   const rawOp = q.get('op');
-  if (rawOp !== null) {
+  if (rawOp !== null && !workloadReplaced) {
     const v = intIn(rawOp, 0, Number.MAX_SAFE_INTEGER);
     if (v === null) errors.push(`op cursor 'op=${rawOp}' must be a non-negative integer; starting at op 0`);
     else op = v;
@@ -160,5 +235,6 @@ export function decodeUrl(search: string): DecodedUrl {
 
 /** Every workload parameter with its resolved value (for the setup form). */
 export function resolvedParams(setup: Setup): Record<string, number | string | boolean> {
+  if (setup.workload === TRACE_WORKLOAD) return {};
   return resolveParams(setup.workload, WORKLOADS[setup.workload]!.params, setup.params);
 }

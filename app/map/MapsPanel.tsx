@@ -5,6 +5,7 @@ import { METRIC_DEFINITIONS } from '../../engine/core/metrics';
 import { colourOf, fmtBytes, fmtPct } from '../charts/chart-utils';
 import { exportMaps } from '../export/png';
 import { useStore } from '../store/store';
+import { workloadLabel } from '../url-state';
 import { FragMap } from './FragMap';
 import { PALETTE } from './palette';
 
@@ -27,7 +28,7 @@ export function MapsPanel() {
   const view = { highFirst, sorted };
   const onExport = async () => {
     try {
-      const names = await exportMaps(info.allocators, runSetup.allocators, runSetup.workload, view);
+      const names = await exportMaps(info.allocators, runSetup.allocators, workloadLabel(runSetup), view);
       setExportMsg(`saved ${names.join(', ')}`);
     } catch (e) { setExportMsg(`export failed: ${(e as Error).message}`); }
   };

@@ -12,6 +12,7 @@ import { encodeUrl, type Setup } from '../url-state';
 import { control, killWorker, setClientHandlers, withTimeout, type Remote } from './client';
 import { MetricHistory } from './history';
 import { attachSnapshot } from '../map/live-snapshot';
+import { traceOpsText } from './traces';
 
 export const SUMMARY_THROTTLE_MS = 200;
 export const history = new MetricHistory();
@@ -76,11 +77,13 @@ export function writeUrl(op: number): void {
   if (location.search !== url) window.history.replaceState(null, '', url);
 }
 
-export function toRunConfig(setup: Setup): RunConfig {
-  return {
+export function toRunConfig(setup: Setup, opsText?: RunConfig['opsText']): RunConfig {
+  const cfg: RunConfig = {
     workload: setup.workload, params: setup.params, allocators: setup.allocators,
     cpus: setup.cpus, schedule: setup.schedule, seed: setup.seed, ops: setup.ops,
   };
+  if (opsText) cfg.opsText = opsText;
+  return cfg;
 }
 
 async function act(what: string, f: (r: Remote) => Promise<Summary | void>, ms = 15000): Promise<void> {
@@ -104,8 +107,11 @@ export async function start(setup: Setup, op = 0): Promise<void> {
   attachSnapshot(null);
   useStore.getState().setRun({ status: 'configuring', error: null, summary: null, info: null, runSetup: setup });
   try {
+    // A trace's text (a sample is fetched the first time) goes to the workers with the config.
+    const opsText = await traceOpsText(setup);
+    if (id !== runId) return;
     const r = await control();
-    const info = await withTimeout(r.configure(toRunConfig(setup)), 30000, 'configure');
+    const info = await withTimeout(r.configure(toRunConfig(setup, opsText)), 30000, 'configure');
     if (id !== runId) return;
     history.reset(info.allocators.map((a) => a.label));
     attachSnapshot(info);

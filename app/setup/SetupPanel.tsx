@@ -1,16 +1,57 @@
 /**
  * Run setup: workload with its parameters and seed, allocators to compare,
  * CPU count, schedule. Edits a draft; "Apply" configures a new run.
- * The form is built from the engine's registries (WORKLOADS, NTA presets).
+ * The form is built from the engine's registries (WORKLOADS, NTA presets, TRACE_FORMATS).
+ *
+ * Traces: a bundled sample, or a file imported with "Import trace…" (or dropped on
+ * the panel). A file is parsed here before the setup changes: a parse error is shown
+ * and leaves the setup and the run as they were.
  */
+import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { NTA_PRESETS, ntaParams, type NtaPresetName } from '../../engine/allocators/nta/presets';
 import { POW2_DEFAULTS } from '../../engine/allocators/pow2';
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import { COMMON_PARAMS, type ParamSpec, WORKLOADS } from '../../engine/workloads/generators';
+import { parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
 import { start } from '../runtime/actions';
-import { useStore } from '../store/store';
-import { decodeUrl, encodeUrl, MAX_ALLOCATORS, MAX_CPUS, OVERRIDE_KEYS, resolvedParams, type Setup } from '../url-state';
+import { importFile, loadSample, traceUrl } from '../runtime/traces';
+import { type LoadedTrace, useStore } from '../store/store';
+import {
+  decodeUrl, DEFAULT_SETUP, encodeUrl, isLocalTrace, MAX_ALLOCATORS, MAX_CPUS, OVERRIDE_KEYS, resolvedParams, sampleTrace,
+  SAMPLE_TRACES, type Setup, TRACE_WORKLOAD, traceFileName, withWorkload,
+} from '../url-state';
+
+/** Picker values: WORKLOADS keys, `trace:KEY`, and IMPORT (opens the file chooser). */
+const TRACE_PREFIX = 'trace:';
+const IMPORT = '__import__';
+
+const TRACE_DESCRIPTION = 'Replays a trace op by op (allocations, frees) on every allocator; its format is recognised ' +
+  'from the text. Import a file with "Import trace…" or drop one on this panel.';
+
+/** The trace formats Fragscope reads (TRACE_FORMATS: new parsers appear here by themselves). */
+function TraceFormats() {
+  return (
+    <details className="definition trace-formats">
+      <summary>formats read: {TRACE_FORMATS.map((f) => f.name).join(', ')}</summary>
+      <ul>{TRACE_FORMATS.map((f) => <li key={f.name}><b>{f.name}</b>: {f.description}</li>)}</ul>
+    </details>
+  );
+}
+
+/** What the setup panel says about the selected trace. */
+function TraceInfo({ setup, loaded }: { setup: Setup; loaded: LoadedTrace | undefined }) {
+  const key = setup.trace ?? '';
+  const sample = sampleTrace(key);
+  return (
+    <p className="trace-info" data-testid="trace-info">
+      {loaded
+        ? <>trace <b>{loaded.fileName}</b> ({loaded.format}, {loaded.ops.toLocaleString('en')} ops)</>
+        : <>trace <b>{traceFileName(key)}</b> ({isLocalTrace(key) ? 'not loaded: import it again' : 'loaded when applied'})</>}
+      {sample && <> · from <a href={traceUrl(sample.source)} target="_blank" rel="noreferrer">wee_alloc (MPL-2.0)</a></>}
+    </p>
+  );
+}
 
 function ParamField({ name, spec, value, onChange }: { name: string; spec: ParamSpec; value: number | string | boolean; onChange: (v: string) => void }) {
   const input = spec.kind === 'enum'
@@ -57,28 +98,123 @@ function AllocatorRow({ spec, index, setup, update }: { spec: AllocatorSpec; ind
 }
 
 export function SetupPanel() {
-  const { setup, setSetup, status, runSetup } = useStore(useShallow((s) => ({ setup: s.setup, setSetup: s.setSetup, status: s.status, runSetup: s.runSetup })));
-  const info = WORKLOADS[setup.workload]!;
+  const { setup, setSetup, status, runSetup, traces } = useStore(useShallow((s) => ({
+    setup: s.setup, setSetup: s.setSetup, status: s.status, runSetup: s.runSetup, traces: s.traces,
+  })));
+  const fileRef = useRef<HTMLInputElement>(null);
+  /** A trace being read or fetched, or why the last one was refused. */
+  const [traceMsg, setTraceMsg] = useState<{ error: boolean; text: string } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  /** Bumped per trace load so a late answer of an older one is ignored. */
+  const loadId = useRef(0);
+
+  const isTrace = setup.workload === TRACE_WORKLOAD;
+  const loaded = isTrace && setup.trace ? traces[setup.trace] : undefined;
+  // Op files check `cpu N` against the CPU count: check again when it changes.
+  const traceProblem = useMemo(() => {
+    if (!loaded) return null;
+    try { parseTrace(loaded.text, loaded.fileName, setup.cpus); return null; } catch (e) { return (e as Error).message; }
+  }, [loaded, setup.cpus]);
+
+  /** Switch the setup to a loaded trace (the store's current setup: loads are asynchronous). */
+  const selectTrace = (t: LoadedTrace) => {
+    const st = useStore.getState();
+    st.setSetup(withWorkload(st.setup, TRACE_WORKLOAD, t.key));
+    setTraceMsg(null);
+  };
+  const load = async (what: string, f: () => Promise<LoadedTrace>) => {
+    const id = ++loadId.current;
+    setTraceMsg({ error: false, text: `loading ${what}…` });
+    try {
+      const t = await f();
+      if (id === loadId.current) selectTrace(t);
+    } catch (e) {
+      if (id !== loadId.current) return;
+      setTraceMsg({ error: true, text: `Not imported: ${(e as Error).message}. The setup and the current run are unchanged.` });
+    }
+  };
+  const onFile = (file: File) => load(file.name, () => importFile(file, useStore.getState().setup.cpus));
+  const onPick = (value: string) => {
+    if (value === IMPORT) { fileRef.current?.click(); return; }
+    if (value.startsWith(TRACE_PREFIX)) {
+      const key = value.slice(TRACE_PREFIX.length);
+      const t = useStore.getState().traces[key];
+      if (t) { loadId.current++; selectTrace(t); } else void load(traceFileName(key), () => loadSample(key, setup.cpus));
+      return;
+    }
+    loadId.current++;
+    setTraceMsg(null);
+    setSetup(withWorkload(setup, value));
+  };
+  const onDragOver = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  };
+  const onDrop = (e: DragEvent) => {
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    void onFile(file);
+  };
+
+  const info = isTrace ? { description: TRACE_DESCRIPTION, params: {} } : WORKLOADS[setup.workload]!;
   let values: Record<string, number | string | boolean> = {};
   let formError: string | null = null;
   try { values = resolvedParams(setup); } catch (e) { formError = (e as Error).message; values = { ...setup.params }; }
-  if (formError === null) formError = decodeUrl(encodeUrl(setup, 0)).errors.join(' ') || null;
+  if (isTrace) {
+    // The trace itself is checked here; the rest of the setup by the URL round trip below.
+    if (!setup.trace) formError = 'pick a sample trace or import a trace file';
+    else if (isLocalTrace(setup.trace) && !loaded) formError = `the imported trace '${traceFileName(setup.trace)}' is not loaded: import it again`;
+    else formError = traceProblem;
+  }
+  const rest = isTrace ? withWorkload(setup, DEFAULT_SETUP.workload) : setup;
+  if (formError === null) formError = decodeUrl(encodeUrl(rest, 0)).errors.join(' ') || null;
   const changed = JSON.stringify(runSetup) !== JSON.stringify(setup);
+  const localTraces = Object.values(traces).filter((t) => isLocalTrace(t.key));
+  const pickerValue = isTrace ? `${TRACE_PREFIX}${setup.trace ?? ''}` : setup.workload;
+  const unlistedLocal = isTrace && setup.trace && isLocalTrace(setup.trace) && !traces[setup.trace] ? setup.trace : null;
   return (
-    <section className="card setup" aria-label="run setup">
+    <section className={`card setup${dragging ? ' dropping' : ''}`} aria-label="run setup"
+      onDragOver={onDragOver} onDrop={onDrop}
+      onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false); }}>
       <h2>Setup</h2>
-      <label className="field wide"><span>workload</span>
-        <select aria-label="workload" value={setup.workload} onChange={(e) => setSetup({ ...setup, workload: e.target.value, params: {} })}>
-          {Object.keys(WORKLOADS).map((w) => <option key={w}>{w}</option>)}
-        </select>
-      </label>
+      <div className="picker">
+        <label className="field wide"><span>workload</span>
+          <select aria-label="workload" value={pickerValue} onChange={(e) => onPick(e.target.value)}>
+            <optgroup label="generated">
+              {Object.keys(WORKLOADS).map((w) => <option key={w} value={w}>{w}</option>)}
+            </optgroup>
+            <optgroup label="traces">
+              {SAMPLE_TRACES.map((t) => <option key={t.path} value={`${TRACE_PREFIX}${t.path}`}>{t.label}</option>)}
+              {localTraces.map((t) => <option key={t.key} value={`${TRACE_PREFIX}${t.key}`}>imported: {t.fileName}</option>)}
+              {unlistedLocal && <option value={`${TRACE_PREFIX}${unlistedLocal}`}>imported: {traceFileName(unlistedLocal)}</option>}
+              <option value={IMPORT}>Import trace…</option>
+            </optgroup>
+          </select>
+        </label>
+        <button type="button" onClick={() => fileRef.current?.click()} title="Read a trace file (any known format), or drop one on this panel">
+          Import trace…
+        </button>
+        <input ref={fileRef} type="file" hidden data-testid="trace-file" aria-label="trace file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void onFile(file);
+          }} />
+      </div>
+      {traceMsg && <p className={traceMsg.error ? 'error trace-msg' : 'muted trace-msg'} role={traceMsg.error ? 'alert' : 'status'} data-testid="trace-msg">{traceMsg.text}</p>}
+      {isTrace && <TraceInfo setup={setup} loaded={loaded} />}
       <p className="definition">{info.description}</p>
+      {isTrace && <TraceFormats />}
       <div className="fields">
         {Object.entries(info.params).map(([name, spec]) => (
           <ParamField key={name} name={name} spec={spec} value={setup.params[name] ?? values[name] ?? spec.default}
             onChange={(v) => setSetup({ ...setup, params: { ...setup.params, [name]: v } })} />
         ))}
-        <ParamField name="seed" spec={COMMON_PARAMS.seed} value={setup.seed} onChange={(v) => setSetup({ ...setup, seed: Number(v) })} />
+        {!isTrace && <ParamField name="seed" spec={COMMON_PARAMS.seed} value={setup.seed} onChange={(v) => setSetup({ ...setup, seed: Number(v) })} />}
         <ParamField name="ops" spec={COMMON_PARAMS.ops} value={setup.ops} onChange={(v) => setSetup({ ...setup, ops: Number(v) })} />
         <label className="field" title="simulated CPUs (one worker each)"><span>CPUs</span>
           <input type="number" min={1} max={MAX_CPUS} value={setup.cpus} onChange={(e) => setSetup({ ...setup, cpus: Number(e.target.value) })} />

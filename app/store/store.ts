@@ -9,8 +9,22 @@ import { DEFAULT_SETUP, type Setup } from '../url-state';
 
 export type RunStatus = 'idle' | 'configuring' | 'ready' | 'busy' | 'error';
 
+/** A trace read and parsed in this page (a bundled sample or an imported file). */
+export interface LoadedTrace {
+  /** Setup.trace: a sample path or `local:NAME`. */
+  key: string;
+  fileName: string;
+  text: string;
+  /** The format recognised (TRACE_FORMATS name). */
+  format: string;
+  ops: number;
+}
+
 export interface SetupSlice {
   setup: Setup;
+  /** Traces loaded so far, by key (the text is kept here, not in the setup or the URL). */
+  traces: Readonly<Record<string, LoadedTrace>>;
+  putTrace: (t: LoadedTrace) => void;
   /** Problems found in the shared link (shown once, dismissable). */
   urlErrors: string[];
   setSetup: (s: Setup) => void;
@@ -39,6 +53,8 @@ export type Store = SetupSlice & RunSlice & ViewSlice;
 
 export const useStore = create<Store>()((set) => ({
   setup: DEFAULT_SETUP,
+  traces: {},
+  putTrace: (t) => set((s) => ({ traces: { ...s.traces, [t.key]: t } })),
   urlErrors: [],
   setSetup: (setup) => set({ setup }),
   setUrlErrors: (urlErrors) => set({ urlErrors }),

@@ -66,7 +66,7 @@ describe('ControlApi through comlink', () => {
       expect(f.length).toBe(1);
       expect(s.op).toBe(f[0]!.op + 1);
       const last = s.lastOps[s.lastOps.length - 1]!;
-      expect(last.reasons[0]).toMatch(/^largest free run on CPU \d is \d+ B < \d+ B requested$/);
+      expect(last.reasons[0]).toMatch(/^largest free run on CPU \d is \d+ B < \d+ B requested \(other CPUs' largest runs: CPU \d: \d+ B; an allocation never uses another CPU's memory\)$/);
       const failOp = s.op;
 
       const view = snapshotViews(info.snapshot, info.allocators);

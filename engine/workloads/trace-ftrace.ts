@@ -14,7 +14,8 @@
  *
  * CPU: an op runs on the CPU in the `[NNN]` field, so a free on another CPU than its
  * alloc is a remote free. Nothing is clamped: when `cpus` is given, an event on CPU
- * >= cpus is a ParseError suggesting `--cpus N`.
+ * >= cpus is a ParseError naming the first such line and suggesting `--cpus N` with
+ * N one more than the highest CPU in the whole trace.
  *
  * Tracing starts and stops mid-run, and events get lost, so:
  * - a free of a pointer not allocated in the trace is skipped and counted
@@ -72,6 +73,9 @@ export function parseFtrace(text: string, fileName: string, cpus?: number): Ftra
   let skippedFrees = 0;
   let implicitFrees = 0;
   let sawEvent = false;
+  /** The first event on a CPU >= cpus: reported after the whole file, with the highest CPU used. */
+  let tooHigh: { line: number; cpu: number; got: string } | null = null;
+  let maxCpu = 0;
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
     const body = lines[k]!.trim();
@@ -88,9 +92,8 @@ export function parseFtrace(text: string, fileName: string, cpus?: number): Ftra
     const isAlloc = ALLOCS.has(event);
     if ((m[4] !== undefined && m[4] !== 'kmem') || (!isAlloc && !FREES.has(event))) continue;
     const cpu = Number(m[2]);
-    if (cpus !== undefined && cpu >= cpus) {
-      throw fail(`event on CPU ${cpu}, but there ${cpus === 1 ? 'is 1 CPU' : `are ${cpus} CPUs`}: run with --cpus ${cpu + 1} or more, ${got}`);
-    }
+    if (cpus !== undefined && cpu >= cpus && tooHigh === null) tooHigh = { line: lineNo, cpu, got };
+    maxCpu = Math.max(maxCpu, cpu);
     const fields = new Map<string, string>();
     for (const f of m[6]!.matchAll(FIELD)) fields.set(f[1]!, f[2]!);
     const ptrText = fields.get('ptr');
@@ -122,6 +125,10 @@ export function parseFtrace(text: string, fileName: string, cpus?: number): Ftra
     }
     live.set(ptr, nextId);
     ops.push({ kind: 'alloc', cpu, id: nextId++, bytes });
+  }
+  if (tooHigh !== null) {
+    const there = cpus === 1 ? 'is 1 CPU' : `are ${cpus} CPUs`;
+    throw new ParseError(fileName, tooHigh.line, `event on CPU ${tooHigh.cpu}, but there ${there}: the trace uses CPUs 0 to ${maxCpu}, run with --cpus ${maxCpu + 1}, ${tooHigh.got}`);
   }
   if (ops.length === 0) {
     throw new ParseError(fileName, 1, sawEvent

@@ -6,6 +6,10 @@
  */
 import { ParseError, splitLines } from './parse-error';
 import { parseOpFile } from './opfile';
+import { parseFtrace, sniffFtrace } from './trace-ftrace';
+import { parseMalloclab, sniffMalloclab } from './trace-malloclab';
+import { parseMtrace, sniffMtrace } from './trace-mtrace';
+import { parseValgrindTrace, sniffValgrind } from './trace-valgrind';
 import { parseWeeTrace } from './trace-wee';
 import type { Op } from './types';
 
@@ -26,9 +30,35 @@ export const TRACE_FORMATS: TraceFormatInfo[] = [
     parse: (text, file) => parseWeeTrace(text, file),
   },
   {
+    name: 'valgrind',
+    description: 'valgrind --trace-malloc=yes output: --PID-- malloc(N) = 0xADDR / free(0xADDR) / calloc / realloc / new / delete',
+    sniff: sniffValgrind,
+    parse: (text, file) => parseValgrindTrace(text, file),
+  },
+  {
+    name: 'ftrace',
+    description: 'Linux ftrace / perf script kmem events: TASK-PID [CPU] TIME: kmalloc: ptr=P bytes_req=N / kfree: ptr=P (CPU = [CPU])',
+    sniff: sniffFtrace,
+    parse: (text, file, cpus) => parseFtrace(text, file, cpus).ops,
+  },
+  {
+    name: 'mtrace',
+    description: 'glibc mtrace log: = Start / @ CALLER + 0xPTR 0xSIZE / - 0xPTR / < 0xOLD > 0xNEW 0xSIZE',
+    sniff: sniffMtrace,
+    parse: (text, file) => parseMtrace(text, file).ops,
+  },
+  {
+    // Before 'ops': both have 'a ID BYTES' / 'f ID' lines; malloc-lab starts with 4 bare numbers.
+    name: 'malloclab',
+    description: 'CS:APP malloc-lab .rep: 4 header numbers (heap size, ids, ops, weight), then a ID BYTES / r ID BYTES / f ID',
+    sniff: sniffMalloclab,
+    parse: (text, file) => parseMalloclab(text, file),
+  },
+  {
     name: 'ops',
     description: "Fragscope op file: a ID BYTES / f ID / m ID / u ID / cpu N / # comments",
-    sniff: (head) => head.some((l) => /^(a\s+\d+\s+\d+|f\s+\d+|cpu\s+\d+)\b/.test(l)),
+    // A bare number is never an op-file line (it starts a malloc-lab header).
+    sniff: (head) => head.some((l) => /^(a\s+\d+\s+\d+|f\s+\d+|cpu\s+\d+)\b/.test(l)) && !head.some((l) => /^\d+$/.test(l)),
     parse: (text, file, cpus) => parseOpFile(text, file, cpus),
   },
 ];

@@ -59,6 +59,7 @@ import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
 import type { Allocator, BlockInfo, Counters, Geometry } from '../core/types';
 import { allocateBuffer, planLayout, viewsOf } from '../core/layout';
 import { lock, pagesOfCpu, unlock } from '../core/lock';
+import { checkPow2Invariants } from './pow2-invariants';
 
 export interface Pow2Params {
   /** Pages in the pool (split between CPUs). */
@@ -78,9 +79,9 @@ export const POW2_DEFAULTS: Readonly<Pow2Params> = {
 };
 
 const CSTRIDE = 8; // f64 counter slots per CPU (one cache line)
-const LSTRIDE = 16; // i32 slots per CPU in locks and unheldHint (one cache line)
+export const LSTRIDE = 16; // i32 slots per CPU in locks and unheldHint (one cache line)
 const C_ALLOCS = 0, C_FREES = 1, C_REQ = 2, C_ALLOC_B = 3, C_HELD = 4;
-const OBJ_LIVE = 1, OBJ_FREED = 2;
+export const OBJ_LIVE = 1, OBJ_FREED = 2;
 
 function resolve(p: Partial<Pow2Params>): Pow2Params {
   const r = { ...POW2_DEFAULTS, ...p };
@@ -136,15 +137,16 @@ export class Pow2Allocator implements Allocator {
   /** The layout (field offsets relative to byteOffset), e.g. for tests. */
   readonly plan: Pow2Plan;
   // geometry constants (not state)
-  private readonly P: number; private readonly C: number; private readonly W: number;
-  private readonly K: number; private readonly PSTRIDE: number; private readonly U: number; private readonly chunkShift: number;
-  private readonly pageBytes: number; private readonly base: number; private readonly poolBytes: number;
+  // Read by pow2-invariants.ts; not part of the Allocator contract.
+  readonly P: number; readonly C: number; readonly W: number;
+  readonly K: number; readonly PSTRIDE: number; readonly U: number; readonly chunkShift: number;
+  readonly pageBytes: number; readonly base: number; private readonly poolBytes: number;
   // views of the buffer (all state)
-  private readonly locks: Int32Array; private readonly cnt: Float64Array; private readonly fails: Float64Array;
-  private readonly partialHead: Int32Array; private readonly unheldHint: Int32Array; private readonly unheldBits: Uint32Array;
-  private readonly pageClass: Uint8Array; private readonly pageLive: Int32Array;
-  private readonly pageNext: Int32Array; private readonly pagePrev: Int32Array; private readonly freeBits: Uint32Array;
-  private readonly chunkState: Uint8Array; private readonly objState: Uint8Array; private readonly reqBytes: Int32Array;
+  readonly locks: Int32Array; private readonly cnt: Float64Array; private readonly fails: Float64Array;
+  readonly partialHead: Int32Array; readonly unheldHint: Int32Array; readonly unheldBits: Uint32Array;
+  readonly pageClass: Uint8Array; readonly pageLive: Int32Array;
+  readonly pageNext: Int32Array; readonly pagePrev: Int32Array; readonly freeBits: Uint32Array;
+  readonly chunkState: Uint8Array; readonly objState: Uint8Array; readonly reqBytes: Int32Array;
 
   static bytesNeeded(params: Partial<Pow2Params> = {}): number {
     return planOf(resolve(params)).byteLength;
@@ -178,12 +180,12 @@ export class Pow2Allocator implements Allocator {
   }
 
   /** Owner CPU of page `page` (0 <= page < P): inverse of pagesOfCpu. */
-  private ownerOfPage(page: number): number {
+  ownerOfPage(page: number): number {
     const b = Math.floor(this.P / this.cpus), extra = this.P % this.cpus, big = extra * (b + 1);
     return page < big ? Math.floor(page / (b + 1)) : extra + Math.floor((page - big) / b);
   }
 
-  private firstPageOf(cpu: number): number {
+  firstPageOf(cpu: number): number {
     const b = Math.floor(this.P / this.cpus);
     return cpu * b + Math.min(cpu, this.P % this.cpus);
   }
@@ -355,92 +357,5 @@ export class Pow2Allocator implements Allocator {
     return { kind: live ? 'allocation' : 'free', start: this.base + slotStart, bytes: size, requested: live ? this.reqBytes[c0] : 0, owner };
   }
 
-  checkInvariants(): string[] {
-    const bad: string[] = [];
-    const { P, C, W, K, U, cpus } = this;
-    let req = 0, allocd = 0, held = 0, liveObjs = 0;
-    for (let c = 0; c < cpus; c++) if (this.locks[c * LSTRIDE] !== 0) bad.push(`lock of cpu ${c} is held`);
-    for (let p = 0; p < P; p++) {
-      const cls = this.pageClass[p], owner = this.ownerOfPage(p), i = p - this.firstPageOf(owner);
-      const unheldBit = (this.unheldBits[owner * U + (i >>> 5)] >>> (i & 31)) & 1;
-      if (cls > K) { bad.push(`page ${p}: class code ${cls} > ${K}`); continue; }
-      if (cls === 0) {
-        if (!unheldBit) bad.push(`page ${p}: unheld but not in cpu ${owner}'s unheld bitmap`);
-        if (this.pageLive[p] !== 0) bad.push(`page ${p}: unheld with ${this.pageLive[p]} live objects`);
-        if (this.pageNext[p] !== -1 || this.pagePrev[p] !== -1) bad.push(`page ${p}: unheld but linked`);
-        for (let w = 0; w < W; w++) if (this.freeBits[p * W + w] !== 0) bad.push(`page ${p}: unheld with free bits`);
-        for (let c = p * C; c < (p + 1) * C; c++) {
-          if (this.chunkState[c] !== ChunkState.Unheld) { bad.push(`chunk ${c}: unheld page, state ${this.chunkState[c]}`); break; }
-          if (this.objState[c] !== 0 || this.reqBytes[c] !== 0) { bad.push(`chunk ${c}: unheld page with object data`); break; }
-        }
-        if (i < this.unheldHint[owner * LSTRIDE] * 32) bad.push(`page ${p}: unheld below cpu ${owner}'s hint`);
-        continue;
-      }
-      held++;
-      if (unheldBit) bad.push(`page ${p}: held but in the unheld bitmap`);
-      const k = cls - 1, objChunks = 1 << k, slots = C >>> k, size = objChunks << this.chunkShift;
-      let live = 0, freeCount = 0;
-      for (let s = 0; s < 32 * W; s++) {
-        const isFree = (this.freeBits[p * W + (s >>> 5)] >>> (s & 31)) & 1;
-        if (s >= slots) { if (isFree) bad.push(`page ${p}: free bit ${s} beyond ${slots} slots`); continue; }
-        const c0 = p * C + s * objChunks, st = this.objState[c0];
-        if (s * size + size > this.pageBytes) bad.push(`page ${p}: slot ${s} straddles the page end`);
-        for (let c = c0 + 1; c < c0 + objChunks; c++) {
-          if (this.objState[c] !== 0 || this.reqBytes[c] !== 0) { bad.push(`chunk ${c}: object data inside an object`); break; }
-        }
-        if (isFree) {
-          freeCount++;
-          if (st === OBJ_LIVE) bad.push(`page ${p} slot ${s}: free bit set but object live`);
-          if (this.reqBytes[c0] !== 0) bad.push(`page ${p} slot ${s}: free with requested bytes`);
-          for (let c = c0; c < c0 + objChunks; c++) {
-            if (this.chunkState[c] !== ChunkState.Free) { bad.push(`chunk ${c}: free slot, state ${this.chunkState[c]}`); break; }
-          }
-        } else {
-          live++;
-          const r = this.reqBytes[c0];
-          if (st !== OBJ_LIVE) bad.push(`page ${p} slot ${s}: allocated but objState ${st}`);
-          const min = k === 0 ? 1 : (size >>> 1) + 1;
-          if (r < min || r > size) bad.push(`page ${p} slot ${s}: ${r} bytes is not class ${size}`);
-          const used = Math.ceil(r / (1 << this.chunkShift));
-          for (let c = c0; c < c0 + objChunks; c++) {
-            const want = c - c0 < used ? ChunkState.Used : ChunkState.Waste;
-            if (this.chunkState[c] !== want) { bad.push(`chunk ${c}: state ${this.chunkState[c]}, want ${want}`); break; }
-          }
-          req += r; allocd += size;
-        }
-      }
-      if (live !== this.pageLive[p]) bad.push(`page ${p}: pageLive ${this.pageLive[p]} but ${live} live slots`);
-      if (live === 0) bad.push(`page ${p}: held with no live object (should have been released)`);
-      if (live + freeCount !== slots) bad.push(`page ${p}: ${live} live + ${freeCount} free != ${slots}`);
-      liveObjs += live;
-    }
-    // partial lists
-    const seen = new Uint8Array(P);
-    for (let cpu = 0; cpu < cpus; cpu++) {
-      for (let k = 0; k < K; k++) {
-        let prev = -1, steps = 0;
-        for (let p = this.partialHead[cpu * this.PSTRIDE + k]; p >= 0; prev = p, p = this.pageNext[p]) {
-          if (p >= P || ++steps > P) { bad.push(`partial list (${cpu},${k}) is corrupt or cyclic`); break; }
-          if (seen[p]) { bad.push(`page ${p}: on a partial list twice`); break; }
-          seen[p] = 1;
-          if (this.pagePrev[p] !== prev) bad.push(`page ${p}: prev ${this.pagePrev[p]}, want ${prev}`);
-          if (this.pageClass[p] !== k + 1) bad.push(`page ${p}: on class ${k} list with class code ${this.pageClass[p]}`);
-          if (this.ownerOfPage(p) !== cpu) bad.push(`page ${p}: on cpu ${cpu}'s list but owned by ${this.ownerOfPage(p)}`);
-        }
-      }
-    }
-    for (let p = 0; p < P; p++) {
-      const cls = this.pageClass[p];
-      const partial = cls > 0 && cls <= K && this.pageLive[p] < C >>> (cls - 1);
-      if (partial && !seen[p]) bad.push(`page ${p}: partial but on no partial list`);
-      if (!partial && seen[p]) bad.push(`page ${p}: on a partial list but not partial`);
-      if (!partial && cls > 0 && (this.pageNext[p] !== -1 || this.pagePrev[p] !== -1)) bad.push(`page ${p}: full but linked`);
-    }
-    const n = this.counters();
-    if (n.requestedBytes !== req) bad.push(`counter requestedBytes ${n.requestedBytes}, recount ${req}`);
-    if (n.allocatedBytes !== allocd) bad.push(`counter allocatedBytes ${n.allocatedBytes}, recount ${allocd}`);
-    if (n.heldBytes !== held * this.pageBytes) bad.push(`counter heldBytes ${n.heldBytes}, recount ${held * this.pageBytes}`);
-    if (n.allocs - n.frees !== liveObjs) bad.push(`allocs - frees = ${n.allocs - n.frees}, live objects ${liveObjs}`);
-    return bad;
-  }
+  checkInvariants(): string[] { return checkPow2Invariants(this); }
 }

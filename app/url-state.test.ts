@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUrl, DEFAULT_SETUP, encodeUrl, SAMPLE_TRACES, type Setup, traceFileName, withWorkload, workloadLabel } from './url-state';
+import { decodeUrl, DEFAULT_SETUP, encodeUrl, OVERRIDE_KEYS, SAMPLE_TRACES, type Setup, traceFileName, withWorkload, workloadLabel } from './url-state';
 
 describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
   it('round-trips a full setup and the op cursor', () => {
@@ -54,6 +54,28 @@ describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
     expect(d.setup.allocators).toEqual([{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }]);
     expect(d.errors.join('\n')).toContain('chunkBytes');
     expect(d.errors.join('\n')).toContain("'a1.colour'");
+  });
+
+  it("carries NTA's drainOnAlloc (0 or 1) and rejects other values", () => {
+    expect(OVERRIDE_KEYS.nta).toContain('drainOnAlloc');
+    for (const v of [0, 1]) {
+      const setup: Setup = { ...DEFAULT_SETUP, workload: 'producer-consumer', cpus: 2, allocators: [{ kind: 'nta', preset: 'patch2', overrides: { drainOnAlloc: v } }, { kind: 'pow2' }] };
+      const url = encodeUrl(setup, 0);
+      expect(new URLSearchParams(url).get('a0.drainOnAlloc')).toBe(String(v));
+      const d = decodeUrl(url);
+      expect(d.errors).toEqual([]);
+      expect(d.setup).toEqual(setup);
+    }
+    for (const bad of ['2', '-1', '0.5', 'yes']) {
+      const d = decodeUrl(`?a=nta:blog,pow2&a0.drainOnAlloc=${bad}`);
+      expect(d.setup.allocators[0]).toEqual({ kind: 'nta', preset: 'blog' });
+      expect(d.errors).toHaveLength(1);
+      expect(d.errors[0]).toContain('drainOnAlloc');
+    }
+    // pow2 has no remote-free queue.
+    const d = decodeUrl('?a=nta:blog,pow2&a1.drainOnAlloc=1');
+    expect(d.setup.allocators[1]).toEqual({ kind: 'pow2' });
+    expect(d.errors[0]).toContain("'a1.drainOnAlloc' is not a parameter of pow2");
   });
 
   describe('traces', () => {

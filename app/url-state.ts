@@ -86,9 +86,12 @@ export function workloadLabel(setup: Setup): string {
 export const MAX_ALLOCATORS = 4;
 export const MAX_CPUS = 16;
 
-/** Override keys each allocator kind accepts in URLs and the setup form. */
+/**
+ * Override keys each allocator kind accepts in URLs and the setup form. Values are checked
+ * by the allocator's own parameter validation (e.g. NTA's drainOnAlloc must be 0 or 1).
+ */
 export const OVERRIDE_KEYS = {
-  nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages'],
+  nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages', 'drainOnAlloc'],
   pow2: ['pages', 'pageBytes', 'chunkBytes'],
 } as const;
 

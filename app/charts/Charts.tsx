@@ -4,7 +4,9 @@ import { history } from '../runtime/actions';
 import { useStore } from '../store/store';
 import { pngBase } from '../export/names';
 import { Histogram } from './Histogram';
+import { FragIndexChart } from './FragIndexChart';
 import { LineChart } from './LineChart';
+import { PendingChart } from './PendingChart';
 
 export function Charts() {
   const base = useStore((s) => (s.runSetup ? pngBase(s.runSetup) : 'fragscope'));
@@ -21,7 +23,9 @@ export function Charts() {
         <LineChart title="External fragmentation" keys={['externalFragmentation']} kind="ratio" failures />
         <LineChart title="Largest free run" keys={['largestFreeBytes']} kind="bytes" failures />
         <LineChart title="Requested vs allocated vs held" keys={['requestedBytes', 'allocatedBytes', 'heldBytes']} kind="bytes" />
+        <PendingChart />
         <Histogram />
+        <FragIndexChart />
       </div>
     </section>
   );

@@ -19,9 +19,11 @@ export interface LineChartProps {
   keys: SeriesKey[];
   kind: 'ratio' | 'bytes';
   failures?: boolean;
+  /** Extra lines of text under the metric definitions. */
+  notes?: string[];
 }
 
-export function LineChart({ title, keys, kind, failures }: LineChartProps) {
+export function LineChart({ title, keys, kind, failures, notes = [] }: LineChartProps) {
   useHistoryTick();
   const summary = useStore((s) => s.summary);
   const { w, h, m } = CHART;
@@ -56,7 +58,7 @@ export function LineChart({ title, keys, kind, failures }: LineChartProps) {
     </div>
   );
   return (
-    <ChartCard title={title} definitions={keys.map((k) => METRIC_DEFINITIONS[k])} file={title} legend={legend}>
+    <ChartCard title={title} definitions={[...keys.map((k) => METRIC_DEFINITIONS[k]), ...notes]} file={title} legend={legend}>
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={title}>
         <YAxis scale={y} x={m.left} fmt={fmt} width={w - m.left - m.right} />
         <XAxis scale={x} y={h - m.bottom} label="op" />

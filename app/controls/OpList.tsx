@@ -2,9 +2,12 @@
 import { useShallow } from 'zustand/react/shallow';
 import { errorName } from '../../engine/core/types';
 import { SKIPPED } from '../../engine/core/runner';
+import type { Failure } from '../../engine/core/runner';
 import type { OpRecord } from '../../engine/runtime/api';
+import { SEED_FAILURE_BYTES } from '../../engine/cli/seed-compare';
 import { hex } from '../map/describe-chunk';
 import { useStore } from '../store/store';
+import type { Setup } from '../url-state';
 
 function outcomeText(r: OpRecord, i: number): { text: string; fail: boolean; why?: string } {
   const o = r.outcomes[i] ?? 0;
@@ -44,18 +47,45 @@ export function OpList() {
   );
 }
 
-/** The most recent failure of each allocator (the seed reports the failed size). */
+/** Where the seed's published failure sizes apply: its fragmentation test on the blog NTA model. */
+export function showsSeedFigures(setup: Setup | null, lane: number): boolean {
+  const spec = setup?.allocators[lane];
+  return setup?.workload === 'seed-fragmentation' && spec?.kind === 'nta' && spec.preset === 'blog';
+}
+
+/** "seed (6 Aug 2006): 1912, 968, 504, 252 B at MAX 4096, 2048, 1024, 512" */
+export const SEED_FIGURES_TEXT = `seed (6 Aug 2006): ${SEED_FAILURE_BYTES.join(', ')} B at MAX ${SEED_FAILURE_BYTES.map((_, i) => 4096 >> i).join(', ')}`;
+export const SEED_FIGURES_NOTE = 'The seed did not say how it drew sizes: with uniform sizes 1..MAX the model fails at about twice these (see README); nothing here is tuned to match.';
+
+function failureList(failures: readonly Failure[]): string {
+  const shown = failures.slice(0, 8);
+  const more = failures.length > shown.length ? ', …' : '';
+  const maxes = shown.every((f) => f.max !== undefined) ? ` at MAX ${shown.map((f) => f.max).join(', ')}${more}` : '';
+  return `model: ${shown.map((f) => f.bytes).join(', ')}${more} B${maxes}`;
+}
+
+/** The most recent failure of each allocator (the seed reports the failed size), and the seed's own figures where they apply. */
 export function Failures() {
-  const allocs = useStore((s) => s.summary?.allocators);
-  if (!allocs || allocs.every((a) => a.failures.length === 0)) return null;
+  const { allocs, runSetup } = useStore(useShallow((s) => ({ allocs: s.summary?.allocators, runSetup: s.runSetup })));
+  if (!allocs) return null;
+  const seedLanes = allocs.map((_, i) => showsSeedFigures(runSetup, i));
+  if (allocs.every((a) => a.failures.length === 0) && !seedLanes.some(Boolean)) return null;
   return (
     <section className="card failures" data-testid="failures">
-      {allocs.map((a) => {
+      {allocs.map((a, i) => {
         const f = a.failures[a.failures.length - 1];
         return (
-          <div key={a.label}>
+          <div key={a.label + i}>
             <b>{a.label}</b>: {a.failures.length} failed allocation{a.failures.length === 1 ? '' : 's'}
             {f && <span data-testid="last-failure"> · last at op {f.op} on CPU {f.cpu}: <b className="fail">{f.bytes} bytes</b> ({f.reason}{f.max !== undefined ? `, MAX ${f.max}` : ''})</span>}
+            {seedLanes[i] && (
+              <div className="seed-figures" data-testid="seed-figures">
+                {a.failures.length > 0 && <span className="mono">{failureList(a.failures)}</span>}
+                {a.failures.length > 0 && ' · '}
+                <span className="mono">{SEED_FIGURES_TEXT}</span>
+                <p className="definition">{SEED_FIGURES_NOTE}</p>
+              </div>
+            )}
           </div>
         );
       })}

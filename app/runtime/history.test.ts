@@ -9,7 +9,7 @@ const metrics = (x: number): Metrics => ({
 });
 const fakeSummary = (op: number, labels = ['NTA (blog)', 'pow2']): Summary => ({
   generation: op, op, done: false, playing: false, lastOps: [],
-  allocators: labels.map((label, i) => ({ name: label, label, op, metrics: metrics(op + i), failures: [], histogram: [] })),
+  allocators: labels.map((label, i) => ({ name: label, label, op, metrics: metrics(op + i), failures: [], histogram: [[32, op + i], [4096, 1]] })),
 });
 
 describe('MetricHistory', () => {
@@ -39,5 +39,20 @@ describe('MetricHistory', () => {
     h.push(fakeSummary(4));
     expect(h.lanes[0]!.length).toBe(5);
     expect(h.lanes[0]!.op[4]).toBe(4);
+  });
+
+  it('keeps the free-block histograms per op (flat), bounded, and cut back on a seek', () => {
+    const h = new MetricHistory(64, 8);
+    for (let op = 0; op < 100; op++) h.push(fakeSummary(op));
+    const lane = h.histograms[1]!;
+    expect(lane.length).toBeLessThanOrEqual(8);
+    expect(lane.op[0]).toBe(0);
+    expect(lane.op[lane.length - 1]).toBe(99);
+    expect([...lane.hist[lane.length - 1]!]).toEqual([32, 100, 4096, 1]);
+    h.push(fakeSummary(50));
+    expect(lane.op[lane.length - 1]).toBe(50);
+    expect(lane.op.every((op, i) => i === 0 || op > lane.op[i - 1]!)).toBe(true);
+    h.reset(['a', 'b']);
+    expect(h.histograms.map((l) => l.length)).toEqual([0, 0]);
   });
 });

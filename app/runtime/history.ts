@@ -58,16 +58,47 @@ export class LaneHistory {
   }
 }
 
+/**
+ * Free-block histograms over op index, one lane per allocator, as flat [bytes, count, ...]
+ * arrays (per-request indices are computed from them when drawn, so the request size can
+ * change afterwards). Same rules as LaneHistory, with a smaller capacity: a histogram can
+ * hold hundreds of sizes.
+ */
+export class HistogramLane {
+  op: number[] = [];
+  hist: Float64Array[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  get length(): number { return this.op.length; }
+
+  push(op: number, histogram: readonly (readonly [number, number])[]): void {
+    while (this.op.length > 0 && this.op[this.op.length - 1]! >= op) { this.op.pop(); this.hist.pop(); }
+    if (this.op.length === this.capacity) {
+      this.op = this.op.filter((_, i) => i % 2 === 0);
+      this.hist = this.hist.filter((_, i) => i % 2 === 0);
+    }
+    this.op.push(op);
+    this.hist.push(Float64Array.from(histogram.flat()));
+  }
+
+  truncate(op: number): void {
+    while (this.op.length > 0 && this.op[this.op.length - 1]! > op) { this.op.pop(); this.hist.pop(); }
+  }
+}
+
 export class MetricHistory {
   lanes: LaneHistory[] = [];
+  histograms: HistogramLane[] = [];
   /** Bumps on every change, so readers can tell whether to redraw. */
   version = 0;
 
-  constructor(readonly capacity = 4096) {}
+  constructor(readonly capacity = 4096, readonly histogramCapacity = 512) {}
 
   /** Start over for a run with these allocator labels. */
   reset(labels: readonly string[]): void {
     this.lanes = labels.map((l) => new LaneHistory(l, this.capacity));
+    this.histograms = labels.map(() => new HistogramLane(this.histogramCapacity));
     this.version++;
   }
 
@@ -77,6 +108,9 @@ export class MetricHistory {
       const lane = this.lanes[i]!;
       if (lane.length > 0 && lane.op[lane.length - 1]! > a.op) lane.truncate(a.op);
       lane.push(a.op, a.metrics);
+      const hl = this.histograms[i]!;
+      hl.truncate(a.op);
+      hl.push(a.op, a.histogram);
     });
     this.version++;
   }

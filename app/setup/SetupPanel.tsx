@@ -62,6 +62,12 @@ function ParamField({ name, spec, value, onChange }: { name: string; spec: Param
   return <label className="field" title={spec.doc}><span>{name}</span>{input}</label>;
 }
 
+/** Upper bounds the form's number inputs show (the values are checked by decodeUrl either way). */
+const OVERRIDE_MAX: Partial<Record<string, number>> = { drainOnAlloc: 1 };
+const OVERRIDE_TITLES: Partial<Record<string, string>> = {
+  drainOnAlloc: '0 = drain the remote-free queue in free only (the patches); 1 = at the owner\'s next allocation too (the seed\'s proposal, 11 Aug 2006)',
+};
+
 function defaultsOf(spec: AllocatorSpec, cpus: number): Record<string, number> {
   if (spec.kind === 'pow2') return { ...POW2_DEFAULTS } as unknown as Record<string, number>;
   try { return ntaParams(spec.preset, cpus) as unknown as Record<string, number>; } catch { return {}; }
@@ -79,9 +85,9 @@ function AllocatorRow({ spec, index, setup, update }: { spec: AllocatorSpec; ind
         <option value="pow2">pow2 (SLAB-like)</option>
       </select>
       {OVERRIDE_KEYS[spec.kind].map((k) => (
-        <label key={k} className="field small">
+        <label key={k} className="field small" title={OVERRIDE_TITLES[k]}>
           <span>{k}</span>
-          <input type="number" min={0} placeholder={String(defaults[k] ?? '')} value={overrides[k] ?? ''}
+          <input type="number" min={0} max={OVERRIDE_MAX[k]} step={1} placeholder={String(defaults[k] ?? '')} value={overrides[k] ?? ''}
             onChange={(e) => {
               const o = { ...overrides };
               if (e.target.value === '') delete o[k]; else o[k] = Number(e.target.value);

@@ -46,7 +46,9 @@ export interface ViewSlice {
   sorted: boolean;
   /** Ops per second while playing; Infinity = as fast as possible. */
   speed: number;
-  setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'speed'>>) => void;
+  /** Request size (bytes) of the fragmentation-index chart. */
+  request: number;
+  setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'speed' | 'request'>>) => void;
 }
 
 export type Store = SetupSlice & RunSlice & ViewSlice;
@@ -69,5 +71,6 @@ export const useStore = create<Store>()((set) => ({
   highFirst: false,
   sorted: false,
   speed: 2000,
+  request: 1500,
   setView: (p) => set(p),
 }));

@@ -149,6 +149,12 @@ async function run(a: RunArgs): Promise<void> {
   if (a.png) for (const r of results) writePng(a, r.name, r.allocator, `op${r.ops}`);
   if (a.json) console.log(JSON.stringify(toJson(results, a.requests)));
   else printText(a, results);
+  // Every run ends quiescent: check each allocator's invariants there (free-running too).
+  const broken = results.map((r) => ({ r, errs: r.allocator.checkInvariants() })).filter((x) => x.errs.length);
+  if (broken.length) {
+    throw new Error(broken.map(({ r, errs }) => `invariant broken in ${r.allocator.label} at the end of the run:\n  ${errs.join('\n  ')}`).join('\n'));
+  }
+  if (!a.json) console.log('\ninvariants intact at the end of the run (every allocator checked)');
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -19,7 +19,7 @@ import type {
 import { KIND_NAME } from './cpu-loop';
 import { LockstepEngine } from './lockstep';
 import { CpuPool, WorkerFault, type SpawnCpuWorker } from './pool';
-import { runFreeRunning } from './run-free';
+import { defaultFreeStream, runFreeRunning } from './run-free';
 import { createSnapshotRegion, generationOf, publish, type SnapshotRegion } from './snapshot';
 
 export interface ControllerOptions {
@@ -52,9 +52,6 @@ const yieldNow = (): Promise<void> => new Promise((r) => {
   if (!yieldChannel) { setTimeout(r, 0); return; }
   yieldQueue.push(r); yieldChannel.port2.postMessage(0);
 });
-
-/** Workloads whose free-running schedule must share one op stream between the CPUs. */
-const FREE_SHARED = new Set(['producer-consumer', 'ops', 'trace']);
 
 export class Controller implements ControlApi {
   private cfg: RunConfig | null = null;
@@ -216,10 +213,7 @@ export class Controller implements ControlApi {
     const cfg = this.cfg!; const e = this.need();
     let progress: Int32Array | null = null;
     this.freeCursor = 0;
-    // "Each worker runs its own op stream as fast as it can": independent per-CPU streams,
-    // except where the workload itself names CPUs across streams (producer-consumer's
-    // cross-CPU frees, op files, traces), which need the one shared stream.
-    const stream = FREE_SHARED.has(cfg.workload) ? 'shared' : 'per-cpu';
+    const stream = defaultFreeStream(cfg.workload);
     const timer = setInterval(() => {
       if (progress) this.freeCursor = stream === 'shared' ? Math.min(...progress) : progress.reduce((a, b) => a + b, 0);
       this.publish(); this.notify();

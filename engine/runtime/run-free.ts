@@ -18,7 +18,7 @@ import { opBound, type WorkloadSource } from './workload-of';
 export interface FreeRunOptions extends WorkloadSource {
   allocators: AllocatorSpec[];
   spawn: SpawnCpuWorker;
-  /** 'shared' (default): one global stream, cross-CPU frees race; 'per-cpu': independent streams (seed + cpu). */
+  /** 'shared': one global stream, cross-CPU frees race; 'per-cpu': independent streams (seed + cpu). Default: defaultFreeStream. */
   stream?: 'shared' | 'per-cpu';
   /** A worker that makes no progress for this long fails the run (default 5000). */
   timeoutMs?: number;
@@ -47,8 +47,19 @@ export interface FreeRunResult {
   perCpu: { ops: number; elapsedMs: number }[];
 }
 
+/** Workloads whose ops cross CPUs (frees of another CPU's buffers, traces naming CPUs). */
+const CROSS_CPU = new Set(['producer-consumer', 'ops', 'trace']);
+
+/**
+ * The free-running stream for a workload: "each worker runs its own op stream as fast as it
+ * can" (per-cpu), except where the workload itself names CPUs across one stream (shared).
+ */
+export function defaultFreeStream(workload: string): 'shared' | 'per-cpu' {
+  return CROSS_CPU.has(workload) ? 'shared' : 'per-cpu';
+}
+
 export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> {
-  const timeoutMs = o.timeoutMs ?? 5000; const stream = o.stream ?? 'shared';
+  const timeoutMs = o.timeoutMs ?? 5000; const stream = o.stream ?? defaultFreeStream(o.workload);
   const bound = stream === 'per-cpu' ? Math.max(1, Math.ceil(opBound(o) / o.cpus)) : opBound(o);
   if (bound <= 0) throw new Error(`free-running needs a finite op count: give ops > 0 for workload '${o.workload}'`);
   const allocators = o.attach ?? o.allocators.map((s) => createAllocator(s, o.cpus, allocateBuffer(bytesNeeded(s, o.cpus)), true));

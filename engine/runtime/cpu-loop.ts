@@ -28,6 +28,7 @@ import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import { C_DRAINED, C_SLOTS } from '../allocators/nta/layout';
 import type { NtaAllocator } from '../allocators/nta/nta';
 import { makeWorkload, type WorkloadSource } from './workload-of';
+import { WORKLOADS, workloadParams } from '../workloads/generators';
 
 export const MB_STATE = 0, MB_COUNT = 1, MB_SPIN = 2, MB_ENTRIES = 4;
 export const S_IDLE = 0, S_REQUEST = 1, S_DONE = 2, S_QUIT = 3, S_FAILED = 4;
@@ -111,7 +112,14 @@ function lockstepLoop(allocators: readonly Allocator[], mb: Int32Array): void {
 function runFreeStream(me: number, allocators: readonly Allocator[], job: FreeJob): { ops: number[]; elapsedMs: number; drainedAtEnd: number[]; failures: Failure[][] } {
   const sync = new Int32Array(job.sync);
   const perCpu = job.stream === 'per-cpu';
-  const src = perCpu ? { ...job, seed: job.seed + me, cpus: 1, ops: Math.ceil(job.ops / job.cpus) } : job;
+  // A per-CPU stream is the workload on one CPU's share of the pool: a capacity parameter
+  // (churn's capacityBytes) is divided between the CPUs like the pages are.
+  const share = (p: Record<string, number | string>) => {
+    const spec = Object.hasOwn(WORKLOADS, job.workload) ? workloadParams(job.workload).capacityBytes : undefined;
+    const cap = p.capacityBytes ?? spec?.default;
+    return cap === undefined ? p : { ...p, capacityBytes: Math.floor(Number(cap) / job.cpus) };
+  };
+  const src = perCpu ? { ...job, params: share(job.params), seed: job.seed + me, cpus: 1, ops: Math.ceil(job.ops / job.cpus) } : job;
   const lanes = allocators.map((a, k) => ({
     a, w: makeWorkload(src), t: { addr: [], bytes: [] } as IdTable, out: new Int32Array(job.outcomes[k]!), done: false,
     ops: 0, failures: [] as Failure[],

@@ -13,7 +13,9 @@ function outcomeText(r: OpRecord, i: number): { text: string; fail: boolean; why
   const o = r.outcomes[i] ?? 0;
   if (o === SKIPPED) return { text: 'skipped', fail: false, why: 'its allocation had failed' };
   if (r.kind === 'alloc') return o >= 0 ? { text: hex(o), fail: false } : { text: `FAIL ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
-  return o === 0 ? { text: 'ok', fail: false } : { text: `error ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
+  // A free, map or unmap names an address: show it with the result.
+  const at = (r.addresses?.[i] ?? -1) >= 0 ? `${hex(r.addresses[i]!)} ` : '';
+  return o === 0 ? { text: `${at}ok`, fail: false } : { text: `${at}error ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
 }
 
 export function OpList() {

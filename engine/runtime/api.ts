@@ -50,8 +50,11 @@ export interface OpRecord {
   cpu: number;
   kind: OpKind;
   id: number;
+  /** Requested bytes: of the allocation for an alloc, of the allocation being freed (mapped, unmapped) otherwise. */
   bytes: number;
   outcomes: number[];
+  /** Per allocator: the address a free, map or unmap named (-1 for allocations or skipped ops). */
+  addresses: number[];
   /** Per allocator: why it failed, in words (largest free run of the CPU vs the request, or growth). */
   reasons: (string | null)[];
 }

@@ -16,7 +16,7 @@ import type { OpKind } from '../workloads/types';
 import type {
   AllocatorInfo, ControlApi, OpRecord, RunConfig, RunInfo, RunTarget, Summary,
 } from './api';
-import { KIND_NAME } from './cpu-loop';
+import { KIND_NAME, K_ALLOC } from './cpu-loop';
 import { LockstepEngine } from './lockstep';
 import { CpuPool, WorkerFault, type SpawnCpuWorker } from './pool';
 import { defaultFreeStream, runFreeRunning } from './run-free';
@@ -278,8 +278,10 @@ export class Controller implements ControlApi {
       const L = e.lanes.find((l) => i < l.rec.len);
       if (!L) continue;
       out.push({
-        index: i, cpu: L.rec.cpu[i]!, kind: KIND_NAME[L.rec.kind[i]!] as OpKind, id: L.rec.id[i]!, bytes: L.rec.bytes[i]!,
+        index: i, cpu: L.rec.cpu[i]!, kind: KIND_NAME[L.rec.kind[i]!] as OpKind, id: L.rec.id[i]!,
+        bytes: L.rec.kind[i] === K_ALLOC ? L.rec.bytes[i]! : (L.table.bytes[L.rec.id[i]!] ?? 0),
         outcomes: e.lanes.map((l) => (i < l.rec.len ? l.rec.out[i]! : NaN)),
+        addresses: e.lanes.map((l) => (i < l.rec.len && l.rec.kind[i] !== K_ALLOC ? (l.table.addr[l.rec.id[i]!] ?? -1) : -1)),
         reasons: e.lanes.map((l) => l.reasons.get(i) ?? null),
       });
     }

@@ -3,19 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createWorkload } from './generators';
 import { OpFileError, formatOpFile, opFileWorkload, parseOpFile } from './opfile';
 import { ParseError } from './parse-error';
-import { drive } from './test-util';
+import { drive, parseErrorOf } from './test-util';
 import type { Op } from './types';
 
 /** The error parseOpFile throws for `text` (fails the test if none). */
-function errorOf(text: string, cpus?: number): OpFileError {
-  try {
-    parseOpFile(text, 'ops.txt', cpus);
-  } catch (e) {
-    expect(e).toBeInstanceOf(OpFileError);
-    return e as OpFileError;
-  }
-  throw new Error('expected an OpFileError');
-}
+const errorOf = (text: string, cpus?: number): OpFileError => parseErrorOf(() => parseOpFile(text, 'ops.txt', cpus), OpFileError);
 
 describe('parseOpFile', () => {
   it('parses ops, comments, blank lines, CRLF and cpu switches; ids become dense', () => {

@@ -52,3 +52,14 @@ export function drive(
   }
   return { ops, outcomes, liveBytes };
 }
+
+/** The error `parse` throws, which must be a `cls` (a ParseError subclass); fails the test otherwise. */
+export function parseErrorOf<E extends Error>(parse: () => unknown, cls: abstract new (...args: never[]) => E): E {
+  try {
+    parse();
+  } catch (e) {
+    if (!(e instanceof cls)) throw new Error(`expected a ${cls.name}, got ${String(e)}`);
+    return e;
+  }
+  throw new Error(`expected a ${cls.name}, but parsing succeeded`);
+}

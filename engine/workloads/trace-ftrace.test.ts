@@ -3,20 +3,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './parse-error';
 import { replayWorkload } from './replay';
-import { drive } from './test-util';
+import { drive, parseErrorOf } from './test-util';
 import { parseFtrace } from './trace-ftrace';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
 
-function errorOf(text: string, cpus?: number): ParseError {
-  try {
-    parseFtrace(text, 't.txt', cpus);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
+const errorOf = (text: string, cpus?: number): ParseError => parseErrorOf(() => parseFtrace(text, 't.txt', cpus), ParseError);
 
 const ev = (cpu: number, event: string, fields: string): string =>
   `           bash-2101    [${String(cpu).padStart(3, '0')}] .....    12.600210: ${event}: ${fields}`;

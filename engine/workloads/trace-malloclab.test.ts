@@ -2,20 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './parse-error';
 import { replayWorkload } from './replay';
-import { drive } from './test-util';
+import { drive, parseErrorOf } from './test-util';
 import { parseMalloclab, sniffMalloclab } from './trace-malloclab';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
 
-function errorOf(text: string): ParseError {
-  try {
-    parseMalloclab(text, 't.rep');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
+const errorOf = (text: string): ParseError => parseErrorOf(() => parseMalloclab(text, 't.rep'), ParseError);
 
 describe('parseMalloclab', () => {
   it('parses short.rep: r = free + a new alloc (a new dense id) under the same trace id', () => {

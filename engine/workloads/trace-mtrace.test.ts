@@ -2,20 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './parse-error';
 import { replayWorkload } from './replay';
-import { drive } from './test-util';
+import { drive, parseErrorOf } from './test-util';
 import { parseMtrace } from './trace-mtrace';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
 
-function errorOf(text: string): ParseError {
-  try {
-    parseMtrace(text, 't.mtrace');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
+const errorOf = (text: string): ParseError => parseErrorOf(() => parseMtrace(text, 't.mtrace'), ParseError);
 
 describe('parseMtrace', () => {
   it('parses prog.mtrace.txt (real glibc 2.36 output): 37 allocs, 36 frees, realloc = free + alloc', () => {

@@ -2,22 +2,14 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './parse-error';
-import { drive } from './test-util';
+import { drive, parseErrorOf } from './test-util';
 import { replayWorkload } from './replay';
 import { parseValgrindTrace } from './trace-valgrind';
 import type { Op } from './types';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
 
-function errorOf(text: string): ParseError {
-  try {
-    parseValgrindTrace(text, 't.txt');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
+const errorOf = (text: string): ParseError => parseErrorOf(() => parseValgrindTrace(text, 't.txt'), ParseError);
 
 const vg = (...lines: string[]): string => `==42== Memcheck, a memory error detector\n${lines.map((l) => `--42-- ${l}`).join('\n')}\n`;
 

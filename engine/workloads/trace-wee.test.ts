@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from './parse-error';
-import { drive } from './test-util';
+import { drive, parseErrorOf } from './test-util';
 import { WeeTraceError, parseWeeTrace, weeTraceWorkload } from './trace-wee';
 
 const read = (name: string): string => readFileSync(new URL(`../data/wee_alloc/${name}`, import.meta.url), 'utf8');
 
-function errorOf(text: string, zeroSize?: 'one' | 'error'): WeeTraceError {
-  try {
-    parseWeeTrace(text, 't.trace', zeroSize ? { zeroSize } : {});
-  } catch (e) {
-    expect(e).toBeInstanceOf(WeeTraceError);
-    expect(e).toBeInstanceOf(ParseError);
-    return e as WeeTraceError;
-  }
-  throw new Error('expected a WeeTraceError');
-}
+const errorOf = (text: string, zeroSize?: 'one' | 'error'): WeeTraceError =>
+  parseErrorOf(() => parseWeeTrace(text, 't.trace', zeroSize ? { zeroSize } : {}), WeeTraceError);
 
 describe('parseWeeTrace', () => {
   it('parses ls.trace: 45 allocs, 37 frees, ids = Alloc line index, all on CPU 0', () => {

@@ -12,9 +12,14 @@
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import {
-  MB_COUNT, MB_SPIN, MB_STATE, S_DONE, S_FAILED, S_IDLE, S_QUIT, S_REQUEST, mailboxInts,
+  MB_COUNT, MB_SPIN, MB_STATE, S_AHEAD, S_DONE, S_FAILED, S_IDLE, S_QUIT, S_REQUEST, mailboxInts,
   type FreeJob, type FromCpu, type ToCpu,
 } from './cpu-loop';
+import {
+  R_ABORT, R_DONE, R_END, R_START, R_STOP_FAIL, R_STOPPED, createRunAheadJob, sleepOnDone, viewsOf,
+  type RunAheadPort, type RunAheadViews,
+} from './run-ahead';
+import type { WorkloadSource } from './workload-of';
 
 export interface WorkerHandle {
   postMessage(m: ToCpu): void;
@@ -103,13 +108,65 @@ export class CpuPool {
    * can each have a core, both sides poll for a while before sleeping. When threads share
    * cores, polling would steal the core from the thread that has the turn: poll briefly.
    */
-  enterLockstep(cores = 1): void {
+  enterLockstep(cores = 1, ahead?: { src: WorkloadSource; lanes: number }): RunAheadPort | null {
     this.spin = cores >= this.cpus + 1 ? 50000 : 200;
+    const job = ahead ? createRunAheadJob(ahead.src, ahead.lanes) : undefined;
     for (let cpu = 0; cpu < this.cpus; cpu++) {
       this.mailboxes[cpu]![MB_SPIN] = this.spin;
       Atomics.store(this.mailboxes[cpu]!, MB_STATE, S_IDLE);
-      this.handles[cpu]!.postMessage({ type: 'lockstep' });
+      this.handles[cpu]!.postMessage(job ? { type: 'lockstep', ahead: job } : { type: 'lockstep' });
     }
+    return job ? this.aheadPort(viewsOf(job)) : null;
+  }
+
+  /** The coordinator's side of run-ahead batches (see run-ahead.ts). */
+  private aheadPort(views: RunAheadViews): RunAheadPort {
+    const { ctrl } = views;
+    const fault = (cpu: number, kind: 'hung' | 'failed'): never => {
+      Atomics.store(ctrl, R_ABORT, 1); Atomics.notify(ctrl, R_DONE);
+      throw new WorkerFault(cpu, kind);
+    };
+    const failed = (): number => this.mailboxes.findIndex((mb) => Atomics.load(mb, MB_STATE) === S_FAILED);
+    return {
+      views,
+      begin: (start, end, stopOnFailure) => {
+        ctrl[R_START] = start; ctrl[R_END] = end; ctrl[R_STOP_FAIL] = stopOnFailure ? 1 : 0;
+        Atomics.store(ctrl, R_DONE, 0);
+        for (const mb of this.mailboxes) { Atomics.store(mb, MB_STATE, S_AHEAD); Atomics.notify(mb, MB_STATE); }
+      },
+      await: (seq, cpu) => {
+        let d = Atomics.load(ctrl, R_DONE);
+        for (let spin = 0; d <= seq && spin < this.spin; spin++) d = Atomics.load(ctrl, R_DONE);
+        if (d > seq) return;
+        const deadline = performance.now() + this.timeoutMs;
+        while ((d = Atomics.load(ctrl, R_DONE)) <= seq) {
+          const bad = failed();
+          if (bad >= 0) fault(bad, 'failed');
+          const left = deadline - performance.now();
+          if (left <= 0) fault(cpu, 'hung');
+          sleepOnDone(ctrl, d, Math.min(left, 50));
+        }
+      },
+      finish: () => {
+        for (let cpu = 0; cpu < this.cpus; cpu++) {
+          const mb = this.mailboxes[cpu]!;
+          let s = Atomics.load(mb, MB_STATE);
+          for (let spin = 0; s === S_AHEAD && spin < this.spin; spin++) s = Atomics.load(mb, MB_STATE);
+          const deadline = performance.now() + this.timeoutMs;
+          while ((s = Atomics.load(mb, MB_STATE)) === S_AHEAD) {
+            const left = deadline - performance.now();
+            if (left <= 0) fault(cpu, 'hung');
+            Atomics.wait(mb, MB_STATE, S_AHEAD, left);
+          }
+          if (s !== S_DONE) fault(cpu, 'failed');
+        }
+        const at = ctrl[R_STOPPED]!;
+        for (let cpu = 1; cpu < this.cpus; cpu++) {
+          if (ctrl[R_STOPPED + cpu] !== at) throw new Error(`run-ahead: CPU ${cpu} ended the batch at op ${ctrl[R_STOPPED + cpu]}, CPU 0 at ${at}`);
+        }
+        return at;
+      },
+    };
   }
 
   /** One lockstep turn: `cpu` executes the `n` entries written to its mailbox. Synchronous. */

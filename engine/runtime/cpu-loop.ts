@@ -109,7 +109,7 @@ function lockstepLoop(allocators: readonly Allocator[], mb: Int32Array, ahead: R
     if (s === S_QUIT) { Atomics.store(mb, MB_STATE, S_IDLE); return; }
     if (s === S_AHEAD) {
       if (!ahead) throw new Error('run-ahead batch without a run-ahead job');
-      ahead.batch(spins);
+      ahead.batch();
     } else executeEntries(allocators, mb, mb[MB_COUNT]!);
     Atomics.store(mb, MB_STATE, S_DONE);
     Atomics.notify(mb, MB_STATE);

@@ -110,56 +110,81 @@ export class CpuPool {
    */
   enterLockstep(cores = 1, ahead?: { src: WorkloadSource; lanes: number }): RunAheadPort | null {
     this.spin = cores >= this.cpus + 1 ? 50000 : 200;
-    const job = ahead ? createRunAheadJob(ahead.src, ahead.lanes) : undefined;
+    const job = ahead ? createRunAheadJob(ahead.src, ahead.lanes, cores >= this.cpus ? 50000 : 200) : undefined;
     for (let cpu = 0; cpu < this.cpus; cpu++) {
       this.mailboxes[cpu]![MB_SPIN] = this.spin;
       Atomics.store(this.mailboxes[cpu]!, MB_STATE, S_IDLE);
       this.handles[cpu]!.postMessage(job ? { type: 'lockstep', ahead: job } : { type: 'lockstep' });
     }
-    return job ? this.aheadPort(viewsOf(job)) : null;
+    return job ? this.aheadPort(viewsOf(job), cores >= this.cpus + 1) : null;
   }
 
-  /** The coordinator's side of run-ahead batches (see run-ahead.ts). */
-  private aheadPort(views: RunAheadViews): RunAheadPort {
+  /**
+   * The coordinator's side of run-ahead batches (see run-ahead.ts). `follow`: every thread
+   * has a core, so the coordinator follows the workers op by op; otherwise it sleeps until
+   * the batch is over, leaving the cores to the workers (who then poll for each other).
+   */
+  private aheadPort(views: RunAheadViews, follow: boolean): RunAheadPort {
     const { ctrl } = views;
+    let seen = 0; // R_DONE as last read
     const fault = (cpu: number, kind: 'hung' | 'failed'): never => {
       Atomics.store(ctrl, R_ABORT, 1); Atomics.notify(ctrl, R_DONE);
       throw new WorkerFault(cpu, kind);
     };
+    /** The CPU to blame when the batch stalls: one still in the batch and not waiting for another CPU. */
+    const stalled = (fallback: number): number => {
+      for (let c = 0; c < this.cpus; c++) {
+        if (Atomics.load(this.mailboxes[c]!, MB_STATE) === S_AHEAD && Atomics.load(ctrl, R_STOPPED + this.cpus + c) === 0) return c;
+      }
+      return fallback;
+    };
     const failed = (): number => this.mailboxes.findIndex((mb) => Atomics.load(mb, MB_STATE) === S_FAILED);
+    /** Until every worker has left the batch. */
+    const waitAll = (): void => {
+      for (let cpu = 0; cpu < this.cpus; cpu++) {
+        const mb = this.mailboxes[cpu]!;
+        let s = Atomics.load(mb, MB_STATE);
+        for (let spin = 0; s === S_AHEAD && spin < this.spin; spin++) s = Atomics.load(mb, MB_STATE);
+        const deadline = performance.now() + this.timeoutMs;
+        while ((s = Atomics.load(mb, MB_STATE)) === S_AHEAD) {
+          const bad = failed();
+          if (bad >= 0) fault(bad, 'failed');
+          const left = deadline - performance.now();
+          if (left <= 0) fault(stalled(cpu), 'hung');
+          Atomics.wait(mb, MB_STATE, S_AHEAD, Math.min(left, 50));
+        }
+        if (s !== S_DONE) fault(cpu, 'failed');
+      }
+    };
     return {
       views,
       begin: (start, end, stopOnFailure) => {
         ctrl[R_START] = start; ctrl[R_END] = end; ctrl[R_STOP_FAIL] = stopOnFailure ? 1 : 0;
-        Atomics.store(ctrl, R_DONE, 0);
+        Atomics.store(ctrl, R_DONE, 0); seen = 0;
         for (const mb of this.mailboxes) { Atomics.store(mb, MB_STATE, S_AHEAD); Atomics.notify(mb, MB_STATE); }
       },
       await: (seq, cpu) => {
+        if (seen > seq) return;
+        if (!follow) {
+          waitAll(); seen = Atomics.load(ctrl, R_DONE);
+          if (seen <= seq) throw new Error(`run-ahead: the batch ended before its op ${seq}`);
+          return;
+        }
         let d = Atomics.load(ctrl, R_DONE);
         for (let spin = 0; d <= seq && spin < this.spin; spin++) d = Atomics.load(ctrl, R_DONE);
-        if (d > seq) return;
         const deadline = performance.now() + this.timeoutMs;
-        while ((d = Atomics.load(ctrl, R_DONE)) <= seq) {
+        while (d <= seq) {
           const bad = failed();
           if (bad >= 0) fault(bad, 'failed');
           const left = deadline - performance.now();
-          if (left <= 0) fault(cpu, 'hung');
+          if (left <= 0) fault(stalled(cpu), 'hung');
           sleepOnDone(ctrl, d, Math.min(left, 50));
+          d = Atomics.load(ctrl, R_DONE);
         }
+        seen = d;
       },
       finish: () => {
-        for (let cpu = 0; cpu < this.cpus; cpu++) {
-          const mb = this.mailboxes[cpu]!;
-          let s = Atomics.load(mb, MB_STATE);
-          for (let spin = 0; s === S_AHEAD && spin < this.spin; spin++) s = Atomics.load(mb, MB_STATE);
-          const deadline = performance.now() + this.timeoutMs;
-          while ((s = Atomics.load(mb, MB_STATE)) === S_AHEAD) {
-            const left = deadline - performance.now();
-            if (left <= 0) fault(cpu, 'hung');
-            Atomics.wait(mb, MB_STATE, S_AHEAD, left);
-          }
-          if (s !== S_DONE) fault(cpu, 'failed');
-        }
+        waitAll();
         const at = ctrl[R_STOPPED]!;
         for (let cpu = 1; cpu < this.cpus; cpu++) {
           if (ctrl[R_STOPPED + cpu] !== at) throw new Error(`run-ahead: CPU ${cpu} ended the batch at op ${ctrl[R_STOPPED + cpu]}, CPU 0 at ${at}`);

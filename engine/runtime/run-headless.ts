@@ -58,7 +58,7 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
   try {
     const op: Op = { kind: 'alloc', cpu: 0, id: 0, bytes: 0 };
     // Batches (run ahead on workers); checking invariants after every op index needs batches of one.
-    const chunk = o.check ? 1 : 4096;
+    const chunk = o.check ? 1 : 16384;
     for (let from = engine.cursor; engine.run(chunk) > 0; from = engine.cursor) {
       if (!o.oplog && !o.check) continue;
       for (let i = from; i < engine.cursor; i++) engine.lanes.forEach((L, k) => {

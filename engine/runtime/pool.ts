@@ -1,7 +1,7 @@
 /**
  * The coordinator's side of the CPU workers: spawning them through a factory (the
  * browser and Node supply their own Worker), the lockstep turn protocol over the
- * mailboxes, free-running jobs, and turning a dead or hung worker into an Error
+ * mailboxes, run-ahead batches (run-ahead.ts), free-running jobs, and turning a dead or hung worker into an Error
  * with a clear message instead of a hang.
  *
  * A lockstep turn blocks the coordinator in Atomics.wait (with a timeout), so it

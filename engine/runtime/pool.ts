@@ -1,8 +1,8 @@
 /**
  * The coordinator's side of the CPU workers: spawning them through a factory (the
  * browser and Node supply their own Worker), the lockstep turn protocol over the
- * mailboxes, run-ahead batches (run-ahead.ts), free-running jobs, and turning a dead or hung worker into an Error
- * with a clear message instead of a hang.
+ * mailboxes, run-ahead batches (run-ahead.ts), free-running jobs, and turning a
+ * dead or hung worker into an Error with a clear message instead of a hang.
  *
  * A lockstep turn blocks the coordinator in Atomics.wait (with a timeout), so it
  * runs in Node or in a worker, never on a browser's main thread. While blocked,

@@ -82,8 +82,8 @@ export class Controller implements ControlApi {
     if (this.spawn && cfg.schedule === 'lockstep') {
       const pool = await CpuPool.start(this.spawn, cfg.cpus, cfg.allocators, engine.allocators.map((a) => a.buffer), engine.lanes.length, this.opts.timeoutMs ?? 5000);
       this.pool = pool;
-      pool.enterLockstep(this.opts.cores ?? 1);
-      engine.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu]!, run: (cpu, n) => pool.turn(cpu, n) });
+      const ahead = pool.enterLockstep(this.opts.cores ?? 1, { src: cfg, lanes: engine.lanes.length });
+      engine.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu]!, run: (cpu, n) => pool.turn(cpu, n), ahead });
     }
     this.publish();
     return { allocators: this.infos, snapshot: this.region.buffer as SharedArrayBuffer };
@@ -101,10 +101,10 @@ export class Controller implements ControlApi {
       const before = failures();
       if (target.kind === 'op' && target.op < e.cursor) { this.work((x) => { x.seek(target.op); return true; }); return; }
       await this.batches(() => {
-        if (target.kind === 'op') return e.cursor < target.op ? 1 : 0;
+        if (target.kind === 'op') return target.op - e.cursor;
         if (target.kind === 'failure' && failures() > before) return 0;
-        return target.kind === 'failure' ? 1 : Infinity;
-      });
+        return Infinity;
+      }, false, target.kind === 'failure');
     });
   }
 
@@ -188,16 +188,17 @@ export class Controller implements ControlApi {
   /**
    * Run slices until `budget()` (ops allowed now; Infinity = no limit, 0 = stop) says
    * stop, the run ends, or pause() is called; publish and yield between slices.
+   * `untilFailure`: a batch ends right after the first new allocation failure.
    */
-  private async batches(budget: () => number, paced = false): Promise<void> {
+  private async batches(budget: () => number, paced = false, untilFailure = false): Promise<void> {
     const e = this.need(); const slice = this.opts.sliceMs ?? 12;
     while (!this.stop && !e.done) {
       const t = performance.now();
       let ran = 0; let b = budget();
       if (b <= 0 && !paced) break;
       while (b > 0 && performance.now() - t < slice) {
-        const n = Math.min(b, 64);
-        const got = e.run(n); ran += got;
+        const n = Math.min(b, 1024);
+        const got = e.run(n, untilFailure); ran += got;
         if (got < n) break;
         b = budget();
       }

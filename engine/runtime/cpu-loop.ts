@@ -5,7 +5,8 @@
  *
  * Lockstep mailbox (one Int32Array over a SharedArrayBuffer per worker):
  *   [0] state   IDLE, REQUEST (coordinator posted entries), DONE (worker wrote outcomes),
- *               QUIT (leave the loop), FAILED (the worker threw; message follows by postMessage)
+ *               QUIT (leave the loop), FAILED (the worker threw; message follows by postMessage),
+ *               AHEAD (run the run-ahead batch described in shared memory, see run-ahead.ts)
  *   [1] count   entries in this turn
  *   [2] spin    polls before sleeping in Atomics.wait (set by the coordinator: long when
  *               every thread has a core of its own, short when threads share cores)
@@ -29,9 +30,10 @@ import { C_DRAINED, C_SLOTS } from '../allocators/nta/layout';
 import type { NtaAllocator } from '../allocators/nta/nta';
 import { makeWorkload, type WorkloadSource } from './workload-of';
 import { WORKLOADS, workloadParams } from '../workloads/generators';
+import { RunAheadWorker, type RunAheadJob } from './run-ahead';
 
 export const MB_STATE = 0, MB_COUNT = 1, MB_SPIN = 2, MB_ENTRIES = 4;
-export const S_IDLE = 0, S_REQUEST = 1, S_DONE = 2, S_QUIT = 3, S_FAILED = 4;
+export const S_IDLE = 0, S_REQUEST = 1, S_DONE = 2, S_QUIT = 3, S_FAILED = 4, S_AHEAD = 5;
 export const E_LANE = 0, E_KIND = 1, E_CPU = 2, E_ADDR = 3, E_BYTES = 4, E_OUT = 5, ENTRY = 6;
 export const K_ALLOC = 0, K_FREE = 1, K_MAP = 2, K_UNMAP = 3;
 export const KIND_CODE = { alloc: K_ALLOC, free: K_FREE, map: K_MAP, unmap: K_UNMAP } as const;
@@ -64,7 +66,8 @@ export interface FreeJob extends WorkloadSource {
   sync: SharedArrayBuffer;
   timeoutMs: number;
 }
-export type ToCpu = InitMessage | { type: 'lockstep' } | FreeJob;
+/** `ahead`: the run-ahead job (fresh op indices run in batches), absent = per-op turns only. */
+export type ToCpu = InitMessage | { type: 'lockstep'; ahead?: RunAheadJob } | FreeJob;
 export type FromCpu =
   | { type: 'ready'; cpu: number }
   | { type: 'left'; cpu: number }
@@ -82,7 +85,7 @@ export function createCpuWorker(post: (m: FromCpu) => void): (m: ToCpu) => void 
         mb = new Int32Array(m.mailbox);
         post({ type: 'ready', cpu });
       } else if (m.type === 'lockstep') {
-        lockstepLoop(allocators, mb);
+        lockstepLoop(allocators, mb, m.ahead ? new RunAheadWorker(cpu, allocators, m.ahead) : null);
         post({ type: 'left', cpu });
       } else if (m.type === 'free') {
         post({ type: 'free-done', cpu, ...runFreeStream(cpu, allocators, m) });
@@ -96,14 +99,18 @@ export function createCpuWorker(post: (m: FromCpu) => void): (m: ToCpu) => void 
 }
 
 /** Serve turns until QUIT. Spins briefly before sleeping: a turn is often handed over within microseconds. */
-function lockstepLoop(allocators: readonly Allocator[], mb: Int32Array): void {
+function lockstepLoop(allocators: readonly Allocator[], mb: Int32Array, ahead: RunAheadWorker | null): void {
+  const waiting = (s: number) => s !== S_REQUEST && s !== S_QUIT && s !== S_AHEAD;
   for (;;) {
     let s = Atomics.load(mb, MB_STATE);
     const spins = mb[MB_SPIN]!;
-    for (let spin = 0; s !== S_REQUEST && s !== S_QUIT && spin < spins; spin++) s = Atomics.load(mb, MB_STATE);
-    while (s !== S_REQUEST && s !== S_QUIT) { Atomics.wait(mb, MB_STATE, s); s = Atomics.load(mb, MB_STATE); }
+    for (let spin = 0; waiting(s) && spin < spins; spin++) s = Atomics.load(mb, MB_STATE);
+    while (waiting(s)) { Atomics.wait(mb, MB_STATE, s); s = Atomics.load(mb, MB_STATE); }
     if (s === S_QUIT) { Atomics.store(mb, MB_STATE, S_IDLE); return; }
-    executeEntries(allocators, mb, mb[MB_COUNT]!);
+    if (s === S_AHEAD) {
+      if (!ahead) throw new Error('run-ahead batch without a run-ahead job');
+      ahead.batch();
+    } else executeEntries(allocators, mb, mb[MB_COUNT]!);
     Atomics.store(mb, MB_STATE, S_DONE);
     Atomics.notify(mb, MB_STATE);
   }

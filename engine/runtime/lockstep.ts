@@ -4,6 +4,11 @@
  * and the CPU the op names executes it. The executor is either inline (this thread)
  * or a CpuPool turn; both run the same `executeEntries`, so results are identical.
  *
+ * On workers, fresh op indices (never generated before) go in batches through the
+ * ordered run-ahead (run-ahead.ts): the workers generate and execute them in the
+ * same global order, and `runAhead` records them here from their outcomes. Replays
+ * of recorded ops keep the per-op turns.
+ *
  * Executed ops are recorded in typed arrays, so going back replays recorded ops
  * without asking the (adaptive, forward-only) workload generator again. Checkpoints
  * copy every allocator buffer and id table at multiples of `interval`; past
@@ -17,11 +22,14 @@ import { bytesNeeded, createAllocator, type AllocatorSpec } from '../allocators/
 import type { Op, Workload } from '../workloads/types';
 import { E_ADDR, E_BYTES, E_CPU, E_KIND, E_LANE, E_OUT, ENTRY, KIND_CODE, K_ALLOC, MB_ENTRIES, executeEntries, mailboxInts } from './cpu-loop';
 import { makeWorkload, type WorkloadSource } from './workload-of';
+import type { RunAheadPort, RunAheadViews } from './run-ahead';
 
 export interface Executor {
   mailbox(cpu: number): Int32Array;
   /** Execute the first `n` entries of `cpu`'s mailbox on that CPU's thread. */
   run(cpu: number, n: number): void;
+  /** Workers that hold the lanes' generators: fresh op indices run ahead in batches. */
+  ahead?: RunAheadPort | null;
 }
 
 export function inlineExecutor(allocators: readonly Allocator[], cpus: number): Executor {
@@ -89,7 +97,31 @@ export class LockstepEngine {
   get done(): boolean { return this.lanes.every((l) => l.ended && this.cursor >= l.rec.len); }
 
   /** Execute op index `cursor` on every lane that has one; false when all lanes have ended. */
-  step(): boolean {
+  step(): boolean { return this.run(1) === 1; }
+
+  /** No lane has a recorded op at the cursor: the next index is generated now. */
+  private get atFresh(): boolean { return this.lanes.every((l) => this.cursor >= l.rec.len); }
+
+  private failureCount(): number { let n = 0; for (const L of this.lanes) n += L.failures.length; return n; }
+
+  /**
+   * Execute up to `n` op indices; how many ran (fewer when every lane has ended).
+   * `untilFailure`: stop right after the first index where a new allocation failure appears.
+   */
+  run(n: number, untilFailure = false): number {
+    const before = untilFailure ? this.failureCount() : 0;
+    let ran = 0;
+    while (ran < n) {
+      const ahead = this.exec.ahead;
+      const got = ahead && this.atFresh ? this.runAhead(ahead, n - ran, untilFailure) : this.stepOne() ? 1 : 0;
+      if (got === 0) break;
+      ran += got;
+      if (untilFailure && this.failureCount() > before) break;
+    }
+    return ran;
+  }
+
+  private stepOne(): boolean {
     const i = this.cursor; const { lanes, fresh, at, counts } = this;
     if (i % this.interval === 0) this.checkpoint();
     counts.fill(0);
@@ -132,21 +164,65 @@ export class LockstepEngine {
     return true;
   }
 
-  /** First execution of an op: failures (as runner.ts Lane records them) and the workload's feedback. */
-  private learn(L: LaneState, op: Op, i: number, r: number): void {
+  /**
+   * A batch of fresh op indices from `cursor`, run ahead by the workers: the same ops from this
+   * thread's generators, the outcomes from theirs, then what stepOne does after executing.
+   * Ends at the next checkpoint multiple (so it copies the exact state), after `n`
+   * indices, after the first failed alloc (`untilFailure`), or when every lane has ended.
+   */
+  private runAhead(port: RunAheadPort, n: number, untilFailure: boolean): number {
+    const start = this.cursor; const { lanes } = this; const v = port.views; const nl = lanes.length;
+    if (start % this.interval === 0) this.checkpoint();
+    if (lanes.every((l) => l.ended)) return 0;
+    const end = Math.min(start + n, (Math.floor(start / this.interval) + 1) * this.interval, start + v.capacity);
+    port.begin(start, end, untilFailure);
+    let seq = 0; let i = start;
+    for (; i < end; i++) {
+      let any = false, failed = false;
+      for (let k = 0; k < nl; k++) {
+        const L = lanes[k]!;
+        if (L.ended) continue;
+        const op = L.workload.next();
+        if (!op) { L.ended = true; continue; }
+        any = true;
+        L.rec.push(op);
+        const slot = (i - start) * nl + k;
+        port.await(seq++, op.cpu);
+        const r = v.out[slot]!;
+        L.rec.out[i] = r;
+        if (op.kind === 'alloc') {
+          L.table.addr[op.id] = r; L.table.bytes[op.id] = op.bytes;
+          if (r < 0) failed = true;
+        }
+        this.learn(L, op, i, r, v, slot);
+      }
+      if (!any) break;
+      if (failed && untilFailure) { i++; break; }
+    }
+    const stopped = port.finish();
+    if (stopped !== i) throw new Error(`run-ahead: the workers ended the batch at op ${stopped}, the coordinator at ${i}`);
+    this.cursor = i;
+    return i - start;
+  }
+
+  /**
+   * First execution of an op: failures (as runner.ts Lane records them) and the workload's feedback.
+   * Run ahead, the allocator has moved on: the worker's figures from right after the failure are passed.
+   */
+  private learn(L: LaneState, op: Op, i: number, r: number, v?: RunAheadViews, slot = 0): void {
     if (op.kind === 'alloc' && r < 0) {
-      const c = L.allocator.counters();
-      const utilisation = c.heldBytes > 0 ? c.requestedBytes / c.heldBytes : 0;
+      let utilisation: number;
+      if (v) utilisation = v.util[slot]!;
+      else { const c = L.allocator.counters(); utilisation = c.heldBytes > 0 ? c.requestedBytes / c.heldBytes : 0; }
       const f: Failure = { op: i, cpu: op.cpu, bytes: op.bytes, reason: errorName(r), utilisation };
       const annot = L.workload.annotate?.();
       if (annot && 'max' in annot) f.max = annot.max;
       L.failures.push(f);
-      L.reasons.set(i, describeFailure(L.allocator, op.cpu, op.bytes, r));
+      const largest = v ? (v.large[slot * v.cpus]! >= 0 ? (c: number) => v.large[slot * v.cpus + c]! : null) : undefined;
+      L.reasons.set(i, describeFailure(L.allocator, op.cpu, op.bytes, r, largest));
     }
     L.workload.result(op, r);
   }
-
-  run(n: number): number { let i = 0; while (i < n && this.step()) i++; return i; }
 
   private checkpoint(): void {
     const last = this.checkpoints[this.checkpoints.length - 1];
@@ -169,7 +245,7 @@ export class LockstepEngine {
     let best: Checkpoint | undefined;
     for (const c of this.checkpoints) if (c.op <= target) best = c;
     if (best && (target < this.cursor || best.op > this.cursor)) this.restore(best);
-    while (this.cursor < target && this.step()) { /* replay recorded ops, then new ones */ }
+    if (this.cursor < target) this.run(target - this.cursor); // replay recorded ops, then new ones
   }
 
   private restore(c: Checkpoint): void {
@@ -183,9 +259,12 @@ export class LockstepEngine {
   get checkpointCount(): number { return this.checkpoints.length; }
 }
 
-/** Why an allocation failed, in words, from the allocator's state right after the failure. */
-export function describeFailure(a: Allocator, cpu: number, bytes: number, code: number): string {
-  const perCpu = (a as { largestFreeOnCpu?: (cpu: number) => number }).largestFreeOnCpu?.bind(a);
+/**
+ * Why an allocation failed, in words, from the allocator's state right after the failure.
+ * `largestOf`: each CPU's largest free run then (null: none); default: asked of the allocator now.
+ */
+export function describeFailure(a: Allocator, cpu: number, bytes: number, code: number, largestOf?: ((cpu: number) => number) | null): string {
+  const perCpu = largestOf !== undefined ? largestOf ?? undefined : (a as { largestFreeOnCpu?: (cpu: number) => number }).largestFreeOnCpu?.bind(a);
   const largest = perCpu?.(cpu);
   let run = largest !== undefined ? `largest free run on CPU ${cpu} is ${largest} B < ${bytes} B requested` : null;
   if (run && perCpu && a.cpus > 1) {

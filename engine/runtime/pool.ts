@@ -1,8 +1,8 @@
 /**
  * The coordinator's side of the CPU workers: spawning them through a factory (the
  * browser and Node supply their own Worker), the lockstep turn protocol over the
- * mailboxes, free-running jobs, and turning a dead or hung worker into an Error
- * with a clear message instead of a hang.
+ * mailboxes, run-ahead batches (run-ahead.ts), free-running jobs, and turning a
+ * dead or hung worker into an Error with a clear message instead of a hang.
  *
  * A lockstep turn blocks the coordinator in Atomics.wait (with a timeout), so it
  * runs in Node or in a worker, never on a browser's main thread. While blocked,
@@ -12,9 +12,14 @@
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import {
-  MB_COUNT, MB_SPIN, MB_STATE, S_DONE, S_FAILED, S_IDLE, S_QUIT, S_REQUEST, mailboxInts,
+  MB_COUNT, MB_SPIN, MB_STATE, S_AHEAD, S_DONE, S_FAILED, S_IDLE, S_QUIT, S_REQUEST, mailboxInts,
   type FreeJob, type FromCpu, type ToCpu,
 } from './cpu-loop';
+import {
+  R_ABORT, R_DONE, R_END, R_START, R_STOP_FAIL, R_STOPPED, createRunAheadJob, sleepOnDone, viewsOf,
+  type RunAheadPort, type RunAheadViews,
+} from './run-ahead';
+import type { WorkloadSource } from './workload-of';
 
 export interface WorkerHandle {
   postMessage(m: ToCpu): void;
@@ -103,13 +108,90 @@ export class CpuPool {
    * can each have a core, both sides poll for a while before sleeping. When threads share
    * cores, polling would steal the core from the thread that has the turn: poll briefly.
    */
-  enterLockstep(cores = 1): void {
+  enterLockstep(cores = 1, ahead?: { src: WorkloadSource; lanes: number }): RunAheadPort | null {
     this.spin = cores >= this.cpus + 1 ? 50000 : 200;
+    const job = ahead ? createRunAheadJob(ahead.src, ahead.lanes, cores >= this.cpus ? 50000 : 200) : undefined;
     for (let cpu = 0; cpu < this.cpus; cpu++) {
       this.mailboxes[cpu]![MB_SPIN] = this.spin;
       Atomics.store(this.mailboxes[cpu]!, MB_STATE, S_IDLE);
-      this.handles[cpu]!.postMessage({ type: 'lockstep' });
+      this.handles[cpu]!.postMessage(job ? { type: 'lockstep', ahead: job } : { type: 'lockstep' });
     }
+    return job ? this.aheadPort(viewsOf(job), cores >= this.cpus + 1) : null;
+  }
+
+  /**
+   * The coordinator's side of run-ahead batches (see run-ahead.ts). `follow`: every thread
+   * has a core, so the coordinator follows the workers op by op; otherwise it sleeps until
+   * the batch is over, leaving the cores to the workers (who then poll for each other).
+   */
+  private aheadPort(views: RunAheadViews, follow: boolean): RunAheadPort {
+    const { ctrl } = views;
+    let seen = 0; // R_DONE as last read
+    const fault = (cpu: number, kind: 'hung' | 'failed'): never => {
+      Atomics.store(ctrl, R_ABORT, 1); Atomics.notify(ctrl, R_DONE);
+      throw new WorkerFault(cpu, kind);
+    };
+    /** The CPU to blame when the batch stalls: one still in the batch and not waiting for another CPU. */
+    const stalled = (fallback: number): number => {
+      for (let c = 0; c < this.cpus; c++) {
+        if (Atomics.load(this.mailboxes[c]!, MB_STATE) === S_AHEAD && Atomics.load(ctrl, R_STOPPED + this.cpus + c) === 0) return c;
+      }
+      return fallback;
+    };
+    const failed = (): number => this.mailboxes.findIndex((mb) => Atomics.load(mb, MB_STATE) === S_FAILED);
+    /** Until every worker has left the batch. */
+    const waitAll = (): void => {
+      for (let cpu = 0; cpu < this.cpus; cpu++) {
+        const mb = this.mailboxes[cpu]!;
+        let s = Atomics.load(mb, MB_STATE);
+        for (let spin = 0; s === S_AHEAD && spin < this.spin; spin++) s = Atomics.load(mb, MB_STATE);
+        const deadline = performance.now() + this.timeoutMs;
+        while ((s = Atomics.load(mb, MB_STATE)) === S_AHEAD) {
+          const bad = failed();
+          if (bad >= 0) fault(bad, 'failed');
+          const left = deadline - performance.now();
+          if (left <= 0) fault(stalled(cpu), 'hung');
+          Atomics.wait(mb, MB_STATE, S_AHEAD, Math.min(left, 50));
+        }
+        if (s !== S_DONE) fault(cpu, 'failed');
+      }
+    };
+    return {
+      views,
+      begin: (start, end, stopOnFailure) => {
+        ctrl[R_START] = start; ctrl[R_END] = end; ctrl[R_STOP_FAIL] = stopOnFailure ? 1 : 0;
+        Atomics.store(ctrl, R_DONE, 0); seen = 0;
+        for (const mb of this.mailboxes) { Atomics.store(mb, MB_STATE, S_AHEAD); Atomics.notify(mb, MB_STATE); }
+      },
+      await: (seq, cpu) => {
+        if (seen > seq) return;
+        if (!follow) {
+          waitAll(); seen = Atomics.load(ctrl, R_DONE);
+          if (seen <= seq) throw new Error(`run-ahead: the batch ended before its op ${seq}`);
+          return;
+        }
+        let d = Atomics.load(ctrl, R_DONE);
+        for (let spin = 0; d <= seq && spin < this.spin; spin++) d = Atomics.load(ctrl, R_DONE);
+        const deadline = performance.now() + this.timeoutMs;
+        while (d <= seq) {
+          const bad = failed();
+          if (bad >= 0) fault(bad, 'failed');
+          const left = deadline - performance.now();
+          if (left <= 0) fault(stalled(cpu), 'hung');
+          sleepOnDone(ctrl, d, Math.min(left, 50));
+          d = Atomics.load(ctrl, R_DONE);
+        }
+        seen = d;
+      },
+      finish: () => {
+        waitAll();
+        const at = ctrl[R_STOPPED]!;
+        for (let cpu = 1; cpu < this.cpus; cpu++) {
+          if (ctrl[R_STOPPED + cpu] !== at) throw new Error(`run-ahead: CPU ${cpu} ended the batch at op ${ctrl[R_STOPPED + cpu]}, CPU 0 at ${at}`);
+        }
+        return at;
+      },
+    };
   }
 
   /** One lockstep turn: `cpu` executes the `n` entries written to its mailbox. Synchronous. */

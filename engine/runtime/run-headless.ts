@@ -51,15 +51,17 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
   if (o.threads === 'workers') {
     pool = await CpuPool.start(o.spawn ?? await defaultSpawn(), o.cpus, o.allocators, engine.allocators.map((a) => a.buffer), engine.lanes.length, o.timeoutMs ?? 5000);
     const p = pool;
-    p.enterLockstep(o.cores ?? (await import('./node/spawn')).nodeCores());
-    engine.setExecutor({ mailbox: (cpu) => p.mailboxes[cpu]!, run: (cpu, n) => p.turn(cpu, n) });
+    const ahead = p.enterLockstep(o.cores ?? (await import('./node/spawn')).nodeCores(), { src: o, lanes: engine.lanes.length });
+    engine.setExecutor({ mailbox: (cpu) => p.mailboxes[cpu]!, run: (cpu, n) => p.turn(cpu, n), ahead });
   }
   const t0 = performance.now();
   try {
     const op: Op = { kind: 'alloc', cpu: 0, id: 0, bytes: 0 };
-    while (engine.step()) {
-      const i = engine.cursor - 1;
-      engine.lanes.forEach((L, k) => {
+    // Batches (run ahead on workers); checking invariants after every op index needs batches of one.
+    const chunk = o.check ? 1 : 16384;
+    for (let from = engine.cursor; engine.run(chunk) > 0; from = engine.cursor) {
+      if (!o.oplog && !o.check) continue;
+      for (let i = from; i < engine.cursor; i++) engine.lanes.forEach((L, k) => {
         if (i >= L.rec.len) return;
         if (o.oplog) {
           op.kind = KIND_NAME[L.rec.kind[i]!] as OpKind; op.cpu = L.rec.cpu[i]!; op.id = L.rec.id[i]!; op.bytes = L.rec.bytes[i]!;

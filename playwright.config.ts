@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test';
+// npm test finds (or installs) the browser and passes it in CHROMIUM_PATH; run alone, look for one.
+import { findBrowser } from './scripts/find-browser.mjs';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,7 +15,7 @@ export default defineConfig({
     baseURL: 'http://127.0.0.1:5792',
     headless: true,
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: findBrowser() ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
         '--no-sandbox',
         '--disable-gpu',

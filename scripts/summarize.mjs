@@ -40,13 +40,14 @@ export function countPlaywright(json) {
 
 /**
  * Reads both reports and sums them. A missing or unreadable report counts as
- * 1 failed; if neither report exists (e.g. `npm ci` failed) the result is
+ * 1 failed, and so does `e2eMissing` (no browser, so no e2e run); if neither report exists (e.g. `npm ci` failed) the result is
  * 0 passed, 1 failed.
  */
-export function summarize({ vitestFile = VITEST_JSON, playwrightFile = PLAYWRIGHT_JSON } = {}) {
+export function summarize({ vitestFile = VITEST_JSON, playwrightFile = PLAYWRIGHT_JSON, e2eMissing = false } = {}) {
+  // No browser: the e2e run was not started, and that is one failure (not one per spec).
   const sources = [
     [readJson(vitestFile), countVitest],
-    [readJson(playwrightFile), countPlaywright],
+    [e2eMissing ? { stats: { unexpected: 1 } } : readJson(playwrightFile), countPlaywright],
   ];
   if (sources.every(([json]) => json === null)) return { passed: 0, failed: 1 };
   let passed = 0;

@@ -66,12 +66,7 @@ export default defineConfig(
     },
   },
   {
-    files: [
-      'scripts/**/*.{js,mjs,ts}',
-      '*.config.{js,mjs,ts}',
-      'engine/cli/**/*.ts',
-      'engine/bench/**/*.ts',
-    ],
+    files: ['scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}', 'engine/cli/**/*.ts', 'engine/bench/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -9,7 +9,8 @@ import { SetupPanel } from './setup/SetupPanel';
 import { useStore } from './store/store';
 import { decodeUrl } from './url-state';
 
-const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer === 'function';
+const isolated =
+  typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer === 'function';
 
 function Isolation() {
   return (
@@ -24,22 +25,35 @@ function Isolation() {
 }
 
 function Banners() {
-  const { status, error, urlErrors, setUrlErrors } = useStore(useShallow((s) => ({
-    status: s.status, error: s.error, urlErrors: s.urlErrors, setUrlErrors: s.setUrlErrors,
-  })));
+  const { status, error, urlErrors, setUrlErrors } = useStore(
+    useShallow((s) => ({
+      status: s.status,
+      error: s.error,
+      urlErrors: s.urlErrors,
+      setUrlErrors: s.setUrlErrors,
+    })),
+  );
   return (
     <>
       {status === 'error' && (
         <div className="banner error" role="alert" data-testid="worker-error">
           <b>The run stopped:</b> {error}{' '}
-          <button type="button" onClick={() => void reset()}>Reset the run</button>
+          <button type="button" onClick={() => void reset()}>
+            Reset the run
+          </button>
         </div>
       )}
       {urlErrors.length > 0 && (
         <div className="banner warn" role="alert" data-testid="url-errors">
           <b>The shared link has invalid parts; defaults are used for them:</b>
-          <ul>{urlErrors.map((e) => <li key={e}>{e}</li>)}</ul>
-          <button type="button" onClick={() => setUrlErrors([])}>Dismiss</button>
+          <ul>
+            {urlErrors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => setUrlErrors([])}>
+            Dismiss
+          </button>
         </div>
       )}
     </>
@@ -60,12 +74,17 @@ export function App() {
     <main className="app">
       <header className="top">
         <h1>Fragscope</h1>
-        <span className="muted">how allocators fragment: the 2006 network tree allocator against a power-of-two SLAB-like allocator</span>
+        <span className="muted">
+          how allocators fragment: the 2006 network tree allocator against a power-of-two SLAB-like allocator
+        </span>
         <Isolation />
       </header>
       {isolated && (
         <div className="layout">
-          <aside><SetupPanel /><OpList /></aside>
+          <aside>
+            <SetupPanel />
+            <OpList />
+          </aside>
           <div className="main">
             <Banners />
             <Controls />

@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUrl, DEFAULT_SETUP, encodeUrl, OVERRIDE_KEYS, SAMPLE_TRACES, type Setup, traceFileName, withWorkload, workloadLabel } from './url-state';
+import {
+  decodeUrl,
+  DEFAULT_SETUP,
+  encodeUrl,
+  OVERRIDE_KEYS,
+  SAMPLE_TRACES,
+  type Setup,
+  traceFileName,
+  withWorkload,
+  workloadLabel,
+} from './url-state';
 
 describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
   it('round-trips a full setup and the op cursor', () => {
     const setup: Setup = {
-      workload: 'churn', params: { target: 0.7, period: 500 }, seed: 42, cpus: 2, ops: 5000, schedule: 'lockstep',
-      allocators: [{ kind: 'nta', preset: 'patch2', overrides: { growPages: 16 } }, { kind: 'pow2', overrides: { pages: 2048 } }, { kind: 'nta', preset: 'blog' }],
+      workload: 'churn',
+      params: { target: 0.7, period: 500 },
+      seed: 42,
+      cpus: 2,
+      ops: 5000,
+      schedule: 'lockstep',
+      allocators: [
+        { kind: 'nta', preset: 'patch2', overrides: { growPages: 16 } },
+        { kind: 'pow2', overrides: { pages: 2048 } },
+        { kind: 'nta', preset: 'blog' },
+      ],
     };
     const d = decodeUrl(encodeUrl(setup, 1234));
     expect(d.errors).toEqual([]);
@@ -32,7 +51,8 @@ describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
     expect(d.setup.allocators).toEqual([{ kind: 'pow2' }]);
     expect(d.op).toBe(0);
     const text = d.errors.join('\n');
-    for (const part of ["'w=nope'", "'seed=-3'", "'cpus=99'", "'sched=fast'", "'a=nta:zzz'", "'op=x'"]) expect(text).toContain(part);
+    for (const part of ["'w=nope'", "'seed=-3'", "'cpus=99'", "'sched=fast'", "'a=nta:zzz'", "'op=x'"])
+      expect(text).toContain(part);
   });
 
   it('rejects bad workload parameters one by one, keeping the good ones', () => {
@@ -59,7 +79,12 @@ describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
   it("carries NTA's drainOnAlloc (0 or 1) and rejects other values", () => {
     expect(OVERRIDE_KEYS.nta).toContain('drainOnAlloc');
     for (const v of [0, 1]) {
-      const setup: Setup = { ...DEFAULT_SETUP, workload: 'producer-consumer', cpus: 2, allocators: [{ kind: 'nta', preset: 'patch2', overrides: { drainOnAlloc: v } }, { kind: 'pow2' }] };
+      const setup: Setup = {
+        ...DEFAULT_SETUP,
+        workload: 'producer-consumer',
+        cpus: 2,
+        allocators: [{ kind: 'nta', preset: 'patch2', overrides: { drainOnAlloc: v } }, { kind: 'pow2' }],
+      };
       const url = encodeUrl(setup, 0);
       expect(new URLSearchParams(url).get('a0.drainOnAlloc')).toBe(String(v));
       const d = decodeUrl(url);
@@ -79,7 +104,14 @@ describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
   });
 
   describe('traces', () => {
-    const sample: Setup = { ...DEFAULT_SETUP, workload: 'trace', trace: 'wee_alloc/ls.trace', params: {}, cpus: 2, ops: 100 };
+    const sample: Setup = {
+      ...DEFAULT_SETUP,
+      workload: 'trace',
+      trace: 'wee_alloc/ls.trace',
+      params: {},
+      cpus: 2,
+      ops: 100,
+    };
 
     it('a bundled sample is in the link and round-trips with the op cursor', () => {
       const url = encodeUrl(sample, 42);

@@ -39,7 +39,12 @@ export interface Setup {
 }
 
 export const DEFAULT_SETUP: Readonly<Setup> = {
-  workload: 'seed-fragmentation', params: {}, seed: 1, cpus: 1, ops: 0, schedule: 'lockstep',
+  workload: 'seed-fragmentation',
+  params: {},
+  seed: 1,
+  cpus: 1,
+  ops: 0,
+  schedule: 'lockstep',
   allocators: [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }],
 };
 
@@ -137,14 +142,20 @@ export function decodeUrl(search: string): DecodedUrl {
   let workloadReplaced = false;
   if (w === TRACE_WORKLOAD) {
     if (t === null) {
-      errors.push(`workload 'w=trace' needs a trace 't=' (the bundled samples: ${SAMPLE_TRACES.map((s) => s.path).join(', ')}); using '${setup.workload}' from op 0`);
+      errors.push(
+        `workload 'w=trace' needs a trace 't=' (the bundled samples: ${SAMPLE_TRACES.map((s) => s.path).join(', ')}); using '${setup.workload}' from op 0`,
+      );
       workloadReplaced = true;
     } else if (isLocalTrace(t)) {
-      errors.push(`trace 't=${t}' was a local file imported in the browser, and a link cannot carry a file: ` +
-        `import '${traceFileName(t)}' again (Import trace…); using '${setup.workload}' from op 0`);
+      errors.push(
+        `trace 't=${t}' was a local file imported in the browser, and a link cannot carry a file: ` +
+          `import '${traceFileName(t)}' again (Import trace…); using '${setup.workload}' from op 0`,
+      );
       workloadReplaced = true;
     } else if (sampleTrace(t) === undefined) {
-      errors.push(`trace 't=${t}' is not a bundled sample (valid: ${SAMPLE_TRACES.map((s) => s.path).join(', ')}); using '${setup.workload}' from op 0`);
+      errors.push(
+        `trace 't=${t}' is not a bundled sample (valid: ${SAMPLE_TRACES.map((s) => s.path).join(', ')}); using '${setup.workload}' from op 0`,
+      );
       workloadReplaced = true;
     } else {
       setup.workload = TRACE_WORKLOAD;
@@ -153,7 +164,10 @@ export function decodeUrl(search: string): DecodedUrl {
   } else {
     if (w !== null) {
       if (Object.hasOwn(WORKLOADS, w)) setup.workload = w;
-      else errors.push(`workload 'w=${w}' is unknown (valid: ${[...Object.keys(WORKLOADS), TRACE_WORKLOAD].join(', ')}); using '${setup.workload}'`);
+      else
+        errors.push(
+          `workload 'w=${w}' is unknown (valid: ${[...Object.keys(WORKLOADS), TRACE_WORKLOAD].join(', ')}); using '${setup.workload}'`,
+        );
     }
     if (t !== null) errors.push(`trace 't=${t}' needs 'w=trace'; ignored`);
   }
@@ -167,14 +181,16 @@ export function decodeUrl(search: string): DecodedUrl {
       continue;
     }
     try {
-      const resolved = resolveParams(setup.workload, { [name]: specs[name]! }, { [name]: raw })[name]!;
+      const resolved = resolveParams(setup.workload, { [name]: specs[name] }, { [name]: raw })[name];
       setup.params[name] = typeof resolved === 'boolean' ? String(resolved) : resolved;
     } catch (e) {
-      errors.push(`parameter '${key}': ${(e as Error).message}; using the default ${String(specs[name]!.default)}`);
+      errors.push(`parameter '${key}': ${(e as Error).message}; using the default ${String(specs[name].default)}`);
     }
   }
   const common: [keyof Setup & ('seed' | 'cpus' | 'ops'), number, number][] = [
-    ['seed', 0, 0xffffffff], ['cpus', 1, MAX_CPUS], ['ops', 0, Number.MAX_SAFE_INTEGER],
+    ['seed', 0, 0xffffffff],
+    ['cpus', 1, MAX_CPUS],
+    ['ops', 0, Number.MAX_SAFE_INTEGER],
   ];
   for (const [name, min, max] of common) {
     const raw = q.get(name);
@@ -192,35 +208,52 @@ export function decodeUrl(search: string): DecodedUrl {
   const a = q.get('a');
   if (a !== null) {
     const specsOut: AllocatorSpec[] = [];
-    a.split(',').filter((s) => s !== '').forEach((text, i) => {
-      let spec: AllocatorSpec;
-      try { spec = parseAllocatorSpec(text); } catch (e) { errors.push(`allocator #${i} 'a=${text}': ${(e as Error).message}; dropped`); return; }
-      const overrides: Record<string, number> = {};
-      const allowed: readonly string[] = OVERRIDE_KEYS[spec.kind];
-      for (const [key, raw] of q.entries()) {
-        const m = /^a(\d+)\.(.+)$/.exec(key);
-        if (!m || Number(m[1]) !== i) continue;
-        const v = intIn(raw, 0, 0x7fffffff);
-        if (!allowed.includes(m[2]!)) errors.push(`'${key}' is not a parameter of ${specName(spec)} (valid: ${allowed.join(', ')}); ignored`);
-        else if (v === null) errors.push(`'${key}=${raw}' must be a non-negative integer; ignored`);
-        else overrides[m[2]!] = v;
-      }
-      if (Object.keys(overrides).length > 0) spec = { ...spec, overrides } as AllocatorSpec;
-      try { bytesNeeded(spec, setup.cpus); } catch (e) {
-        errors.push(`allocator #${i} '${specName(spec)}' parameters: ${(e as Error).message}; using its preset defaults`);
-        spec = { ...spec, overrides: undefined } as AllocatorSpec;
-        delete spec.overrides;
-      }
-      if (specsOut.length < MAX_ALLOCATORS) specsOut.push(spec);
-      else errors.push(`allocator #${i} '${text}': at most ${MAX_ALLOCATORS} allocators; dropped`);
-    });
+    a.split(',')
+      .filter((s) => s !== '')
+      .forEach((text, i) => {
+        let spec: AllocatorSpec;
+        try {
+          spec = parseAllocatorSpec(text);
+        } catch (e) {
+          errors.push(`allocator #${i} 'a=${text}': ${(e as Error).message}; dropped`);
+          return;
+        }
+        const overrides: Record<string, number> = {};
+        const allowed: readonly string[] = OVERRIDE_KEYS[spec.kind];
+        for (const [key, raw] of q.entries()) {
+          const m = /^a(\d+)\.(.+)$/.exec(key);
+          if (!m || Number(m[1]) !== i) continue;
+          const v = intIn(raw, 0, 0x7fffffff);
+          if (!allowed.includes(m[2]))
+            errors.push(`'${key}' is not a parameter of ${specName(spec)} (valid: ${allowed.join(', ')}); ignored`);
+          else if (v === null) errors.push(`'${key}=${raw}' must be a non-negative integer; ignored`);
+          else overrides[m[2]] = v;
+        }
+        if (Object.keys(overrides).length > 0) spec = { ...spec, overrides } as AllocatorSpec;
+        try {
+          bytesNeeded(spec, setup.cpus);
+        } catch (e) {
+          errors.push(
+            `allocator #${i} '${specName(spec)}' parameters: ${(e as Error).message}; using its preset defaults`,
+          );
+          spec = { ...spec, overrides: undefined } as AllocatorSpec;
+          delete spec.overrides;
+        }
+        if (specsOut.length < MAX_ALLOCATORS) specsOut.push(spec);
+        else errors.push(`allocator #${i} '${text}': at most ${MAX_ALLOCATORS} allocators; dropped`);
+      });
     if (specsOut.length > 0) setup.allocators = specsOut;
-    else errors.push(`allocators 'a=${a}' name none that is valid; using ${DEFAULT_SETUP.allocators.map(specName).join(',')}`);
+    else
+      errors.push(
+        `allocators 'a=${a}' name none that is valid; using ${DEFAULT_SETUP.allocators.map(specName).join(',')}`,
+      );
   }
   // The whole workload must build (parameters can conflict, e.g. minMax > max).
   // A trace is only read when the run is configured (fetched, then parsed).
   if (!isTrace) {
-    try { createWorkload(setup.workload, { ...setup.params, seed: setup.seed, cpus: setup.cpus, ops: setup.ops }); } catch (e) {
+    try {
+      createWorkload(setup.workload, { ...setup.params, seed: setup.seed, cpus: setup.cpus, ops: setup.ops });
+    } catch (e) {
       errors.push(`workload '${setup.workload}' parameters: ${(e as Error).message}; using its default parameters`);
       setup.params = {};
     }
@@ -239,5 +272,5 @@ export function decodeUrl(search: string): DecodedUrl {
 /** Every workload parameter with its resolved value (for the setup form). */
 export function resolvedParams(setup: Setup): Record<string, number | string | boolean> {
   if (setup.workload === TRACE_WORKLOAD) return {};
-  return resolveParams(setup.workload, WORKLOADS[setup.workload]!.params, setup.params);
+  return resolveParams(setup.workload, WORKLOADS[setup.workload].params, setup.params);
 }

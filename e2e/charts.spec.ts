@@ -4,10 +4,12 @@ import { openApp, opCursor } from './helpers';
 const bytesOf = (text: string | null): number => {
   const m = /^([\d.]+)\s*([kMG]?)B$/.exec((text ?? '').trim());
   if (!m) return NaN;
-  return Number(m[1]) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 } as Record<string, number>)[m[2]!]!;
+  return Number(m[1]) * ({ '': 1, k: 1e3, M: 1e6, G: 1e9 } as Record<string, number>)[m[2]];
 };
 
-test('producer-consumer on 2 CPUs: NTA\'s remote frees pile up on CPU 0 (Pending remote frees chart)', async ({ page }) => {
+test("producer-consumer on 2 CPUs: NTA's remote frees pile up on CPU 0 (Pending remote frees chart)", async ({
+  page,
+}) => {
   await openApp(page, '?w=producer-consumer&cpus=2&sched=lockstep&a=nta:blog,pow2');
   const chart = page.getByTestId('chart-pending-remote-frees');
   await expect(chart).toContainText('Pending: bytes freed on a foreign CPU');
@@ -15,7 +17,9 @@ test('producer-consumer on 2 CPUs: NTA\'s remote frees pile up on CPU 0 (Pending
     await page.getByRole('button', { name: 'Step 100' }).click();
     await expect.poll(() => opCursor(page)).toBe(100 * i);
   }
-  await expect.poll(async () => bytesOf(await chart.getByTestId('value-pendingBytes-0').textContent())).toBeGreaterThan(0);
+  await expect
+    .poll(async () => bytesOf(await chart.getByTestId('value-pendingBytes-0').textContent()))
+    .toBeGreaterThan(0);
   await expect(chart.getByTestId('value-pendingBytes-1')).toHaveText('0 B'); // pow2 frees at once
   await expect(chart.locator('path')).toHaveCount(2); // no postponed frees: pending only
   // The fragmentation index of a 1500-byte request: a suitable block exists at this load.
@@ -41,7 +45,9 @@ test('the fragmentation index follows the request size', async ({ page }) => {
   await expect(fi.locator('svg[role=img]')).toHaveAttribute('aria-label', /8192-byte request/);
 });
 
-test('seed-fragmentation on the blog NTA shows the seed\'s published failure sizes beside the model\'s', async ({ page }) => {
+test("seed-fragmentation on the blog NTA shows the seed's published failure sizes beside the model's", async ({
+  page,
+}) => {
   await openApp(page, '?w=seed-fragmentation&a=nta:blog,pow2');
   const seed = page.getByTestId('seed-figures');
   await expect(seed).toHaveCount(1); // the NTA lane only
@@ -49,7 +55,9 @@ test('seed-fragmentation on the blog NTA shows the seed\'s published failure siz
   await expect(seed).toContainText('did not say how it drew sizes');
   // At the end of the run (a link with an op cursor past it), NTA has failed: its sizes come first.
   await openApp(page, '?w=seed-fragmentation&a=nta:blog,pow2&op=100000');
-  await expect(seed).toContainText(/model: \d+, \d+, \d+, \d+ B at MAX 4096, 2048, 1024, 512 · seed/, { timeout: 30000 });
+  await expect(seed).toContainText(/model: \d+, \d+, \d+, \d+ B at MAX 4096, 2048, 1024, 512 · seed/, {
+    timeout: 30000,
+  });
   // Not for another workload.
   await openApp(page, '?w=churn&a=nta:blog,pow2');
   await expect(page.getByTestId('seed-figures')).toHaveCount(0);

@@ -24,7 +24,14 @@ test('Play then Pause', async ({ page }) => {
   const op = await opCursor(page);
   expect(op).toBeGreaterThan(0);
   const gen = await attr(page, 'map-0', 'data-generation');
-  await page.evaluate(() => new Promise((r) => { let n = 0; const f = () => (++n > 10 ? r(null) : requestAnimationFrame(f)); f(); }));
+  await page.evaluate(
+    () =>
+      new Promise((r) => {
+        let n = 0;
+        const f = () => (++n > 10 ? r(null) : requestAnimationFrame(f));
+        f();
+      }),
+  );
   expect(await attr(page, 'map-0', 'data-generation')).toBe(gen);
   expect(await opCursor(page)).toBe(op);
   // Space toggles play.
@@ -89,18 +96,29 @@ test('the map stays responsive while playing (two allocators, 4094 pages)', asyn
   await page.getByRole('button', { name: 'Play' }).click();
   await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled();
   const gen0 = Number(await attr(page, 'map-0', 'data-generation'));
-  const stats = await page.evaluate(() => new Promise<{ median: number; p95: number; max: number; frames: number }>((resolve) => {
-    const t: number[] = [];
-    const f = (now: number) => {
-      t.push(now);
-      if (now - t[0]! < 2000) requestAnimationFrame(f);
-      else {
-        const d = t.slice(1).map((x, i) => x - t[i]!).sort((a, b) => a - b);
-        resolve({ median: d[Math.floor(d.length / 2)]!, p95: d[Math.floor(d.length * 0.95)]!, max: d[d.length - 1]!, frames: d.length });
-      }
-    };
-    requestAnimationFrame(f);
-  }));
+  const stats = await page.evaluate(
+    () =>
+      new Promise<{ median: number; p95: number; max: number; frames: number }>((resolve) => {
+        const t: number[] = [];
+        const f = (now: number) => {
+          t.push(now);
+          if (now - t[0] < 2000) requestAnimationFrame(f);
+          else {
+            const d = t
+              .slice(1)
+              .map((x, i) => x - t[i])
+              .sort((a, b) => a - b);
+            resolve({
+              median: d[Math.floor(d.length / 2)],
+              p95: d[Math.floor(d.length * 0.95)],
+              max: d[d.length - 1],
+              frames: d.length,
+            });
+          }
+        };
+        requestAnimationFrame(f);
+      }),
+  );
   test.info().annotations.push({ type: 'frame-time', description: JSON.stringify(stats) });
   console.log('frame time while playing (ms):', JSON.stringify(stats));
   expect(Number(await attr(page, 'map-0', 'data-generation'))).toBeGreaterThan(gen0 + 10);
@@ -114,7 +132,8 @@ test('the map stays responsive while playing (two allocators, 4094 pages)', asyn
 
 test('hovering an allocation shows its address, requested and rounded size and the owner CPU', async ({ page }) => {
   await openApp(page, '?w=seed-example&a=nta:blog,pow2');
-  for (let i = 1; i <= 2; i++) { // the seed's first allocations: 120 and 200 bytes
+  for (let i = 1; i <= 2; i++) {
+    // the seed's first allocations: 120 and 200 bytes
     await page.getByRole('button', { name: 'Step', exact: true }).click();
     await expect.poll(() => opCursor(page)).toBe(i);
   }

@@ -12,7 +12,8 @@ test('an imported trace replays on the allocators', async ({ page }) => {
   await importTrace(page, 'tiny.ops', 'a 1 120\na 2 200\nf 1\n');
   await expect(page.getByTestId('trace-info')).toContainText('trace tiny.ops (ops, 3 ops)');
   await expect(page.getByLabel('workload')).toHaveValue('trace:local:tiny.ops');
-  if (process.env.SHOTS_DIR) await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/trace-imported.png` });
+  if (process.env.SHOTS_DIR)
+    await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/trace-imported.png` });
   await page.getByRole('button', { name: 'Apply changes' }).click();
   // The link names the local file (it cannot carry it) once the new run has its first summary.
   await expect.poll(() => searchParam(page, 't')).toBe('local:tiny.ops');
@@ -38,7 +39,8 @@ test('a bad trace file is refused with file:line and leaves the setup and the ru
   await expect(msg).toContainText('bad.ops:2');
   await expect(msg).toContainText("expected 'f ID'");
   await expect(msg).toContainText('unchanged');
-  if (process.env.SHOTS_DIR) await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/trace-error.png` });
+  if (process.env.SHOTS_DIR)
+    await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/trace-error.png` });
   await expect(page.getByLabel('workload')).toHaveValue('churn');
   await expect(page.getByTestId('trace-info')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Apply', exact: true })).toBeEnabled();
@@ -54,7 +56,8 @@ test('a bundled sample runs, is in the shared link, and the link restores the sa
   await openApp(page);
   await page.getByLabel('workload').selectOption({ label: 'sample: ls (wee_alloc)' });
   await expect(page.getByTestId('trace-info')).toContainText(/trace ls\.trace \(wee, \d+ ops\)/);
-  if (process.env.SHOTS_DIR) await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/trace-sample.png` });
+  if (process.env.SHOTS_DIR)
+    await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/trace-sample.png` });
   await page.getByRole('button', { name: 'Apply changes' }).click();
   await expect.poll(() => searchParam(page, 't')).toBe('wee_alloc/ls.trace');
   await page.getByRole('button', { name: 'Step 100' }).click();
@@ -87,7 +90,7 @@ test('the Import trace button sits beside the picker; a file of no known format 
   await openApp(page);
   await expect(page.getByRole('button', { name: 'Import trace…' })).toBeVisible();
   await importTrace(page, 'notes.txt', 'hello world\n');
-  await expect(page.getByTestId('trace-msg')).toContainText("notes.txt:1: not a trace format Fragscope reads");
+  await expect(page.getByTestId('trace-msg')).toContainText('notes.txt:1: not a trace format Fragscope reads');
   await expect(page.getByLabel('workload')).toHaveValue('seed-fragmentation');
 });
 

@@ -1,5 +1,6 @@
-// `npm test`: unit tests, then end-to-end tests in Chromium (found or installed by
-// find-browser.mjs), then one summary line "N passed, N failed" over both runners.
+// `npm test`: static checks (typecheck; lint with the formatter's check), unit tests,
+// then end-to-end tests in Chromium (found or installed by find-browser.mjs), then one
+// summary line "N passed, N failed" over every runner (each static check counts as one test).
 // The e2e run goes ahead even when unit tests fail. With no browser to be had, the
 // e2e run is not started: one line says what to install, and it counts as 1 failure.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,8 @@ const runScript = (script, env = process.env) => {
   return r.status ?? 1;
 };
 
+const statics = ['typecheck', 'lint'].map((script) => ({ script, code: runScript(script) }));
+for (const s of statics) if (s.code !== 0) console.error(`npm run ${s.script} failed`);
 const codes = [runScript('test:unit')];
 const browser = ensureBrowser();
 let e2eMissing = false;
@@ -31,5 +34,6 @@ if (browser) {
 }
 
 const result = summarize({ e2eMissing });
+for (const s of statics) result[s.code === 0 ? 'passed' : 'failed'] += 1;
 console.log(formatSummary(result));
-process.exit(codes.some((c) => c !== 0) || result.failed > 0 ? 1 : 0);
+process.exit([...codes, ...statics.map((s) => s.code)].some((c) => c !== 0) || result.failed > 0 ? 1 : 0);

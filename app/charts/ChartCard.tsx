@@ -3,7 +3,13 @@ import { useRef, type ReactNode } from 'react';
 import { exportSvg } from '../export/svg';
 import { slug } from '../export/download';
 
-export function ChartCard(props: { title: string; definitions: string[]; file: string; legend?: ReactNode; children: ReactNode }) {
+export function ChartCard(props: {
+  title: string;
+  definitions: string[];
+  file: string;
+  legend?: ReactNode;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const save = () => {
     const svg = ref.current?.querySelector('svg');
@@ -13,11 +19,17 @@ export function ChartCard(props: { title: string; definitions: string[]; file: s
     <section className="card chart" data-testid={`chart-${slug(props.title)}`}>
       <header>
         <h3>{props.title}</h3>
-        <button type="button" onClick={save}>Export SVG</button>
+        <button type="button" onClick={save}>
+          Export SVG
+        </button>
       </header>
       {props.legend}
       <div ref={ref}>{props.children}</div>
-      {props.definitions.map((d) => <p key={d} className="definition">{d}</p>)}
+      {props.definitions.map((d) => (
+        <p key={d} className="definition">
+          {d}
+        </p>
+      ))}
     </section>
   );
 }

@@ -14,15 +14,28 @@ export function Charts() {
     <section className="charts">
       <div className="charts-head">
         <h2>Comparison</h2>
-        <button type="button" onClick={() => download(`${base}_metrics.csv`, history.toCSV(), 'text/csv')}>Export CSV</button>
-        <button type="button" onClick={() => download(`${base}_metrics.json`, JSON.stringify(history.toJSON(), null, 1), 'application/json')}>Export JSON</button>
+        <button type="button" onClick={() => download(`${base}_metrics.csv`, history.toCSV(), 'text/csv')}>
+          Export CSV
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            download(`${base}_metrics.json`, JSON.stringify(history.toJSON(), null, 1), 'application/json')
+          }
+        >
+          Export JSON
+        </button>
       </div>
       <div className="chart-grid">
         <LineChart title="Utilisation" keys={['utilisation']} kind="ratio" failures />
         <LineChart title="Internal fragmentation" keys={['internalFragmentation']} kind="ratio" />
         <LineChart title="External fragmentation" keys={['externalFragmentation']} kind="ratio" failures />
         <LineChart title="Largest free run" keys={['largestFreeBytes']} kind="bytes" failures />
-        <LineChart title="Requested vs allocated vs held" keys={['requestedBytes', 'allocatedBytes', 'heldBytes']} kind="bytes" />
+        <LineChart
+          title="Requested vs allocated vs held"
+          keys={['requestedBytes', 'allocatedBytes', 'heldBytes']}
+          kind="bytes"
+        />
         <PendingChart />
         <Histogram />
         <FragIndexChart />

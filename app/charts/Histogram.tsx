@@ -24,14 +24,26 @@ export function Histogram() {
   const { w, h, m } = CHART;
   const per = (allocs ?? []).map((a) => bucketise(a.histogram));
   const buckets = [...new Set(per.flatMap((b) => [...b.keys()]))].sort((a, b) => a - b);
-  const x = scaleBand<number>().domain(buckets).range([m.left, w - m.right]).padding(0.15);
-  const inner = scaleBand<number>().domain(per.map((_, i) => i)).range([0, x.bandwidth()]).padding(0.05);
+  const x = scaleBand<number>()
+    .domain(buckets)
+    .range([m.left, w - m.right])
+    .padding(0.15);
+  const inner = scaleBand<number>()
+    .domain(per.map((_, i) => i))
+    .range([0, x.bandwidth()])
+    .padding(0.05);
   const yMax = Math.max(1, ...per.flatMap((b) => [...b.values()]));
-  const y = scaleLinear().domain([0, yMax]).range([h - m.bottom, m.top]).nice();
+  const y = scaleLinear()
+    .domain([0, yMax])
+    .range([h - m.bottom, m.top])
+    .nice();
   const legend = (
     <div className="chart-legend">
       {(allocs ?? []).map((a, i) => (
-        <span key={a.label + i}><i className="swatch" style={{ background: colourOf(i) }} />{a.label}: {a.histogram.reduce((n, [, c]) => n + c, 0)} free blocks</span>
+        <span key={a.label + i}>
+          <i className="swatch" style={{ background: colourOf(i) }} />
+          {a.label}: {a.histogram.reduce((n, [, c]) => n + c, 0)} free blocks
+        </span>
       ))}
     </div>
   );
@@ -48,11 +60,20 @@ export function Histogram() {
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label="free-run size histogram">
         <YAxis scale={y} x={m.left} fmt={(v) => String(v)} width={w - m.left - m.right} />
         <XAxisBand scale={x} y={h - m.bottom} fmt={(b) => `≤${fmtBytes(2 ** b)}`} />
-        {per.map((b, i) => [...b.entries()].map(([bucket, count]) => (
-          <rect key={`${i}-${bucket}`} x={(x(bucket) ?? 0) + (inner(i) ?? 0)} width={inner.bandwidth()} y={y(count)} height={y(0) - y(count)} fill={colourOf(i)}>
-            <title>{`${allocs?.[i]?.label}: ${count} free blocks of ${fmtBytes(2 ** (bucket - 1))}..${fmtBytes(2 ** bucket)}`}</title>
-          </rect>
-        )))}
+        {per.map((b, i) =>
+          [...b.entries()].map(([bucket, count]) => (
+            <rect
+              key={`${i}-${bucket}`}
+              x={(x(bucket) ?? 0) + (inner(i) ?? 0)}
+              width={inner.bandwidth()}
+              y={y(count)}
+              height={y(0) - y(count)}
+              fill={colourOf(i)}
+            >
+              <title>{`${allocs?.[i]?.label}: ${count} free blocks of ${fmtBytes(2 ** (bucket - 1))}..${fmtBytes(2 ** bucket)}`}</title>
+            </rect>
+          )),
+        )}
       </svg>
     </ChartCard>
   );

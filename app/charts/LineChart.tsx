@@ -28,45 +28,75 @@ export function LineChart({ title, keys, kind, failures, notes = [] }: LineChart
   const summary = useStore((s) => s.summary);
   const { w, h, m } = CHART;
   const lanes = history.lanes;
-  let xMax = 1, yMax = kind === 'bytes' ? 1024 : 1;
+  let xMax = 1,
+    yMax = kind === 'bytes' ? 1024 : 1;
   for (const l of lanes) {
     if (l.length === 0) continue;
-    xMax = Math.max(xMax, l.op[l.length - 1]!);
+    xMax = Math.max(xMax, l.op[l.length - 1]);
     if (kind === 'bytes') for (const k of keys) yMax = Math.max(yMax, max(l.cols[k].subarray(0, l.length)) ?? 0);
   }
-  const x = scaleLinear().domain([0, xMax]).range([m.left, w - m.right]).nice();
-  const y = scaleLinear().domain([0, yMax * (kind === 'bytes' ? 1.05 : 1)]).range([h - m.bottom, m.top]).nice();
+  const x = scaleLinear()
+    .domain([0, xMax])
+    .range([m.left, w - m.right])
+    .nice();
+  const y = scaleLinear()
+    .domain([0, yMax * (kind === 'bytes' ? 1.05 : 1)])
+    .range([h - m.bottom, m.top])
+    .nice();
   const fmt = kind === 'ratio' ? fmtPct : fmtBytes;
   const paths: { d: string; colour: string; dash: string; key: string }[] = [];
   lanes.forEach((l, i) => {
     keys.forEach((k, j) => {
       const idx = Array.from({ length: l.length }, (_, n) => n);
-      const d = line<number>().x((n) => x(l.op[n]!)).y((n) => y(l.cols[k][n]!))(idx) ?? '';
-      paths.push({ d, colour: colourOf(i), dash: DASHES[j % DASHES.length]!, key: `${i}-${k}` });
+      const d =
+        line<number>()
+          .x((n) => x(l.op[n]))
+          .y((n) => y(l.cols[k][n]))(idx) ?? '';
+      paths.push({ d, colour: colourOf(i), dash: DASHES[j % DASHES.length], key: `${i}-${k}` });
     });
   });
-  const fails = failures ? (summary?.allocators ?? []).flatMap((a, i) => a.failures.slice(-40).map((f) => ({ ...f, i }))) : [];
-  const latest = lanes.map((l) => (l.length > 0 ? keys.map((k) => fmt(l.cols[k][l.length - 1]!)).join(' / ') : '-'));
+  const fails = failures
+    ? (summary?.allocators ?? []).flatMap((a, i) => a.failures.slice(-40).map((f) => ({ ...f, i })))
+    : [];
+  const latest = lanes.map((l) => (l.length > 0 ? keys.map((k) => fmt(l.cols[k][l.length - 1])).join(' / ') : '-'));
   const legend = (
     <div className="chart-legend">
       {lanes.map((l, i) => (
-        <span key={l.label + i}><i className="swatch line" style={{ background: colourOf(i) }} />{l.label}: <b data-testid={`value-${keys[0]}-${i}`}>{latest[i]}</b></span>
+        <span key={l.label + i}>
+          <i className="swatch line" style={{ background: colourOf(i) }} />
+          {l.label}: <b data-testid={`value-${keys[0]}-${i}`}>{latest[i]}</b>
+        </span>
       ))}
-      {keys.length > 1 && keys.map((k, j) => (
-        <span key={k}><svg width={22} height={8}><line x1={0} x2={22} y1={4} y2={4} stroke="#333" strokeDasharray={DASHES[j]} /></svg>{k.replace('Bytes', '')}</span>
-      ))}
+      {keys.length > 1 &&
+        keys.map((k, j) => (
+          <span key={k}>
+            <svg width={22} height={8}>
+              <line x1={0} x2={22} y1={4} y2={4} stroke="#333" strokeDasharray={DASHES[j]} />
+            </svg>
+            {k.replace('Bytes', '')}
+          </span>
+        ))}
     </div>
   );
   return (
-    <ChartCard title={title} definitions={[...keys.map((k) => METRIC_DEFINITIONS[k]), ...notes]} file={title} legend={legend}>
+    <ChartCard
+      title={title}
+      definitions={[...keys.map((k) => METRIC_DEFINITIONS[k]), ...notes]}
+      file={title}
+      legend={legend}
+    >
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={title}>
         <YAxis scale={y} x={m.left} fmt={fmt} width={w - m.left - m.right} />
         <XAxis scale={x} y={h - m.bottom} label="op" />
-        {paths.map((p) => <path key={p.key} d={p.d} fill="none" stroke={p.colour} strokeWidth={1.4} strokeDasharray={p.dash} />)}
+        {paths.map((p) => (
+          <path key={p.key} d={p.d} fill="none" stroke={p.colour} strokeWidth={1.4} strokeDasharray={p.dash} />
+        ))}
         {fails.map((f) => (
           <g key={`${f.i}-${f.op}`} transform={`translate(${x(f.op)},${m.top})`}>
             <line y2={h - m.top - m.bottom} stroke={colourOf(f.i)} strokeOpacity={0.5} strokeDasharray="1 2" />
-            <text y={8 + 10 * f.i} x={2} fontSize={9} fill={colourOf(f.i)}>x {f.bytes} B</text>
+            <text y={8 + 10 * f.i} x={2} fontSize={9} fill={colourOf(f.i)}>
+              x {f.bytes} B
+            </text>
           </g>
         ))}
       </svg>

@@ -8,7 +8,8 @@ import type { SeriesKey } from '../runtime/history';
 import { useHistoryTick } from './chart-utils';
 import { LineChart } from './LineChart';
 
-export const PENDING_NOTE = 'NTA queues a free made on a foreign CPU for the owner CPU, which drains its queue only ' +
+export const PENDING_NOTE =
+  'NTA queues a free made on a foreign CPU for the owner CPU, which drains its queue only ' +
   'when it frees (drainOnAlloc=1: when it allocates too). In producer-consumer with 2+ CPUs, CPU 0 only ' +
   'allocates, so the queue of its remote frees grows. pow2 frees at once and stays at 0.';
 

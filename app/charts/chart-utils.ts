@@ -5,7 +5,7 @@ import { history } from '../runtime/actions';
 
 /** One colour per allocator (distinct from the map's red/green). */
 export const ALLOCATOR_COLOURS = ['#1f5fbf', '#8e44ad', '#c07a00', '#138d75'];
-export const colourOf = (i: number): string => ALLOCATOR_COLOURS[i % ALLOCATOR_COLOURS.length]!;
+export const colourOf = (i: number): string => ALLOCATOR_COLOURS[i % ALLOCATOR_COLOURS.length];
 
 export const fmtPct = format('.1%');
 const si = format('.3~s');

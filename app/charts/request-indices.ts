@@ -21,10 +21,12 @@ export const REQUEST_INDEX_DEFINITIONS = [
 export function indicesFromHistogram(hist: HistogramLike, requestBytes: number): RequestIndices {
   const flat = hist instanceof Float64Array;
   const n = flat ? hist.length >> 1 : hist.length;
-  let free = 0, blocks = 0, suitableUnits = 0;
+  let free = 0,
+    blocks = 0,
+    suitableUnits = 0;
   for (let i = 0; i < n; i++) {
-    const bytes = flat ? hist[2 * i]! : hist[i]![0];
-    const count = flat ? hist[2 * i + 1]! : hist[i]![1];
+    const bytes = flat ? hist[2 * i] : hist[i][0];
+    const count = flat ? hist[2 * i + 1] : hist[i][1];
     free += bytes * count;
     blocks += count;
     if (bytes >= requestBytes) suitableUnits += count * Math.floor(bytes / requestBytes);

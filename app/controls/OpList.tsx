@@ -12,10 +12,15 @@ import type { Setup } from '../url-state';
 function outcomeText(r: OpRecord, i: number): { text: string; fail: boolean; why?: string } {
   const o = r.outcomes[i] ?? 0;
   if (o === SKIPPED) return { text: 'skipped', fail: false, why: 'its allocation had failed' };
-  if (r.kind === 'alloc') return o >= 0 ? { text: hex(o), fail: false } : { text: `FAIL ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
+  if (r.kind === 'alloc')
+    return o >= 0
+      ? { text: hex(o), fail: false }
+      : { text: `FAIL ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
   // A free, map or unmap names an address: show it with the result.
-  const at = (r.addresses?.[i] ?? -1) >= 0 ? `${hex(r.addresses[i]!)} ` : '';
-  return o === 0 ? { text: `${at}ok`, fail: false } : { text: `${at}error ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
+  const at = (r.addresses?.[i] ?? -1) >= 0 ? `${hex(r.addresses[i])} ` : '';
+  return o === 0
+    ? { text: `${at}ok`, fail: false }
+    : { text: `${at}error ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
 }
 
 export function OpList() {
@@ -27,7 +32,15 @@ export function OpList() {
       <h3>Last ops</h3>
       <table>
         <thead>
-          <tr><th>op</th><th>cpu</th><th>op</th><th>bytes</th>{(labels ?? []).map((l, i) => <th key={l + i}>{l}</th>)}</tr>
+          <tr>
+            <th>op</th>
+            <th>cpu</th>
+            <th>op</th>
+            <th>bytes</th>
+            {(labels ?? []).map((l, i) => (
+              <th key={l + i}>{l}</th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
@@ -38,11 +51,22 @@ export function OpList() {
               <td className="mono">{r.bytes}</td>
               {(labels ?? []).map((l, i) => {
                 const o = outcomeText(r, i);
-                return <td key={l + i} className={o.fail ? 'fail mono' : 'mono'} title={o.why}>{o.text}{o.fail && o.why ? <div className="why">{o.why}</div> : null}</td>;
+                return (
+                  <td key={l + i} className={o.fail ? 'fail mono' : 'mono'} title={o.why}>
+                    {o.text}
+                    {o.fail && o.why ? <div className="why">{o.why}</div> : null}
+                  </td>
+                );
               })}
             </tr>
           ))}
-          {rows.length === 0 && <tr><td colSpan={4 + (labels?.length ?? 0)} className="muted">No ops yet: press Step or Play.</td></tr>}
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={4 + (labels?.length ?? 0)} className="muted">
+                No ops yet: press Step or Play.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </section>
@@ -57,7 +81,8 @@ export function showsSeedFigures(setup: Setup | null, lane: number): boolean {
 
 /** "seed (6 Aug 2006): 1912, 968, 504, 252 B at MAX 4096, 2048, 1024, 512" */
 export const SEED_FIGURES_TEXT = `seed (6 Aug 2006): ${SEED_FAILURE_BYTES.join(', ')} B at MAX ${SEED_FAILURE_BYTES.map((_, i) => 4096 >> i).join(', ')}`;
-export const SEED_FIGURES_NOTE = 'The seed did not say how it drew sizes: with uniform sizes 1..MAX the model fails at about twice these (see README); nothing here is tuned to match.';
+export const SEED_FIGURES_NOTE =
+  'The seed did not say how it drew sizes: with uniform sizes 1..MAX the model fails at about twice these (see README); nothing here is tuned to match.';
 
 function failureList(failures: readonly Failure[]): string {
   const shown = failures.slice(0, 8);
@@ -79,7 +104,13 @@ export function Failures() {
         return (
           <div key={a.label + i}>
             <b>{a.label}</b>: {a.failures.length} failed allocation{a.failures.length === 1 ? '' : 's'}
-            {f && <span data-testid="last-failure"> · last at op {f.op} on CPU {f.cpu}: <b className="fail">{f.bytes} bytes</b> ({f.reason}{f.max !== undefined ? `, MAX ${f.max}` : ''})</span>}
+            {f && (
+              <span data-testid="last-failure">
+                {' '}
+                · last at op {f.op} on CPU {f.cpu}: <b className="fail">{f.bytes} bytes</b> ({f.reason}
+                {f.max !== undefined ? `, MAX ${f.max}` : ''})
+              </span>
+            )}
             {seedLanes[i] && (
               <div className="seed-figures" data-testid="seed-figures">
                 {a.failures.length > 0 && <span className="mono">{failureList(a.failures)}</span>}

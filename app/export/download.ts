@@ -3,7 +3,9 @@ export function download(name: string, data: Blob | string, type = 'text/plain')
   const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
-  a.href = url; a.download = name; a.style.display = 'none';
+  a.href = url;
+  a.download = name;
+  a.style.display = 'none';
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -11,4 +13,8 @@ export function download(name: string, data: Blob | string, type = 'text/plain')
 }
 
 /** A file-name-safe token. */
-export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '');
+export const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^-+|-+$/g, '');

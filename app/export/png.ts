@@ -23,7 +23,12 @@ export async function mapPng(info: AllocatorInfo, states: Uint8Array, view: MapV
 }
 
 /** Download one PNG per allocator; returns the file names. */
-export async function exportMaps(infos: readonly AllocatorInfo[], specs: readonly AllocatorSpec[], workload: string, view: MapView): Promise<string[]> {
+export async function exportMaps(
+  infos: readonly AllocatorInfo[],
+  specs: readonly AllocatorSpec[],
+  workload: string,
+  view: MapView,
+): Promise<string[]> {
   const live = liveSnapshot();
   if (!live || live.copied < 0) throw new Error('no snapshot to export yet');
   // Copy first: the live copy changes with the next frame.
@@ -31,8 +36,8 @@ export async function exportMaps(infos: readonly AllocatorInfo[], specs: readonl
   const states = live.copy.chunks.map((c) => c.slice());
   const names: string[] = [];
   for (let i = 0; i < infos.length; i++) {
-    const name = pngName(workload, specs[i]!, op, view);
-    download(name, await mapPng(infos[i]!, states[i]!, view));
+    const name = pngName(workload, specs[i], op, view);
+    download(name, await mapPng(infos[i], states[i], view));
     names.push(name);
   }
   return names;

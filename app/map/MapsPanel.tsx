@@ -13,16 +13,26 @@ export function Legend() {
   return (
     <div className="legend" aria-label="map legend">
       {PALETTE.map((p) => (
-        <span key={p.code} title={p.description}><i className="swatch" style={{ background: p.css }} />{p.label}</span>
+        <span key={p.code} title={p.description}>
+          <i className="swatch" style={{ background: p.css }} />
+          {p.label}
+        </span>
       ))}
     </div>
   );
 }
 
 export function MapsPanel() {
-  const { info, runSetup, highFirst, sorted, setView, allocs } = useStore(useShallow((s) => ({
-    info: s.info, runSetup: s.runSetup, highFirst: s.highFirst, sorted: s.sorted, setView: s.setView, allocs: s.summary?.allocators,
-  })));
+  const { info, runSetup, highFirst, sorted, setView, allocs } = useStore(
+    useShallow((s) => ({
+      info: s.info,
+      runSetup: s.runSetup,
+      highFirst: s.highFirst,
+      sorted: s.sorted,
+      setView: s.setView,
+      allocs: s.summary?.allocators,
+    })),
+  );
   const [exportMsg, setExportMsg] = useState<string | null>(null);
   if (!info || !runSetup) return <section className="card maps muted">Configuring the run...</section>;
   const view = { highFirst, sorted };
@@ -30,25 +40,42 @@ export function MapsPanel() {
     try {
       const names = await exportMaps(info.allocators, runSetup.allocators, workloadLabel(runSetup), view);
       setExportMsg(`saved ${names.join(', ')}`);
-    } catch (e) { setExportMsg(`export failed: ${(e as Error).message}`); }
+    } catch (e) {
+      setExportMsg(`export failed: ${(e as Error).message}`);
+    }
   };
   return (
     <section className="maps">
       <div className="maps-head">
         <h2>Fragmentation maps</h2>
-        <label title="the seed drew NTA pages with higher addresses first"><input type="checkbox" checked={highFirst} onChange={(e) => setView({ highFirst: e.target.checked })} /> seed orientation (higher addresses first)</label>
-        <label title="draw each page as its totals per state, like the seed's power-of-two picture"><input type="checkbox" checked={sorted} onChange={(e) => setView({ sorted: e.target.checked })} /> sorted per page</label>
-        <button type="button" onClick={() => void onExport()}>Export PNG</button>
+        <label title="the seed drew NTA pages with higher addresses first">
+          <input type="checkbox" checked={highFirst} onChange={(e) => setView({ highFirst: e.target.checked })} /> seed
+          orientation (higher addresses first)
+        </label>
+        <label title="draw each page as its totals per state, like the seed's power-of-two picture">
+          <input type="checkbox" checked={sorted} onChange={(e) => setView({ sorted: e.target.checked })} /> sorted per
+          page
+        </label>
+        <button type="button" onClick={() => void onExport()}>
+          Export PNG
+        </button>
         {exportMsg && <span className="muted small">{exportMsg}</span>}
       </div>
       <Legend />
-      <p className="definition">One column per page, one pixel per {info.allocators[0]?.chunkBytes ?? 32}-byte chunk (seed, 6 Aug 2006: green free, red used). Hover for page, chunk, state, owner CPU and the block it belongs to (address, requested and rounded size).</p>
+      <p className="definition">
+        One column per page, one pixel per {info.allocators[0]?.chunkBytes ?? 32}-byte chunk (seed, 6 Aug 2006: green
+        free, red used). Hover for page, chunk, state, owner CPU and the block it belongs to (address, requested and
+        rounded size).
+      </p>
       {info.allocators.map((a, i) => {
         const m = allocs?.[i]?.metrics;
         return (
           <div key={`${a.label}-${i}`} className="card map-card">
             <header>
-              <h3><i className="swatch line" style={{ background: colourOf(i) }} />{a.label}</h3>
+              <h3>
+                <i className="swatch line" style={{ background: colourOf(i) }} />
+                {a.label}
+              </h3>
               {m && (
                 <span className="map-stats mono">
                   <span title={METRIC_DEFINITIONS.utilisation}>util {fmtPct(m.utilisation)}</span>
@@ -62,7 +89,7 @@ export function MapsPanel() {
                 </span>
               )}
             </header>
-            <FragMap index={i} info={a} spec={runSetup.allocators[i]!} cpus={runSetup.cpus} view={view} />
+            <FragMap index={i} info={a} spec={runSetup.allocators[i]} cpus={runSetup.cpus} view={view} />
           </div>
         );
       })}

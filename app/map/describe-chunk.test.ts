@@ -29,7 +29,7 @@ describe('describeChunk', () => {
   });
 });
 
-describe('describeChunk with the allocator\'s block', () => {
+describe("describeChunk with the allocator's block", () => {
   it('shows the allocation (address, requested and rounded bytes) and the real owner instead of the run and the guess', () => {
     const states = new Uint8Array(256).fill(1);
     states.fill(2, 4, 11);
@@ -41,11 +41,23 @@ describe('describeChunk with the allocator\'s block', () => {
     expect(lines).toHaveLength(5);
   });
   it('words free, pending, unheld blocks and owner -1', () => {
-    expect(describeBlock({ kind: 'free', start: 0x2554160, bytes: 3744, requested: 0, owner: 0 }, 32)).toBe('free block 0x2554160: 3744 B (117 chunks)');
-    expect(describeBlock({ kind: 'pending-remote', start: 0x2554000, bytes: 32, requested: 8, owner: 0 }, 32)).toBe('pending-remote 0x2554000: 8 B requested, 32 B rounded (1 chunk)');
-    expect(describeBlock({ kind: 'unheld', start: 0x2555000, bytes: 4096, requested: 0, owner: -1 }, 32)).toBe('unheld page 0x2555000: 4096 B');
+    expect(describeBlock({ kind: 'free', start: 0x2554160, bytes: 3744, requested: 0, owner: 0 }, 32)).toBe(
+      'free block 0x2554160: 3744 B (117 chunks)',
+    );
+    expect(describeBlock({ kind: 'pending-remote', start: 0x2554000, bytes: 32, requested: 8, owner: 0 }, 32)).toBe(
+      'pending-remote 0x2554000: 8 B requested, 32 B rounded (1 chunk)',
+    );
+    expect(describeBlock({ kind: 'unheld', start: 0x2555000, bytes: 4096, requested: 0, owner: -1 }, 32)).toBe(
+      'unheld page 0x2555000: 4096 B',
+    );
     const states = new Uint8Array(256);
-    const lines = describeChunk(info, { kind: 'nta', preset: 'patch2' }, 1, states, 1, 0, { kind: 'unheld', start: 0x2555000, bytes: 4096, requested: 0, owner: -1 });
+    const lines = describeChunk(info, { kind: 'nta', preset: 'patch2' }, 1, states, 1, 0, {
+      kind: 'unheld',
+      start: 0x2555000,
+      bytes: 4096,
+      requested: 0,
+      owner: -1,
+    });
     expect(lines[3]).toBe('owner CPU: none (page not taken)');
   });
 });

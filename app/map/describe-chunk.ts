@@ -24,14 +24,21 @@ export const hex = (n: number): string => `0x${n.toString(16)}`;
 export function ownerCpu(spec: AllocatorSpec, cpus: number, page: number): number | null {
   if (spec.kind === 'pow2') {
     const pages = spec.overrides?.pages ?? 4094;
-    for (let c = 0; c < cpus; c++) { const b = pagesOfCpu(pages, cpus, c); if (page >= b.first && page < b.first + b.count) return c; }
+    for (let c = 0; c < cpus; c++) {
+      const b = pagesOfCpu(pages, cpus, c);
+      if (page >= b.first && page < b.first + b.count) return c;
+    }
     return null;
   }
   const p = ntaParams(spec.preset, cpus, spec.overrides);
   if (page >= initialPages(p)) return null;
-  const perNode = 1 << p.regionOrder, node = Math.floor(page / perNode);
+  const perNode = 1 << p.regionOrder,
+    node = Math.floor(page / perNode);
   if (p.regionsScope === 'per-cpu') return Math.floor(node / p.regions);
-  for (let c = 0; c < cpus; c++) { const b = pagesOfCpu(p.regions, cpus, c); if (node >= b.first && node < b.first + b.count) return c; }
+  for (let c = 0; c < cpus; c++) {
+    const b = pagesOfCpu(p.regions, cpus, c);
+    if (node >= b.first && node < b.first + b.count) return c;
+  }
   return null;
 }
 
@@ -49,14 +56,22 @@ export function describeBlock(b: BlockInfo, chunkBytes: number): string {
  * arrived (undefined: not yet; null: the allocator knows no block there).
  */
 export function describeChunk(
-  info: AllocatorInfo, spec: AllocatorSpec, cpus: number, states: Uint8Array, page: number, chunk: number,
+  info: AllocatorInfo,
+  spec: AllocatorSpec,
+  cpus: number,
+  states: Uint8Array,
+  page: number,
+  chunk: number,
   block?: BlockInfo | null,
 ): string[] {
   const cpp = info.pageBytes / info.chunkBytes;
-  const code = states[page * cpp + chunk]!;
+  const code = states[page * cpp + chunk];
   const addr = info.baseAddress + page * info.pageBytes + chunk * info.chunkBytes;
-  const owner = block ? (block.owner >= 0 ? String(block.owner) : 'none (page not taken)')
-    : ownerCpu(spec, cpus, page) ?? 'taken by growth (not in the snapshot)';
+  const owner = block
+    ? block.owner >= 0
+      ? String(block.owner)
+      : 'none (page not taken)'
+    : (ownerCpu(spec, cpus, page) ?? 'taken by growth (not in the snapshot)');
   const lines = [
     `page ${page}, chunk ${chunk} (of ${cpp})`,
     `state: ${PALETTE[code]?.label ?? `code ${code}`}`,
@@ -68,17 +83,30 @@ export function describeChunk(
   } else if (code !== ChunkState.Unheld) {
     const run = runAround(states, { pages: info.pages, chunksPerPage: cpp }, page, chunk);
     const start = info.baseAddress + page * info.pageBytes + run.start * info.chunkBytes;
-    lines.push(`${PALETTE[code]?.label ?? 'run'} run: ${run.length} chunk${run.length === 1 ? '' : 's'} = ${run.length * info.chunkBytes} B from ${hex(start)} (chunks ${run.start}..${run.start + run.length - 1})`);
+    lines.push(
+      `${PALETTE[code]?.label ?? 'run'} run: ${run.length} chunk${run.length === 1 ? '' : 's'} = ${run.length * info.chunkBytes} B from ${hex(start)} (chunks ${run.start}..${run.start + run.length - 1})`,
+    );
   }
   return lines;
 }
 
 /** Tooltip of a column in the sorted view: the page's totals. */
-export function describeColumn(info: AllocatorInfo, spec: AllocatorSpec, cpus: number, states: Uint8Array, page: number): string[] {
+export function describeColumn(
+  info: AllocatorInfo,
+  spec: AllocatorSpec,
+  cpus: number,
+  states: Uint8Array,
+  page: number,
+): string[] {
   const cpp = info.pageBytes / info.chunkBytes;
   const counts = columnCounts(states, page, cpp);
   const owner = ownerCpu(spec, cpus, page);
-  const lines = [`page ${page} at ${hex(info.baseAddress + page * info.pageBytes)}`, `owner CPU: ${owner ?? 'taken by growth'}`];
-  for (const code of SORTED_ORDER) if (counts[code]! > 0) lines.push(`${PALETTE[code]!.label}: ${counts[code]} chunks (${counts[code]! * info.chunkBytes} B)`);
+  const lines = [
+    `page ${page} at ${hex(info.baseAddress + page * info.pageBytes)}`,
+    `owner CPU: ${owner ?? 'taken by growth'}`,
+  ];
+  for (const code of SORTED_ORDER)
+    if (counts[code] > 0)
+      lines.push(`${PALETTE[code].label}: ${counts[code]} chunks (${counts[code] * info.chunkBytes} B)`);
   return lines;
 }

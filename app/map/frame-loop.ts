@@ -11,7 +11,11 @@ function frame(now: number): void {
   handle = 0;
   const ordered = [...tasks].sort((a, b) => a.priority - b.priority);
   for (const t of ordered) {
-    try { t.run(now); } catch (e) { console.error('frame task failed', e); }
+    try {
+      t.run(now);
+    } catch (e) {
+      console.error('frame task failed', e);
+    }
   }
   if (tasks.size > 0) handle = requestAnimationFrame(frame);
 }
@@ -21,5 +25,7 @@ export function onFrame(run: (now: number) => void, priority = 10): () => void {
   const t: Task = { priority, run };
   tasks.add(t);
   if (handle === 0) handle = requestAnimationFrame(frame);
-  return () => { tasks.delete(t); };
+  return () => {
+    tasks.delete(t);
+  };
 }

@@ -5,7 +5,12 @@
  */
 import type { RunInfo } from '../../engine/runtime/api';
 import {
-  createSnapshotCopy, generationOf, readSnapshot, snapshotViews, type SnapshotCopy, type SnapshotRegion,
+  createSnapshotCopy,
+  generationOf,
+  readSnapshot,
+  snapshotViews,
+  type SnapshotCopy,
+  type SnapshotRegion,
 } from '../../engine/runtime/snapshot';
 import { onFrame } from './frame-loop';
 

@@ -14,23 +14,46 @@ export interface PaletteEntry {
   description: string;
 }
 
-const hex = (s: string): [number, number, number] =>
-  [parseInt(s.slice(1, 3), 16), parseInt(s.slice(3, 5), 16), parseInt(s.slice(5, 7), 16)];
+const hex = (s: string): [number, number, number] => [
+  parseInt(s.slice(1, 3), 16),
+  parseInt(s.slice(3, 5), 16),
+  parseInt(s.slice(5, 7), 16),
+];
 
 // Colours come from the engine's table (shared with the CLI's PNG export).
 const ENTRIES: [number, string, string, string][] = [
-  [ChunkState.Unheld, paletteCss(ChunkState.Unheld), 'unheld', 'page not held by the allocator (not taken from the page source)'],
+  [
+    ChunkState.Unheld,
+    paletteCss(ChunkState.Unheld),
+    'unheld',
+    'page not held by the allocator (not taken from the page source)',
+  ],
   [ChunkState.Free, paletteCss(ChunkState.Free), 'free', 'free: can be handed out (seed: green)'],
   [ChunkState.Used, paletteCss(ChunkState.Used), 'used', 'used: holds requested bytes (seed: red)'],
-  [ChunkState.Waste, paletteCss(ChunkState.Waste), 'rounding waste', 'handed out with an allocation but beyond its requested bytes'],
-  [ChunkState.PendingRemote, paletteCss(ChunkState.PendingRemote), 'pending remote free', 'freed on a foreign CPU, queued for the owner CPU'],
+  [
+    ChunkState.Waste,
+    paletteCss(ChunkState.Waste),
+    'rounding waste',
+    'handed out with an allocation but beyond its requested bytes',
+  ],
+  [
+    ChunkState.PendingRemote,
+    paletteCss(ChunkState.PendingRemote),
+    'pending remote free',
+    'freed on a foreign CPU, queued for the owner CPU',
+  ],
   [ChunkState.Mapped, paletteCss(ChunkState.Mapped), 'mapped', 'used and mapped to user space (zero-copy)'],
   [ChunkState.Postponed, paletteCss(ChunkState.Postponed), 'postponed', 'freed while mapped: waits for the unmap'],
   [ChunkState.Cached, paletteCss(ChunkState.Cached), 'cached', 'cached in a per-CPU array'],
 ];
 
 export const PALETTE: readonly PaletteEntry[] = ENTRIES.map(([code, css, label, description]) => ({
-  code, css, label, description, rgb: hex(css), name: CHUNK_STATE_NAMES[code]!,
+  code,
+  css,
+  label,
+  description,
+  rgb: hex(css),
+  name: CHUNK_STATE_NAMES[code],
 }));
 
 /** Colour for codes outside the table (should not happen; visible if it does). */
@@ -50,7 +73,7 @@ export function packedLut(littleEndian = isLittleEndian()): Uint32Array {
 }
 
 export function pack(r: number, g: number, b: number, a: number, littleEndian = isLittleEndian()): number {
-  return (littleEndian ? ((a << 24) | (b << 16) | (g << 8) | r) : ((r << 24) | (g << 16) | (b << 8) | a)) >>> 0;
+  return (littleEndian ? (a << 24) | (b << 16) | (g << 8) | r : (r << 24) | (g << 16) | (b << 8) | a) >>> 0;
 }
 
 export function isLittleEndian(): boolean {

@@ -10,7 +10,7 @@ const rgbAt = (img: Uint8ClampedArray, x: number, y: number) => {
   const i = (y * geo.pages + x) * 4;
   return [img[i], img[i + 1], img[i + 2], img[i + 3]];
 };
-const rgbOf = (code: number) => [...PALETTE[code]!.rgb, 255];
+const rgbOf = (code: number) => [...PALETTE[code].rgb, 255];
 
 describe('renderMap(states, geometry, view)', () => {
   it('draws one column per page and one pixel per chunk, low addresses first', () => {
@@ -33,7 +33,8 @@ describe('renderMap(states, geometry, view)', () => {
     const img = renderMap(states, geo, { highFirst: false, sorted: true });
     // page 2: free used waste unheld -> used, waste, free, unheld
     expect([0, 1, 2, 3].map((y) => rgbAt(img, 2, y))).toEqual(
-      [ChunkState.Used, ChunkState.Waste, ChunkState.Free, ChunkState.Unheld].map(rgbOf));
+      [ChunkState.Used, ChunkState.Waste, ChunkState.Free, ChunkState.Unheld].map(rgbOf),
+    );
   });
 
   it('reuses the output array when it has the right size', () => {

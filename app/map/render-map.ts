@@ -25,25 +25,35 @@ export interface MapView {
 
 /** Order of the states within a sorted column, top to bottom. */
 export const SORTED_ORDER: readonly number[] = [
-  ChunkState.Used, ChunkState.Mapped, ChunkState.Waste, ChunkState.Postponed,
-  ChunkState.PendingRemote, ChunkState.Cached, ChunkState.Free, ChunkState.Unheld,
+  ChunkState.Used,
+  ChunkState.Mapped,
+  ChunkState.Waste,
+  ChunkState.Postponed,
+  ChunkState.PendingRemote,
+  ChunkState.Cached,
+  ChunkState.Free,
+  ChunkState.Unheld,
 ];
 
 const LUT = packedLut();
 
 /** RGBA bytes of the map image (length pages * chunksPerPage * 4); reuses `out` when it fits. */
 export function renderMap(
-  states: Uint8Array, geo: MapGeometry, view: MapView, out?: Uint8ClampedArray<ArrayBuffer>,
+  states: Uint8Array,
+  geo: MapGeometry,
+  view: MapView,
+  out?: Uint8ClampedArray<ArrayBuffer>,
 ): Uint8ClampedArray<ArrayBuffer> {
-  const W = geo.pages, H = geo.chunksPerPage;
+  const W = geo.pages,
+    H = geo.chunksPerPage;
   if (states.length < W * H) throw new Error(`renderMap: ${states.length} state bytes, need ${W * H}`);
   const rgba = out && out.length === W * H * 4 ? out : new Uint8ClampedArray(W * H * 4);
   const px = new Uint32Array(rgba.buffer, rgba.byteOffset, W * H);
   if (!view.sorted) {
     for (let p = 0; p < W; p++) {
       const base = p * H;
-      if (view.highFirst) for (let c = 0; c < H; c++) px[(H - 1 - c) * W + p] = LUT[states[base + c]!]!;
-      else for (let c = 0; c < H; c++) px[c * W + p] = LUT[states[base + c]!]!;
+      if (view.highFirst) for (let c = 0; c < H; c++) px[(H - 1 - c) * W + p] = LUT[states[base + c]];
+      else for (let c = 0; c < H; c++) px[c * W + p] = LUT[states[base + c]];
     }
     return rgba;
   }
@@ -52,34 +62,52 @@ export function renderMap(
     columnCounts(states, p, H, counts);
     let y = 0;
     for (const code of SORTED_ORDER) {
-      const colour = LUT[code]!;
-      for (let n = counts[code]!; n > 0; n--, y++) px[(view.highFirst ? H - 1 - y : y) * W + p] = colour;
+      const colour = LUT[code];
+      for (let n = counts[code]; n > 0; n--, y++) px[(view.highFirst ? H - 1 - y : y) * W + p] = colour;
     }
     // Codes outside SORTED_ORDER (none today) fill the rest.
-    for (; y < H; y++) px[(view.highFirst ? H - 1 - y : y) * W + p] = LUT[255]!;
+    for (; y < H; y++) px[(view.highFirst ? H - 1 - y : y) * W + p] = LUT[255];
   }
   return rgba;
 }
 
 /** Counts of each state code in one page (column); `out` is cleared first. */
-export function columnCounts(states: Uint8Array, page: number, chunksPerPage: number, out = new Uint32Array(256)): Uint32Array {
+export function columnCounts(
+  states: Uint8Array,
+  page: number,
+  chunksPerPage: number,
+  out = new Uint32Array(256),
+): Uint32Array {
   out.fill(0);
   const base = page * chunksPerPage;
-  for (let c = 0; c < chunksPerPage; c++) out[states[base + c]!]!++;
+  for (let c = 0; c < chunksPerPage; c++) out[states[base + c]]++;
   return out;
 }
 
 /** The chunk an image pixel shows (unsorted view), or null outside the image. */
-export function chunkAt(x: number, y: number, geo: MapGeometry, highFirst: boolean): { page: number; chunk: number } | null {
-  const page = Math.floor(x), row = Math.floor(y);
+export function chunkAt(
+  x: number,
+  y: number,
+  geo: MapGeometry,
+  highFirst: boolean,
+): { page: number; chunk: number } | null {
+  const page = Math.floor(x),
+    row = Math.floor(y);
   if (page < 0 || page >= geo.pages || row < 0 || row >= geo.chunksPerPage) return null;
   return { page, chunk: highFirst ? geo.chunksPerPage - 1 - row : row };
 }
 
 /** Start and length (in chunks) of the run of equal state around `chunk` within its page. */
-export function runAround(states: Uint8Array, geo: MapGeometry, page: number, chunk: number): { start: number; length: number } {
-  const base = page * geo.chunksPerPage, s = states[base + chunk];
-  let a = chunk, b = chunk;
+export function runAround(
+  states: Uint8Array,
+  geo: MapGeometry,
+  page: number,
+  chunk: number,
+): { start: number; length: number } {
+  const base = page * geo.chunksPerPage,
+    s = states[base + chunk];
+  let a = chunk,
+    b = chunk;
   while (a > 0 && states[base + a - 1] === s) a--;
   while (b < geo.chunksPerPage - 1 && states[base + b + 1] === s) b++;
   return { start: a, length: b - a + 1 };

@@ -37,7 +37,10 @@ function acceptSummary(s: Summary): void {
   if (resetting || s.generation < lastGeneration) return;
   lastGeneration = s.generation;
   history.push(s);
-  if (s.error) { setError(s.error); return; }
+  if (s.error) {
+    setError(s.error);
+    return;
+  }
   pending = s;
   const now = performance.now();
   const due = lastStoreUpdate + SUMMARY_THROTTLE_MS;
@@ -55,7 +58,10 @@ function take(s: Summary): void {
 }
 
 function flush(): void {
-  if (timer !== null) { clearTimeout(timer); timer = null; }
+  if (timer !== null) {
+    clearTimeout(timer);
+    timer = null;
+  }
   if (!pending) return;
   lastStoreUpdate = performance.now();
   const s = pending;
@@ -79,8 +85,13 @@ export function writeUrl(op: number): void {
 
 export function toRunConfig(setup: Setup, opsText?: RunConfig['opsText']): RunConfig {
   const cfg: RunConfig = {
-    workload: setup.workload, params: setup.params, allocators: setup.allocators,
-    cpus: setup.cpus, schedule: setup.schedule, seed: setup.seed, ops: setup.ops,
+    workload: setup.workload,
+    params: setup.params,
+    allocators: setup.allocators,
+    cpus: setup.cpus,
+    schedule: setup.schedule,
+    seed: setup.seed,
+    ops: setup.ops,
   };
   if (opsText) cfg.opsText = opsText;
   return cfg;
@@ -93,7 +104,10 @@ async function act(what: string, f: (r: Remote) => Promise<Summary | void>, ms =
   try {
     const r = await control();
     const s = await withTimeout(f(r), ms, what);
-    if (s && id === runId) { take(s); if (s.error) setError(s.error); }
+    if (s && id === runId) {
+      take(s);
+      if (s.error) setError(s.error);
+    }
   } catch (e) {
     if (id === runId) setError((e as Error).message);
   }
@@ -134,7 +148,9 @@ export const pause = () => act('pause', (r) => r.pause());
 export const seek = (op: number) => act(`seek ${op}`, (r) => r.seek(op), 60000);
 export function play(): Promise<void> {
   const speed = useStore.getState().speed;
-  return act('play', async (r) => { await r.play(speed); });
+  return act('play', async (r) => {
+    await r.play(speed);
+  });
 }
 
 /** Reset the run to op 0; after a worker error, restart the worker and configure again. */

@@ -26,12 +26,18 @@ export class WorkerTimeout extends Error {}
 
 /** The control API; starts the worker on first use (concurrent callers share one start). */
 export function control(): Promise<Remote> {
-  starting ??= startWorker().catch((e: unknown) => { starting = null; throw e; });
+  starting ??= startWorker().catch((e: unknown) => {
+    starting = null;
+    throw e;
+  });
   return starting;
 }
 
 async function startWorker(): Promise<Remote> {
-  worker = new Worker(new URL('../workers/control.worker.ts', import.meta.url), { type: 'module', name: 'fragscope-control' });
+  worker = new Worker(new URL('../workers/control.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'fragscope-control',
+  });
   worker.addEventListener('error', (e) => {
     e.preventDefault();
     onError(`The control worker failed: ${e.message || 'it could not be loaded or threw an uncaught error'}.`);
@@ -63,7 +69,19 @@ export function killWorker(): void {
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new WorkerTimeout(`The control worker did not answer '${what}' within ${ms / 1000} s.`)), ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
+    const t = setTimeout(
+      () => reject(new WorkerTimeout(`The control worker did not answer '${what}' within ${ms / 1000} s.`)),
+      ms,
+    );
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
   });
 }

@@ -4,12 +4,34 @@ import type { Summary } from '../../engine/runtime/api';
 import { MetricHistory } from './history';
 
 const metrics = (x: number): Metrics => ({
-  requestedBytes: x, allocatedBytes: 2 * x, heldBytes: 100, freeBytes: 100 - 2 * x, largestFreeBytes: 10,
-  internalFragmentation: 0.5, externalFragmentation: 0.1, utilisation: x / 100, pendingBytes: 0, postponedBytes: 0,
+  requestedBytes: x,
+  allocatedBytes: 2 * x,
+  heldBytes: 100,
+  freeBytes: 100 - 2 * x,
+  largestFreeBytes: 10,
+  internalFragmentation: 0.5,
+  externalFragmentation: 0.1,
+  utilisation: x / 100,
+  pendingBytes: 0,
+  postponedBytes: 0,
 });
 const fakeSummary = (op: number, labels = ['NTA (blog)', 'pow2']): Summary => ({
-  generation: op, op, done: false, playing: false, lastOps: [],
-  allocators: labels.map((label, i) => ({ name: label, label, op, metrics: metrics(op + i), failures: [], histogram: [[32, op + i], [4096, 1]] })),
+  generation: op,
+  op,
+  done: false,
+  playing: false,
+  lastOps: [],
+  allocators: labels.map((label, i) => ({
+    name: label,
+    label,
+    op,
+    metrics: metrics(op + i),
+    failures: [],
+    histogram: [
+      [32, op + i],
+      [4096, 1],
+    ],
+  })),
 });
 
 describe('MetricHistory', () => {
@@ -18,16 +40,18 @@ describe('MetricHistory', () => {
     for (let op = 1; op <= 3; op++) h.push(fakeSummary(op));
     expect(h.lanes.map((l) => l.length)).toEqual([3, 3]);
     const csv = h.toCSV().trim().split('\n');
-    expect(csv[0]).toBe('allocator,op,utilisation,internalFragmentation,externalFragmentation,largestFreeBytes,requestedBytes,allocatedBytes,heldBytes,freeBytes,pendingBytes,postponedBytes');
+    expect(csv[0]).toBe(
+      'allocator,op,utilisation,internalFragmentation,externalFragmentation,largestFreeBytes,requestedBytes,allocatedBytes,heldBytes,freeBytes,pendingBytes,postponedBytes',
+    );
     expect(csv).toHaveLength(7);
     expect(csv[1]).toBe('NTA (blog),1,0.01,0.5,0.1,10,1,2,100,98,0,0');
-    expect(h.toJSON().allocators[1]!.points[2]!.requestedBytes).toBe(4);
+    expect(h.toJSON().allocators[1].points[2].requestedBytes).toBe(4);
   });
 
   it('decimates when full, keeping the whole op range', () => {
     const h = new MetricHistory(8);
     for (let op = 0; op < 100; op++) h.push(fakeSummary(op));
-    const lane = h.lanes[0]!;
+    const lane = h.lanes[0];
     expect(lane.length).toBeLessThanOrEqual(8);
     expect(lane.op[0]).toBe(0);
     expect(lane.op[lane.length - 1]).toBe(99);
@@ -37,21 +61,21 @@ describe('MetricHistory', () => {
     const h = new MetricHistory(16);
     for (let op = 0; op < 10; op++) h.push(fakeSummary(op));
     h.push(fakeSummary(4));
-    expect(h.lanes[0]!.length).toBe(5);
-    expect(h.lanes[0]!.op[4]).toBe(4);
+    expect(h.lanes[0].length).toBe(5);
+    expect(h.lanes[0].op[4]).toBe(4);
   });
 
   it('keeps the free-block histograms per op (flat), bounded, and cut back on a seek', () => {
     const h = new MetricHistory(64, 8);
     for (let op = 0; op < 100; op++) h.push(fakeSummary(op));
-    const lane = h.histograms[1]!;
+    const lane = h.histograms[1];
     expect(lane.length).toBeLessThanOrEqual(8);
     expect(lane.op[0]).toBe(0);
     expect(lane.op[lane.length - 1]).toBe(99);
-    expect([...lane.hist[lane.length - 1]!]).toEqual([32, 100, 4096, 1]);
+    expect([...lane.hist[lane.length - 1]]).toEqual([32, 100, 4096, 1]);
     h.push(fakeSummary(50));
     expect(lane.op[lane.length - 1]).toBe(50);
-    expect(lane.op.every((op, i) => i === 0 || op > lane.op[i - 1]!)).toBe(true);
+    expect(lane.op.every((op, i) => i === 0 || op > lane.op[i - 1])).toBe(true);
     h.reset(['a', 'b']);
     expect(h.histograms.map((l) => l.length)).toEqual([0, 0]);
   });

@@ -9,8 +9,16 @@ import type { Metrics } from '../../engine/core/metrics';
 import type { Summary } from '../../engine/runtime/api';
 
 export const SERIES_KEYS = [
-  'utilisation', 'internalFragmentation', 'externalFragmentation', 'largestFreeBytes',
-  'requestedBytes', 'allocatedBytes', 'heldBytes', 'freeBytes', 'pendingBytes', 'postponedBytes',
+  'utilisation',
+  'internalFragmentation',
+  'externalFragmentation',
+  'largestFreeBytes',
+  'requestedBytes',
+  'allocatedBytes',
+  'heldBytes',
+  'freeBytes',
+  'pendingBytes',
+  'postponedBytes',
 ] as const satisfies readonly (keyof Metrics)[];
 export type SeriesKey = (typeof SERIES_KEYS)[number];
 
@@ -19,14 +27,20 @@ export class LaneHistory {
   cols: Record<SeriesKey, Float64Array>;
   length = 0;
 
-  constructor(readonly label: string, readonly capacity: number) {
+  constructor(
+    readonly label: string,
+    readonly capacity: number,
+  ) {
     this.op = new Float64Array(capacity);
-    this.cols = Object.fromEntries(SERIES_KEYS.map((k) => [k, new Float64Array(capacity)])) as Record<SeriesKey, Float64Array>;
+    this.cols = Object.fromEntries(SERIES_KEYS.map((k) => [k, new Float64Array(capacity)])) as Record<
+      SeriesKey,
+      Float64Array
+    >;
   }
 
   push(op: number, m: Metrics): void {
     // Ops never go back within one history (seek back calls truncate first).
-    while (this.length > 0 && this.op[this.length - 1]! >= op) this.length--;
+    while (this.length > 0 && this.op[this.length - 1] >= op) this.length--;
     if (this.length === this.capacity) this.decimate();
     const i = this.length++;
     this.op[i] = op;
@@ -34,15 +48,15 @@ export class LaneHistory {
   }
 
   truncate(op: number): void {
-    while (this.length > 0 && this.op[this.length - 1]! > op) this.length--;
+    while (this.length > 0 && this.op[this.length - 1] > op) this.length--;
   }
 
   /** Keep the even points (and always the last one). */
   private decimate(): void {
     let j = 0;
     for (let i = 0; i < this.length; i += 2, j++) {
-      this.op[j] = this.op[i]!;
-      for (const k of SERIES_KEYS) this.cols[k][j] = this.cols[k][i]!;
+      this.op[j] = this.op[i];
+      for (const k of SERIES_KEYS) this.cols[k][j] = this.cols[k][i];
     }
     this.length = j;
   }
@@ -50,8 +64,8 @@ export class LaneHistory {
   points(): ({ op: number } & Record<SeriesKey, number>)[] {
     const out = [];
     for (let i = 0; i < this.length; i++) {
-      const p = { op: this.op[i]! } as { op: number } & Record<SeriesKey, number>;
-      for (const k of SERIES_KEYS) p[k] = this.cols[k][i]!;
+      const p = { op: this.op[i] } as { op: number } & Record<SeriesKey, number>;
+      for (const k of SERIES_KEYS) p[k] = this.cols[k][i];
       out.push(p);
     }
     return out;
@@ -70,10 +84,15 @@ export class HistogramLane {
 
   constructor(readonly capacity: number) {}
 
-  get length(): number { return this.op.length; }
+  get length(): number {
+    return this.op.length;
+  }
 
   push(op: number, histogram: readonly (readonly [number, number])[]): void {
-    while (this.op.length > 0 && this.op[this.op.length - 1]! >= op) { this.op.pop(); this.hist.pop(); }
+    while (this.op.length > 0 && this.op[this.op.length - 1] >= op) {
+      this.op.pop();
+      this.hist.pop();
+    }
     if (this.op.length === this.capacity) {
       this.op = this.op.filter((_, i) => i % 2 === 0);
       this.hist = this.hist.filter((_, i) => i % 2 === 0);
@@ -83,7 +102,10 @@ export class HistogramLane {
   }
 
   truncate(op: number): void {
-    while (this.op.length > 0 && this.op[this.op.length - 1]! > op) { this.op.pop(); this.hist.pop(); }
+    while (this.op.length > 0 && this.op[this.op.length - 1] > op) {
+      this.op.pop();
+      this.hist.pop();
+    }
   }
 }
 
@@ -93,7 +115,10 @@ export class MetricHistory {
   /** Bumps on every change, so readers can tell whether to redraw. */
   version = 0;
 
-  constructor(readonly capacity = 4096, readonly histogramCapacity = 512) {}
+  constructor(
+    readonly capacity = 4096,
+    readonly histogramCapacity = 512,
+  ) {}
 
   /** Start over for a run with these allocator labels. */
   reset(labels: readonly string[]): void {
@@ -105,10 +130,10 @@ export class MetricHistory {
   push(s: Summary): void {
     if (s.allocators.length !== this.lanes.length) this.reset(s.allocators.map((a) => a.label));
     s.allocators.forEach((a, i) => {
-      const lane = this.lanes[i]!;
-      if (lane.length > 0 && lane.op[lane.length - 1]! > a.op) lane.truncate(a.op);
+      const lane = this.lanes[i];
+      if (lane.length > 0 && lane.op[lane.length - 1] > a.op) lane.truncate(a.op);
       lane.push(a.op, a.metrics);
-      const hl = this.histograms[i]!;
+      const hl = this.histograms[i];
       hl.truncate(a.op);
       hl.push(a.op, a.histogram);
     });

@@ -23,10 +23,16 @@ export function parseLoaded(key: string, text: string, cpus: number): LoadedTrac
 /** Read and parse a local file; stores it only when it parses. Throws with a message for the user. */
 export async function importFile(file: File, cpus: number): Promise<LoadedTrace> {
   if (file.size > MAX_TRACE_BYTES) {
-    throw new Error(`${file.name}: ${file.size.toLocaleString('en')} bytes is more than the ${MAX_TRACE_BYTES / 1024 / 1024} MiB a trace may have here (use the CLI: --workload trace:FILE)`);
+    throw new Error(
+      `${file.name}: ${file.size.toLocaleString('en')} bytes is more than the ${MAX_TRACE_BYTES / 1024 / 1024} MiB a trace may have here (use the CLI: --workload trace:FILE)`,
+    );
   }
   let text: string;
-  try { text = await file.text(); } catch (e) { throw new Error(`${file.name}: could not be read (${(e as Error).message})`); }
+  try {
+    text = await file.text();
+  } catch (e) {
+    throw new Error(`${file.name}: could not be read (${(e as Error).message})`);
+  }
   const t = parseLoaded(`${LOCAL_PREFIX}${file.name}`, text, cpus);
   useStore.getState().putTrace(t);
   return t;

@@ -18,15 +18,28 @@ import { start } from '../runtime/actions';
 import { importFile, loadSample, traceUrl } from '../runtime/traces';
 import { type LoadedTrace, useStore } from '../store/store';
 import {
-  decodeUrl, DEFAULT_SETUP, encodeUrl, isLocalTrace, MAX_ALLOCATORS, MAX_CPUS, OVERRIDE_KEYS, resolvedParams, sampleTrace,
-  SAMPLE_TRACES, type Setup, TRACE_WORKLOAD, traceFileName, withWorkload,
+  decodeUrl,
+  DEFAULT_SETUP,
+  encodeUrl,
+  isLocalTrace,
+  MAX_ALLOCATORS,
+  MAX_CPUS,
+  OVERRIDE_KEYS,
+  resolvedParams,
+  sampleTrace,
+  SAMPLE_TRACES,
+  type Setup,
+  TRACE_WORKLOAD,
+  traceFileName,
+  withWorkload,
 } from '../url-state';
 
 /** Picker values: WORKLOADS keys, `trace:KEY`, and IMPORT (opens the file chooser). */
 const TRACE_PREFIX = 'trace:';
 const IMPORT = '__import__';
 
-const TRACE_DESCRIPTION = 'Replays a trace op by op (allocations, frees) on every allocator; its format is recognised ' +
+const TRACE_DESCRIPTION =
+  'Replays a trace op by op (allocations, frees) on every allocator; its format is recognised ' +
   'from the text. Import a file with "Import trace…" or drop one on this panel.';
 
 /** The trace formats Fragscope reads (TRACE_FORMATS: new parsers appear here by themselves). */
@@ -34,7 +47,13 @@ function TraceFormats() {
   return (
     <details className="definition trace-formats">
       <summary>formats read: {TRACE_FORMATS.map((f) => f.name).join(', ')}</summary>
-      <ul>{TRACE_FORMATS.map((f) => <li key={f.name}><b>{f.name}</b>: {f.description}</li>)}</ul>
+      <ul>
+        {TRACE_FORMATS.map((f) => (
+          <li key={f.name}>
+            <b>{f.name}</b>: {f.description}
+          </li>
+        ))}
+      </ul>
     </details>
   );
 }
@@ -45,68 +64,164 @@ function TraceInfo({ setup, loaded }: { setup: Setup; loaded: LoadedTrace | unde
   const sample = sampleTrace(key);
   return (
     <p className="trace-info" data-testid="trace-info">
-      {loaded
-        ? <>trace <b>{loaded.fileName}</b> ({loaded.format}, {loaded.ops.toLocaleString('en')} ops)</>
-        : <>trace <b>{traceFileName(key)}</b> ({isLocalTrace(key) ? 'not loaded: import it again' : 'loaded when applied'})</>}
-      {sample && <> · from <a href={traceUrl(sample.source)} target="_blank" rel="noreferrer">wee_alloc (MPL-2.0)</a></>}
+      {loaded ? (
+        <>
+          trace <b>{loaded.fileName}</b> ({loaded.format}, {loaded.ops.toLocaleString('en')} ops)
+        </>
+      ) : (
+        <>
+          trace <b>{traceFileName(key)}</b> ({isLocalTrace(key) ? 'not loaded: import it again' : 'loaded when applied'}
+          )
+        </>
+      )}
+      {sample && (
+        <>
+          {' '}
+          · from{' '}
+          <a href={traceUrl(sample.source)} target="_blank" rel="noreferrer">
+            wee_alloc (MPL-2.0)
+          </a>
+        </>
+      )}
     </p>
   );
 }
 
-function ParamField({ name, spec, value, onChange }: { name: string; spec: ParamSpec; value: number | string | boolean; onChange: (v: string) => void }) {
-  const input = spec.kind === 'enum'
-    ? <select value={String(value)} onChange={(e) => onChange(e.target.value)}>{spec.values.map((v) => <option key={v}>{v}</option>)}</select>
-    : spec.kind === 'bool'
-      ? <input type="checkbox" checked={value === true || value === 'true'} onChange={(e) => onChange(String(e.target.checked))} />
-      : <input type="number" value={String(value)} min={spec.min} max={spec.max} step={spec.kind === 'int' ? 1 : 'any'} onChange={(e) => onChange(e.target.value)} />;
-  return <label className="field" title={spec.doc}><span>{name}</span>{input}</label>;
+function ParamField({
+  name,
+  spec,
+  value,
+  onChange,
+}: {
+  name: string;
+  spec: ParamSpec;
+  value: number | string | boolean;
+  onChange: (v: string) => void;
+}) {
+  const input =
+    spec.kind === 'enum' ? (
+      <select value={String(value)} onChange={(e) => onChange(e.target.value)}>
+        {spec.values.map((v) => (
+          <option key={v}>{v}</option>
+        ))}
+      </select>
+    ) : spec.kind === 'bool' ? (
+      <input
+        type="checkbox"
+        checked={value === true || value === 'true'}
+        onChange={(e) => onChange(String(e.target.checked))}
+      />
+    ) : (
+      <input
+        type="number"
+        value={String(value)}
+        min={spec.min}
+        max={spec.max}
+        step={spec.kind === 'int' ? 1 : 'any'}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
+  return (
+    <label className="field" title={spec.doc}>
+      <span>{name}</span>
+      {input}
+    </label>
+  );
 }
 
 /** Upper bounds the form's number inputs show (the values are checked by decodeUrl either way). */
 const OVERRIDE_MAX: Partial<Record<string, number>> = { drainOnAlloc: 1 };
 const OVERRIDE_TITLES: Partial<Record<string, string>> = {
-  drainOnAlloc: '0 = drain the remote-free queue in free only (the patches); 1 = at the owner\'s next allocation too (the seed\'s proposal, 11 Aug 2006)',
+  drainOnAlloc:
+    "0 = drain the remote-free queue in free only (the patches); 1 = at the owner's next allocation too (the seed's proposal, 11 Aug 2006)",
 };
 
 function defaultsOf(spec: AllocatorSpec, cpus: number): Record<string, number> {
   if (spec.kind === 'pow2') return { ...POW2_DEFAULTS } as unknown as Record<string, number>;
-  try { return ntaParams(spec.preset, cpus) as unknown as Record<string, number>; } catch { return {}; }
+  try {
+    return ntaParams(spec.preset, cpus) as unknown as Record<string, number>;
+  } catch {
+    return {};
+  }
 }
 
-function AllocatorRow({ spec, index, setup, update }: { spec: AllocatorSpec; index: number; setup: Setup; update: (s: Setup) => void }) {
-  const set = (next: AllocatorSpec) => update({ ...setup, allocators: setup.allocators.map((a, i) => (i === index ? next : a)) });
+function AllocatorRow({
+  spec,
+  index,
+  setup,
+  update,
+}: {
+  spec: AllocatorSpec;
+  index: number;
+  setup: Setup;
+  update: (s: Setup) => void;
+}) {
+  const set = (next: AllocatorSpec) =>
+    update({ ...setup, allocators: setup.allocators.map((a, i) => (i === index ? next : a)) });
   const defaults = defaultsOf(spec, setup.cpus);
   const overrides = (spec.overrides ?? {}) as Record<string, number | undefined>;
   return (
     <div className="alloc-row">
-      <select aria-label={`allocator ${index + 1}`} value={spec.kind === 'nta' ? `nta:${spec.preset}` : 'pow2'}
-        onChange={(e) => set(e.target.value === 'pow2' ? { kind: 'pow2' } : { kind: 'nta', preset: e.target.value.split(':')[1] as NtaPresetName })}>
-        {NTA_PRESETS.map((p) => <option key={p} value={`nta:${p}`}>NTA ({p})</option>)}
+      <select
+        aria-label={`allocator ${index + 1}`}
+        value={spec.kind === 'nta' ? `nta:${spec.preset}` : 'pow2'}
+        onChange={(e) =>
+          set(
+            e.target.value === 'pow2'
+              ? { kind: 'pow2' }
+              : { kind: 'nta', preset: e.target.value.split(':')[1] as NtaPresetName },
+          )
+        }
+      >
+        {NTA_PRESETS.map((p) => (
+          <option key={p} value={`nta:${p}`}>
+            NTA ({p})
+          </option>
+        ))}
         <option value="pow2">pow2 (SLAB-like)</option>
       </select>
       {OVERRIDE_KEYS[spec.kind].map((k) => (
         <label key={k} className="field small" title={OVERRIDE_TITLES[k]}>
           <span>{k}</span>
-          <input type="number" min={0} max={OVERRIDE_MAX[k]} step={1} placeholder={String(defaults[k] ?? '')} value={overrides[k] ?? ''}
+          <input
+            type="number"
+            min={0}
+            max={OVERRIDE_MAX[k]}
+            step={1}
+            placeholder={String(defaults[k] ?? '')}
+            value={overrides[k] ?? ''}
             onChange={(e) => {
               const o = { ...overrides };
-              if (e.target.value === '') delete o[k]; else o[k] = Number(e.target.value);
+              if (e.target.value === '') delete o[k];
+              else o[k] = Number(e.target.value);
               const next = { ...spec, overrides: o } as AllocatorSpec;
               if (Object.keys(o).length === 0) delete next.overrides;
               set(next);
-            }} />
+            }}
+          />
         </label>
       ))}
-      <button type="button" disabled={setup.allocators.length <= 1}
-        onClick={() => update({ ...setup, allocators: setup.allocators.filter((_, i) => i !== index) })}>Remove</button>
+      <button
+        type="button"
+        disabled={setup.allocators.length <= 1}
+        onClick={() => update({ ...setup, allocators: setup.allocators.filter((_, i) => i !== index) })}
+      >
+        Remove
+      </button>
     </div>
   );
 }
 
 export function SetupPanel() {
-  const { setup, setSetup, status, runSetup, traces } = useStore(useShallow((s) => ({
-    setup: s.setup, setSetup: s.setSetup, status: s.status, runSetup: s.runSetup, traces: s.traces,
-  })));
+  const { setup, setSetup, status, runSetup, traces } = useStore(
+    useShallow((s) => ({
+      setup: s.setup,
+      setSetup: s.setSetup,
+      status: s.status,
+      runSetup: s.runSetup,
+      traces: s.traces,
+    })),
+  );
   const fileRef = useRef<HTMLInputElement>(null);
   /** A trace being read or fetched, or why the last one was refused. */
   const [traceMsg, setTraceMsg] = useState<{ error: boolean; text: string } | null>(null);
@@ -119,7 +234,12 @@ export function SetupPanel() {
   // Op files check `cpu N` against the CPU count: check again when it changes.
   const traceProblem = useMemo(() => {
     if (!loaded) return null;
-    try { parseTrace(loaded.text, loaded.fileName, setup.cpus); return null; } catch (e) { return (e as Error).message; }
+    try {
+      parseTrace(loaded.text, loaded.fileName, setup.cpus);
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
   }, [loaded, setup.cpus]);
 
   /** Switch the setup to a loaded trace (the store's current setup: loads are asynchronous). */
@@ -136,16 +256,25 @@ export function SetupPanel() {
       if (id === loadId.current) selectTrace(t);
     } catch (e) {
       if (id !== loadId.current) return;
-      setTraceMsg({ error: true, text: `Not imported: ${(e as Error).message}. The setup and the current run are unchanged.` });
+      setTraceMsg({
+        error: true,
+        text: `Not imported: ${(e as Error).message}. The setup and the current run are unchanged.`,
+      });
     }
   };
   const onFile = (file: File) => load(file.name, () => importFile(file, useStore.getState().setup.cpus));
   const onPick = (value: string) => {
-    if (value === IMPORT) { fileRef.current?.click(); return; }
+    if (value === IMPORT) {
+      fileRef.current?.click();
+      return;
+    }
     if (value.startsWith(TRACE_PREFIX)) {
       const key = value.slice(TRACE_PREFIX.length);
       const t = useStore.getState().traces[key];
-      if (t) { loadId.current++; selectTrace(t); } else void load(traceFileName(key), () => loadSample(key, setup.cpus));
+      if (t) {
+        loadId.current++;
+        selectTrace(t);
+      } else void load(traceFileName(key), () => loadSample(key, setup.cpus));
       return;
     }
     loadId.current++;
@@ -166,14 +295,20 @@ export function SetupPanel() {
     void onFile(file);
   };
 
-  const info = isTrace ? { description: TRACE_DESCRIPTION, params: {} } : WORKLOADS[setup.workload]!;
+  const info = isTrace ? { description: TRACE_DESCRIPTION, params: {} } : WORKLOADS[setup.workload];
   let values: Record<string, number | string | boolean> = {};
   let formError: string | null = null;
-  try { values = resolvedParams(setup); } catch (e) { formError = (e as Error).message; values = { ...setup.params }; }
+  try {
+    values = resolvedParams(setup);
+  } catch (e) {
+    formError = (e as Error).message;
+    values = { ...setup.params };
+  }
   if (isTrace) {
     // The trace itself is checked here; the rest of the setup by the URL round trip below.
     if (!setup.trace) formError = 'pick a sample trace or import a trace file';
-    else if (isLocalTrace(setup.trace) && !loaded) formError = `the imported trace '${traceFileName(setup.trace)}' is not loaded: import it again`;
+    else if (isLocalTrace(setup.trace) && !loaded)
+      formError = `the imported trace '${traceFileName(setup.trace)}' is not loaded: import it again`;
     else formError = traceProblem;
   }
   const rest = isTrace ? withWorkload(setup, DEFAULT_SETUP.workload) : setup;
@@ -181,65 +316,148 @@ export function SetupPanel() {
   const changed = JSON.stringify(runSetup) !== JSON.stringify(setup);
   const localTraces = Object.values(traces).filter((t) => isLocalTrace(t.key));
   const pickerValue = isTrace ? `${TRACE_PREFIX}${setup.trace ?? ''}` : setup.workload;
-  const unlistedLocal = isTrace && setup.trace && isLocalTrace(setup.trace) && !traces[setup.trace] ? setup.trace : null;
+  const unlistedLocal =
+    isTrace && setup.trace && isLocalTrace(setup.trace) && !traces[setup.trace] ? setup.trace : null;
   return (
-    <section className={`card setup${dragging ? ' dropping' : ''}`} aria-label="run setup"
-      onDragOver={onDragOver} onDrop={onDrop}
-      onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false); }}>
+    <section
+      className={`card setup${dragging ? ' dropping' : ''}`}
+      aria-label="run setup"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+    >
       <h2>Setup</h2>
       <div className="picker">
-        <label className="field wide"><span>workload</span>
+        <label className="field wide">
+          <span>workload</span>
           <select aria-label="workload" value={pickerValue} onChange={(e) => onPick(e.target.value)}>
             <optgroup label="generated">
-              {Object.keys(WORKLOADS).map((w) => <option key={w} value={w}>{w}</option>)}
+              {Object.keys(WORKLOADS).map((w) => (
+                <option key={w} value={w}>
+                  {w}
+                </option>
+              ))}
             </optgroup>
             <optgroup label="traces">
-              {SAMPLE_TRACES.map((t) => <option key={t.path} value={`${TRACE_PREFIX}${t.path}`}>{t.label}</option>)}
-              {localTraces.map((t) => <option key={t.key} value={`${TRACE_PREFIX}${t.key}`}>imported: {t.fileName}</option>)}
-              {unlistedLocal && <option value={`${TRACE_PREFIX}${unlistedLocal}`}>imported: {traceFileName(unlistedLocal)}</option>}
+              {SAMPLE_TRACES.map((t) => (
+                <option key={t.path} value={`${TRACE_PREFIX}${t.path}`}>
+                  {t.label}
+                </option>
+              ))}
+              {localTraces.map((t) => (
+                <option key={t.key} value={`${TRACE_PREFIX}${t.key}`}>
+                  imported: {t.fileName}
+                </option>
+              ))}
+              {unlistedLocal && (
+                <option value={`${TRACE_PREFIX}${unlistedLocal}`}>imported: {traceFileName(unlistedLocal)}</option>
+              )}
               <option value={IMPORT}>Import trace…</option>
             </optgroup>
           </select>
         </label>
-        <button type="button" onClick={() => fileRef.current?.click()} title="Read a trace file (any known format), or drop one on this panel">
+        <button
+          type="button"
+          onClick={() => fileRef.current?.click()}
+          title="Read a trace file (any known format), or drop one on this panel"
+        >
           Import trace…
         </button>
-        <input ref={fileRef} type="file" hidden data-testid="trace-file" aria-label="trace file"
+        <input
+          ref={fileRef}
+          type="file"
+          hidden
+          data-testid="trace-file"
+          aria-label="trace file"
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
             if (file) void onFile(file);
-          }} />
+          }}
+        />
       </div>
-      {traceMsg && <p className={traceMsg.error ? 'error trace-msg' : 'muted trace-msg'} role={traceMsg.error ? 'alert' : 'status'} data-testid="trace-msg">{traceMsg.text}</p>}
+      {traceMsg && (
+        <p
+          className={traceMsg.error ? 'error trace-msg' : 'muted trace-msg'}
+          role={traceMsg.error ? 'alert' : 'status'}
+          data-testid="trace-msg"
+        >
+          {traceMsg.text}
+        </p>
+      )}
       {isTrace && <TraceInfo setup={setup} loaded={loaded} />}
       <p className="definition">{info.description}</p>
       {isTrace && <TraceFormats />}
       <div className="fields">
         {Object.entries(info.params).map(([name, spec]) => (
-          <ParamField key={name} name={name} spec={spec} value={setup.params[name] ?? values[name] ?? spec.default}
-            onChange={(v) => setSetup({ ...setup, params: { ...setup.params, [name]: v } })} />
+          <ParamField
+            key={name}
+            name={name}
+            spec={spec}
+            value={setup.params[name] ?? values[name] ?? spec.default}
+            onChange={(v) => setSetup({ ...setup, params: { ...setup.params, [name]: v } })}
+          />
         ))}
-        {!isTrace && <ParamField name="seed" spec={COMMON_PARAMS.seed} value={setup.seed} onChange={(v) => setSetup({ ...setup, seed: Number(v) })} />}
-        <ParamField name="ops" spec={COMMON_PARAMS.ops} value={setup.ops} onChange={(v) => setSetup({ ...setup, ops: Number(v) })} />
-        <label className="field" title="simulated CPUs (one worker each)"><span>CPUs</span>
-          <input type="number" min={1} max={MAX_CPUS} value={setup.cpus} onChange={(e) => setSetup({ ...setup, cpus: Number(e.target.value) })} />
+        {!isTrace && (
+          <ParamField
+            name="seed"
+            spec={COMMON_PARAMS.seed}
+            value={setup.seed}
+            onChange={(v) => setSetup({ ...setup, seed: Number(v) })}
+          />
+        )}
+        <ParamField
+          name="ops"
+          spec={COMMON_PARAMS.ops}
+          value={setup.ops}
+          onChange={(v) => setSetup({ ...setup, ops: Number(v) })}
+        />
+        <label className="field" title="simulated CPUs (one worker each)">
+          <span>CPUs</span>
+          <input
+            type="number"
+            min={1}
+            max={MAX_CPUS}
+            value={setup.cpus}
+            onChange={(e) => setSetup({ ...setup, cpus: Number(e.target.value) })}
+          />
         </label>
-        <label className="field" title="lockstep: one global op order, reproducible, seekable; free: CPUs race"><span>schedule</span>
-          <select value={setup.schedule} onChange={(e) => setSetup({ ...setup, schedule: e.target.value as Setup['schedule'] })}>
-            <option value="lockstep">lockstep</option><option value="free">free-running</option>
+        <label className="field" title="lockstep: one global op order, reproducible, seekable; free: CPUs race">
+          <span>schedule</span>
+          <select
+            value={setup.schedule}
+            onChange={(e) => setSetup({ ...setup, schedule: e.target.value as Setup['schedule'] })}
+          >
+            <option value="lockstep">lockstep</option>
+            <option value="free">free-running</option>
           </select>
         </label>
       </div>
       <h3>Allocators (compared on one op cursor)</h3>
-      {setup.allocators.map((spec, i) => <AllocatorRow key={i} spec={spec} index={i} setup={setup} update={setSetup} />)}
+      {setup.allocators.map((spec, i) => (
+        <AllocatorRow key={i} spec={spec} index={i} setup={setup} update={setSetup} />
+      ))}
       <div className="row">
-        <button type="button" disabled={setup.allocators.length >= MAX_ALLOCATORS}
-          onClick={() => setSetup({ ...setup, allocators: [...setup.allocators, { kind: 'nta', preset: 'patch2' }] })}>Add allocator</button>
-        <button type="button" className="primary" disabled={status === 'configuring' || formError !== null} onClick={() => void start(setup, 0)}>
+        <button
+          type="button"
+          disabled={setup.allocators.length >= MAX_ALLOCATORS}
+          onClick={() => setSetup({ ...setup, allocators: [...setup.allocators, { kind: 'nta', preset: 'patch2' }] })}
+        >
+          Add allocator
+        </button>
+        <button
+          type="button"
+          className="primary"
+          disabled={status === 'configuring' || formError !== null}
+          onClick={() => void start(setup, 0)}
+        >
           Apply{changed ? ' changes' : ''}
         </button>
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(location.href)}>Copy link</button>
+        <button type="button" onClick={() => void navigator.clipboard?.writeText(location.href)}>
+          Copy link
+        </button>
       </div>
       {formError && <p className="error">{formError}</p>}
     </section>

@@ -19,10 +19,17 @@ function connect(c: Controller): Remote<ControlApi> {
   expose(c, nodeEndpoint(port1));
   return wrap<ControlApi>(nodeEndpoint(port2));
 }
-afterEach(() => { for (const p of ports.splice(0)) p.close(); });
+afterEach(() => {
+  for (const p of ports.splice(0)) p.close();
+});
 
 const base: Omit<RunConfig, 'workload'> = {
-  params: {}, allocators: [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }], cpus: 2, schedule: 'lockstep', seed: 7, ops: 0,
+  params: {},
+  allocators: [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }],
+  cpus: 2,
+  schedule: 'lockstep',
+  seed: 7,
+  ops: 0,
 };
 
 /** Chunk states of every allocator as published after `op` ops of a fresh inline run. */
@@ -44,29 +51,56 @@ describe('ControlApi through comlink', () => {
       expect(example.allocators.map((a) => a.name)).toEqual(['nta:blog', 'pow2']);
       let s = await api.step(3);
       expect(s.op).toBe(3);
-      expect(s.lastOps.map((o) => [o.kind, o.bytes])).toEqual([['alloc', 120], ['alloc', 200], ['alloc', 70]]);
+      expect(s.lastOps.map((o) => [o.kind, o.bytes])).toEqual([
+        ['alloc', 120],
+        ['alloc', 200],
+        ['alloc', 70],
+      ]);
       // The block under an address, read from each lane's allocator: 120 B at the pool's start.
-      const at0 = example.allocators[0]!.baseAddress;
-      expect(await api.blockAt(0, at0 + 100)).toEqual({ kind: 'allocation', start: at0, bytes: 128, requested: 120, owner: 0 });
-      const second = s.lastOps[1]!.outcomes[1]!; // pow2's address for the 200-byte allocation
-      expect(await api.blockAt(1, second + 255)).toEqual({ kind: 'allocation', start: second, bytes: 256, requested: 200, owner: 0 });
+      const at0 = example.allocators[0].baseAddress;
+      expect(await api.blockAt(0, at0 + 100)).toEqual({
+        kind: 'allocation',
+        start: at0,
+        bytes: 128,
+        requested: 120,
+        owner: 0,
+      });
+      const second = s.lastOps[1].outcomes[1]; // pow2's address for the 200-byte allocation
+      expect(await api.blockAt(1, second + 255)).toEqual({
+        kind: 'allocation',
+        start: second,
+        bytes: 256,
+        requested: 200,
+        owner: 0,
+      });
       expect(await api.blockAt(0, at0 - 1)).toBeNull();
       expect(await api.blockAt(5, at0)).toBeNull();
       s = await api.runUntil({ kind: 'end' });
       expect(s.done).toBe(true);
-      expect(s.allocators[0]!.metrics.requestedBytes).toBe(0);
+      expect(s.allocators[0].metrics.requestedBytes).toBe(0);
 
       // A small NTA pool so the seed's fragmentation test fails quickly.
-      const cfg: RunConfig = { ...base, workload: 'seed-fragmentation', allocators: [{ kind: 'nta', preset: 'blog', overrides: { regions: 16 } }], ops: 4000 };
+      const cfg: RunConfig = {
+        ...base,
+        workload: 'seed-fragmentation',
+        allocators: [{ kind: 'nta', preset: 'blog', overrides: { regions: 16 } }],
+        ops: 4000,
+      };
       const info = await api.configure(cfg);
       const seen: Summary[] = [];
-      await api.subscribe(proxy((x: Summary) => { seen.push(x); }));
+      await api.subscribe(
+        proxy((x: Summary) => {
+          seen.push(x);
+        }),
+      );
       s = await api.runUntil({ kind: 'failure' });
-      const f = s.allocators[0]!.failures;
+      const f = s.allocators[0].failures;
       expect(f.length).toBe(1);
-      expect(s.op).toBe(f[0]!.op + 1);
-      const last = s.lastOps[s.lastOps.length - 1]!;
-      expect(last.reasons[0]).toMatch(/^largest free run on CPU \d is \d+ B < \d+ B requested \(other CPUs' largest runs: CPU \d: \d+ B; an allocation never uses another CPU's memory\)$/);
+      expect(s.op).toBe(f[0].op + 1);
+      const last = s.lastOps[s.lastOps.length - 1];
+      expect(last.reasons[0]).toMatch(
+        /^largest free run on CPU \d is \d+ B < \d+ B requested \(other CPUs' largest runs: CPU \d: \d+ B; an allocation never uses another CPU's memory\)$/,
+      );
       const failOp = s.op;
 
       const view = snapshotViews(info.snapshot, info.allocators);
@@ -82,7 +116,7 @@ describe('ControlApi through comlink', () => {
       expect(readSnapshot(view, copy)).toBe(true);
       expect(copy.chunks).toEqual(await inlineAt(cfg, 10));
       s = await api.seek(failOp);
-      expect(s.allocators[0]!.failures.length).toBe(1);
+      expect(s.allocators[0].failures.length).toBe(1);
       expect(readSnapshot(view, copy)).toBe(true);
       expect(copy.chunks).toEqual(await inlineAt(cfg, failOp));
       expect(seen.length).toBeGreaterThan(0);

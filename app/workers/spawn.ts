@@ -8,7 +8,10 @@ export const browserSpawn: SpawnCpuWorker = (cpu: number): WorkerHandle => {
     postMessage: (m: ToCpu) => w.postMessage(m),
     listen(onMessage, onDeath) {
       w.onmessage = (ev: MessageEvent<FromCpu>) => onMessage(ev.data);
-      w.onerror = (ev: ErrorEvent) => { ev.preventDefault(); onDeath(ev.message || 'the worker script failed to load or threw'); };
+      w.onerror = (ev: ErrorEvent) => {
+        ev.preventDefault();
+        onDeath(ev.message || 'the worker script failed to load or threw');
+      };
       w.onmessageerror = () => onDeath('a message could not be deserialised');
     },
     terminate: () => w.terminate(),

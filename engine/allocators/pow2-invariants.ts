@@ -11,42 +11,70 @@ import { LSTRIDE, OBJ_LIVE, type Pow2Allocator } from './pow2';
 export function checkPow2Invariants(a: Pow2Allocator): string[] {
   const bad: string[] = [];
   const { P, C, W, K, U, cpus } = a;
-  let req = 0, allocd = 0, held = 0, liveObjs = 0;
+  let req = 0,
+    allocd = 0,
+    held = 0,
+    liveObjs = 0;
   for (let c = 0; c < cpus; c++) if (a.locks[c * LSTRIDE] !== 0) bad.push(`lock of cpu ${c} is held`);
   for (let p = 0; p < P; p++) {
-    const cls = a.pageClass[p], owner = a.ownerOfPage(p), i = p - a.firstPageOf(owner);
+    const cls = a.pageClass[p],
+      owner = a.ownerOfPage(p),
+      i = p - a.firstPageOf(owner);
     const unheldBit = (a.unheldBits[owner * U + (i >>> 5)] >>> (i & 31)) & 1;
-    if (cls > K) { bad.push(`page ${p}: class code ${cls} > ${K}`); continue; }
+    if (cls > K) {
+      bad.push(`page ${p}: class code ${cls} > ${K}`);
+      continue;
+    }
     if (cls === 0) {
       if (!unheldBit) bad.push(`page ${p}: unheld but not in cpu ${owner}'s unheld bitmap`);
       if (a.pageLive[p] !== 0) bad.push(`page ${p}: unheld with ${a.pageLive[p]} live objects`);
       if (a.pageNext[p] !== -1 || a.pagePrev[p] !== -1) bad.push(`page ${p}: unheld but linked`);
       for (let w = 0; w < W; w++) if (a.freeBits[p * W + w] !== 0) bad.push(`page ${p}: unheld with free bits`);
       for (let c = p * C; c < (p + 1) * C; c++) {
-        if (a.chunkState[c] !== ChunkState.Unheld) { bad.push(`chunk ${c}: unheld page, state ${a.chunkState[c]}`); break; }
-        if (a.objState[c] !== 0 || a.reqBytes[c] !== 0) { bad.push(`chunk ${c}: unheld page with object data`); break; }
+        if (a.chunkState[c] !== ChunkState.Unheld) {
+          bad.push(`chunk ${c}: unheld page, state ${a.chunkState[c]}`);
+          break;
+        }
+        if (a.objState[c] !== 0 || a.reqBytes[c] !== 0) {
+          bad.push(`chunk ${c}: unheld page with object data`);
+          break;
+        }
       }
       if (i < a.unheldHint[owner * LSTRIDE] * 32) bad.push(`page ${p}: unheld below cpu ${owner}'s hint`);
       continue;
     }
     held++;
     if (unheldBit) bad.push(`page ${p}: held but in the unheld bitmap`);
-    const k = cls - 1, objChunks = 1 << k, slots = C >>> k, size = objChunks << a.chunkShift;
-    let live = 0, freeCount = 0;
+    const k = cls - 1,
+      objChunks = 1 << k,
+      slots = C >>> k,
+      size = objChunks << a.chunkShift;
+    let live = 0,
+      freeCount = 0;
     for (let s = 0; s < 32 * W; s++) {
       const isFree = (a.freeBits[p * W + (s >>> 5)] >>> (s & 31)) & 1;
-      if (s >= slots) { if (isFree) bad.push(`page ${p}: free bit ${s} beyond ${slots} slots`); continue; }
-      const c0 = p * C + s * objChunks, st = a.objState[c0];
+      if (s >= slots) {
+        if (isFree) bad.push(`page ${p}: free bit ${s} beyond ${slots} slots`);
+        continue;
+      }
+      const c0 = p * C + s * objChunks,
+        st = a.objState[c0];
       if (s * size + size > a.pageBytes) bad.push(`page ${p}: slot ${s} straddles the page end`);
       for (let c = c0 + 1; c < c0 + objChunks; c++) {
-        if (a.objState[c] !== 0 || a.reqBytes[c] !== 0) { bad.push(`chunk ${c}: object data inside an object`); break; }
+        if (a.objState[c] !== 0 || a.reqBytes[c] !== 0) {
+          bad.push(`chunk ${c}: object data inside an object`);
+          break;
+        }
       }
       if (isFree) {
         freeCount++;
         if (st === OBJ_LIVE) bad.push(`page ${p} slot ${s}: free bit set but object live`);
         if (a.reqBytes[c0] !== 0) bad.push(`page ${p} slot ${s}: free with requested bytes`);
         for (let c = c0; c < c0 + objChunks; c++) {
-          if (a.chunkState[c] !== ChunkState.Free) { bad.push(`chunk ${c}: free slot, state ${a.chunkState[c]}`); break; }
+          if (a.chunkState[c] !== ChunkState.Free) {
+            bad.push(`chunk ${c}: free slot, state ${a.chunkState[c]}`);
+            break;
+          }
         }
       } else {
         live++;
@@ -57,9 +85,13 @@ export function checkPow2Invariants(a: Pow2Allocator): string[] {
         const used = Math.ceil(r / (1 << a.chunkShift));
         for (let c = c0; c < c0 + objChunks; c++) {
           const want = c - c0 < used ? ChunkState.Used : ChunkState.Waste;
-          if (a.chunkState[c] !== want) { bad.push(`chunk ${c}: state ${a.chunkState[c]}, want ${want}`); break; }
+          if (a.chunkState[c] !== want) {
+            bad.push(`chunk ${c}: state ${a.chunkState[c]}, want ${want}`);
+            break;
+          }
         }
-        req += r; allocd += size;
+        req += r;
+        allocd += size;
       }
     }
     if (live !== a.pageLive[p]) bad.push(`page ${p}: pageLive ${a.pageLive[p]} but ${live} live slots`);
@@ -71,10 +103,17 @@ export function checkPow2Invariants(a: Pow2Allocator): string[] {
   const seen = new Uint8Array(P);
   for (let cpu = 0; cpu < cpus; cpu++) {
     for (let k = 0; k < K; k++) {
-      let prev = -1, steps = 0;
+      let prev = -1,
+        steps = 0;
       for (let p = a.partialHead[cpu * a.PSTRIDE + k]; p >= 0; prev = p, p = a.pageNext[p]) {
-        if (p >= P || ++steps > P) { bad.push(`partial list (${cpu},${k}) is corrupt or cyclic`); break; }
-        if (seen[p]) { bad.push(`page ${p}: on a partial list twice`); break; }
+        if (p >= P || ++steps > P) {
+          bad.push(`partial list (${cpu},${k}) is corrupt or cyclic`);
+          break;
+        }
+        if (seen[p]) {
+          bad.push(`page ${p}: on a partial list twice`);
+          break;
+        }
         seen[p] = 1;
         if (a.pagePrev[p] !== prev) bad.push(`page ${p}: prev ${a.pagePrev[p]}, want ${prev}`);
         if (a.pageClass[p] !== k + 1) bad.push(`page ${p}: on class ${k} list with class code ${a.pageClass[p]}`);

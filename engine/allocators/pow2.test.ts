@@ -35,8 +35,15 @@ function stateOf(a: Pow2Allocator): Uint8Array {
 
 describe('pow2 size classes', () => {
   it.each([
-    [1, 32, 1, 0], [32, 32, 1, 0], [33, 64, 2, 0], [64, 64, 2, 0], [65, 128, 3, 1],
-    [200, 256, 7, 1], [257, 512, 9, 7], [2049, 4096, 65, 63], [4096, 4096, 128, 0],
+    [1, 32, 1, 0],
+    [32, 32, 1, 0],
+    [33, 64, 2, 0],
+    [64, 64, 2, 0],
+    [65, 128, 3, 1],
+    [200, 256, 7, 1],
+    [257, 512, 9, 7],
+    [2049, 4096, 65, 63],
+    [4096, 4096, 128, 0],
   ])('%i bytes -> class %i (%i used, %i waste chunks)', (bytes, cls, used, waste) => {
     const a = new Pow2Allocator({ pages: 4 });
     const addr = a.alloc(0, bytes);
@@ -122,7 +129,13 @@ describe('pow2 pages', () => {
     expect(a.free(0, BASE + 3 * PAGE, 4096)).toBe(FREE_OK);
     expect(a.alloc(1, 32)).toBe(BASE + 3 * PAGE);
     expect(a.checkInvariants()).toEqual([]);
-    expect(a.counters()).toMatchObject({ allocs: 4, frees: 2, failures: 1, requestedBytes: 4096 + 32, heldBytes: 2 * PAGE });
+    expect(a.counters()).toMatchObject({
+      allocs: 4,
+      frees: 2,
+      failures: 1,
+      requestedBytes: 4096 + 32,
+      heldBytes: 2 * PAGE,
+    });
   });
 
   it('fills the whole pool and then fails with NoSpace', () => {
@@ -146,19 +159,32 @@ describe('pow2 pages', () => {
 describe('pow2 blockAt', () => {
   it('gives the object slot of any byte: class size rounded, requested bytes, owner', () => {
     const a = new Pow2Allocator({ pages: 6, cpus: 2 });
-    const x = a.alloc(0, 200), y = a.alloc(0, 200);
+    const x = a.alloc(0, 200),
+      y = a.alloc(0, 200);
     expect(a.free(0, y, 200)).toBe(FREE_OK);
     const obj = { kind: 'allocation', start: x, bytes: 256, requested: 200, owner: 0 };
     for (const at of [x, x + 100, x + 255]) expect(a.blockAt(at)).toEqual(obj);
     expect(a.blockAt(x + 256 + 17)).toEqual({ kind: 'free', start: x + 256, bytes: 256, requested: 0, owner: 0 });
-    expect(a.blockAt(BASE + PAGE - 1)).toEqual({ kind: 'free', start: BASE + PAGE - 256, bytes: 256, requested: 0, owner: 0 });
+    expect(a.blockAt(BASE + PAGE - 1)).toEqual({
+      kind: 'free',
+      start: BASE + PAGE - 256,
+      bytes: 256,
+      requested: 0,
+      owner: 0,
+    });
     const z = a.alloc(1, 33); // CPU 1's first page (3), class 64
     expect(z).toBe(BASE + 3 * PAGE);
     expect(a.blockAt(z + 63)).toEqual({ kind: 'allocation', start: z, bytes: 64, requested: 33, owner: 1 });
   });
   it('reports unheld pages whole (with the CPU that may dedicate them) and null outside the pool', () => {
     const a = new Pow2Allocator({ pages: 6, cpus: 2 });
-    expect(a.blockAt(BASE + 4 * PAGE + 9)).toEqual({ kind: 'unheld', start: BASE + 4 * PAGE, bytes: PAGE, requested: 0, owner: 1 });
+    expect(a.blockAt(BASE + 4 * PAGE + 9)).toEqual({
+      kind: 'unheld',
+      start: BASE + 4 * PAGE,
+      bytes: PAGE,
+      requested: 0,
+      owner: 1,
+    });
     for (const at of [BASE - 1, BASE + 6 * PAGE, NaN, -Infinity, Infinity]) expect(a.blockAt(at)).toBeNull();
   });
 });
@@ -169,7 +195,8 @@ describe('pow2 error paths leave the state byte-identical', () => {
     const live = a.alloc(0, 200); // page 0, class 256
     const freed = a.alloc(0, 200); // page 0 slot 1, then freed
     a.free(0, freed, 200);
-    a.alloc(1, 4096); a.alloc(1, 4096); // fill cpu 1's first two pages (3, 4)
+    a.alloc(1, 4096);
+    a.alloc(1, 4096); // fill cpu 1's first two pages (3, 4)
     a.alloc(1, 4096); // page 5: cpu 1 is full now
     return { a, live, freed };
   }
@@ -218,62 +245,86 @@ describe('pow2 property: invariants hold after every op', () => {
     | { t: 'alloc'; cpu: number; bytes: number }
     | { t: 'free'; cpu: number; pick: number }
     | { t: 'bad'; cpu: number; pick: number; kind: number };
-  const cmd = (cpus: number): fc.Arbitrary<Cmd> => fc.oneof(
-    { weight: 5, arbitrary: fc.record({ t: fc.constant('alloc' as const), cpu: fc.nat(cpus - 1), bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 300 })) }) },
-    { weight: 4, arbitrary: fc.record({ t: fc.constant('free' as const), cpu: fc.nat(cpus - 1), pick: fc.nat() }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('bad' as const), cpu: fc.nat(cpus - 1), pick: fc.nat(), kind: fc.nat(4) }) },
+  const cmd = (cpus: number): fc.Arbitrary<Cmd> =>
+    fc.oneof(
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          t: fc.constant('alloc' as const),
+          cpu: fc.nat(cpus - 1),
+          bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 300 })),
+        }),
+      },
+      { weight: 4, arbitrary: fc.record({ t: fc.constant('free' as const), cpu: fc.nat(cpus - 1), pick: fc.nat() }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          t: fc.constant('bad' as const),
+          cpu: fc.nat(cpus - 1),
+          pick: fc.nat(),
+          kind: fc.nat(4),
+        }),
+      },
+    );
+  const scenario = fc.integer({ min: 1, max: 4 }).chain((cpus) =>
+    fc.record({
+      cpus: fc.constant(cpus),
+      pages: fc.integer({ min: 8, max: 32 }),
+      cmds: fc.array(cmd(cpus), { minLength: 20, maxLength: 300, size: 'max' }), // size 'max': long runs that fill the pool
+    }),
   );
-  const scenario = fc.integer({ min: 1, max: 4 }).chain((cpus) => fc.record({
-    cpus: fc.constant(cpus),
-    pages: fc.integer({ min: 8, max: 32 }),
-    cmds: fc.array(cmd(cpus), { minLength: 20, maxLength: 300, size: 'max' }), // size 'max': long runs that fill the pool
-  }));
 
   it('random alloc/free sequences', () => {
     const seen = { noSpace: 0, release: 0, doubleFree: 0 };
-    fc.assert(fc.property(scenario, ({ cpus, pages, cmds }) => {
-      const a = new Pow2Allocator({ pages, cpus });
-      const live: { addr: number; bytes: number }[] = [];
-      const freed: { addr: number; bytes: number }[] = [];
-      for (const c of cmds) {
-        if (c.t === 'alloc') {
-          const r = a.alloc(c.cpu, c.bytes);
-          if (r >= 0) {
-            expect(a.ownerOf(r)).toBe(c.cpu);
-            expect(live.some((l) => l.addr === r)).toBe(false);
-            live.push({ addr: r, bytes: c.bytes });
-            const i = freed.findIndex((f) => f.addr === r);
-            if (i >= 0) freed.splice(i, 1);
+    fc.assert(
+      fc.property(scenario, ({ cpus, pages, cmds }) => {
+        const a = new Pow2Allocator({ pages, cpus });
+        const live: { addr: number; bytes: number }[] = [];
+        const freed: { addr: number; bytes: number }[] = [];
+        for (const c of cmds) {
+          if (c.t === 'alloc') {
+            const r = a.alloc(c.cpu, c.bytes);
+            if (r >= 0) {
+              expect(a.ownerOf(r)).toBe(c.cpu);
+              expect(live.some((l) => l.addr === r)).toBe(false);
+              live.push({ addr: r, bytes: c.bytes });
+              const i = freed.findIndex((f) => f.addr === r);
+              if (i >= 0) freed.splice(i, 1);
+            } else {
+              expect(r).toBe(AllocError.NoSpace);
+              seen.noSpace++;
+            }
+          } else if (c.t === 'free') {
+            if (live.length === 0) continue;
+            const [x] = live.splice(c.pick % live.length, 1);
+            const held = a.counters().heldBytes;
+            expect(a.free(c.cpu, x.addr, x.bytes)).toBe(FREE_OK);
+            if (a.counters().heldBytes < held) seen.release++;
+            freed.push(x);
           } else {
-            expect(r).toBe(AllocError.NoSpace);
-            seen.noSpace++;
+            const before = bytesOf(a);
+            let r: number;
+            if (c.kind === 0 && live.length)
+              r = a.free(c.cpu, live[c.pick % live.length].addr, live[c.pick % live.length].bytes + 1);
+            else if (c.kind === 1 && live.length)
+              r = a.free(c.cpu, live[c.pick % live.length].addr + 32 * (1 + (c.pick % 3)), 32);
+            else if (c.kind === 2 && freed.length)
+              r = a.free(c.cpu, freed[c.pick % freed.length].addr, freed[c.pick % freed.length].bytes);
+            else r = a.free(c.cpu, BASE + pages * PAGE + 32 * (c.pick % 8), 32);
+            expect(r).toBeLessThan(0);
+            if (c.kind === 0 && live.length) expect(r).toBe(FreeError.WrongSize);
+            if (r === FreeError.DoubleFree) seen.doubleFree++;
+            expect(firstDiff(bytesOf(a), before)).toBe(-1);
           }
-        } else if (c.t === 'free') {
-          if (live.length === 0) continue;
-          const [x] = live.splice(c.pick % live.length, 1);
-          const held = a.counters().heldBytes;
-          expect(a.free(c.cpu, x.addr, x.bytes)).toBe(FREE_OK);
-          if (a.counters().heldBytes < held) seen.release++;
-          freed.push(x);
-        } else {
-          const before = bytesOf(a);
-          let r: number;
-          if (c.kind === 0 && live.length) r = a.free(c.cpu, live[c.pick % live.length].addr, live[c.pick % live.length].bytes + 1);
-          else if (c.kind === 1 && live.length) r = a.free(c.cpu, live[c.pick % live.length].addr + 32 * (1 + (c.pick % 3)), 32);
-          else if (c.kind === 2 && freed.length) r = a.free(c.cpu, freed[c.pick % freed.length].addr, freed[c.pick % freed.length].bytes);
-          else r = a.free(c.cpu, BASE + pages * PAGE + 32 * (c.pick % 8), 32);
-          expect(r).toBeLessThan(0);
-          if (c.kind === 0 && live.length) expect(r).toBe(FreeError.WrongSize);
-          if (r === FreeError.DoubleFree) seen.doubleFree++;
-          expect(firstDiff(bytesOf(a), before)).toBe(-1);
+          const violations = a.checkInvariants();
+          if (violations.length > 0) expect(violations).toEqual([]);
         }
-        const violations = a.checkInvariants();
-        if (violations.length > 0) expect(violations).toEqual([]);
-      }
-      const n = a.counters();
-      expect(n.requestedBytes).toBe(live.reduce((s, l) => s + l.bytes, 0));
-      expect(n.allocs - n.frees).toBe(live.length);
-    }), { numRuns: 150 });
+        const n = a.counters();
+        expect(n.requestedBytes).toBe(live.reduce((s, l) => s + l.bytes, 0));
+        expect(n.allocs - n.frees).toBe(live.length);
+      }),
+      { numRuns: 150 },
+    );
     expect(seen.noSpace).toBeGreaterThan(0);
     expect(seen.release).toBeGreaterThan(0);
     expect(seen.doubleFree).toBeGreaterThan(0);
@@ -332,17 +383,54 @@ describe('pow2 checkInvariants detects corruption', () => {
   type Field = keyof Pow2Allocator['plan']['offsets'];
   type Mutate = (buf: ArrayBufferLike, at: (f: Field) => number) => void;
   const cases: [string, Mutate][] = [
-    ['a chunk state', (b, at) => { new Uint8Array(b)[at('chunkState') + 20] = ChunkState.Used; }],
-    ['a counter', (b, at) => { new Float64Array(b, at('counters'), 3)[2] += 1; }],
-    ['a partial list head', (b, at) => { new Int32Array(b, at('partialHead'), 1)[0] = 1; }],
-    ['a live count', (b, at) => { new Int32Array(b, at('pageLive'), 1)[0] = 1; }],
-    ['a free bit', (b, at) => { new Uint32Array(b, at('freeBits'), 1)[0] |= 1; }],
-    ['a page class', (b, at) => { new Uint8Array(b)[at('pageClass') + 1] = 3; }],
-    ['the unheld bitmap', (b, at) => { new Uint32Array(b, at('unheldBits'), 1)[0] |= 1; }],
+    [
+      'a chunk state',
+      (b, at) => {
+        new Uint8Array(b)[at('chunkState') + 20] = ChunkState.Used;
+      },
+    ],
+    [
+      'a counter',
+      (b, at) => {
+        new Float64Array(b, at('counters'), 3)[2] += 1;
+      },
+    ],
+    [
+      'a partial list head',
+      (b, at) => {
+        new Int32Array(b, at('partialHead'), 1)[0] = 1;
+      },
+    ],
+    [
+      'a live count',
+      (b, at) => {
+        new Int32Array(b, at('pageLive'), 1)[0] = 1;
+      },
+    ],
+    [
+      'a free bit',
+      (b, at) => {
+        new Uint32Array(b, at('freeBits'), 1)[0] |= 1;
+      },
+    ],
+    [
+      'a page class',
+      (b, at) => {
+        new Uint8Array(b)[at('pageClass') + 1] = 3;
+      },
+    ],
+    [
+      'the unheld bitmap',
+      (b, at) => {
+        new Uint32Array(b, at('unheldBits'), 1)[0] |= 1;
+      },
+    ],
   ];
   it.each(cases)('%s', (_name, mutate) => {
     const a = new Pow2Allocator({ pages: 8, cpus: 2 });
-    a.alloc(0, 200); a.alloc(0, 200); a.alloc(1, 40);
+    a.alloc(0, 200);
+    a.alloc(0, 200);
+    a.alloc(1, 40);
     expect(a.checkInvariants()).toEqual([]);
     mutate(a.buffer, (f) => a.byteOffset + a.plan.offsets[f]);
     expect(a.checkInvariants().length).toBeGreaterThan(0);

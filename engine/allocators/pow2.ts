@@ -75,30 +75,45 @@ export interface Pow2Params {
 }
 
 export const POW2_DEFAULTS: Readonly<Pow2Params> = {
-  pages: 4094, pageBytes: 4096, chunkBytes: 32, cpus: 1, baseAddress: 0x2554000,
+  pages: 4094,
+  pageBytes: 4096,
+  chunkBytes: 32,
+  cpus: 1,
+  baseAddress: 0x2554000,
 };
 
 const CSTRIDE = 8; // f64 counter slots per CPU (one cache line)
 export const LSTRIDE = 16; // i32 slots per CPU in locks and unheldHint (one cache line)
-const C_ALLOCS = 0, C_FREES = 1, C_REQ = 2, C_ALLOC_B = 3, C_HELD = 4;
-export const OBJ_LIVE = 1, OBJ_FREED = 2;
+const C_ALLOCS = 0,
+  C_FREES = 1,
+  C_REQ = 2,
+  C_ALLOC_B = 3,
+  C_HELD = 4;
+export const OBJ_LIVE = 1,
+  OBJ_FREED = 2;
 
 function resolve(p: Partial<Pow2Params>): Pow2Params {
   const r = { ...POW2_DEFAULTS, ...p };
   const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
   if (!Number.isInteger(r.pages) || r.pages < 1) throw new Error(`pow2: bad pages ${r.pages}`);
-  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > 16) throw new Error(`pow2: cpus must be 1..16, got ${r.cpus}`);
+  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > 16)
+    throw new Error(`pow2: cpus must be 1..16, got ${r.cpus}`);
   if (!pow2(r.pageBytes) || !pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes || r.pageBytes > 1 << 24) {
     throw new Error(`pow2: pageBytes ${r.pageBytes} / chunkBytes ${r.chunkBytes} must be powers of two, chunk <= page`);
   }
   if (r.pages * r.pageBytes > 2 ** 30) throw new Error(`pow2: pool of ${r.pages * r.pageBytes} bytes exceeds 1 GiB`);
-  if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0) throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
+  if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0)
+    throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
   return r;
 }
 
 function planOf(p: Pow2Params) {
-  const P = p.pages, C = p.pageBytes / p.chunkBytes, W = Math.ceil(C / 32), N = p.cpus;
-  const K = Math.log2(C) + 1, U = Math.ceil(Math.ceil(P / N) / 32);
+  const P = p.pages,
+    C = p.pageBytes / p.chunkBytes,
+    W = Math.ceil(C / 32),
+    N = p.cpus;
+  const K = Math.log2(C) + 1,
+    U = Math.ceil(Math.ceil(P / N) / 32);
   return planLayout({
     // Per-CPU slots are spaced a cache line apart (LSTRIDE): CPU workers running free must not
     // share lines they write on every op (false sharing cost 2 workers more than half their speed).
@@ -138,15 +153,31 @@ export class Pow2Allocator implements Allocator {
   readonly plan: Pow2Plan;
   // geometry constants (not state)
   // Read by pow2-invariants.ts; not part of the Allocator contract.
-  readonly P: number; readonly C: number; readonly W: number;
-  readonly K: number; readonly PSTRIDE: number; readonly U: number; readonly chunkShift: number;
-  readonly pageBytes: number; readonly base: number; private readonly poolBytes: number;
+  readonly P: number;
+  readonly C: number;
+  readonly W: number;
+  readonly K: number;
+  readonly PSTRIDE: number;
+  readonly U: number;
+  readonly chunkShift: number;
+  readonly pageBytes: number;
+  readonly base: number;
+  private readonly poolBytes: number;
   // views of the buffer (all state)
-  readonly locks: Int32Array; private readonly cnt: Float64Array; private readonly fails: Float64Array;
-  readonly partialHead: Int32Array; readonly unheldHint: Int32Array; readonly unheldBits: Uint32Array;
-  readonly pageClass: Uint8Array; readonly pageLive: Int32Array;
-  readonly pageNext: Int32Array; readonly pagePrev: Int32Array; readonly freeBits: Uint32Array;
-  readonly chunkState: Uint8Array; readonly objState: Uint8Array; readonly reqBytes: Int32Array;
+  readonly locks: Int32Array;
+  private readonly cnt: Float64Array;
+  private readonly fails: Float64Array;
+  readonly partialHead: Int32Array;
+  readonly unheldHint: Int32Array;
+  readonly unheldBits: Uint32Array;
+  readonly pageClass: Uint8Array;
+  readonly pageLive: Int32Array;
+  readonly pageNext: Int32Array;
+  readonly pagePrev: Int32Array;
+  readonly freeBits: Uint32Array;
+  readonly chunkState: Uint8Array;
+  readonly objState: Uint8Array;
+  readonly reqBytes: Int32Array;
 
   static bytesNeeded(params: Partial<Pow2Params> = {}): number {
     return planOf(resolve(params)).byteLength;
@@ -159,19 +190,37 @@ export class Pow2Allocator implements Allocator {
     this.plan = planOf(p);
     this.buffer = buffer ?? allocateBuffer(this.plan.byteLength);
     this.byteOffset = byteOffset;
-    this.P = p.pages; this.C = p.pageBytes / p.chunkBytes; this.W = Math.ceil(this.C / 32);
-    this.K = Math.log2(this.C) + 1; this.PSTRIDE = Math.max(this.K, LSTRIDE); this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
-    this.chunkShift = Math.log2(p.chunkBytes); this.pageBytes = p.pageBytes; this.base = p.baseAddress;
+    this.P = p.pages;
+    this.C = p.pageBytes / p.chunkBytes;
+    this.W = Math.ceil(this.C / 32);
+    this.K = Math.log2(this.C) + 1;
+    this.PSTRIDE = Math.max(this.K, LSTRIDE);
+    this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
+    this.chunkShift = Math.log2(p.chunkBytes);
+    this.pageBytes = p.pageBytes;
+    this.base = p.baseAddress;
     this.poolBytes = p.pages * p.pageBytes;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.pages, baseAddress: p.baseAddress };
     const v = viewsOf(this.plan, this.buffer, byteOffset);
-    this.locks = v.locks; this.cnt = v.counters; this.fails = v.failures; this.partialHead = v.partialHead;
-    this.unheldHint = v.unheldHint; this.unheldBits = v.unheldBits; this.pageClass = v.pageClass;
-    this.pageLive = v.pageLive; this.pageNext = v.pageNext; this.pagePrev = v.pagePrev; this.freeBits = v.freeBits;
-    this.chunkState = v.chunkState; this.objState = v.objState; this.reqBytes = v.reqBytes;
+    this.locks = v.locks;
+    this.cnt = v.counters;
+    this.fails = v.failures;
+    this.partialHead = v.partialHead;
+    this.unheldHint = v.unheldHint;
+    this.unheldBits = v.unheldBits;
+    this.pageClass = v.pageClass;
+    this.pageLive = v.pageLive;
+    this.pageNext = v.pageNext;
+    this.pagePrev = v.pagePrev;
+    this.freeBits = v.freeBits;
+    this.chunkState = v.chunkState;
+    this.objState = v.objState;
+    this.reqBytes = v.reqBytes;
     if (init) {
       new Uint8Array(this.buffer, byteOffset, this.plan.byteLength).fill(0);
-      this.partialHead.fill(-1); this.pageNext.fill(-1); this.pagePrev.fill(-1);
+      this.partialHead.fill(-1);
+      this.pageNext.fill(-1);
+      this.pagePrev.fill(-1);
       for (let c = 0; c < p.cpus; c++) {
         const { count } = pagesOfCpu(this.P, this.cpus, c);
         for (let i = 0; i < count; i++) this.unheldBits[c * this.U + (i >>> 5)] |= 1 << (i & 31);
@@ -181,7 +230,9 @@ export class Pow2Allocator implements Allocator {
 
   /** Owner CPU of page `page` (0 <= page < P): inverse of pagesOfCpu. */
   ownerOfPage(page: number): number {
-    const b = Math.floor(this.P / this.cpus), extra = this.P % this.cpus, big = extra * (b + 1);
+    const b = Math.floor(this.P / this.cpus),
+      extra = this.P % this.cpus,
+      big = extra * (b + 1);
     return page < big ? Math.floor(page / (b + 1)) : extra + Math.floor((page - big) / b);
   }
 
@@ -199,13 +250,21 @@ export class Pow2Allocator implements Allocator {
     const chunkShift = this.chunkShift;
     const n = (bytes + (1 << chunkShift) - 1) >>> chunkShift; // chunks requested
     const k = n <= 1 ? 0 : 32 - Math.clz32(n - 1); // class index
-    const objChunks = 1 << k, slots = this.C >>> k, W = this.W;
-    const locks = this.locks, ph = this.partialHead, hx = cpu * this.PSTRIDE + k;
+    const objChunks = 1 << k,
+      slots = this.C >>> k,
+      W = this.W;
+    const locks = this.locks,
+      ph = this.partialHead,
+      hx = cpu * this.PSTRIDE + k;
     lock(locks, cpu * LSTRIDE);
     let page = ph[hx];
     if (page < 0) {
       page = this.takeUnheld(cpu);
-      if (page < 0) { unlock(locks, cpu * LSTRIDE); this.fails[cpu * CSTRIDE]++; return AllocError.NoSpace; }
+      if (page < 0) {
+        unlock(locks, cpu * LSTRIDE);
+        this.fails[cpu * CSTRIDE]++;
+        return AllocError.NoSpace;
+      }
       this.pageClass[page] = k + 1;
       for (let w = 0, left = slots; w < W; w++, left -= 32) {
         this.freeBits[page * W + w] = left >= 32 ? 0xffffffff : left > 0 ? (1 << left) - 1 : 0;
@@ -215,14 +274,16 @@ export class Pow2Allocator implements Allocator {
       this.cnt[cpu * CSTRIDE + C_HELD] += this.pageBytes;
     }
     // lowest free slot of the head page
-    const fb = this.freeBits, fw = page * W;
+    const fb = this.freeBits,
+      fw = page * W;
     let w = 0;
     while (fb[fw + w] === 0) w++;
     const x = fb[fw + w];
     const bit = 31 - Math.clz32(x & -x);
     fb[fw + w] = x & ~(1 << bit);
     const slot = (w << 5) + bit;
-    if (++this.pageLive[page] === slots) { // full: leave the partial list (it is the head)
+    if (++this.pageLive[page] === slots) {
+      // full: leave the partial list (it is the head)
       const nx = this.pageNext[page];
       ph[hx] = nx;
       if (nx >= 0) this.pagePrev[nx] = -1;
@@ -234,14 +295,19 @@ export class Pow2Allocator implements Allocator {
     this.chunkState.fill(ChunkState.Used, c0, c0 + n);
     if (n < objChunks) this.chunkState.fill(ChunkState.Waste, c0 + n, c0 + objChunks);
     unlock(locks, cpu * LSTRIDE);
-    const cb = cpu * CSTRIDE, cnt = this.cnt;
-    cnt[cb + C_ALLOCS]++; cnt[cb + C_REQ] += bytes; cnt[cb + C_ALLOC_B] += objChunks << chunkShift;
+    const cb = cpu * CSTRIDE,
+      cnt = this.cnt;
+    cnt[cb + C_ALLOCS]++;
+    cnt[cb + C_REQ] += bytes;
+    cnt[cb + C_ALLOC_B] += objChunks << chunkShift;
     return this.base + (c0 << chunkShift);
   }
 
   /** Lowest unheld page of `cpu` (marked held), or -1. Caller holds the CPU's lock. */
   private takeUnheld(cpu: number): number {
-    const ub = this.unheldBits, wb = cpu * this.U, U = this.U;
+    const ub = this.unheldBits,
+      wb = cpu * this.U,
+      U = this.U;
     for (let w = this.unheldHint[cpu * LSTRIDE]; w < U; w++) {
       const x = ub[wb + w];
       if (x !== 0) {
@@ -261,67 +327,105 @@ export class Pow2Allocator implements Allocator {
       return FreeError.UnknownPointer;
     }
     const page = Math.floor(off / this.pageBytes);
-    const owner = this.ownerOfPage(page), locks = this.locks;
+    const owner = this.ownerOfPage(page),
+      locks = this.locks;
     lock(locks, owner * LSTRIDE);
     const cls = this.pageClass[page];
-    const k = cls - 1, objChunks = 1 << k;
+    const k = cls - 1,
+      objChunks = 1 << k;
     const c0 = off >>> this.chunkShift; // chunk index (the pool is < 2^30 bytes)
     const st = cls === 0 || ((c0 - page * this.C) & (objChunks - 1)) !== 0 ? 0 : this.objState[c0];
-    if (st !== OBJ_LIVE) { unlock(locks, owner * LSTRIDE); return st === OBJ_FREED ? FreeError.DoubleFree : FreeError.UnknownPointer; }
-    if (this.reqBytes[c0] !== bytes) { unlock(locks, owner * LSTRIDE); return FreeError.WrongSize; }
+    if (st !== OBJ_LIVE) {
+      unlock(locks, owner * LSTRIDE);
+      return st === OBJ_FREED ? FreeError.DoubleFree : FreeError.UnknownPointer;
+    }
+    if (this.reqBytes[c0] !== bytes) {
+      unlock(locks, owner * LSTRIDE);
+      return FreeError.WrongSize;
+    }
     this.objState[c0] = OBJ_FREED;
     this.reqBytes[c0] = 0;
     this.chunkState.fill(ChunkState.Free, c0, c0 + objChunks);
-    const slot = (c0 - page * this.C) >>> k, slots = this.C >>> k;
+    const slot = (c0 - page * this.C) >>> k,
+      slots = this.C >>> k;
     this.freeBits[page * this.W + (slot >>> 5)] |= 1 << (slot & 31);
     const live = --this.pageLive[page];
-    const cb = cpu * CSTRIDE, cnt = this.cnt;
+    const cb = cpu * CSTRIDE,
+      cnt = this.cnt;
     if (live === 0) {
       if (slots > 1) this.unlinkPartial(owner, k, page); // it was partial (not full, not empty)
       this.release(owner, page);
       cnt[cb + C_HELD] -= this.pageBytes;
-    } else if (live === slots - 1) { // was full: push on the head of the partial list
-      const hx = owner * this.PSTRIDE + k, head = this.partialHead[hx];
+    } else if (live === slots - 1) {
+      // was full: push on the head of the partial list
+      const hx = owner * this.PSTRIDE + k,
+        head = this.partialHead[hx];
       this.pageNext[page] = head;
       this.pagePrev[page] = -1;
       if (head >= 0) this.pagePrev[head] = page;
       this.partialHead[hx] = page;
     }
     unlock(locks, owner * LSTRIDE);
-    cnt[cb + C_FREES]++; cnt[cb + C_REQ] -= bytes; cnt[cb + C_ALLOC_B] -= objChunks << this.chunkShift;
+    cnt[cb + C_FREES]++;
+    cnt[cb + C_REQ] -= bytes;
+    cnt[cb + C_ALLOC_B] -= objChunks << this.chunkShift;
     return FREE_OK;
   }
 
   private unlinkPartial(owner: number, k: number, page: number): void {
-    const nx = this.pageNext[page], pv = this.pagePrev[page];
-    if (pv >= 0) this.pageNext[pv] = nx; else this.partialHead[owner * this.PSTRIDE + k] = nx;
+    const nx = this.pageNext[page],
+      pv = this.pagePrev[page];
+    if (pv >= 0) this.pageNext[pv] = nx;
+    else this.partialHead[owner * this.PSTRIDE + k] = nx;
     if (nx >= 0) this.pagePrev[nx] = pv;
-    this.pageNext[page] = -1; this.pagePrev[page] = -1;
+    this.pageNext[page] = -1;
+    this.pagePrev[page] = -1;
   }
 
   /** Give an empty held page back to its owner's unheld set. Caller holds the owner's lock. */
   private release(owner: number, page: number): void {
-    const C = this.C, W = this.W;
+    const C = this.C,
+      W = this.W;
     this.pageClass[page] = 0;
     for (let w = 0; w < W; w++) this.freeBits[page * W + w] = 0;
     this.chunkState.fill(ChunkState.Unheld, page * C, (page + 1) * C);
     this.objState.fill(0, page * C, (page + 1) * C);
-    const i = page - this.firstPageOf(owner), w = i >>> 5;
+    const i = page - this.firstPageOf(owner),
+      w = i >>> 5;
     this.unheldBits[owner * this.U + w] |= 1 << (i & 31);
     if (w < this.unheldHint[owner * LSTRIDE]) this.unheldHint[owner * LSTRIDE] = w;
   }
 
-  map(_cpu: number, _address: number): number { return FreeError.BadMapState; }
-  unmap(_cpu: number, _address: number): number { return FreeError.BadMapState; }
+  map(_cpu: number, _address: number): number {
+    return FreeError.BadMapState;
+  }
+  unmap(_cpu: number, _address: number): number {
+    return FreeError.BadMapState;
+  }
 
-  snapshot(out: Uint8Array): void { out.set(this.chunkState); }
+  snapshot(out: Uint8Array): void {
+    out.set(this.chunkState);
+  }
 
   counters(): Counters {
-    const r: Counters = { allocs: 0, frees: 0, failures: 0, requestedBytes: 0, allocatedBytes: 0, heldBytes: 0, pendingBytes: 0, postponedBytes: 0 };
+    const r: Counters = {
+      allocs: 0,
+      frees: 0,
+      failures: 0,
+      requestedBytes: 0,
+      allocatedBytes: 0,
+      heldBytes: 0,
+      pendingBytes: 0,
+      postponedBytes: 0,
+    };
     for (let c = 0; c < this.cpus; c++) {
       const b = c * CSTRIDE;
-      r.allocs += this.cnt[b + C_ALLOCS]; r.frees += this.cnt[b + C_FREES]; r.failures += this.fails[c * CSTRIDE];
-      r.requestedBytes += this.cnt[b + C_REQ]; r.allocatedBytes += this.cnt[b + C_ALLOC_B]; r.heldBytes += this.cnt[b + C_HELD];
+      r.allocs += this.cnt[b + C_ALLOCS];
+      r.frees += this.cnt[b + C_FREES];
+      r.failures += this.fails[c * CSTRIDE];
+      r.requestedBytes += this.cnt[b + C_REQ];
+      r.allocatedBytes += this.cnt[b + C_ALLOC_B];
+      r.heldBytes += this.cnt[b + C_HELD];
     }
     return r;
   }
@@ -330,7 +434,10 @@ export class Pow2Allocator implements Allocator {
     const out: number[] = [];
     for (let p = 0; p < this.P; p++) {
       const cls = this.pageClass[p];
-      if (cls === 0) { out.push(this.pageBytes); continue; }
+      if (cls === 0) {
+        out.push(this.pageBytes);
+        continue;
+      }
       let free = 0;
       for (let w = 0; w < this.W; w++) free += popcount(this.freeBits[p * this.W + w]);
       const size = 1 << (this.chunkShift + cls - 1);
@@ -347,15 +454,25 @@ export class Pow2Allocator implements Allocator {
   blockAt(address: number): BlockInfo | null {
     const off = address - this.base;
     if (!(off >= 0 && off < this.poolBytes)) return null;
-    const page = Math.floor(off / this.pageBytes), owner = this.ownerOfPage(page), pageStart = page * this.pageBytes;
+    const page = Math.floor(off / this.pageBytes),
+      owner = this.ownerOfPage(page),
+      pageStart = page * this.pageBytes;
     const cls = this.pageClass[page];
     if (cls === 0) return { kind: 'unheld', start: this.base + pageStart, bytes: this.pageBytes, requested: 0, owner };
     const size = 1 << (this.chunkShift + cls - 1);
     const slotStart = pageStart + Math.floor((off - pageStart) / size) * size;
     const c0 = slotStart >>> this.chunkShift;
     const live = this.objState[c0] === OBJ_LIVE;
-    return { kind: live ? 'allocation' : 'free', start: this.base + slotStart, bytes: size, requested: live ? this.reqBytes[c0] : 0, owner };
+    return {
+      kind: live ? 'allocation' : 'free',
+      start: this.base + slotStart,
+      bytes: size,
+      requested: live ? this.reqBytes[c0] : 0,
+      owner,
+    };
   }
 
-  checkInvariants(): string[] { return checkPow2Invariants(this); }
+  checkInvariants(): string[] {
+    return checkPow2Invariants(this);
+  }
 }

@@ -31,7 +31,9 @@ export function bytesNeeded(spec: AllocatorSpec, cpus: number): number {
 export function createAllocator(spec: AllocatorSpec, cpus: number, buffer?: ArrayBufferLike, init = true): Allocator {
   if (spec.kind === 'nta') return new NtaAllocator({ ...spec.overrides, preset: spec.preset, cpus }, buffer, 0, init);
   if (spec.kind === 'pow2') return new Pow2Allocator(pow2Params(spec, cpus), buffer, 0, init);
-  throw new Error(`unknown allocator '${(spec as { kind: string }).kind}': expected one of ${ALLOCATOR_KINDS.join(', ')}`);
+  throw new Error(
+    `unknown allocator '${(spec as { kind: string }).kind}': expected one of ${ALLOCATOR_KINDS.join(', ')}`,
+  );
 }
 
 /** Parse a CLI/URL name: 'nta', 'nta:patch2', 'pow2'. `preset` applies to a bare 'nta'. */
@@ -39,7 +41,8 @@ export function parseAllocatorSpec(text: string, preset: NtaPresetName = 'blog')
   const [kind, p] = text.split(':');
   if (kind === 'nta') {
     const name = (p ?? preset) as NtaPresetName;
-    if (!NTA_PRESETS.includes(name)) throw new Error(`unknown NTA preset '${name}' in '${text}': expected one of ${NTA_PRESETS.join(', ')}`);
+    if (!NTA_PRESETS.includes(name))
+      throw new Error(`unknown NTA preset '${name}' in '${text}': expected one of ${NTA_PRESETS.join(', ')}`);
     return { kind: 'nta', preset: name };
   }
   if (kind === 'pow2' && p === undefined) return { kind: 'pow2' };

@@ -8,8 +8,12 @@ import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import { replay, type OpStream } from './op-stream';
 
 export interface BenchJob {
-  spec: AllocatorSpec; cpus: number; cpu: number; buffer: SharedArrayBuffer;
-  stream: OpStream; start: SharedArrayBuffer;
+  spec: AllocatorSpec;
+  cpus: number;
+  cpu: number;
+  buffer: SharedArrayBuffer;
+  stream: OpStream;
+  start: SharedArrayBuffer;
 }
 
 // The same worker serves every run of a row, so runs after the first find the JIT warm.
@@ -17,10 +21,20 @@ parentPort!.on('message', (job: BenchJob) => {
   const a = createAllocator(job.spec, job.cpus, job.buffer, false);
   const start = new Int32Array(job.start);
   const addr = new Int32Array(job.stream.ids).fill(-1);
-  Atomics.add(start, 1, 1); Atomics.notify(start, 1); // ready
+  Atomics.add(start, 1, 1);
+  Atomics.notify(start, 1); // ready
   while (Atomics.load(start, 0) === 0) Atomics.wait(start, 0, 0); // the start line
   const t0 = performance.now();
   const me = job.cpu;
-  const n = replay(job.stream, addr, 0, job.stream.length, (_c, b) => a.alloc(me, b), (_c, p, b) => { a.free(me, p, b); });
+  const n = replay(
+    job.stream,
+    addr,
+    0,
+    job.stream.length,
+    (_c, b) => a.alloc(me, b),
+    (_c, p, b) => {
+      a.free(me, p, b);
+    },
+  );
   parentPort!.postMessage({ ops: n, ms: performance.now() - t0 });
 });

@@ -16,7 +16,9 @@ const ENTRY = new URL('./bench-worker.mjs', import.meta.url);
 /** A stream's typed arrays moved into SharedArrayBuffers (workers get views, not copies). */
 function share(s: OpStream): OpStream {
   const sh = <T extends Uint8Array | Int32Array>(a: T): T => {
-    const b = new (a.constructor as new (buf: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength)); b.set(a); return b;
+    const b = new (a.constructor as new (buf: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+    b.set(a);
+    return b;
   };
   return { ...s, kind: sh(s.kind), cpu: sh(s.cpu), id: sh(s.id), bytes: sh(s.bytes) };
 }
@@ -27,13 +29,25 @@ async function once(spec: AllocatorSpec, streams: OpStream[], workers: Worker[])
   const buffer = allocateBuffer(bytesNeeded(spec, cpus)) as SharedArrayBuffer;
   createAllocator(spec, cpus, buffer, true);
   const start = new Int32Array(new SharedArrayBuffer(8));
-  const done = workers.map((w, cpu) => new Promise<{ ops: number; ms: number }>((resolve, reject) => {
-    w.once('message', resolve); w.once('error', reject);
-    const job: BenchJob = { spec, cpus, cpu, buffer, stream: streams[cpu]!, start: start.buffer as SharedArrayBuffer };
-    w.postMessage(job);
-  }));
+  const done = workers.map(
+    (w, cpu) =>
+      new Promise<{ ops: number; ms: number }>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+        const job: BenchJob = {
+          spec,
+          cpus,
+          cpu,
+          buffer,
+          stream: streams[cpu],
+          start: start.buffer as SharedArrayBuffer,
+        };
+        w.postMessage(job);
+      }),
+  );
   while (Atomics.load(start, 1) < cpus) await new Promise((r) => setTimeout(r, 5));
-  Atomics.store(start, 0, 1); Atomics.notify(start, 0);
+  Atomics.store(start, 0, 1);
+  Atomics.notify(start, 0);
   const res = await Promise.all(done);
   return res.reduce((s, r) => s + r.ops, 0) / (Math.max(...res.map((r) => r.ms)) / 1000);
 }
@@ -46,11 +60,17 @@ export async function benchWorkers(runs: number, ops: number): Promise<{ name: s
     const one = [share(recordChurn(ops, 1, 1, spec))];
     const half = { capacityBytes: 2047 * 4096 };
     const two = [0, 1].map((cpu) => share(recordChurn(ops / 2, 1 + cpu, 1, spec, half)));
-    for (const [name, streams] of [[`${spec.kind} 1 worker`, one], [`${spec.kind} 2 workers free-running`, two]] as const) {
+    for (const [name, streams] of [
+      [`${spec.kind} 1 worker`, one],
+      [`${spec.kind} 2 workers free-running`, two],
+    ] as const) {
       const workers = streams.map(() => new Worker(ENTRY));
       try {
         const r: number[] = [];
-        for (let i = 0; i < runs + 1; i++) { const v = await once(spec, streams, workers); if (i > 0) r.push(v); }
+        for (let i = 0; i < runs + 1; i++) {
+          const v = await once(spec, streams, workers);
+          if (i > 0) r.push(v);
+        }
         rows.push({ name, runs: r });
       } finally {
         for (const w of workers) void w.terminate();

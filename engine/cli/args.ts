@@ -71,12 +71,17 @@ export interface RunArgs {
   requests: number[];
 }
 
-export type Command = { name: 'example' } | { name: 'help' } | { name: 'workloads' } | { name: 'run'; args: RunArgs }
+export type Command =
+  | { name: 'example' }
+  | { name: 'help' }
+  | { name: 'workloads' }
+  | { name: 'run'; args: RunArgs }
   | { name: 'compare-seed'; seeds: number; params: Record<string, string>; json: boolean };
 
 function int(flag: string, v: string | undefined, min: number, max: number): number {
   const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${flag} expects an integer from ${min} to ${max}, got '${v ?? ''}'`);
+  if (!(n >= min && n <= max))
+    throw new UsageError(`${flag} expects an integer from ${min} to ${max}, got '${v ?? ''}'`);
   return n;
 }
 
@@ -95,48 +100,99 @@ export function parseArgs(argv: string[]): Command {
   if (cmd === 'compare-seed') return parseCompare(rest);
   if (cmd !== 'run') throw new UsageError(`unknown command '${cmd}'`);
   const a: RunArgs = {
-    allocators: ['nta', 'pow2'], preset: 'blog', workload: 'seed-fragmentation', seed: 1, ops: 0, params: {}, overrides: { nta: {}, pow2: {} },
-    cpus: 1, threads: 'inline', schedule: 'lockstep', json: false, pngFailures: false, orientation: 'low-first', check: false, requests: [],
+    allocators: ['nta', 'pow2'],
+    preset: 'blog',
+    workload: 'seed-fragmentation',
+    seed: 1,
+    ops: 0,
+    params: {},
+    overrides: { nta: {}, pow2: {} },
+    cpus: 1,
+    threads: 'inline',
+    schedule: 'lockstep',
+    json: false,
+    pngFailures: false,
+    orientation: 'low-first',
+    check: false,
+    requests: [],
   };
   for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i]!;
+    const flag = rest[i];
     const val = () => {
       const v = rest[++i];
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
       return v;
     };
     switch (flag) {
-      case '--allocators': a.allocators = val().split(',').filter(Boolean); break;
-      case '--preset': a.preset = oneOf(flag, val(), NTA_PRESETS); break;
-      case '--workload': a.workload = val(); break;
-      case '--seed': a.seed = int(flag, val(), 0, 0xffffffff); break;
-      case '--ops': a.ops = int(flag, val(), 0, 1e9); break;
-      case '--cpus': a.cpus = int(flag, val(), 1, 16); break;
-      case '--threads': a.threads = oneOf(flag, val(), ['inline', 'workers'] as const); break;
-      case '--schedule': a.schedule = oneOf(flag, val(), ['lockstep', 'free'] as const); break;
-      case '--orientation': a.orientation = oneOf(flag, val(), ['low-first', 'high-first'] as const); break;
-      case '--json': a.json = true; break;
-      case '--check': a.check = true; break;
-      case '--request': a.requests.push(int(flag, val(), 1, 1 << 30)); break;
-      case '--png': a.png = val(); break;
-      case '--png-failures': a.pngFailures = true; break;
-      case '--oplog': a.oplog = val(); break;
-      case '--nta': case '--pow2': {
+      case '--allocators':
+        a.allocators = val().split(',').filter(Boolean);
+        break;
+      case '--preset':
+        a.preset = oneOf(flag, val(), NTA_PRESETS);
+        break;
+      case '--workload':
+        a.workload = val();
+        break;
+      case '--seed':
+        a.seed = int(flag, val(), 0, 0xffffffff);
+        break;
+      case '--ops':
+        a.ops = int(flag, val(), 0, 1e9);
+        break;
+      case '--cpus':
+        a.cpus = int(flag, val(), 1, 16);
+        break;
+      case '--threads':
+        a.threads = oneOf(flag, val(), ['inline', 'workers'] as const);
+        break;
+      case '--schedule':
+        a.schedule = oneOf(flag, val(), ['lockstep', 'free'] as const);
+        break;
+      case '--orientation':
+        a.orientation = oneOf(flag, val(), ['low-first', 'high-first'] as const);
+        break;
+      case '--json':
+        a.json = true;
+        break;
+      case '--check':
+        a.check = true;
+        break;
+      case '--request':
+        a.requests.push(int(flag, val(), 1, 1 << 30));
+        break;
+      case '--png':
+        a.png = val();
+        break;
+      case '--png-failures':
+        a.pngFailures = true;
+        break;
+      case '--oplog':
+        a.oplog = val();
+        break;
+      case '--nta':
+      case '--pow2': {
         const kind = flag.slice(2) as 'nta' | 'pow2';
-        const kv = val(); const eq = kv.indexOf('=');
-        const key = kv.slice(0, eq), v = kv.slice(eq + 1);
-        if (eq <= 0 || !(OVERRIDE_KEYS[kind] as readonly string[]).includes(key)) throw new UsageError(`${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`);
+        const kv = val();
+        const eq = kv.indexOf('=');
+        const key = kv.slice(0, eq),
+          v = kv.slice(eq + 1);
+        if (eq <= 0 || !(OVERRIDE_KEYS[kind] as readonly string[]).includes(key))
+          throw new UsageError(
+            `${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`,
+          );
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${key} expects a non-negative integer, got '${v}'`);
         a.overrides[kind][key] = Number(v);
         break;
       }
       case '--param': {
-        const kv = val(); const eq = kv.indexOf('=');
+        const kv = val();
+        const eq = kv.indexOf('=');
         if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got '${kv}'`);
         a.params[kv.slice(0, eq)] = kv.slice(eq + 1);
         break;
       }
-      default: throw new UsageError(`unknown flag '${flag}' for 'run'`);
+      default:
+        throw new UsageError(`unknown flag '${flag}' for 'run'`);
     }
   }
   if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
@@ -147,11 +203,12 @@ export function parseArgs(argv: string[]): Command {
 function parseCompare(rest: string[]): Command {
   const c = { name: 'compare-seed' as const, seeds: 20, params: {} as Record<string, string>, json: false };
   for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i]!;
+    const flag = rest[i];
     if (flag === '--json') c.json = true;
     else if (flag === '--seeds') c.seeds = int(flag, rest[++i], 1, 1000);
     else if (flag === '--param') {
-      const kv = rest[++i] ?? ''; const eq = kv.indexOf('=');
+      const kv = rest[++i] ?? '';
+      const eq = kv.indexOf('=');
       if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got '${kv}'`);
       c.params[kv.slice(0, eq)] = kv.slice(eq + 1);
     } else throw new UsageError(`unknown flag '${flag}' for 'compare-seed'`);

@@ -19,9 +19,12 @@ export function mapPng(a: Allocator, orientation: Orientation = 'low-first'): Bu
   for (let page = 0; page < pages; page++) {
     for (let c = 0; c < cpp; c++) {
       const y = orientation === 'low-first' ? c : cpp - 1 - c;
-      const rgb = PALETTE[states[page * cpp + c]!] ?? 0;
+      const rgb = PALETTE[states[page * cpp + c]] ?? 0;
       const o = (y * pages + page) * 4;
-      png.data[o] = rgb >> 16; png.data[o + 1] = (rgb >> 8) & 255; png.data[o + 2] = rgb & 255; png.data[o + 3] = 255;
+      png.data[o] = rgb >> 16;
+      png.data[o + 1] = (rgb >> 8) & 255;
+      png.data[o + 2] = rgb & 255;
+      png.data[o + 3] = 255;
     }
   }
   return PNG.sync.write(png);

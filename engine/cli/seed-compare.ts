@@ -20,7 +20,10 @@ export interface StageRow {
 
 export function compareSeeds(seeds: number, params: Record<string, string> = {}): StageRow[] {
   const rows: StageRow[] = SEED_FAILURE_BYTES.map((b, i) => ({
-    max: 4096 >> i, seedBytes: b, nta: { bytes: [], utilisation: [] }, pow2: { bytes: [], utilisation: [] },
+    max: 4096 >> i,
+    seedBytes: b,
+    nta: { bytes: [], utilisation: [] },
+    pow2: { bytes: [], utilisation: [] },
   }));
   for (let seed = 1; seed <= seeds; seed++) {
     for (const kind of ['nta', 'pow2'] as const) {
@@ -29,7 +32,10 @@ export function compareSeeds(seeds: number, params: Record<string, string> = {})
       lane.run();
       lane.failures.forEach((f, i) => {
         const row = rows[i];
-        if (row) { row[kind].bytes.push(f.bytes); row[kind].utilisation.push(f.utilisation ?? 0); }
+        if (row) {
+          row[kind].bytes.push(f.bytes);
+          row[kind].utilisation.push(f.utilisation ?? 0);
+        }
       });
     }
   }
@@ -40,11 +46,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?
 const pct = (x: number) => (100 * x).toFixed(1) + '%';
 
 export function formatComparison(rows: StageRow[], seeds: number): string {
-  const out = [`seed-fragmentation, 4094 pages of 32-byte chunks, seeds 1..${seeds}: failed request (median [min..max]) and utilisation at the failure`, ''];
+  const out = [
+    `seed-fragmentation, 4094 pages of 32-byte chunks, seeds 1..${seeds}: failed request (median [min..max]) and utilisation at the failure`,
+    '',
+  ];
   out.push('MAX    seed (2006)   NTA failed bytes          NTA util   pow2 failed bytes         pow2 util');
   for (const r of rows) {
     const span = (xs: number[]) => `${median(xs)} [${Math.min(...xs)}..${Math.max(...xs)}]`.padEnd(26);
-    out.push(`${String(r.max).padEnd(7)}${String(r.seedBytes).padEnd(14)}${span(r.nta.bytes)}${pct(median(r.nta.utilisation)).padEnd(11)}${span(r.pow2.bytes)}${pct(median(r.pow2.utilisation))}`);
+    out.push(
+      `${String(r.max).padEnd(7)}${String(r.seedBytes).padEnd(14)}${span(r.nta.bytes)}${pct(median(r.nta.utilisation)).padEnd(11)}${span(r.pow2.bytes)}${pct(median(r.pow2.utilisation))}`,
+    );
   }
   return out.join('\n');
 }

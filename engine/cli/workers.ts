@@ -18,10 +18,23 @@ export async function runWithWorkers(a: RunArgs, specs: AllocatorSpec[], oplog?:
   if (file) parseTrace(file.text, file.path, a.cpus, file.format);
   const opsText = file ? { fileName: file.path, text: file.text } : undefined;
   const res = await runHeadless({
-    allocators: specs, workload: file ? 'trace' : a.workload,
-    params: { ...a.params }, opsText, seed: a.seed, cpus: a.cpus, ops: a.ops,
-    threads: 'workers', schedule: a.schedule, check: a.check,
-    oplog: oplog && ((lane, line) => oplog.push(line.replace(/^\S+/, a.allocators[lane]!))),
+    allocators: specs,
+    workload: file ? 'trace' : a.workload,
+    params: { ...a.params },
+    opsText,
+    seed: a.seed,
+    cpus: a.cpus,
+    ops: a.ops,
+    threads: 'workers',
+    schedule: a.schedule,
+    check: a.check,
+    oplog: oplog && ((lane, line) => oplog.push(line.replace(/^\S+/, a.allocators[lane]))),
   });
-  return res.lanes.map((l, i) => ({ name: a.allocators[i]!, allocator: l.allocator, failures: l.failures, ops: l.ops, remote: l.remote ?? null }));
+  return res.lanes.map((l, i) => ({
+    name: a.allocators[i],
+    allocator: l.allocator,
+    failures: l.failures,
+    ops: l.ops,
+    remote: l.remote ?? null,
+  }));
 }

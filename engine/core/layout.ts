@@ -7,16 +7,22 @@
  * fields written by different CPU workers never share a line (no false sharing).
  */
 export type FieldKind = 'u8' | 'i32' | 'u32' | 'f64';
-export interface Field { kind: FieldKind; count: number }
+export interface Field {
+  kind: FieldKind;
+  count: number;
+}
 
 const BYTES: Record<FieldKind, number> = { u8: 1, i32: 4, u32: 4, f64: 8 };
 /** Cache line bytes. */
 export const LINE = 64;
 
-type ViewOf<K extends FieldKind> = K extends 'u8' ? Uint8Array
-  : K extends 'i32' ? Int32Array
-  : K extends 'u32' ? Uint32Array
-  : Float64Array;
+type ViewOf<K extends FieldKind> = K extends 'u8'
+  ? Uint8Array
+  : K extends 'i32'
+    ? Int32Array
+    : K extends 'u32'
+      ? Uint32Array
+      : Float64Array;
 
 export type Views<T extends Record<string, Field>> = { [N in keyof T]: ViewOf<T[N]['kind']> };
 
@@ -39,7 +45,9 @@ export function planLayout<T extends Record<string, Field>>(fields: T): LayoutPl
 }
 
 export function viewsOf<T extends Record<string, Field>>(
-  plan: LayoutPlan<T>, buffer: ArrayBufferLike, base = 0,
+  plan: LayoutPlan<T>,
+  buffer: ArrayBufferLike,
+  base = 0,
 ): Views<T> {
   if (buffer.byteLength < base + plan.byteLength) {
     throw new Error(`buffer too small: ${buffer.byteLength} bytes, layout needs ${base + plan.byteLength}`);
@@ -48,10 +56,14 @@ export function viewsOf<T extends Record<string, Field>>(
   for (const name of Object.keys(plan.fields)) {
     const { kind, count } = plan.fields[name];
     const at = base + plan.offsets[name];
-    views[name] = kind === 'u8' ? new Uint8Array(buffer, at, count)
-      : kind === 'i32' ? new Int32Array(buffer, at, count)
-      : kind === 'u32' ? new Uint32Array(buffer, at, count)
-      : new Float64Array(buffer, at, count);
+    views[name] =
+      kind === 'u8'
+        ? new Uint8Array(buffer, at, count)
+        : kind === 'i32'
+          ? new Int32Array(buffer, at, count)
+          : kind === 'u32'
+            ? new Uint32Array(buffer, at, count)
+            : new Float64Array(buffer, at, count);
   }
   return views as Views<T>;
 }

@@ -25,10 +25,19 @@ describe('computeMetrics(allocator)', () => {
     const a = new NtaAllocator({ preset: 'blog', regions: 2, maxPages: 2 });
     a.alloc(0, 100); // 4 chunks = 128 B
     const m = computeMetrics(a);
-    expect(m).toMatchObject({ requestedBytes: 100, allocatedBytes: 128, heldBytes: 8192, freeBytes: 8192 - 128, largestFreeBytes: 4096 });
+    expect(m).toMatchObject({
+      requestedBytes: 100,
+      allocatedBytes: 128,
+      heldBytes: 8192,
+      freeBytes: 8192 - 128,
+      largestFreeBytes: 4096,
+    });
     expect(m.internalFragmentation).toBeCloseTo(1 - 100 / 128, 12);
     expect(m.externalFragmentation).toBeCloseTo(1 - 4096 / (8192 - 128), 12);
     expect(m.utilisation).toBeCloseTo(100 / 8192, 12);
-    expect(freeHistogram(a.freeBlocks())).toEqual([[3968, 1], [4096, 1]]);
+    expect(freeHistogram(a.freeBlocks())).toEqual([
+      [3968, 1],
+      [4096, 1],
+    ]);
   });
 });

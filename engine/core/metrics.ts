@@ -20,11 +20,16 @@ export interface Metrics {
 export const METRIC_DEFINITIONS: Record<keyof Metrics, string> = {
   requestedBytes: 'Requested: bytes callers asked for, summed over live allocations.',
   allocatedBytes: 'Allocated: bytes handed out for live allocations after rounding (to chunks or size classes).',
-  heldBytes: 'Held: bytes of the pages the allocator has taken from its page source (NTA takes its whole pool at start and never returns pages).',
-  freeBytes: 'Free: bytes the allocator could hand out now, summed over its free blocks (pow2 counts free slots and untaken pool pages).',
-  largestFreeBytes: 'Largest free: the largest block one allocation could get now (a contiguous free run for NTA, on any CPU).',
-  internalFragmentation: 'Internal fragmentation: 1 - requested / allocated, the share of handed-out bytes lost to rounding (perf kmem prints 100x this).',
-  externalFragmentation: 'External fragmentation: 1 - largest free / total free; 0 = all free memory in one block, near 1 = free memory in crumbs.',
+  heldBytes:
+    'Held: bytes of the pages the allocator has taken from its page source (NTA takes its whole pool at start and never returns pages).',
+  freeBytes:
+    'Free: bytes the allocator could hand out now, summed over its free blocks (pow2 counts free slots and untaken pool pages).',
+  largestFreeBytes:
+    'Largest free: the largest block one allocation could get now (a contiguous free run for NTA, on any CPU).',
+  internalFragmentation:
+    'Internal fragmentation: 1 - requested / allocated, the share of handed-out bytes lost to rounding (perf kmem prints 100x this).',
+  externalFragmentation:
+    'External fragmentation: 1 - largest free / total free; 0 = all free memory in one block, near 1 = free memory in crumbs.',
   utilisation: 'Utilisation: requested / held, the share of held memory that carries requested bytes.',
   pendingBytes: 'Pending: bytes freed on a foreign CPU and still queued for their owner CPU (NTA), not yet reusable.',
   postponedBytes: 'Postponed: bytes freed while mapped to user space, waiting for the unmap (NTA zero-copy).',
@@ -32,8 +37,12 @@ export const METRIC_DEFINITIONS: Record<keyof Metrics, string> = {
 
 export function computeMetrics(a: Allocator, blocks: readonly number[] = a.freeBlocks()): Metrics {
   const k = a.counters();
-  let free = 0, largest = 0;
-  for (const b of blocks) { free += b; if (b > largest) largest = b; }
+  let free = 0,
+    largest = 0;
+  for (const b of blocks) {
+    free += b;
+    if (b > largest) largest = b;
+  }
   return {
     requestedBytes: k.requestedBytes,
     allocatedBytes: k.allocatedBytes,
@@ -58,9 +67,16 @@ export function computeMetrics(a: Allocator, blocks: readonly number[] = a.freeB
  *   1 - (1 + free / request) / blocks. Near 0: the request fails for lack of memory;
  *   near 1: it fails because the free memory is in pieces too small (fragmentation).
  */
-export function requestIndices(blocks: readonly number[], requestBytes: number): { unusable: number; fragmentation: number } {
-  let free = 0, suitableUnits = 0;
-  for (const b of blocks) { free += b; if (b >= requestBytes) suitableUnits += Math.floor(b / requestBytes); }
+export function requestIndices(
+  blocks: readonly number[],
+  requestBytes: number,
+): { unusable: number; fragmentation: number } {
+  let free = 0,
+    suitableUnits = 0;
+  for (const b of blocks) {
+    free += b;
+    if (b >= requestBytes) suitableUnits += Math.floor(b / requestBytes);
+  }
   const unusable = free > 0 ? (free - suitableUnits * requestBytes) / free : 1;
   const fragmentation = suitableUnits > 0 ? -1 : blocks.length > 0 ? 1 - (1 + free / requestBytes) / blocks.length : 0;
   return { unusable, fragmentation };

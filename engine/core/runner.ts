@@ -14,7 +14,10 @@ import { locate } from './metrics';
 export const SKIPPED = -100;
 
 export interface Failure {
-  op: number; cpu: number; bytes: number; reason: string;
+  op: number;
+  cpu: number;
+  bytes: number;
+  reason: string;
   /** The workload's MAX at the time (seed-fragmentation). */
   max?: number;
   /** requested / held bytes when the allocation failed. */
@@ -22,19 +25,23 @@ export interface Failure {
 }
 
 /** Id tables grow as allocations are made; ids are dense (0, 1, 2, ...). */
-export interface IdTable { addr: number[]; bytes: number[] }
+export interface IdTable {
+  addr: number[];
+  bytes: number[];
+}
 
 export function applyOp(a: Allocator, op: Op, t: IdTable): number {
   if (op.kind === 'alloc') {
     const r = a.alloc(op.cpu, op.bytes);
-    t.addr[op.id] = r; t.bytes[op.id] = op.bytes;
+    t.addr[op.id] = r;
+    t.bytes[op.id] = op.bytes;
     return r;
   }
   const addr = t.addr[op.id];
   if (addr === undefined || addr < 0) return SKIPPED;
   // The address stays in the table after a free: a postponed (mapped) free still needs its unmap,
   // and a second free reaches the allocator, which reports the double free.
-  if (op.kind === 'free') return a.free(op.cpu, addr, t.bytes[op.id]!);
+  if (op.kind === 'free') return a.free(op.cpu, addr, t.bytes[op.id]);
   return op.kind === 'map' ? a.map(op.cpu, addr) : a.unmap(op.cpu, addr);
 }
 
@@ -47,13 +54,20 @@ export class Lane {
   lastOutcome = 0;
   done = false;
 
-  constructor(readonly allocator: Allocator, readonly workload: Workload, private readonly oplog?: (line: string) => void) {}
+  constructor(
+    readonly allocator: Allocator,
+    readonly workload: Workload,
+    private readonly oplog?: (line: string) => void,
+  ) {}
 
   /** Run one op; false when the workload has ended. */
   step(): boolean {
     if (this.done) return false;
     const op = this.workload.next();
-    if (!op) { this.done = true; return false; }
+    if (!op) {
+      this.done = true;
+      return false;
+    }
     const annot = this.workload.annotate?.();
     const outcome = applyOp(this.allocator, op, this.table);
     if (op.kind === 'alloc' && outcome < 0) {
@@ -65,7 +79,8 @@ export class Lane {
     }
     this.workload.result(op, outcome);
     this.oplog?.(formatOpLine(this.allocator, this.ops, op, outcome, this.table.bytes[op.id] ?? 0));
-    this.lastOp = op; this.lastOutcome = outcome;
+    this.lastOp = op;
+    this.lastOutcome = outcome;
     this.ops++;
     return true;
   }
@@ -73,7 +88,10 @@ export class Lane {
   /** Run up to `n` ops; returns how many ran. */
   run(n = Infinity, check?: (lane: Lane) => void): number {
     let i = 0;
-    while (i < n && this.step()) { i++; check?.(this); }
+    while (i < n && this.step()) {
+      i++;
+      check?.(this);
+    }
     return i;
   }
 }
@@ -84,9 +102,10 @@ export function formatOpLine(a: Allocator, index: number, op: Op, outcome: numbe
   let res: string;
   if (outcome === SKIPPED) res = 'skipped (allocation failed)';
   else if (op.kind === 'alloc') {
-    if (outcome >= 0) { const l = locate(a, outcome); res = `page ${l.page} chunk ${l.chunk}`; }
-    else res = `fail ${errorName(outcome)}`;
+    if (outcome >= 0) {
+      const l = locate(a, outcome);
+      res = `page ${l.page} chunk ${l.chunk}`;
+    } else res = `fail ${errorName(outcome)}`;
   } else res = outcome === 0 ? 'ok' : `error ${errorName(outcome)}`;
   return `${a.name} ${index} cpu ${op.cpu} ${what} -> ${res}`;
 }
-

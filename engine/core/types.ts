@@ -32,7 +32,16 @@ export const ChunkState = {
   Cached: 7,
 } as const;
 export type ChunkStateCode = (typeof ChunkState)[keyof typeof ChunkState];
-export const CHUNK_STATE_NAMES = ['unheld', 'free', 'used', 'waste', 'pending-remote', 'mapped', 'postponed', 'cached'] as const;
+export const CHUNK_STATE_NAMES = [
+  'unheld',
+  'free',
+  'used',
+  'waste',
+  'pending-remote',
+  'mapped',
+  'postponed',
+  'cached',
+] as const;
 
 /** Why an allocation failed. Negative so that any address (>= 0) is distinguishable. */
 export const AllocError = {
@@ -76,15 +85,25 @@ const ERROR_TEXT: Record<number, string> = {
   [FreeError.BadMapState]: 'bad map state: map of a mapped allocation, or unmap of an unmapped one',
 };
 const ERROR_SHORT: Record<number, string> = {
-  [AllocError.BadSize]: 'bad-size', [AllocError.TooLarge]: 'too-large', [AllocError.NoSpace]: 'no-space',
-  [AllocError.GrowFailed]: 'grow-failed', [AllocError.BadCpu]: 'bad-cpu',
-  [FreeError.UnknownPointer]: 'unknown-pointer', [FreeError.WrongSize]: 'wrong-size',
-  [FreeError.DoubleFree]: 'double-free', [FreeError.BadCpu]: 'bad-cpu', [FreeError.BadMapState]: 'bad-map-state',
+  [AllocError.BadSize]: 'bad-size',
+  [AllocError.TooLarge]: 'too-large',
+  [AllocError.NoSpace]: 'no-space',
+  [AllocError.GrowFailed]: 'grow-failed',
+  [AllocError.BadCpu]: 'bad-cpu',
+  [FreeError.UnknownPointer]: 'unknown-pointer',
+  [FreeError.WrongSize]: 'wrong-size',
+  [FreeError.DoubleFree]: 'double-free',
+  [FreeError.BadCpu]: 'bad-cpu',
+  [FreeError.BadMapState]: 'bad-map-state',
 };
 /** A sentence for users. */
-export function errorText(code: number): string { return ERROR_TEXT[code] ?? `error ${code}`; }
+export function errorText(code: number): string {
+  return ERROR_TEXT[code] ?? `error ${code}`;
+}
 /** A kebab-case token for op logs and JSON. */
-export function errorName(code: number): string { return ERROR_SHORT[code] ?? `error${code}`; }
+export function errorName(code: number): string {
+  return ERROR_SHORT[code] ?? `error${code}`;
+}
 
 /**
  * Raw counters every allocator maintains incrementally (summed over CPUs).

@@ -13,9 +13,7 @@ import { computeMetrics, freeHistogram } from '../core/metrics';
 import { specName } from '../allocators/registry';
 import type { BlockInfo } from '../core/types';
 import type { OpKind } from '../workloads/types';
-import type {
-  AllocatorInfo, ControlApi, OpRecord, RunConfig, RunInfo, RunTarget, Summary,
-} from './api';
+import type { AllocatorInfo, ControlApi, OpRecord, RunConfig, RunInfo, RunTarget, Summary } from './api';
 import { KIND_NAME, K_ALLOC } from './cpu-loop';
 import { LockstepEngine } from './lockstep';
 import { CpuPool, WorkerFault, type SpawnCpuWorker } from './pool';
@@ -42,16 +40,26 @@ const yieldChannel = typeof MessageChannel === 'function' ? new MessageChannel()
 const yieldQueue: (() => void)[] = [];
 if (yieldChannel) {
   // Both the browser's and Node's MessagePort accept an onmessage handler (Node's typings omit it).
-  (yieldChannel.port1 as unknown as { onmessage: () => void }).onmessage = () => { yieldQueue.shift()?.(); };
+  (yieldChannel.port1 as unknown as { onmessage: () => void }).onmessage = () => {
+    yieldQueue.shift()?.();
+  };
   (yieldChannel.port1 as { unref?: () => void }).unref?.(); // Node: do not keep the process alive
 }
-const yieldNow = (): Promise<void> => new Promise((r) => {
-  // Node drains a port's queue, messages posted meanwhile included, before other ports (up to
-  // ~1000 messages): a self-posting yield would starve comlink's port, so pause() waited seconds.
-  if (typeof setImmediate === 'function') { setImmediate(r); return; }
-  if (!yieldChannel) { setTimeout(r, 0); return; }
-  yieldQueue.push(r); yieldChannel.port2.postMessage(0);
-});
+const yieldNow = (): Promise<void> =>
+  new Promise((r) => {
+    // Node drains a port's queue, messages posted meanwhile included, before other ports (up to
+    // ~1000 messages): a self-posting yield would starve comlink's port, so pause() waited seconds.
+    if (typeof setImmediate === 'function') {
+      setImmediate(r);
+      return;
+    }
+    if (!yieldChannel) {
+      setTimeout(r, 0);
+      return;
+    }
+    yieldQueue.push(r);
+    yieldChannel.port2.postMessage(0);
+  });
 
 export class Controller implements ControlApi {
   private cfg: RunConfig | null = null;
@@ -69,49 +77,90 @@ export class Controller implements ControlApi {
   private freeCursor: number | null = null;
   private freeDone = false;
 
-  constructor(private readonly spawn: SpawnCpuWorker | null, private readonly opts: ControllerOptions = {}) {}
+  constructor(
+    private readonly spawn: SpawnCpuWorker | null,
+    private readonly opts: ControllerOptions = {},
+  ) {}
 
   async configure(cfg: RunConfig): Promise<RunInfo> {
     await this.halt();
     this.teardown();
-    this.cfg = cfg; this.error = undefined; this.freeCursor = null; this.freeDone = false;
+    this.cfg = cfg;
+    this.error = undefined;
+    this.freeCursor = null;
+    this.freeDone = false;
     const engine = new LockstepEngine(cfg, this.opts.interval ?? 1024, this.opts.maxCheckpoints ?? 16);
     this.engine = engine;
-    this.infos = engine.lanes.map((L) => ({ name: specName(L.spec), label: L.allocator.label, ...L.allocator.geometry }));
+    this.infos = engine.lanes.map((L) => ({
+      name: specName(L.spec),
+      label: L.allocator.label,
+      ...L.allocator.geometry,
+    }));
     this.region = createSnapshotRegion(this.infos);
     if (this.spawn && cfg.schedule === 'lockstep') {
-      const pool = await CpuPool.start(this.spawn, cfg.cpus, cfg.allocators, engine.allocators.map((a) => a.buffer), engine.lanes.length, this.opts.timeoutMs ?? 5000);
+      const pool = await CpuPool.start(
+        this.spawn,
+        cfg.cpus,
+        cfg.allocators,
+        engine.allocators.map((a) => a.buffer),
+        engine.lanes.length,
+        this.opts.timeoutMs ?? 5000,
+      );
       this.pool = pool;
       const ahead = pool.enterLockstep(this.opts.cores ?? 1, { src: cfg, lanes: engine.lanes.length });
-      engine.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu]!, run: (cpu, n) => pool.turn(cpu, n), ahead });
+      engine.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu], run: (cpu, n) => pool.turn(cpu, n), ahead });
     }
     this.publish();
     return { allocators: this.infos, snapshot: this.region.buffer as SharedArrayBuffer };
   }
 
   step(n: number): Promise<Summary> {
-    return this.exclusive(async () => { this.work((e) => { e.run(n); return true; }); });
+    return this.exclusive(async () => {
+      this.work((e) => {
+        e.run(n);
+        return true;
+      });
+    });
   }
 
   runUntil(target: RunTarget): Promise<Summary> {
     return this.exclusive(async () => {
       const e = this.need();
-      if (this.cfg!.schedule === 'free') { if (target.kind !== 'end') throw new Error('the free-running schedule only runs to the end'); await this.runFree(); return; }
+      if (this.cfg!.schedule === 'free') {
+        if (target.kind !== 'end') throw new Error('the free-running schedule only runs to the end');
+        await this.runFree();
+        return;
+      }
       const failures = (): number => e.lanes.reduce((s, L) => s + L.failures.length, 0);
       const before = failures();
-      if (target.kind === 'op' && target.op < e.cursor) { this.work((x) => { x.seek(target.op); return true; }); return; }
-      await this.batches(() => {
-        if (target.kind === 'op') return target.op - e.cursor;
-        if (target.kind === 'failure' && failures() > before) return 0;
-        return Infinity;
-      }, false, target.kind === 'failure');
+      if (target.kind === 'op' && target.op < e.cursor) {
+        this.work((x) => {
+          x.seek(target.op);
+          return true;
+        });
+        return;
+      }
+      await this.batches(
+        () => {
+          if (target.kind === 'op') return target.op - e.cursor;
+          if (target.kind === 'failure' && failures() > before) return 0;
+          return Infinity;
+        },
+        false,
+        target.kind === 'failure',
+      );
     });
   }
 
   async play(opsPerSecond: number): Promise<void> {
     await this.exclusive(async () => {
-      if (this.cfg?.schedule === 'free') { this.playing = true; await this.runFree(); return; }
-      const t0 = performance.now(); const c0 = this.need().cursor;
+      if (this.cfg?.schedule === 'free') {
+        this.playing = true;
+        await this.runFree();
+        return;
+      }
+      const t0 = performance.now();
+      const c0 = this.need().cursor;
       this.playing = true;
       await this.batches(() => {
         if (!Number.isFinite(opsPerSecond)) return Infinity;
@@ -120,7 +169,10 @@ export class Controller implements ControlApi {
     });
   }
 
-  async pause(): Promise<Summary> { await this.halt(); return this.summary(); }
+  async pause(): Promise<Summary> {
+    await this.halt();
+    return this.summary();
+  }
 
   async reset(): Promise<Summary> {
     if (!this.cfg) throw new Error('reset() before configure()');
@@ -131,11 +183,16 @@ export class Controller implements ControlApi {
   seek(op: number): Promise<Summary> {
     return this.exclusive(async () => {
       if (this.cfg!.schedule === 'free') throw new Error('seek needs the lockstep schedule');
-      this.work((e) => { e.seek(op); return true; });
+      this.work((e) => {
+        e.seek(op);
+        return true;
+      });
     });
   }
 
-  async summary(): Promise<Summary> { return this.buildSummary(); }
+  async summary(): Promise<Summary> {
+    return this.buildSummary();
+  }
 
   /**
    * Reads the lane's allocator directly. Safe while a play loop runs: this thread runs it in
@@ -146,9 +203,15 @@ export class Controller implements ControlApi {
     return this.engine?.lanes[lane]?.allocator.blockAt(address) ?? null;
   }
 
-  async subscribe(cb: (s: Summary) => void): Promise<void> { this.subs.push(cb); }
+  async subscribe(cb: (s: Summary) => void): Promise<void> {
+    this.subs.push(cb);
+  }
 
-  async dispose(): Promise<void> { await this.halt(); this.teardown(); this.subs = []; }
+  async dispose(): Promise<void> {
+    await this.halt();
+    this.teardown();
+    this.subs = [];
+  }
 
   // ---- internals ----------------------------------------------------------------
 
@@ -163,9 +226,19 @@ export class Controller implements ControlApi {
     await this.halt();
     this.need();
     const p = (async () => {
-      try { await fn(); } catch (e) { await this.fail(e); } finally { this.playing = false; this.stop = false; }
+      try {
+        await fn();
+      } catch (e) {
+        await this.fail(e);
+      } finally {
+        this.playing = false;
+        this.stop = false;
+      }
     })();
-    this.loop = p.then(() => undefined, () => undefined);
+    this.loop = p.then(
+      () => undefined,
+      () => undefined,
+    );
     await p;
     this.publish();
     return this.buildSummary();
@@ -175,7 +248,9 @@ export class Controller implements ControlApi {
   private async fail(e: unknown): Promise<never> {
     if (this.pool && (e instanceof WorkerFault || this.pool.broken)) {
       const err = await this.pool.explain(e);
-      this.error = err.message; this.pool.terminate(); this.pool = null;
+      this.error = err.message;
+      this.pool.terminate();
+      this.pool = null;
       this.notify(true);
       throw err;
     }
@@ -183,7 +258,9 @@ export class Controller implements ControlApi {
   }
 
   /** One synchronous piece of work on the engine. */
-  private work(fn: (e: LockstepEngine) => boolean): void { fn(this.need()); }
+  private work(fn: (e: LockstepEngine) => boolean): void {
+    fn(this.need());
+  }
 
   /**
    * Run slices until `budget()` (ops allowed now; Infinity = no limit, 0 = stop) says
@@ -191,18 +268,22 @@ export class Controller implements ControlApi {
    * `untilFailure`: a batch ends right after the first new allocation failure.
    */
   private async batches(budget: () => number, paced = false, untilFailure = false): Promise<void> {
-    const e = this.need(); const slice = this.opts.sliceMs ?? 12;
+    const e = this.need();
+    const slice = this.opts.sliceMs ?? 12;
     while (!this.stop && !e.done) {
       const t = performance.now();
-      let ran = 0; let b = budget();
+      let ran = 0;
+      let b = budget();
       if (b <= 0 && !paced) break;
       while (b > 0 && performance.now() - t < slice) {
         const n = Math.min(b, 1024);
-        const got = e.run(n, untilFailure); ran += got;
+        const got = e.run(n, untilFailure);
+        ran += got;
         if (got < n) break;
         b = budget();
       }
-      this.publish(); this.notify();
+      this.publish();
+      this.notify();
       if (ran === 0 && !paced) break;
       await yieldNow();
     }
@@ -211,37 +292,61 @@ export class Controller implements ControlApi {
   /** Free-running to the end on the configured allocators, republishing while it runs. */
   private async runFree(): Promise<void> {
     if (!this.spawn) throw new Error('the free-running schedule needs CPU workers');
-    const cfg = this.cfg!; const e = this.need();
+    const cfg = this.cfg!;
+    const e = this.need();
     let progress: Int32Array | null = null;
     this.freeCursor = 0;
     const stream = defaultFreeStream(cfg.workload);
     const timer = setInterval(() => {
       if (progress) this.freeCursor = stream === 'shared' ? Math.min(...progress) : progress.reduce((a, b) => a + b, 0);
-      this.publish(); this.notify();
+      this.publish();
+      this.notify();
     }, 16);
     try {
-      const r = await runFreeRunning({ ...cfg, stream, spawn: this.spawn, attach: e.allocators, timeoutMs: this.opts.timeoutMs, onStart: (p) => { progress = p; } });
-      r.lanes.forEach((l, k) => { e.lanes[k]!.failures.push(...l.failures); });
+      const r = await runFreeRunning({
+        ...cfg,
+        stream,
+        spawn: this.spawn,
+        attach: e.allocators,
+        timeoutMs: this.opts.timeoutMs,
+        onStart: (p) => {
+          progress = p;
+        },
+      });
+      r.lanes.forEach((l, k) => {
+        e.lanes[k].failures.push(...l.failures);
+      });
       this.freeCursor = Math.max(0, ...r.lanes.map((l) => l.ops));
       this.freeDone = true;
-    } finally { clearInterval(timer); }
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async halt(): Promise<void> {
     if (!this.loop) return;
     this.stop = true;
     await this.loop;
-    this.stop = false; this.loop = null;
+    this.stop = false;
+    this.loop = null;
   }
 
   private teardown(): void {
-    this.pool?.terminate(); this.pool = null; this.engine = null;
+    this.pool?.terminate();
+    this.pool = null;
+    this.engine = null;
   }
 
   private publish(): void {
-    const e = this.engine; if (!e || !this.region) return;
+    const e = this.engine;
+    if (!e || !this.region) return;
     const op = this.freeCursor ?? e.cursor;
-    publish(this.region, e.allocators, e.lanes.map((_, k) => (this.freeCursor ?? e.laneOps(k))), op);
+    publish(
+      this.region,
+      e.allocators,
+      e.lanes.map((_, k) => this.freeCursor ?? e.laneOps(k)),
+      op,
+    );
   }
 
   private notify(force = false): void {
@@ -250,21 +355,33 @@ export class Controller implements ControlApi {
     this.lastNotify = now;
     const s = this.buildSummary();
     for (const cb of this.subs) {
-      try { void Promise.resolve(cb(s)).catch(() => undefined); } catch { /* a closed proxy */ }
+      try {
+        void Promise.resolve(cb(s)).catch(() => undefined);
+      } catch {
+        /* a closed proxy */
+      }
     }
   }
 
   private buildSummary(): Summary {
     const e = this.engine;
-    if (!e) return { generation: 0, op: 0, done: false, playing: false, allocators: [], lastOps: [], error: this.error };
+    if (!e)
+      return { generation: 0, op: 0, done: false, playing: false, allocators: [], lastOps: [], error: this.error };
     const s: Summary = {
       generation: this.region ? generationOf(this.region) : 0,
-      op: this.freeCursor ?? e.cursor, done: this.freeDone || e.done, playing: this.playing,
+      op: this.freeCursor ?? e.cursor,
+      done: this.freeDone || e.done,
+      playing: this.playing,
       allocators: e.lanes.map((L, k) => {
-        const blocks = L.allocator.freeBlocks(); const op = this.freeCursor ?? e.laneOps(k);
+        const blocks = L.allocator.freeBlocks();
+        const op = this.freeCursor ?? e.laneOps(k);
         return {
-          name: this.infos[k]!.name, label: L.allocator.label, op, metrics: computeMetrics(L.allocator, blocks),
-          failures: L.failures.filter((f) => f.op < op), histogram: freeHistogram(blocks),
+          name: this.infos[k].name,
+          label: L.allocator.label,
+          op,
+          metrics: computeMetrics(L.allocator, blocks),
+          failures: L.failures.filter((f) => f.op < op),
+          histogram: freeHistogram(blocks),
         };
       }),
       lastOps: this.lastOps(e, 50),
@@ -279,10 +396,15 @@ export class Controller implements ControlApi {
       const L = e.lanes.find((l) => i < l.rec.len);
       if (!L) continue;
       out.push({
-        index: i, cpu: L.rec.cpu[i]!, kind: KIND_NAME[L.rec.kind[i]!] as OpKind, id: L.rec.id[i]!,
-        bytes: L.rec.kind[i] === K_ALLOC ? L.rec.bytes[i]! : (L.table.bytes[L.rec.id[i]!] ?? 0),
-        outcomes: e.lanes.map((l) => (i < l.rec.len ? l.rec.out[i]! : NaN)),
-        addresses: e.lanes.map((l) => (i < l.rec.len && l.rec.kind[i] !== K_ALLOC ? (l.table.addr[l.rec.id[i]!] ?? -1) : -1)),
+        index: i,
+        cpu: L.rec.cpu[i],
+        kind: KIND_NAME[L.rec.kind[i]] as OpKind,
+        id: L.rec.id[i],
+        bytes: L.rec.kind[i] === K_ALLOC ? L.rec.bytes[i] : (L.table.bytes[L.rec.id[i]] ?? 0),
+        outcomes: e.lanes.map((l) => (i < l.rec.len ? l.rec.out[i] : NaN)),
+        addresses: e.lanes.map((l) =>
+          i < l.rec.len && l.rec.kind[i] !== K_ALLOC ? (l.table.addr[l.rec.id[i]] ?? -1) : -1,
+        ),
         reasons: e.lanes.map((l) => l.reasons.get(i) ?? null),
       });
     }

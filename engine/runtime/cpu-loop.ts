@@ -32,31 +32,65 @@ import { makeWorkload, type WorkloadSource } from './workload-of';
 import { WORKLOADS, workloadParams } from '../workloads/generators';
 import { RunAheadWorker, type RunAheadJob } from './run-ahead';
 
-export const MB_STATE = 0, MB_COUNT = 1, MB_SPIN = 2, MB_ENTRIES = 4;
-export const S_IDLE = 0, S_REQUEST = 1, S_DONE = 2, S_QUIT = 3, S_FAILED = 4, S_AHEAD = 5;
-export const E_LANE = 0, E_KIND = 1, E_CPU = 2, E_ADDR = 3, E_BYTES = 4, E_OUT = 5, ENTRY = 6;
-export const K_ALLOC = 0, K_FREE = 1, K_MAP = 2, K_UNMAP = 3;
+export const MB_STATE = 0,
+  MB_COUNT = 1,
+  MB_SPIN = 2,
+  MB_ENTRIES = 4;
+export const S_IDLE = 0,
+  S_REQUEST = 1,
+  S_DONE = 2,
+  S_QUIT = 3,
+  S_FAILED = 4,
+  S_AHEAD = 5;
+export const E_LANE = 0,
+  E_KIND = 1,
+  E_CPU = 2,
+  E_ADDR = 3,
+  E_BYTES = 4,
+  E_OUT = 5,
+  ENTRY = 6;
+export const K_ALLOC = 0,
+  K_FREE = 1,
+  K_MAP = 2,
+  K_UNMAP = 3;
 export const KIND_CODE = { alloc: K_ALLOC, free: K_FREE, map: K_MAP, unmap: K_UNMAP } as const;
 export const KIND_NAME = ['alloc', 'free', 'map', 'unmap'] as const;
 /** Outcome slot not written yet (free-running outcome arrays). */
 export const NOT_YET = -0x7fffffff;
 /** Free-running sync array: [cpu] progress (ops generated), then these slots. */
-export const SYNC_FINISHED = 16, SYNC_ABORT = 17, SYNC_SLOTS = 18;
+export const SYNC_FINISHED = 16,
+  SYNC_ABORT = 17,
+  SYNC_SLOTS = 18;
 
-export function mailboxInts(entries: number): number { return MB_ENTRIES + entries * ENTRY; }
+export function mailboxInts(entries: number): number {
+  return MB_ENTRIES + entries * ENTRY;
+}
 
 /** Execute the `n` entries of a mailbox (the same code inline and in a worker: that is what makes them agree). */
 export function executeEntries(allocators: readonly Allocator[], mb: Int32Array, n: number): void {
   for (let j = 0, at = MB_ENTRIES; j < n; j++, at += ENTRY) {
-    const a = allocators[mb[at + E_LANE]!]!; const cpu = mb[at + E_CPU]!;
+    const a = allocators[mb[at + E_LANE]];
+    const cpu = mb[at + E_CPU];
     const k = mb[at + E_KIND];
-    mb[at + E_OUT] = k === K_ALLOC ? a.alloc(cpu, mb[at + E_BYTES]!)
-      : k === K_FREE ? a.free(cpu, mb[at + E_ADDR]!, mb[at + E_BYTES]!)
-      : k === K_MAP ? a.map(cpu, mb[at + E_ADDR]!) : a.unmap(cpu, mb[at + E_ADDR]!);
+    mb[at + E_OUT] =
+      k === K_ALLOC
+        ? a.alloc(cpu, mb[at + E_BYTES])
+        : k === K_FREE
+          ? a.free(cpu, mb[at + E_ADDR], mb[at + E_BYTES])
+          : k === K_MAP
+            ? a.map(cpu, mb[at + E_ADDR])
+            : a.unmap(cpu, mb[at + E_ADDR]);
   }
 }
 
-export interface InitMessage { type: 'init'; cpu: number; cpus: number; specs: AllocatorSpec[]; buffers: ArrayBufferLike[]; mailbox: SharedArrayBuffer }
+export interface InitMessage {
+  type: 'init';
+  cpu: number;
+  cpus: number;
+  specs: AllocatorSpec[];
+  buffers: ArrayBufferLike[];
+  mailbox: SharedArrayBuffer;
+}
 export interface FreeJob extends WorkloadSource {
   type: 'free';
   stream: 'shared' | 'per-cpu';
@@ -76,7 +110,9 @@ export type FromCpu =
 
 /** The worker's message handler; `post` sends to the coordinator. */
 export function createCpuWorker(post: (m: FromCpu) => void): (m: ToCpu) => void {
-  let cpu = -1; let allocators: Allocator[] = []; let mb: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  let cpu = -1;
+  let allocators: Allocator[] = [];
+  let mb: Int32Array<ArrayBufferLike> = new Int32Array(0);
   return (m) => {
     try {
       if (m.type === 'init') {
@@ -92,7 +128,10 @@ export function createCpuWorker(post: (m: FromCpu) => void): (m: ToCpu) => void 
       }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      if (mb.length > 0) { Atomics.store(mb, MB_STATE, S_FAILED); Atomics.notify(mb, MB_STATE); }
+      if (mb.length > 0) {
+        Atomics.store(mb, MB_STATE, S_FAILED);
+        Atomics.notify(mb, MB_STATE);
+      }
       post({ type: 'error', cpu, message });
     }
   };
@@ -103,20 +142,30 @@ function lockstepLoop(allocators: readonly Allocator[], mb: Int32Array, ahead: R
   const waiting = (s: number) => s !== S_REQUEST && s !== S_QUIT && s !== S_AHEAD;
   for (;;) {
     let s = Atomics.load(mb, MB_STATE);
-    const spins = mb[MB_SPIN]!;
+    const spins = mb[MB_SPIN];
     for (let spin = 0; waiting(s) && spin < spins; spin++) s = Atomics.load(mb, MB_STATE);
-    while (waiting(s)) { Atomics.wait(mb, MB_STATE, s); s = Atomics.load(mb, MB_STATE); }
-    if (s === S_QUIT) { Atomics.store(mb, MB_STATE, S_IDLE); return; }
+    while (waiting(s)) {
+      Atomics.wait(mb, MB_STATE, s);
+      s = Atomics.load(mb, MB_STATE);
+    }
+    if (s === S_QUIT) {
+      Atomics.store(mb, MB_STATE, S_IDLE);
+      return;
+    }
     if (s === S_AHEAD) {
       if (!ahead) throw new Error('run-ahead batch without a run-ahead job');
       ahead.batch();
-    } else executeEntries(allocators, mb, mb[MB_COUNT]!);
+    } else executeEntries(allocators, mb, mb[MB_COUNT]);
     Atomics.store(mb, MB_STATE, S_DONE);
     Atomics.notify(mb, MB_STATE);
   }
 }
 
-function runFreeStream(me: number, allocators: readonly Allocator[], job: FreeJob): { ops: number[]; elapsedMs: number; drainedAtEnd: number[]; failures: Failure[][] } {
+function runFreeStream(
+  me: number,
+  allocators: readonly Allocator[],
+  job: FreeJob,
+): { ops: number[]; elapsedMs: number; drainedAtEnd: number[]; failures: Failure[][] } {
   const sync = new Int32Array(job.sync);
   const perCpu = job.stream === 'per-cpu';
   // A per-CPU stream is the workload on one CPU's share of the pool: a capacity parameter
@@ -126,10 +175,17 @@ function runFreeStream(me: number, allocators: readonly Allocator[], job: FreeJo
     const cap = p.capacityBytes ?? spec?.default;
     return cap === undefined ? p : { ...p, capacityBytes: Math.floor(Number(cap) / job.cpus) };
   };
-  const src = perCpu ? { ...job, params: share(job.params), seed: job.seed + me, cpus: 1, ops: Math.ceil(job.ops / job.cpus) } : job;
+  const src = perCpu
+    ? { ...job, params: share(job.params), seed: job.seed + me, cpus: 1, ops: Math.ceil(job.ops / job.cpus) }
+    : job;
   const lanes = allocators.map((a, k) => ({
-    a, w: makeWorkload(src), t: { addr: [], bytes: [] } as IdTable, out: new Int32Array(job.outcomes[k]!), done: false,
-    ops: 0, failures: [] as Failure[],
+    a,
+    w: makeWorkload(src),
+    t: { addr: [], bytes: [] } as IdTable,
+    out: new Int32Array(job.outcomes[k]),
+    done: false,
+    ops: 0,
+    failures: [] as Failure[],
   }));
   const t0 = performance.now();
   for (let i = 0; ; i++) {
@@ -137,20 +193,34 @@ function runFreeStream(me: number, allocators: readonly Allocator[], job: FreeJo
     for (const L of lanes) {
       if (L.done) continue;
       const op = L.w.next();
-      if (!op) { L.done = true; continue; }
+      if (!op) {
+        L.done = true;
+        continue;
+      }
       live = true;
       let r: number;
       if (perCpu) op.cpu = me;
       if (op.cpu === me) {
-        r = applyOp(L.a, op, L.t); L.ops++;
+        r = applyOp(L.a, op, L.t);
+        L.ops++;
         if (op.kind === 'alloc' && r < 0) {
           const c = L.a.counters(); // racy while other CPUs run: indicative only
-          L.failures.push({ op: i, cpu: me, bytes: op.bytes, reason: errorName(r), utilisation: c.heldBytes > 0 ? c.requestedBytes / c.heldBytes : 0 });
+          L.failures.push({
+            op: i,
+            cpu: me,
+            bytes: op.bytes,
+            reason: errorName(r),
+            utilisation: c.heldBytes > 0 ? c.requestedBytes / c.heldBytes : 0,
+          });
         }
-        if (!perCpu && op.kind === 'alloc') { Atomics.store(L.out, i, r); Atomics.notify(L.out, i); }
+        if (!perCpu && op.kind === 'alloc') {
+          Atomics.store(L.out, i, r);
+          Atomics.notify(L.out, i);
+        }
       } else if (op.kind === 'alloc') {
         r = awaitOutcome(L.out, i, sync, job.timeoutMs, me, op.cpu);
-        L.t.addr[op.id] = r; L.t.bytes[op.id] = op.bytes;
+        L.t.addr[op.id] = r;
+        L.t.bytes[op.id] = op.bytes;
       } else {
         // Another CPU's free/map/unmap: not awaited. Generated workloads free an id once, so
         // assume success (the executing CPU's copy knows the real outcome; workloads adapt to allocs only).
@@ -167,25 +237,34 @@ function runFreeStream(me: number, allocators: readonly Allocator[], job: FreeJo
   }
   const elapsedMs = performance.now() - t0;
   // Quiescent point: wait for every CPU to finish its stream, then each owner drains its remote list.
-  Atomics.add(sync, SYNC_FINISHED, 1); Atomics.notify(sync, SYNC_FINISHED);
+  Atomics.add(sync, SYNC_FINISHED, 1);
+  Atomics.notify(sync, SYNC_FINISHED);
   const start = performance.now();
   for (let f = Atomics.load(sync, SYNC_FINISHED); f < job.cpus; f = Atomics.load(sync, SYNC_FINISHED)) {
     Atomics.wait(sync, SYNC_FINISHED, f, 50);
     if (Atomics.load(sync, SYNC_ABORT) !== 0) throw new Error(`CPU ${me}: run aborted`);
-    if (performance.now() - start > job.timeoutMs) throw new Error(`CPU ${me} waited more than ${job.timeoutMs / 1000} s for the other CPUs to finish`);
+    if (performance.now() - start > job.timeoutMs)
+      throw new Error(`CPU ${me} waited more than ${job.timeoutMs / 1000} s for the other CPUs to finish`);
   }
   const drainedAtEnd = allocators.map((a) => {
     const nta = a as Partial<NtaAllocator>;
     if (typeof nta.drainRemote !== 'function' || !nta.v) return 0;
-    const before = nta.v.counters[me * C_SLOTS + C_DRAINED]!;
+    const before = nta.v.counters[me * C_SLOTS + C_DRAINED];
     nta.drainRemote(me);
-    return nta.v.counters[me * C_SLOTS + C_DRAINED]! - before;
+    return nta.v.counters[me * C_SLOTS + C_DRAINED] - before;
   });
   return { ops: lanes.map((L) => L.ops), elapsedMs, drainedAtEnd, failures: lanes.map((L) => L.failures) };
 }
 
 /** Wait for another CPU's outcome of op `i` (spin a little, then sleep on the slot; it notifies). */
-function awaitOutcome(out: Int32Array, i: number, sync: Int32Array, timeoutMs: number, me: number, other: number): number {
+function awaitOutcome(
+  out: Int32Array,
+  i: number,
+  sync: Int32Array,
+  timeoutMs: number,
+  me: number,
+  other: number,
+): number {
   if (i >= out.length) throw new Error(`CPU ${me}: op ${i} is beyond the run's ${out.length} ops`);
   let v = Atomics.load(out, i);
   for (let spin = 0; v === NOT_YET && spin < 200; spin++) v = Atomics.load(out, i);
@@ -194,7 +273,8 @@ function awaitOutcome(out: Int32Array, i: number, sync: Int32Array, timeoutMs: n
   while ((v = Atomics.load(out, i)) === NOT_YET) {
     Atomics.wait(out, i, NOT_YET, 50);
     if (Atomics.load(sync, SYNC_ABORT) !== 0) throw new Error(`CPU ${me}: run aborted`);
-    if (performance.now() - start > timeoutMs) throw new Error(`CPU ${me} waited more than ${timeoutMs / 1000} s for op ${i} of CPU ${other}`);
+    if (performance.now() - start > timeoutMs)
+      throw new Error(`CPU ${me} waited more than ${timeoutMs / 1000} s for op ${i} of CPU ${other}`);
   }
   return v;
 }

@@ -12,12 +12,32 @@
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import {
-  MB_COUNT, MB_SPIN, MB_STATE, S_AHEAD, S_DONE, S_FAILED, S_IDLE, S_QUIT, S_REQUEST, mailboxInts,
-  type FreeJob, type FromCpu, type ToCpu,
+  MB_COUNT,
+  MB_SPIN,
+  MB_STATE,
+  S_AHEAD,
+  S_DONE,
+  S_FAILED,
+  S_IDLE,
+  S_QUIT,
+  S_REQUEST,
+  mailboxInts,
+  type FreeJob,
+  type FromCpu,
+  type ToCpu,
 } from './cpu-loop';
 import {
-  R_ABORT, R_DONE, R_END, R_START, R_STOP_FAIL, R_STOPPED, createRunAheadJob, sleepOnDone, viewsOf,
-  type RunAheadPort, type RunAheadViews,
+  R_ABORT,
+  R_DONE,
+  R_END,
+  R_START,
+  R_STOP_FAIL,
+  R_STOPPED,
+  createRunAheadJob,
+  sleepOnDone,
+  viewsOf,
+  type RunAheadPort,
+  type RunAheadViews,
 } from './run-ahead';
 import type { WorkloadSource } from './workload-of';
 
@@ -31,7 +51,12 @@ export type SpawnCpuWorker = (cpu: number) => WorkerHandle;
 
 /** Thrown synchronously by `turn`; `CpuPool.explain` turns it into the final message. */
 export class WorkerFault extends Error {
-  constructor(readonly cpu: number, readonly kind: 'hung' | 'failed') { super(`CPU ${cpu} worker ${kind}`); }
+  constructor(
+    readonly cpu: number,
+    readonly kind: 'hung' | 'failed',
+  ) {
+    super(`CPU ${cpu} worker ${kind}`);
+  }
 }
 
 type Waiter = { type: FromCpu['type']; resolve: (m: FromCpu) => void; reject: (e: Error) => void };
@@ -44,23 +69,42 @@ export class CpuPool {
   private readonly waiters: (Waiter | null)[] = [];
   private closed = false;
 
-  private constructor(readonly cpus: number, readonly timeoutMs: number) {}
+  private constructor(
+    readonly cpus: number,
+    readonly timeoutMs: number,
+  ) {}
 
   /** Spawn `cpus` workers and attach each to the allocator buffers. */
-  static async start(spawn: SpawnCpuWorker, cpus: number, specs: AllocatorSpec[], buffers: ArrayBufferLike[], entries: number, timeoutMs: number): Promise<CpuPool> {
+  static async start(
+    spawn: SpawnCpuWorker,
+    cpus: number,
+    specs: AllocatorSpec[],
+    buffers: ArrayBufferLike[],
+    entries: number,
+    timeoutMs: number,
+  ): Promise<CpuPool> {
     const pool = new CpuPool(cpus, timeoutMs);
     for (let cpu = 0; cpu < cpus; cpu++) {
       const mailbox = new SharedArrayBuffer(mailboxInts(entries) * 4);
-      pool.mailboxes.push(new Int32Array(mailbox)); pool.deaths.push(null); pool.errors.push(null); pool.waiters.push(null);
+      pool.mailboxes.push(new Int32Array(mailbox));
+      pool.deaths.push(null);
+      pool.errors.push(null);
+      pool.waiters.push(null);
       const h = spawn(cpu);
       pool.handles.push(h);
-      h.listen((m) => pool.onMessage(cpu, m), (reason) => pool.onDeath(cpu, reason));
+      h.listen(
+        (m) => pool.onMessage(cpu, m),
+        (reason) => pool.onDeath(cpu, reason),
+      );
       h.postMessage({ type: 'init', cpu, cpus, specs, buffers, mailbox });
     }
     try {
       // Starting a worker (loading its modules; tsx in Node) takes far longer than a turn: give it 20 s at least.
       await Promise.all(pool.handles.map((_, cpu) => pool.expect(cpu, 'ready', Math.max(timeoutMs, 20000))));
-    } catch (e) { pool.terminate(); throw e; }
+    } catch (e) {
+      pool.terminate();
+      throw e;
+    }
     return pool;
   }
 
@@ -68,32 +112,54 @@ export class CpuPool {
     const w = this.waiters[cpu];
     if (m.type === 'error') {
       this.errors[cpu] = m.message;
-      if (w) { this.waiters[cpu] = null; w.reject(new Error(`CPU ${cpu} worker failed: ${m.message}`)); }
+      if (w) {
+        this.waiters[cpu] = null;
+        w.reject(new Error(`CPU ${cpu} worker failed: ${m.message}`));
+      }
       return;
     }
-    if (w && w.type === m.type) { this.waiters[cpu] = null; w.resolve(m); }
+    if (w && w.type === m.type) {
+      this.waiters[cpu] = null;
+      w.resolve(m);
+    }
   }
 
   private onDeath(cpu: number, reason: string): void {
     if (this.closed) return;
     this.deaths[cpu] ??= reason;
     const w = this.waiters[cpu];
-    if (w) { this.waiters[cpu] = null; w.reject(new Error(`CPU ${cpu} worker died: ${reason}`)); }
+    if (w) {
+      this.waiters[cpu] = null;
+      w.reject(new Error(`CPU ${cpu} worker died: ${reason}`));
+    }
   }
 
   /** The next message of `type` from `cpu`, rejected on death, error or timeout (timeout 0 = none). */
-  expect<T extends FromCpu['type']>(cpu: number, type: T, timeoutMs = this.timeoutMs): Promise<Extract<FromCpu, { type: T }>> {
+  expect<T extends FromCpu['type']>(
+    cpu: number,
+    type: T,
+    timeoutMs = this.timeoutMs,
+  ): Promise<Extract<FromCpu, { type: T }>> {
     const dead = this.deaths[cpu];
     if (dead !== null) return Promise.reject(new Error(`CPU ${cpu} worker died: ${dead}`));
     return new Promise((resolve, reject) => {
-      const timer = timeoutMs > 0 ? setTimeout(() => {
-        this.waiters[cpu] = null;
-        reject(new Error(`CPU ${cpu} worker did not answer within ${seconds(timeoutMs)}`));
-      }, timeoutMs) : undefined;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              this.waiters[cpu] = null;
+              reject(new Error(`CPU ${cpu} worker did not answer within ${seconds(timeoutMs)}`));
+            }, timeoutMs)
+          : undefined;
       this.waiters[cpu] = {
         type,
-        resolve: (m) => { clearTimeout(timer); resolve(m as Extract<FromCpu, { type: T }>); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<FromCpu, { type: T }>);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       };
     });
   }
@@ -112,9 +178,9 @@ export class CpuPool {
     this.spin = cores >= this.cpus + 1 ? 50000 : 200;
     const job = ahead ? createRunAheadJob(ahead.src, ahead.lanes, cores >= this.cpus ? 50000 : 200) : undefined;
     for (let cpu = 0; cpu < this.cpus; cpu++) {
-      this.mailboxes[cpu]![MB_SPIN] = this.spin;
-      Atomics.store(this.mailboxes[cpu]!, MB_STATE, S_IDLE);
-      this.handles[cpu]!.postMessage(job ? { type: 'lockstep', ahead: job } : { type: 'lockstep' });
+      this.mailboxes[cpu][MB_SPIN] = this.spin;
+      Atomics.store(this.mailboxes[cpu], MB_STATE, S_IDLE);
+      this.handles[cpu].postMessage(job ? { type: 'lockstep', ahead: job } : { type: 'lockstep' });
     }
     return job ? this.aheadPort(viewsOf(job), cores >= this.cpus + 1) : null;
   }
@@ -128,13 +194,18 @@ export class CpuPool {
     const { ctrl } = views;
     let seen = 0; // R_DONE as last read
     const fault = (cpu: number, kind: 'hung' | 'failed'): never => {
-      Atomics.store(ctrl, R_ABORT, 1); Atomics.notify(ctrl, R_DONE);
+      Atomics.store(ctrl, R_ABORT, 1);
+      Atomics.notify(ctrl, R_DONE);
       throw new WorkerFault(cpu, kind);
     };
     /** The CPU to blame when the batch stalls: one still in the batch and not waiting for another CPU. */
     const stalled = (fallback: number): number => {
       for (let c = 0; c < this.cpus; c++) {
-        if (Atomics.load(this.mailboxes[c]!, MB_STATE) === S_AHEAD && Atomics.load(ctrl, R_STOPPED + this.cpus + c) === 0) return c;
+        if (
+          Atomics.load(this.mailboxes[c], MB_STATE) === S_AHEAD &&
+          Atomics.load(ctrl, R_STOPPED + this.cpus + c) === 0
+        )
+          return c;
       }
       return fallback;
     };
@@ -142,7 +213,7 @@ export class CpuPool {
     /** Until every worker has left the batch. */
     const waitAll = (): void => {
       for (let cpu = 0; cpu < this.cpus; cpu++) {
-        const mb = this.mailboxes[cpu]!;
+        const mb = this.mailboxes[cpu];
         let s = Atomics.load(mb, MB_STATE);
         for (let spin = 0; s === S_AHEAD && spin < this.spin; spin++) s = Atomics.load(mb, MB_STATE);
         const deadline = performance.now() + this.timeoutMs;
@@ -159,14 +230,21 @@ export class CpuPool {
     return {
       views,
       begin: (start, end, stopOnFailure) => {
-        ctrl[R_START] = start; ctrl[R_END] = end; ctrl[R_STOP_FAIL] = stopOnFailure ? 1 : 0;
-        Atomics.store(ctrl, R_DONE, 0); seen = 0;
-        for (const mb of this.mailboxes) { Atomics.store(mb, MB_STATE, S_AHEAD); Atomics.notify(mb, MB_STATE); }
+        ctrl[R_START] = start;
+        ctrl[R_END] = end;
+        ctrl[R_STOP_FAIL] = stopOnFailure ? 1 : 0;
+        Atomics.store(ctrl, R_DONE, 0);
+        seen = 0;
+        for (const mb of this.mailboxes) {
+          Atomics.store(mb, MB_STATE, S_AHEAD);
+          Atomics.notify(mb, MB_STATE);
+        }
       },
       await: (seq, cpu) => {
         if (seen > seq) return;
         if (!follow) {
-          waitAll(); seen = Atomics.load(ctrl, R_DONE);
+          waitAll();
+          seen = Atomics.load(ctrl, R_DONE);
           if (seen <= seq) throw new Error(`run-ahead: the batch ended before its op ${seq}`);
           return;
         }
@@ -185,9 +263,10 @@ export class CpuPool {
       },
       finish: () => {
         waitAll();
-        const at = ctrl[R_STOPPED]!;
+        const at = ctrl[R_STOPPED];
         for (let cpu = 1; cpu < this.cpus; cpu++) {
-          if (ctrl[R_STOPPED + cpu] !== at) throw new Error(`run-ahead: CPU ${cpu} ended the batch at op ${ctrl[R_STOPPED + cpu]}, CPU 0 at ${at}`);
+          if (ctrl[R_STOPPED + cpu] !== at)
+            throw new Error(`run-ahead: CPU ${cpu} ended the batch at op ${ctrl[R_STOPPED + cpu]}, CPU 0 at ${at}`);
         }
         return at;
       },
@@ -196,7 +275,7 @@ export class CpuPool {
 
   /** One lockstep turn: `cpu` executes the `n` entries written to its mailbox. Synchronous. */
   turn(cpu: number, n: number): void {
-    const mb = this.mailboxes[cpu]!;
+    const mb = this.mailboxes[cpu];
     mb[MB_COUNT] = n;
     Atomics.store(mb, MB_STATE, S_REQUEST);
     Atomics.notify(mb, MB_STATE);
@@ -220,9 +299,11 @@ export class CpuPool {
     const { cpu } = e;
     if (this.deaths[cpu] !== null) return new Error(`CPU ${cpu} worker died: ${this.deaths[cpu]}`);
     if (this.errors[cpu] !== null) return new Error(`CPU ${cpu} worker failed: ${this.errors[cpu]}`);
-    return new Error(e.kind === 'hung'
-      ? `CPU ${cpu} worker did not answer within ${seconds(this.timeoutMs)}`
-      : `CPU ${cpu} worker failed`);
+    return new Error(
+      e.kind === 'hung'
+        ? `CPU ${cpu} worker did not answer within ${seconds(this.timeoutMs)}`
+        : `CPU ${cpu} worker failed`,
+    );
   }
 
   /** Send a free-running job to every worker; resolves with each CPU's report. */
@@ -234,19 +315,34 @@ export class CpuPool {
 
   async leaveLockstep(): Promise<void> {
     const left = this.handles.map((_, cpu) => this.expect(cpu, 'left'));
-    for (const mb of this.mailboxes) { Atomics.store(mb, MB_STATE, S_QUIT); Atomics.notify(mb, MB_STATE); }
+    for (const mb of this.mailboxes) {
+      Atomics.store(mb, MB_STATE, S_QUIT);
+      Atomics.notify(mb, MB_STATE);
+    }
     await Promise.all(left);
   }
 
   /** Whether some worker failed or died (the run must be reset). */
   get broken(): boolean {
-    return this.deaths.some((d) => d !== null) || this.errors.some((d) => d !== null) || this.mailboxes.some((mb) => Atomics.load(mb, MB_STATE) === S_FAILED);
+    return (
+      this.deaths.some((d) => d !== null) ||
+      this.errors.some((d) => d !== null) ||
+      this.mailboxes.some((mb) => Atomics.load(mb, MB_STATE) === S_FAILED)
+    );
   }
 
   terminate(): void {
     this.closed = true;
-    for (const h of this.handles) { try { h.terminate(); } catch { /* already gone */ } }
+    for (const h of this.handles) {
+      try {
+        h.terminate();
+      } catch {
+        /* already gone */
+      }
+    }
   }
 }
 
-function seconds(ms: number): string { return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`; }
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}

@@ -12,16 +12,25 @@ const SPECS: AllocatorSpec[] = [{ kind: 'nta', preset: 'blog', overrides: { regi
 type Src = ConstructorParameters<typeof LockstepEngine>[0];
 
 const pools: CpuPool[] = [];
-afterEach(() => { for (const p of pools.splice(0)) p.terminate(); });
+afterEach(() => {
+  for (const p of pools.splice(0)) p.terminate();
+});
 
 /** A LockstepEngine on CPU workers with run-ahead; `cores` decides whether the coordinator follows op by op. */
 async function onWorkers(src: Src, cores: number, interval = 1024): Promise<LockstepEngine> {
   const e = new LockstepEngine(src, interval, 8);
-  const pool = await CpuPool.start(nodeSpawn, src.cpus, src.allocators, e.allocators.map((a) => a.buffer), e.lanes.length, 5000);
+  const pool = await CpuPool.start(
+    nodeSpawn,
+    src.cpus,
+    src.allocators,
+    e.allocators.map((a) => a.buffer),
+    e.lanes.length,
+    5000,
+  );
   pools.push(pool);
   const ahead = pool.enterLockstep(cores, { src, lanes: e.lanes.length });
   expect(ahead).not.toBeNull();
-  e.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu]!, run: (cpu, n) => pool.turn(cpu, n), ahead });
+  e.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu], run: (cpu, n) => pool.turn(cpu, n), ahead });
   return e;
 }
 
@@ -34,15 +43,31 @@ function state(a: Allocator): { chunks: number[]; counters: unknown } {
 /** Everything the engine keeps per lane: allocator state, records, id table, failures, reasons. */
 function lanesOf(e: LockstepEngine) {
   return e.lanes.map((L, k) => ({
-    ...state(L.allocator), ops: e.laneOps(k), ended: L.ended, failures: L.failures, reasons: [...L.reasons],
-    rec: ['kind', 'cpu', 'id', 'bytes', 'out'].map((f) => Array.from((L.rec as unknown as Record<string, Int32Array>)[f]!.subarray(0, L.rec.len))),
-    addr: L.table.addr.slice(0, L.rec.len), bytes: L.table.bytes.slice(0, L.rec.len),
+    ...state(L.allocator),
+    ops: e.laneOps(k),
+    ended: L.ended,
+    failures: L.failures,
+    reasons: [...L.reasons],
+    rec: ['kind', 'cpu', 'id', 'bytes', 'out'].map((f) =>
+      Array.from((L.rec as unknown as Record<string, Int32Array>)[f].subarray(0, L.rec.len)),
+    ),
+    addr: L.table.addr.slice(0, L.rec.len),
+    bytes: L.table.bytes.slice(0, L.rec.len),
   }));
 }
 
 function reference(src: Src) {
-  const lanes = SPECS.map((s) => new Lane(createAllocator(s, src.cpus), createWorkload(src.workload, { ...src.params, seed: src.seed, cpus: src.cpus, ops: src.ops })));
-  for (let live = true; live;) { live = false; for (const l of lanes) if (l.step()) live = true; }
+  const lanes = SPECS.map(
+    (s) =>
+      new Lane(
+        createAllocator(s, src.cpus),
+        createWorkload(src.workload, { ...src.params, seed: src.seed, cpus: src.cpus, ops: src.ops }),
+      ),
+  );
+  for (let live = true; live;) {
+    live = false;
+    for (const l of lanes) if (l.step()) live = true;
+  }
   return lanes;
 }
 
@@ -62,17 +87,19 @@ describe('ordered run-ahead (lockstep on CPU workers)', () => {
         const want = lanesOf(inline);
         const ref = reference(src);
         want.forEach((w, k) => {
-          expect(w.ops).toBe(ref[k]!.ops);
-          expect(w.failures).toEqual(ref[k]!.failures);
-          const r = state(ref[k]!.allocator);
+          expect(w.ops).toBe(ref[k].ops);
+          expect(w.failures).toEqual(ref[k].failures);
+          const r = state(ref[k].allocator);
           expect(w.chunks).toEqual(r.chunks);
           expect(w.counters).toEqual(r.counters);
         });
-        if (workload === 'seed-fragmentation') expect(want[0]!.failures.length).toBeGreaterThan(1);
+        if (workload === 'seed-fragmentation') expect(want[0].failures.length).toBeGreaterThan(1);
         // Coordinator following op by op (a core each) and sleeping through batches (cores short).
         for (const cores of [cpus + 1, 1]) {
           const e = await onWorkers(src, cores, 1000);
-          while (e.run(777) > 0) { /* uneven batches: checkpoints at multiples of 1000 cut them */ }
+          while (e.run(777) > 0) {
+            /* uneven batches: checkpoints at multiples of 1000 cut them */
+          }
           expect(e.cursor).toBe(inline.cursor);
           expect(lanesOf(e)).toEqual(want);
           for (const L of e.lanes) expect(L.allocator.checkInvariants()).toEqual([]);
@@ -89,12 +116,14 @@ describe('ordered run-ahead (lockstep on CPU workers)', () => {
     e.run(3000);
     e.seek(1000);
     expect(e.cursor).toBe(1000);
-    const mid = new LockstepEngine(src, 256, 4); mid.run(1000);
+    const mid = new LockstepEngine(src, 256, 4);
+    mid.run(1000);
     expect(lanesOf(e).map((l) => [l.chunks, l.counters])).toEqual(lanesOf(mid).map((l) => [l.chunks, l.counters]));
     e.run(4000); // replays 1000..3000 by turns, then runs ahead 3000..5000
     expect(e.cursor).toBe(5000);
     expect(lanesOf(e)).toEqual(lanesOf(straight));
-    e.seek(4500); e.seek(5000);
+    e.seek(4500);
+    e.seek(5000);
     expect(lanesOf(e)).toEqual(lanesOf(straight));
   });
 
@@ -105,7 +134,9 @@ describe('ordered run-ahead (lockstep on CPU workers)', () => {
       const e = await onWorkers(src, cpus + 1);
       for (let n = 0; n < 3; n++) {
         const before = inline.lanes.reduce((s, L) => s + L.failures.length, 0);
-        while (inline.lanes.reduce((s, L) => s + L.failures.length, 0) === before && inline.step()) { /* one index at a time */ }
+        while (inline.lanes.reduce((s, L) => s + L.failures.length, 0) === before && inline.step()) {
+          /* one index at a time */
+        }
         e.run(Infinity, true);
         expect(e.cursor).toBe(inline.cursor);
         const last = e.lanes.flatMap((L) => L.failures).map((f) => f.op);

@@ -32,7 +32,13 @@ import type { Workload } from '../workloads/types';
 import { makeWorkload, type WorkloadSource } from './workload-of';
 
 // R_DONE, written once per op, has a cache line (64 bytes) of its own.
-export const R_START = 0, R_END = 1, R_STOP_FAIL = 2, R_SLEEPERS = 3, R_ABORT = 4, R_DONE = 16, R_STOPPED = 32;
+export const R_START = 0,
+  R_END = 1,
+  R_STOP_FAIL = 2,
+  R_SLEEPERS = 3,
+  R_ABORT = 4,
+  R_DONE = 16,
+  R_STOPPED = 32;
 /** Op indices per batch at most. */
 export const AHEAD_CAPACITY = 16384;
 /** A worker publishes its progress (R_DONE) at least every this many of its ops. */
@@ -44,16 +50,41 @@ export interface RunAheadJob {
   capacity: number;
   /** Polls before a worker sleeps waiting for another CPU's op. */
   spin: number;
-  ctrl: SharedArrayBuffer; out: SharedArrayBuffer; util: SharedArrayBuffer; large: SharedArrayBuffer;
+  ctrl: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+  util: SharedArrayBuffer;
+  large: SharedArrayBuffer;
 }
 
-export interface RunAheadViews { lanes: number; cpus: number; capacity: number; ctrl: Int32Array; out: Int32Array; util: Float64Array; large: Int32Array }
+export interface RunAheadViews {
+  lanes: number;
+  cpus: number;
+  capacity: number;
+  ctrl: Int32Array;
+  out: Int32Array;
+  util: Float64Array;
+  large: Int32Array;
+}
 
-export function createRunAheadJob(src: WorkloadSource, lanes: number, spin: number, capacity = AHEAD_CAPACITY): RunAheadJob {
-  const plain: WorkloadSource = { workload: src.workload, params: src.params, seed: src.seed, cpus: src.cpus, ops: src.ops };
+export function createRunAheadJob(
+  src: WorkloadSource,
+  lanes: number,
+  spin: number,
+  capacity = AHEAD_CAPACITY,
+): RunAheadJob {
+  const plain: WorkloadSource = {
+    workload: src.workload,
+    params: src.params,
+    seed: src.seed,
+    cpus: src.cpus,
+    ops: src.ops,
+  };
   if (src.opsText) plain.opsText = src.opsText;
   return {
-    src: plain, lanes, capacity, spin,
+    src: plain,
+    lanes,
+    capacity,
+    spin,
     ctrl: new SharedArrayBuffer((R_STOPPED + 2 * src.cpus) * 4),
     out: new SharedArrayBuffer(capacity * lanes * 4),
     util: new SharedArrayBuffer(capacity * lanes * 8),
@@ -63,8 +94,13 @@ export function createRunAheadJob(src: WorkloadSource, lanes: number, spin: numb
 
 export function viewsOf(j: RunAheadJob): RunAheadViews {
   return {
-    lanes: j.lanes, cpus: j.src.cpus, capacity: j.capacity, ctrl: new Int32Array(j.ctrl), out: new Int32Array(j.out),
-    util: new Float64Array(j.util), large: new Int32Array(j.large),
+    lanes: j.lanes,
+    cpus: j.src.cpus,
+    capacity: j.capacity,
+    ctrl: new Int32Array(j.ctrl),
+    out: new Int32Array(j.out),
+    util: new Float64Array(j.util),
+    large: new Int32Array(j.large),
   };
 }
 
@@ -95,8 +131,13 @@ export class RunAheadWorker {
 
   private readonly spin: number;
 
-  constructor(private readonly me: number, allocators: readonly Allocator[], job: RunAheadJob) {
-    this.v = viewsOf(job); this.spin = job.spin;
+  constructor(
+    private readonly me: number,
+    allocators: readonly Allocator[],
+    job: RunAheadJob,
+  ) {
+    this.v = viewsOf(job);
+    this.spin = job.spin;
     this.lanes = allocators.map((a) => {
       const f = (a as { largestFreeOnCpu?: Largest }).largestFreeOnCpu;
       return { a, w: makeWorkload(job.src), t: { addr: [], bytes: [] }, ended: false, largest: f ? f.bind(a) : null };
@@ -106,17 +147,26 @@ export class RunAheadWorker {
   /** Run the batch described in ctrl. */
   batch(): void {
     const spin = this.spin;
-    const { ctrl, out, util, large, lanes: nl, cpus } = this.v; const me = this.me;
-    const start = ctrl[R_START]!, end = ctrl[R_END]!, stopFail = ctrl[R_STOP_FAIL] === 1;
-    let seq = 0; let i = start;
-    this.known = 0; this.published = 0;
+    const { ctrl, out, util, large, lanes: nl, cpus } = this.v;
+    const me = this.me;
+    const start = ctrl[R_START],
+      end = ctrl[R_END],
+      stopFail = ctrl[R_STOP_FAIL] === 1;
+    let seq = 0;
+    let i = start;
+    this.known = 0;
+    this.published = 0;
     for (; i < end; i++) {
-      let any = false, failed = false;
+      let any = false,
+        failed = false;
       for (let k = 0; k < nl; k++) {
-        const L = this.lanes[k]!;
+        const L = this.lanes[k];
         if (L.ended) continue;
         const op = L.w.next();
-        if (!op) { L.ended = true; continue; }
+        if (!op) {
+          L.ended = true;
+          continue;
+        }
         any = true;
         const slot = (i - start) * nl + k;
         let r: number;
@@ -135,15 +185,21 @@ export class RunAheadWorker {
           if (this.known - this.published >= PUBLISH_EVERY) this.publish();
         } else {
           if (this.known <= seq && !this.reach(seq + 1, spin)) return;
-          r = out[slot]!;
-          if (op.kind === 'alloc') { L.t.addr[op.id] = r; L.t.bytes[op.id] = op.bytes; }
+          r = out[slot];
+          if (op.kind === 'alloc') {
+            L.t.addr[op.id] = r;
+            L.t.bytes[op.id] = op.bytes;
+          }
         }
         if (op.kind === 'alloc' && r < 0) failed = true;
         L.w.result(op, r);
         seq++;
       }
       if (!any) break;
-      if (failed && stopFail) { i++; break; }
+      if (failed && stopFail) {
+        i++;
+        break;
+      }
     }
     ctrl[R_STOPPED + me] = i;
     this.publish();
@@ -155,7 +211,8 @@ export class RunAheadWorker {
   private publish(): void {
     const ctrl = this.v.ctrl;
     if (this.published === this.known) return;
-    Atomics.store(ctrl, R_DONE, this.known); this.published = this.known;
+    Atomics.store(ctrl, R_DONE, this.known);
+    this.published = this.known;
     if (Atomics.load(ctrl, R_SLEEPERS) > 0) Atomics.notify(ctrl, R_DONE);
   }
 
@@ -164,19 +221,27 @@ export class RunAheadWorker {
 
   /** Wait until R_DONE >= want; false on abort. */
   private reach(want: number, spin: number): boolean {
-    const ctrl = this.v.ctrl; const flag = R_STOPPED + this.v.cpus + this.me;
+    const ctrl = this.v.ctrl;
+    const flag = R_STOPPED + this.v.cpus + this.me;
     this.publish();
     let d = Atomics.load(ctrl, R_DONE);
     // Others' progress is never republished (a stale store would move R_DONE back).
-    if (d >= want) { this.known = this.published = d; return true; }
+    if (d >= want) {
+      this.known = this.published = d;
+      return true;
+    }
     ctrl[flag] = 1;
     for (let s = 0; d < want && s < spin; s++) d = Atomics.load(ctrl, R_DONE);
     while (d < want) {
-      if (Atomics.load(ctrl, R_ABORT) !== 0) { ctrl[flag] = 0; return false; }
+      if (Atomics.load(ctrl, R_ABORT) !== 0) {
+        ctrl[flag] = 0;
+        return false;
+      }
       sleepOnDone(ctrl, d, 50);
       d = Atomics.load(ctrl, R_DONE);
     }
-    this.known = this.published = d; ctrl[flag] = 0;
+    this.known = this.published = d;
+    ctrl[flag] = 0;
     return true;
   }
 }

@@ -37,7 +37,13 @@ export interface RemoteFrees {
   drainedAtEnd: number[];
 }
 
-export interface FreeRunLane { spec: AllocatorSpec; allocator: Allocator; ops: number; failures: Failure[]; remote: RemoteFrees | null }
+export interface FreeRunLane {
+  spec: AllocatorSpec;
+  allocator: Allocator;
+  ops: number;
+  failures: Failure[];
+  remote: RemoteFrees | null;
+}
 export interface FreeRunResult {
   lanes: FreeRunLane[];
   /** Ops executed, all CPUs and lanes. */
@@ -59,25 +65,44 @@ export function defaultFreeStream(workload: string): 'shared' | 'per-cpu' {
 }
 
 export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> {
-  const timeoutMs = o.timeoutMs ?? 5000; const stream = o.stream ?? defaultFreeStream(o.workload);
+  const timeoutMs = o.timeoutMs ?? 5000;
+  const stream = o.stream ?? defaultFreeStream(o.workload);
   const bound = stream === 'per-cpu' ? Math.max(1, Math.ceil(opBound(o) / o.cpus)) : opBound(o);
   if (bound <= 0) throw new Error(`free-running needs a finite op count: give ops > 0 for workload '${o.workload}'`);
-  const allocators = o.attach ?? o.allocators.map((s) => createAllocator(s, o.cpus, allocateBuffer(bytesNeeded(s, o.cpus)), true));
-  if (allocators.some((a) => !(a.buffer instanceof SharedArrayBuffer))) throw new Error('free-running needs SharedArrayBuffer (cross-origin isolation in a browser)');
+  const allocators =
+    o.attach ?? o.allocators.map((s) => createAllocator(s, o.cpus, allocateBuffer(bytesNeeded(s, o.cpus)), true));
+  if (allocators.some((a) => !(a.buffer instanceof SharedArrayBuffer)))
+    throw new Error('free-running needs SharedArrayBuffer (cross-origin isolation in a browser)');
   // Outcomes are only read in the shared stream; per-cpu gets a 1-slot dummy per lane.
   const outcomes = allocators.map(() => {
-    const b = new SharedArrayBuffer(4 * (stream === 'shared' ? bound : 1)); new Int32Array(b).fill(NOT_YET); return b;
+    const b = new SharedArrayBuffer(4 * (stream === 'shared' ? bound : 1));
+    new Int32Array(b).fill(NOT_YET);
+    return b;
   });
-  const syncBuf = new SharedArrayBuffer(4 * SYNC_SLOTS); const sync = new Int32Array(syncBuf);
-  const pool = await CpuPool.start(o.spawn, o.cpus, o.allocators, allocators.map((a) => a.buffer), allocators.length, timeoutMs);
+  const syncBuf = new SharedArrayBuffer(4 * SYNC_SLOTS);
+  const sync = new Int32Array(syncBuf);
+  const pool = await CpuPool.start(
+    o.spawn,
+    o.cpus,
+    o.allocators,
+    allocators.map((a) => a.buffer),
+    allocators.length,
+    timeoutMs,
+  );
   o.onStart?.(sync.subarray(0, o.cpus));
   // Watchdog: progress slots must move while a worker runs; a dead one is caught by the pool.
-  let last = Array.from(sync.subarray(0, o.cpus)); let still = 0; let finished = false;
+  let last = Array.from(sync.subarray(0, o.cpus));
+  let still = 0;
+  let finished = false;
   let watchdog: ReturnType<typeof setInterval> | undefined;
   const hung = new Promise<never>((_, reject) => {
     watchdog = setInterval(() => {
       const now = Array.from(sync.subarray(0, o.cpus));
-      if (now.some((v, c) => v !== last[c])) { last = now; still = 0; return; }
+      if (now.some((v, c) => v !== last[c])) {
+        last = now;
+        still = 0;
+        return;
+      }
       still += 250;
       if (still >= timeoutMs && !finished) {
         Atomics.store(sync, SYNC_ABORT, 1);
@@ -86,19 +111,36 @@ export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> 
     }, 250);
   });
   try {
-    const reports = await Promise.race([pool.runFree(() => ({
-      type: 'free', workload: o.workload, params: o.params, opsText: o.opsText, seed: o.seed, cpus: o.cpus, ops: o.ops,
-      stream, outcomes, sync: syncBuf, timeoutMs,
-    })), hung]);
+    const reports = await Promise.race([
+      pool.runFree(() => ({
+        type: 'free',
+        workload: o.workload,
+        params: o.params,
+        opsText: o.opsText,
+        seed: o.seed,
+        cpus: o.cpus,
+        ops: o.ops,
+        stream,
+        outcomes,
+        sync: syncBuf,
+        timeoutMs,
+      })),
+      hung,
+    ]);
     finished = true;
     const lanes = allocators.map((allocator, k) => ({
-      spec: o.allocators[k]!, allocator,
-      ops: reports.reduce((s, r) => s + r.ops[k]!, 0),
-      failures: reports.flatMap((r) => r.failures[k]!).sort((x, y) => x.op - y.op || x.cpu - y.cpu),
-      remote: remoteFrees(allocator, reports.map((r) => r.drainedAtEnd[k]!)),
+      spec: o.allocators[k],
+      allocator,
+      ops: reports.reduce((s, r) => s + r.ops[k], 0),
+      failures: reports.flatMap((r) => r.failures[k]).sort((x, y) => x.op - y.op || x.cpu - y.cpu),
+      remote: remoteFrees(
+        allocator,
+        reports.map((r) => r.drainedAtEnd[k]),
+      ),
     }));
     return {
-      lanes, ops: lanes.reduce((s, l) => s + l.ops, 0),
+      lanes,
+      ops: lanes.reduce((s, l) => s + l.ops, 0),
       elapsedMs: Math.max(...reports.map((r) => r.elapsedMs)),
       perCpu: reports.map((r) => ({ ops: r.ops.reduce((s, x) => s + x, 0), elapsedMs: r.elapsedMs })),
     };
@@ -115,10 +157,11 @@ export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> 
 export function remoteFrees(a: Allocator, drainedAtEnd: number[]): RemoteFrees | null {
   const nta = a as Partial<NtaAllocator>;
   if (a.name !== 'nta' || !nta.v) return null;
-  const c = nta.v.counters; const cpus = a.cpus;
+  const c = nta.v.counters;
+  const cpus = a.cpus;
   return {
-    pushed: Array.from({ length: cpus }, (_, cpu) => c[cpu * C_SLOTS + C_PUSHED]!),
-    drained: Array.from({ length: cpus }, (_, cpu) => c[cpu * C_SLOTS + C_DRAINED]!),
+    pushed: Array.from({ length: cpus }, (_, cpu) => c[cpu * C_SLOTS + C_PUSHED]),
+    drained: Array.from({ length: cpus }, (_, cpu) => c[cpu * C_SLOTS + C_DRAINED]),
     drainedAtEnd,
   };
 }

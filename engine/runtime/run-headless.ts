@@ -32,27 +32,47 @@ export interface HeadlessOptions extends WorkloadSource {
   cores?: number;
 }
 
-export interface HeadlessLane { spec: AllocatorSpec; allocator: Allocator; failures: Failure[]; ops: number; remote?: RemoteFrees | null }
-export interface HeadlessResult { lanes: HeadlessLane[]; elapsedMs: number }
+export interface HeadlessLane {
+  spec: AllocatorSpec;
+  allocator: Allocator;
+  failures: Failure[];
+  ops: number;
+  remote?: RemoteFrees | null;
+}
+export interface HeadlessResult {
+  lanes: HeadlessLane[];
+  elapsedMs: number;
+}
 
 async function defaultSpawn(): Promise<SpawnCpuWorker> {
   return (await import('./node/spawn')).nodeSpawn;
 }
 
 export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
-  if (o.threads === 'inline' && o.schedule === 'free') throw new Error('the free-running schedule needs worker threads (--threads workers)');
+  if (o.threads === 'inline' && o.schedule === 'free')
+    throw new Error('the free-running schedule needs worker threads (--threads workers)');
   if (o.schedule === 'free') {
-    const r = await runFreeRunning({ ...o, spawn: o.spawn ?? await defaultSpawn() });
+    const r = await runFreeRunning({ ...o, spawn: o.spawn ?? (await defaultSpawn()) });
     return { lanes: r.lanes, elapsedMs: r.elapsedMs };
   }
   // No seeking headless: one checkpoint (op 0) only.
   const engine = new LockstepEngine(o, Infinity);
   let pool: CpuPool | null = null;
   if (o.threads === 'workers') {
-    pool = await CpuPool.start(o.spawn ?? await defaultSpawn(), o.cpus, o.allocators, engine.allocators.map((a) => a.buffer), engine.lanes.length, o.timeoutMs ?? 5000);
+    pool = await CpuPool.start(
+      o.spawn ?? (await defaultSpawn()),
+      o.cpus,
+      o.allocators,
+      engine.allocators.map((a) => a.buffer),
+      engine.lanes.length,
+      o.timeoutMs ?? 5000,
+    );
     const p = pool;
-    const ahead = p.enterLockstep(o.cores ?? (await import('./node/spawn')).nodeCores(), { src: o, lanes: engine.lanes.length });
-    engine.setExecutor({ mailbox: (cpu) => p.mailboxes[cpu]!, run: (cpu, n) => p.turn(cpu, n), ahead });
+    const ahead = p.enterLockstep(o.cores ?? (await import('./node/spawn')).nodeCores(), {
+      src: o,
+      lanes: engine.lanes.length,
+    });
+    engine.setExecutor({ mailbox: (cpu) => p.mailboxes[cpu], run: (cpu, n) => p.turn(cpu, n), ahead });
   }
   const t0 = performance.now();
   try {
@@ -61,21 +81,34 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
     const chunk = o.check ? 1 : 16384;
     for (let from = engine.cursor; engine.run(chunk) > 0; from = engine.cursor) {
       if (!o.oplog && !o.check) continue;
-      for (let i = from; i < engine.cursor; i++) engine.lanes.forEach((L, k) => {
-        if (i >= L.rec.len) return;
-        if (o.oplog) {
-          op.kind = KIND_NAME[L.rec.kind[i]!] as OpKind; op.cpu = L.rec.cpu[i]!; op.id = L.rec.id[i]!; op.bytes = L.rec.bytes[i]!;
-          o.oplog(k, formatOpLine(L.allocator, i, op, L.rec.out[i]!, L.table.bytes[op.id] ?? 0));
-        }
-        if (o.check) {
-          const errs = L.allocator.checkInvariants();
-          if (errs.length) throw new Error(`invariant broken in ${L.allocator.label} after op ${i}:\n  ${errs.join('\n  ')}`);
-        }
-      });
+      for (let i = from; i < engine.cursor; i++)
+        engine.lanes.forEach((L, k) => {
+          if (i >= L.rec.len) return;
+          if (o.oplog) {
+            op.kind = KIND_NAME[L.rec.kind[i]] as OpKind;
+            op.cpu = L.rec.cpu[i];
+            op.id = L.rec.id[i];
+            op.bytes = L.rec.bytes[i];
+            o.oplog(k, formatOpLine(L.allocator, i, op, L.rec.out[i], L.table.bytes[op.id] ?? 0));
+          }
+          if (o.check) {
+            const errs = L.allocator.checkInvariants();
+            if (errs.length)
+              throw new Error(`invariant broken in ${L.allocator.label} after op ${i}:\n  ${errs.join('\n  ')}`);
+          }
+        });
     }
     const elapsedMs = performance.now() - t0;
     if (pool) await pool.leaveLockstep();
-    return { lanes: engine.lanes.map((L, k) => ({ spec: L.spec, allocator: L.allocator, failures: L.failures, ops: engine.laneOps(k) })), elapsedMs };
+    return {
+      lanes: engine.lanes.map((L, k) => ({
+        spec: L.spec,
+        allocator: L.allocator,
+        failures: L.failures,
+        ops: engine.laneOps(k),
+      })),
+      elapsedMs,
+    };
   } catch (e) {
     throw pool ? await pool.explain(e) : e;
   } finally {

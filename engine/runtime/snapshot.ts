@@ -20,13 +20,28 @@
  */
 import type { Allocator } from '../core/types';
 
-export const H_SEQ = 0, H_GENERATION = 1, H_OP = 2, H_COUNT = 3, HEADER_BYTES = 16;
+export const H_SEQ = 0,
+  H_GENERATION = 1,
+  H_OP = 2,
+  H_COUNT = 3,
+  HEADER_BYTES = 16;
 export const COUNTER_SLOTS = 9;
-export const K_OP = 0, K_ALLOCS = 1, K_FREES = 2, K_FAILURES = 3, K_REQUESTED = 4, K_ALLOCATED = 5,
-  K_HELD = 6, K_PENDING = 7, K_POSTPONED = 8;
+export const K_OP = 0,
+  K_ALLOCS = 1,
+  K_FREES = 2,
+  K_FAILURES = 3,
+  K_REQUESTED = 4,
+  K_ALLOCATED = 5,
+  K_HELD = 6,
+  K_PENDING = 7,
+  K_POSTPONED = 8;
 
 /** What the layout needs to know of each allocator (api.ts AllocatorInfo fits). */
-export interface SnapshotGeometry { pages: number; pageBytes: number; chunkBytes: number }
+export interface SnapshotGeometry {
+  pages: number;
+  pageBytes: number;
+  chunkBytes: number;
+}
 
 export interface SnapshotRegion {
   buffer: SharedArrayBuffer | ArrayBuffer;
@@ -43,18 +58,27 @@ export interface SnapshotCopy {
   chunks: Uint8Array[];
 }
 
-function chunksOf(g: SnapshotGeometry): number { return g.pages * (g.pageBytes / g.chunkBytes); }
+function chunksOf(g: SnapshotGeometry): number {
+  return g.pages * (g.pageBytes / g.chunkBytes);
+}
 
 /** Lay typed views over an existing region (the UI does this with RunInfo.snapshot). */
-export function snapshotViews(buffer: SharedArrayBuffer | ArrayBuffer, infos: readonly SnapshotGeometry[]): SnapshotRegion {
-  const counters: Float64Array[] = []; const chunks: Uint8Array[] = [];
+export function snapshotViews(
+  buffer: SharedArrayBuffer | ArrayBuffer,
+  infos: readonly SnapshotGeometry[],
+): SnapshotRegion {
+  const counters: Float64Array[] = [];
+  const chunks: Uint8Array[] = [];
   let at = HEADER_BYTES;
   for (const g of infos) {
-    counters.push(new Float64Array(buffer, at, COUNTER_SLOTS)); at += COUNTER_SLOTS * 8;
+    counters.push(new Float64Array(buffer, at, COUNTER_SLOTS));
+    at += COUNTER_SLOTS * 8;
     const n = chunksOf(g);
-    chunks.push(new Uint8Array(buffer, at, n)); at += Math.ceil(n / 8) * 8;
+    chunks.push(new Uint8Array(buffer, at, n));
+    at += Math.ceil(n / 8) * 8;
   }
-  if (at > buffer.byteLength) throw new Error(`snapshot region of ${buffer.byteLength} bytes is too small for these allocators (needs ${at})`);
+  if (at > buffer.byteLength)
+    throw new Error(`snapshot region of ${buffer.byteLength} bytes is too small for these allocators (needs ${at})`);
   return { buffer, header: new Int32Array(buffer, 0, 4), counters, chunks };
 }
 
@@ -63,7 +87,10 @@ export function regionBytes(infos: readonly SnapshotGeometry[]): number {
 }
 
 /** A new region (shared when the platform has SharedArrayBuffer). */
-export function createSnapshotRegion(infos: readonly SnapshotGeometry[], shared = typeof SharedArrayBuffer !== 'undefined'): SnapshotRegion {
+export function createSnapshotRegion(
+  infos: readonly SnapshotGeometry[],
+  shared = typeof SharedArrayBuffer !== 'undefined',
+): SnapshotRegion {
   const bytes = regionBytes(infos);
   const r = snapshotViews(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), infos);
   r.header[H_COUNT] = infos.length;
@@ -72,14 +99,17 @@ export function createSnapshotRegion(infos: readonly SnapshotGeometry[], shared 
 
 export function createSnapshotCopy(infos: readonly SnapshotGeometry[]): SnapshotCopy {
   return {
-    generation: 0, op: 0,
+    generation: 0,
+    op: 0,
     counters: infos.map(() => new Float64Array(COUNTER_SLOTS)),
     chunks: infos.map((g) => new Uint8Array(chunksOf(g))),
   };
 }
 
 /** Begin/end of a write, split out so the protocol can be tested step by step. */
-export function beginWrite(r: SnapshotRegion): void { Atomics.add(r.header, H_SEQ, 1); }
+export function beginWrite(r: SnapshotRegion): void {
+  Atomics.add(r.header, H_SEQ, 1);
+}
 export function endWrite(r: SnapshotRegion, op: number): void {
   Atomics.store(r.header, H_OP, op);
   Atomics.add(r.header, H_GENERATION, 1);
@@ -87,20 +117,35 @@ export function endWrite(r: SnapshotRegion, op: number): void {
 }
 
 /** Publish every allocator's chunk states and counters; `laneOps[k]` = ops lane k executed, `op` the shared cursor. */
-export function publish(r: SnapshotRegion, allocators: readonly Allocator[], laneOps: readonly number[], op: number): void {
+export function publish(
+  r: SnapshotRegion,
+  allocators: readonly Allocator[],
+  laneOps: readonly number[],
+  op: number,
+): void {
   beginWrite(r);
   for (let k = 0; k < allocators.length; k++) {
-    const a = allocators[k]!; const c = a.counters(); const out = r.counters[k]!;
-    out[K_OP] = laneOps[k] ?? op; out[K_ALLOCS] = c.allocs; out[K_FREES] = c.frees; out[K_FAILURES] = c.failures;
-    out[K_REQUESTED] = c.requestedBytes; out[K_ALLOCATED] = c.allocatedBytes; out[K_HELD] = c.heldBytes;
-    out[K_PENDING] = c.pendingBytes; out[K_POSTPONED] = c.postponedBytes;
-    a.snapshot(r.chunks[k]!);
+    const a = allocators[k];
+    const c = a.counters();
+    const out = r.counters[k];
+    out[K_OP] = laneOps[k] ?? op;
+    out[K_ALLOCS] = c.allocs;
+    out[K_FREES] = c.frees;
+    out[K_FAILURES] = c.failures;
+    out[K_REQUESTED] = c.requestedBytes;
+    out[K_ALLOCATED] = c.allocatedBytes;
+    out[K_HELD] = c.heldBytes;
+    out[K_PENDING] = c.pendingBytes;
+    out[K_POSTPONED] = c.postponedBytes;
+    a.snapshot(r.chunks[k]);
   }
   endWrite(r, op);
 }
 
 /** The generation without copying anything (cheap per-frame check). */
-export function generationOf(r: SnapshotRegion): number { return Atomics.load(r.header, H_GENERATION); }
+export function generationOf(r: SnapshotRegion): number {
+  return Atomics.load(r.header, H_GENERATION);
+}
 
 /**
  * Copy a consistent snapshot into `out`. Returns false when `tries` attempts all
@@ -112,9 +157,13 @@ export function readSnapshot(r: SnapshotRegion, out: SnapshotCopy, tries = 4): b
     if (s1 & 1) continue;
     const generation = Atomics.load(r.header, H_GENERATION);
     const op = Atomics.load(r.header, H_OP);
-    for (let k = 0; k < r.chunks.length; k++) { out.counters[k]!.set(r.counters[k]!); out.chunks[k]!.set(r.chunks[k]!); }
+    for (let k = 0; k < r.chunks.length; k++) {
+      out.counters[k].set(r.counters[k]);
+      out.chunks[k].set(r.chunks[k]);
+    }
     if (Atomics.load(r.header, H_SEQ) === s1) {
-      out.generation = generation; out.op = op;
+      out.generation = generation;
+      out.op = op;
       return true;
     }
   }

@@ -35,5 +35,5 @@ export function opBound(s: WorkloadSource): number {
     return s.ops > 0 ? Math.min(s.ops, n) : n;
   }
   if (s.ops > 0) return s.ops;
-  return Object.hasOwn(WORKLOADS, s.workload) ? WORKLOADS[s.workload]!.defaultOps : 0;
+  return Object.hasOwn(WORKLOADS, s.workload) ? WORKLOADS[s.workload].defaultOps : 0;
 }

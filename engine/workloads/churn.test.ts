@@ -11,25 +11,28 @@ function band(liveBytes: number[], target: number): { reachedAt: number; maxDev:
   let maxDev = 0;
   let sum = 0;
   for (let i = reachedAt; i < liveBytes.length; i++) {
-    maxDev = Math.max(maxDev, Math.abs(liveBytes[i]! - target));
-    sum += liveBytes[i]! - target;
+    maxDev = Math.max(maxDev, Math.abs(liveBytes[i] - target));
+    sum += liveBytes[i] - target;
   }
   return { reachedAt, maxDev, meanDev: sum / (liveBytes.length - reachedAt) };
 }
 
 describe('churn', () => {
-  it.each([0.2, 0.5, 0.9])('keeps live bytes within a tenth of capacity around target = %s (always-succeeding fake)', (target) => {
-    const w = createChurn({ seed: 4, target, ops: 300000 });
-    const run = drive(w, 1e6);
-    expect(run.ops).toHaveLength(300000);
-    const b = band(run.liveBytes, target * CAPACITY);
-    expect(b.reachedAt).toBeGreaterThan(0);
-    expect(b.reachedAt).toBeLessThan(40000);
-    expect(b.maxDev).toBeLessThan(0.1 * CAPACITY);
-    expect(Math.abs(b.meanDev)).toBeLessThan(0.01 * CAPACITY);
-    // The generator's own count agrees with the fake's.
-    expect(w.liveBytes).toBe(run.liveBytes[run.liveBytes.length - 1]);
-  });
+  it.each([0.2, 0.5, 0.9])(
+    'keeps live bytes within a tenth of capacity around target = %s (always-succeeding fake)',
+    (target) => {
+      const w = createChurn({ seed: 4, target, ops: 300000 });
+      const run = drive(w, 1e6);
+      expect(run.ops).toHaveLength(300000);
+      const b = band(run.liveBytes, target * CAPACITY);
+      expect(b.reachedAt).toBeGreaterThan(0);
+      expect(b.reachedAt).toBeLessThan(40000);
+      expect(b.maxDev).toBeLessThan(0.1 * CAPACITY);
+      expect(Math.abs(b.meanDev)).toBeLessThan(0.01 * CAPACITY);
+      // The generator's own count agrees with the fake's.
+      expect(w.liveBytes).toBe(run.liveBytes[run.liveBytes.length - 1]);
+    },
+  );
 
   it('a shorter period gives a tighter band', () => {
     const wide = band(drive(createChurn({ seed: 1, ops: 100000 }), 1e6).liveBytes, 0.5 * CAPACITY);
@@ -40,11 +43,18 @@ describe('churn', () => {
   it('alternates filling and draining periods once at the target', () => {
     const w = createChurn({ seed: 2, ops: 60000, period: 1000 });
     const allocP: number[] = [];
-    const run = drive({
-      name: w.name,
-      next: () => { const op = w.next(); if (op) allocP.push(w.annotate!()['allocP']!); return op; },
-      result: (op, outcome) => w.result(op, outcome),
-    }, 1e6);
+    const run = drive(
+      {
+        name: w.name,
+        next: () => {
+          const op = w.next();
+          if (op) allocP.push(w.annotate!()['allocP']);
+          return op;
+        },
+        result: (op, outcome) => w.result(op, outcome),
+      },
+      1e6,
+    );
     expect(run.ops).toHaveLength(60000);
     const perPeriod = allocP.filter((_, i) => i % 1000 === 0);
     expect(perPeriod.slice(0, 5).every((p) => p === 0.75)).toBe(true);
@@ -55,8 +65,10 @@ describe('churn', () => {
 
   it('never frees an id whose alloc failed, nor one twice (drive() would throw)', () => {
     let n = 0;
-    const run = drive(createChurn({ seed: 9, ops: 50000, max: 64 }), 1e6, () => (n++ % 3 === 0 ? AllocError.NoSpace : 0));
-    const failed = new Set(run.ops.filter((op, i) => op.kind === 'alloc' && run.outcomes[i]! < 0).map((op) => op.id));
+    const run = drive(createChurn({ seed: 9, ops: 50000, max: 64 }), 1e6, () =>
+      n++ % 3 === 0 ? AllocError.NoSpace : 0,
+    );
+    const failed = new Set(run.ops.filter((op, i) => op.kind === 'alloc' && run.outcomes[i] < 0).map((op) => op.id));
     expect(failed.size).toBeGreaterThan(1000);
     for (const op of run.ops) if (op.kind === 'free') expect(failed.has(op.id)).toBe(false);
   });

@@ -8,12 +8,26 @@ import { LiveSet, opBudget, uniformSize } from './support';
 import type { Op, Workload } from './types';
 
 export const CHURN_PARAMS = {
-  target: { kind: 'number', default: 0.5, min: 0, max: 1, doc: 'target live requested bytes, as a fraction of capacityBytes' },
-  capacityBytes: { kind: 'int', default: 4094 * 4096, min: 1, doc: 'the capacity the target refers to (default: the seed\'s 4094 pages of 4 KiB)' },
+  target: {
+    kind: 'number',
+    default: 0.5,
+    min: 0,
+    max: 1,
+    doc: 'target live requested bytes, as a fraction of capacityBytes',
+  },
+  capacityBytes: {
+    kind: 'int',
+    default: 4094 * 4096,
+    min: 1,
+    doc: "the capacity the target refers to (default: the seed's 4094 pages of 4 KiB)",
+  },
   max: { kind: 'int', default: 4096, min: 1, doc: 'largest request, bytes (sizes uniform in 1..max)' },
   period: { kind: 'int', default: 1000, min: 1, doc: 'ops per period; each period is either filling or draining' },
   bias: {
-    kind: 'number', default: 0.25, min: 0, max: 0.5,
+    kind: 'number',
+    default: 0.25,
+    min: 0,
+    max: 0.5,
     doc: 'allocation probability is 0.5 + bias in a filling period and 0.5 - bias in a draining one',
   },
 } as const satisfies ParamSpecs;
@@ -50,8 +64,12 @@ export function createChurn(params: ParamsInput = {}): ChurnWorkload {
   let allocP = 0.5;
   return {
     name: 'churn',
-    get liveBytes() { return live.totalBytes; },
-    get liveCount() { return live.size; },
+    get liveBytes() {
+      return live.totalBytes;
+    },
+    get liveCount() {
+      return live.size;
+    },
     next(): Op | null {
       if (index >= limit) return null;
       const coin = rng.nextFloat();

@@ -5,20 +5,26 @@
  */
 import { CHURN_DEFAULT_OPS, CHURN_PARAMS, createChurn } from './churn';
 import { COMMON_PARAMS, type ParamSpecs, type ParamsInput } from './params';
+import { PRODUCER_CONSUMER_DEFAULT_OPS, PRODUCER_CONSUMER_PARAMS, createProducerConsumer } from './producer-consumer';
 import {
-  PRODUCER_CONSUMER_DEFAULT_OPS, PRODUCER_CONSUMER_PARAMS, createProducerConsumer,
-} from './producer-consumer';
-import {
-  SEED_EXAMPLE_PARAMS, SEED_FRAGMENTATION_PARAMS, SEED_STRESS_DEFAULT_OPS, SEED_STRESS_PARAMS,
-  createSeedExample, createSeedFragmentation, createSeedStress,
+  SEED_EXAMPLE_PARAMS,
+  SEED_FRAGMENTATION_PARAMS,
+  SEED_STRESS_DEFAULT_OPS,
+  SEED_STRESS_PARAMS,
+  createSeedExample,
+  createSeedFragmentation,
+  createSeedStress,
 } from './seed-workloads';
 import type { Workload } from './types';
 
 export { createChurn, type ChurnWorkload } from './churn';
 export { createProducerConsumer, samplePacketSize, skbDataBytes } from './producer-consumer';
 export {
-  createSeedExample, createSeedFragmentation, createSeedStress,
-  type FragFailure, type SeedFragmentationWorkload,
+  createSeedExample,
+  createSeedFragmentation,
+  createSeedStress,
+  type FragFailure,
+  type SeedFragmentationWorkload,
 } from './seed-workloads';
 export { COMMON_PARAMS, describeParams, type ParamSpec, type ParamSpecs, type ParamsInput } from './params';
 
@@ -34,31 +40,36 @@ export interface WorkloadInfo {
 
 export const WORKLOADS: Readonly<Record<string, WorkloadInfo>> = {
   'seed-example': {
-    description: 'The seed\'s worked example (2 Aug 2006): alloc 120, 200, 70 bytes on CPU 0, then free the 120, the 70 and the 200. Six ops.',
+    description:
+      "The seed's worked example (2 Aug 2006): alloc 120, 200, 70 bytes on CPU 0, then free the 120, the 70 and the 200. Six ops.",
     params: SEED_EXAMPLE_PARAMS,
     defaultOps: 6,
     create: createSeedExample,
   },
   'seed-fragmentation': {
-    description: 'The seed\'s fragmentation test (6 Aug 2006): random sizes 1..MAX, no frees; each failure halves MAX, down to minMax. Records every failure (op, bytes, MAX).',
+    description:
+      "The seed's fragmentation test (6 Aug 2006): random sizes 1..MAX, no frees; each failure halves MAX, down to minMax. Records every failure (op, bytes, MAX).",
     params: SEED_FRAGMENTATION_PARAMS,
     defaultOps: 0,
     create: createSeedFragmentation,
   },
   'seed-stress': {
-    description: 'The seed\'s stress test (4 Aug 2006): allocate random sizes until one fails or liveLimit are live, then free the oldest freeFraction of them; repeat.',
+    description:
+      "The seed's stress test (4 Aug 2006): allocate random sizes until one fails or liveLimit are live, then free the oldest freeFraction of them; repeat.",
     params: SEED_STRESS_PARAMS,
     defaultOps: SEED_STRESS_DEFAULT_OPS,
     create: createSeedStress,
   },
   churn: {
-    description: 'Filling and draining periods that keep the live requested bytes oscillating around target * capacityBytes; frees pick a random live allocation.',
+    description:
+      'Filling and draining periods that keep the live requested bytes oscillating around target * capacityBytes; frees pick a random live allocation.',
     params: CHURN_PARAMS,
     defaultOps: CHURN_DEFAULT_OPS,
     create: createChurn,
   },
   'producer-consumer': {
-    description: 'Network receive: CPU 0 allocates packet buffers (IMIX or measured sizes, as skb data by default), CPUs 1..n-1 free them once `inflight` are live.',
+    description:
+      'Network receive: CPU 0 allocates packet buffers (IMIX or measured sizes, as skb data by default), CPUs 1..n-1 free them once `inflight` are live.',
     params: PRODUCER_CONSUMER_PARAMS,
     defaultOps: PRODUCER_CONSUMER_DEFAULT_OPS,
     create: createProducerConsumer,

@@ -29,10 +29,18 @@ export class OpFileError extends ParseError {
 }
 
 const FORMS: Readonly<Record<string, string>> = {
-  a: "'a ID BYTES'", f: "'f ID'", m: "'m ID'", u: "'u ID'", cpu: "'cpu N'",
+  a: "'a ID BYTES'",
+  f: "'f ID'",
+  m: "'m ID'",
+  u: "'u ID'",
+  cpu: "'cpu N'",
 };
 const ARGS: Readonly<Record<string, readonly string[]>> = {
-  a: ['ID', 'BYTES'], f: ['ID'], m: ['ID'], u: ['ID'], cpu: ['N'],
+  a: ['ID', 'BYTES'],
+  f: ['ID'],
+  m: ['ID'],
+  u: ['ID'],
+  cpu: ['N'],
 };
 const KIND: Readonly<Record<string, OpKind>> = { a: 'alloc', f: 'free', m: 'map', u: 'unmap' };
 const VERB: Readonly<Record<OpKind, string>> = { alloc: 'a', free: 'f', map: 'm', unmap: 'u' };
@@ -59,11 +67,11 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
     const lineNo = k + 1;
-    const hash = lines[k]!.indexOf('#');
-    const body = (hash >= 0 ? lines[k]!.slice(0, hash) : lines[k]!).trim();
+    const hash = lines[k].indexOf('#');
+    const body = (hash >= 0 ? lines[k].slice(0, hash) : lines[k]).trim();
     if (body === '') continue;
     const tokens = body.split(/\s+/);
-    const verb = tokens[0]!;
+    const verb = tokens[0];
     const got = `got '${excerpt(body)}'`;
     const fail = (detail: string): OpFileError => new OpFileError(fileName, lineNo, detail);
     // hasOwn: a verb like 'constructor' must not find Object.prototype members.
@@ -77,7 +85,7 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
       throw fail(`expected ${form} (${n} argument${n === 1 ? '' : 's'} after '${verb}'), ${got}`);
     }
     const nums = argNames.map((argName, j) => {
-      const t = tokens[j + 1]!;
+      const t = tokens[j + 1];
       const v = /^\d+$/.test(t) ? Number(t) : NaN;
       if (!Number.isSafeInteger(v)) throw fail(`expected ${form} with ${argName} a non-negative integer, ${got}`);
       return v;
@@ -86,16 +94,21 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
 
     if (verb === 'cpu') {
       if (cpus !== undefined && id >= cpus) {
-        throw fail(`expected 'cpu N' with N from 0 to ${cpus - 1} (there ${cpus === 1 ? 'is 1 CPU' : `are ${cpus} CPUs`}), ${got}`);
+        throw fail(
+          `expected 'cpu N' with N from 0 to ${cpus - 1} (there ${cpus === 1 ? 'is 1 CPU' : `are ${cpus} CPUs`}), ${got}`,
+        );
       }
       cpu = id;
       continue;
     }
 
     const entry = entries.get(id);
-    const history = (): string => entry === undefined
-      ? `ID ${id} was never allocated`
-      : entry.freeLine > 0 ? `ID ${id} was freed on line ${entry.freeLine}` : `ID ${id} is live since line ${entry.allocLine}`;
+    const history = (): string =>
+      entry === undefined
+        ? `ID ${id} was never allocated`
+        : entry.freeLine > 0
+          ? `ID ${id} was freed on line ${entry.freeLine}`
+          : `ID ${id} is live since line ${entry.allocLine}`;
 
     switch (verb) {
       case 'a':
@@ -104,7 +117,9 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
           throw fail(`expected 'a ID BYTES' with an ID that is not live, ${got} (${history()} and not freed)`);
         }
         if (entry !== undefined && entry.mapLine > 0) {
-          throw fail(`expected 'a ID BYTES' with an ID that is not still mapped, ${got} (ID ${id} was freed on line ${entry.freeLine} but is mapped since line ${entry.mapLine}; unmap it first)`);
+          throw fail(
+            `expected 'a ID BYTES' with an ID that is not still mapped, ${got} (ID ${id} was freed on line ${entry.freeLine} but is mapped since line ${entry.mapLine}; unmap it first)`,
+          );
         }
         entries.set(id, { dense: nextDense, allocLine: lineNo, freeLine: 0, mapLine: 0 });
         ops.push({ kind: 'alloc', cpu, id: nextDense++, bytes });
@@ -117,15 +132,19 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
         if (verb === 'f') {
           entry.freeLine = lineNo;
         } else if (entry.mapLine > 0) {
-          throw fail(`expected 'm ID' with ID of an unmapped allocation, ${got} (ID ${id} is mapped since line ${entry.mapLine})`);
+          throw fail(
+            `expected 'm ID' with ID of an unmapped allocation, ${got} (ID ${id} is mapped since line ${entry.mapLine})`,
+          );
         } else {
           entry.mapLine = lineNo;
         }
-        ops.push({ kind: KIND[verb]!, cpu, id: entry.dense, bytes: 0 });
+        ops.push({ kind: KIND[verb], cpu, id: entry.dense, bytes: 0 });
         continue;
       case 'u':
         if (entry === undefined || entry.mapLine === 0) {
-          throw fail(`expected 'u ID' with ID of a mapped allocation, ${got} (${entry === undefined ? history() : `ID ${id} is not mapped`})`);
+          throw fail(
+            `expected 'u ID' with ID of a mapped allocation, ${got} (${entry === undefined ? history() : `ID ${id} is not mapped`})`,
+          );
         }
         entry.mapLine = 0;
         ops.push({ kind: 'unmap', cpu, id: entry.dense, bytes: 0 });
@@ -145,7 +164,10 @@ export function opFileWorkload(ops: readonly Op[], name = 'opfile', limit = 0): 
  * output gives back `ops` exactly when their alloc ids are 0, 1, 2, ... in order
  * (as every generator and parser here produces).
  */
-export function formatOpFile(ops: readonly Op[], header = 'Fragscope op file: a ID BYTES | f ID | m ID | u ID | cpu N'): string {
+export function formatOpFile(
+  ops: readonly Op[],
+  header = 'Fragscope op file: a ID BYTES | f ID | m ID | u ID | cpu N',
+): string {
   const out: string[] = [];
   if (header !== '') for (const h of header.split('\n')) out.push(`# ${h}`);
   let cpu = 0;

@@ -17,21 +17,28 @@ export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 export type ParamsInput = Partial<WorkloadParams> | Readonly<Record<string, number | string | boolean | undefined>>;
 
 /** The resolved value type of one spec. */
-export type ParamValue<S extends ParamSpec> = S extends { kind: 'enum' } ? string
-  : S extends { kind: 'bool' } ? boolean
-  : number;
+export type ParamValue<S extends ParamSpec> = S extends { kind: 'enum' }
+  ? string
+  : S extends { kind: 'bool' }
+    ? boolean
+    : number;
 export type Resolved<T extends ParamSpecs> = { -readonly [K in keyof T]: ParamValue<T[K]> };
 
 /** Parameters every workload accepts. `ops` default 0 = the workload's own end (or its own default length). */
 export const COMMON_PARAMS = {
   seed: { kind: 'int', default: 1, min: 0, max: 0xffffffff, doc: 'PRNG seed (uint32)' },
   cpus: { kind: 'int', default: 1, min: 1, max: 1024, doc: 'number of simulated CPUs' },
-  ops: { kind: 'int', default: 0, min: 0, doc: 'stop after this many ops (0 = the workload\'s own end)' },
+  ops: { kind: 'int', default: 0, min: 0, doc: "stop after this many ops (0 = the workload's own end)" },
 } as const satisfies ParamSpecs;
 
 export type CommonParams = Resolved<typeof COMMON_PARAMS>;
 
-function resolveOne(workload: string, name: string, spec: ParamSpec, raw: number | string | boolean): number | string | boolean {
+function resolveOne(
+  workload: string,
+  name: string,
+  spec: ParamSpec,
+  raw: number | string | boolean,
+): number | string | boolean {
   const bad = (expected: string): Error =>
     new Error(`workload '${workload}': parameter '${name}' must be ${expected}, got ${JSON.stringify(raw)}`);
   switch (spec.kind) {
@@ -74,7 +81,9 @@ export function resolveParams<T extends ParamSpecs>(
     if (raw === undefined) continue;
     const spec = all[name];
     if (spec === undefined) {
-      throw new Error(`workload '${workload}' has no parameter '${name}'; valid parameters: ${Object.keys(all).join(', ')}`);
+      throw new Error(
+        `workload '${workload}' has no parameter '${name}'; valid parameters: ${Object.keys(all).join(', ')}`,
+      );
     }
     out[name] = resolveOne(workload, name, spec, raw);
   }

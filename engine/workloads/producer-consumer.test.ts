@@ -57,7 +57,7 @@ describe('producer-consumer', () => {
       expect(live).toBeLessThanOrEqual(64);
     }
     expect(run.ops.slice(0, 64).every((op) => op.kind === 'alloc')).toBe(true);
-    expect(run.ops[64]!.kind).toBe('free');
+    expect(run.ops[64].kind).toBe('free');
   });
 
   it('with cpus = 1 everything runs on CPU 0', () => {
@@ -79,7 +79,9 @@ describe('producer-consumer', () => {
 
   it("skb=false requests the raw packet sizes; sizes='fixwest' and 'imix-eth' use their tables", () => {
     const raw = drive(createProducerConsumer({ skb: false, sizes: 'imix-eth', ops: 2000 }), 1e6);
-    expect(new Set(raw.ops.filter((op) => op.kind === 'alloc').map((op) => op.bytes))).toEqual(new Set([64, 594, 1518]));
+    expect(new Set(raw.ops.filter((op) => op.kind === 'alloc').map((op) => op.bytes))).toEqual(
+      new Set([64, 594, 1518]),
+    );
     const fw = drive(createProducerConsumer({ skb: 'false', sizes: 'fixwest', ops: 20000 }), 1e6);
     const sizes = fw.ops.filter((op) => op.kind === 'alloc').map((op) => op.bytes);
     expect(Math.min(...sizes)).toBe(40);
@@ -89,8 +91,10 @@ describe('producer-consumer', () => {
 
   it('never frees an id whose alloc failed', () => {
     let n = 0;
-    const run = drive(createProducerConsumer({ cpus: 2, ops: 5000 }), 1e6, () => (n++ % 4 === 0 ? AllocError.GrowFailed : 0));
-    const failed = new Set(run.ops.filter((op, i) => op.kind === 'alloc' && run.outcomes[i]! < 0).map((op) => op.id));
+    const run = drive(createProducerConsumer({ cpus: 2, ops: 5000 }), 1e6, () =>
+      n++ % 4 === 0 ? AllocError.GrowFailed : 0,
+    );
+    const failed = new Set(run.ops.filter((op, i) => op.kind === 'alloc' && run.outcomes[i] < 0).map((op) => op.id));
     expect(failed.size).toBeGreaterThan(100);
     for (const op of run.ops) if (op.kind === 'free') expect(failed.has(op.id)).toBe(false);
   });

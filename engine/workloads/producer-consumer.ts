@@ -13,13 +13,24 @@ import type { Op, Workload } from './types';
 
 export const PRODUCER_CONSUMER_PARAMS = {
   sizes: {
-    kind: 'enum', default: 'imix', values: Object.keys(PACKET_SIZE_DISTRIBUTIONS),
+    kind: 'enum',
+    default: 'imix',
+    values: Object.keys(PACKET_SIZE_DISTRIBUTIONS),
     doc: "packet sizes: 'imix' = Simple IMIX 40/576/1500 IP bytes 7:4:1; 'imix-eth' = the same as Ethernet frames 64/594/1518; 'fixwest' = FIX-West 1996 measured IP sizes",
   },
-  skb: { kind: 'bool', default: true, doc: 'request skb data bytes = SKB_DATA_ALIGN(len + pad) + shinfo instead of the packet length' },
+  skb: {
+    kind: 'bool',
+    default: true,
+    doc: 'request skb data bytes = SKB_DATA_ALIGN(len + pad) + shinfo instead of the packet length',
+  },
   pad: { kind: 'int', default: 16, min: 0, doc: 'NET_SKB_PAD added by dev_alloc_skb (skb only)' },
   line: { kind: 'int', default: 64, min: 1, doc: 'cache line SKB_DATA_ALIGN rounds to (skb only)' },
-  shinfo: { kind: 'int', default: 312, min: 0, doc: 'sizeof(struct skb_shared_info): 312 on x86_64, 164 on i386 (skb only)' },
+  shinfo: {
+    kind: 'int',
+    default: 312,
+    min: 0,
+    doc: 'sizeof(struct skb_shared_info): 312 on x86_64, 164 on i386 (skb only)',
+  },
   inflight: { kind: 'int', default: 64, min: 1, doc: 'live buffers before the consumer frees the oldest' },
 } as const satisfies ParamSpecs;
 
@@ -43,10 +54,10 @@ export function samplePacketSize(dist: PacketSizeDistribution, u: number): numbe
   // Without a `rest`, shares are normalised to sum to 1.
   let acc = 0;
   for (let k = 0; k < dist.sizes.length; k++) {
-    acc += dist.shares[k]! / listed;
-    if (u < acc) return dist.sizes[k]!;
+    acc += dist.shares[k] / listed;
+    if (u < acc) return dist.sizes[k];
   }
-  if (!dist.rest) return dist.sizes[dist.sizes.length - 1]!;
+  if (!dist.rest) return dist.sizes[dist.sizes.length - 1];
   const v = (u - acc) / (1 - acc);
   const span = dist.rest.hi - dist.rest.lo + 1;
   return Math.min(dist.rest.hi, dist.rest.lo + Math.floor(v * span));
@@ -61,7 +72,7 @@ export function samplePacketSize(dist: PacketSizeDistribution, u: number): numbe
  */
 export function createProducerConsumer(params: ParamsInput = {}): Workload {
   const p = resolveParams('producer-consumer', PRODUCER_CONSUMER_PARAMS, params);
-  const dist = PACKET_SIZE_DISTRIBUTIONS[p.sizes]!;
+  const dist = PACKET_SIZE_DISTRIBUTIONS[p.sizes];
   const rng = new Rng(p.seed);
   const limit = opBudget(p.ops, PRODUCER_CONSUMER_DEFAULT_OPS);
   const queue = new IdFifo();

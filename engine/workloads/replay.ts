@@ -11,7 +11,7 @@ export function replayWorkload(name: string, ops: readonly Op[], limit = 0): Wor
   let i = 0;
   return {
     name,
-    next: () => (i < end ? { ...ops[i++]! } : null),
+    next: () => (i < end ? { ...ops[i++] } : null),
     result: () => {},
   };
 }

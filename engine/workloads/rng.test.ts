@@ -14,7 +14,10 @@ function referenceStream(seed: number, n: number): number[] {
     z = mul(z ^ (z >> 13n), 0xc2b2ae35n);
     return z ^ (z >> 16n);
   };
-  let a = split(), b = split(), c = split(), d = split();
+  let a = split(),
+    b = split(),
+    c = split(),
+    d = split();
   const next = (): bigint => {
     const t = (a + b + d) & M;
     d = (d + 1n) & M;
@@ -48,12 +51,17 @@ describe('Rng', () => {
   });
 
   it('same seed -> identical streams; different seeds -> different streams', () => {
-    fc.assert(fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), (s1, s2) => {
-      const a = new Rng(s1), b = new Rng(s1), c = new Rng(s2);
-      const xs = Array.from({ length: 16 }, () => a.nextU32());
-      expect(Array.from({ length: 16 }, () => b.nextU32())).toEqual(xs);
-      if (s1 !== s2) expect(Array.from({ length: 16 }, () => c.nextU32())).not.toEqual(xs);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), (s1, s2) => {
+        const a = new Rng(s1),
+          b = new Rng(s1),
+          c = new Rng(s2);
+        const xs = Array.from({ length: 16 }, () => a.nextU32());
+        expect(Array.from({ length: 16 }, () => b.nextU32())).toEqual(xs);
+        if (s1 !== s2) expect(Array.from({ length: 16 }, () => c.nextU32())).not.toEqual(xs);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('toSeed keeps the low 32 bits of the integer part', () => {
@@ -66,7 +74,8 @@ describe('Rng', () => {
   });
 
   it('nextFloat() is in [0, 1) and is nextU32() / 2^32', () => {
-    const a = new Rng(9), b = new Rng(9);
+    const a = new Rng(9),
+      b = new Rng(9);
     for (let i = 0; i < 10000; i++) {
       const f = a.nextFloat();
       expect(f).toBeGreaterThanOrEqual(0);
@@ -83,26 +92,34 @@ describe('Rng', () => {
     for (let i = 0; i < n; i++) {
       const f = r.nextFloat();
       sum += f;
-      bins[Math.floor(f * 10)]!++;
+      bins[Math.floor(f * 10)]++;
     }
     expect(sum / n).toBeCloseTo(0.5, 2);
     for (const b of bins) expect(Math.abs(b - n / 10)).toBeLessThan(n / 100);
   });
 
   it('int(lo, hi) stays in [lo, hi] inclusive and hits both ends', () => {
-    fc.assert(fc.property(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 20 }), fc.nat(), (lo, span, seed) => {
-      const r = new Rng(seed);
-      const seen = new Set<number>();
-      for (let i = 0; i < 400; i++) {
-        const v = r.int(lo, lo + span);
-        expect(Number.isInteger(v)).toBe(true);
-        expect(v).toBeGreaterThanOrEqual(lo);
-        expect(v).toBeLessThanOrEqual(lo + span);
-        seen.add(v);
-      }
-      expect(seen.has(lo)).toBe(true);
-      expect(seen.has(lo + span)).toBe(true);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.nat(),
+        (lo, span, seed) => {
+          const r = new Rng(seed);
+          const seen = new Set<number>();
+          for (let i = 0; i < 400; i++) {
+            const v = r.int(lo, lo + span);
+            expect(Number.isInteger(v)).toBe(true);
+            expect(v).toBeGreaterThanOrEqual(lo);
+            expect(v).toBeLessThanOrEqual(lo + span);
+            seen.add(v);
+          }
+          expect(seen.has(lo)).toBe(true);
+          expect(seen.has(lo + span)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it('int() handles the full 2^32 range and rejects bad ranges', () => {

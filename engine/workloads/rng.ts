@@ -27,7 +27,7 @@ export function toSeed(seed: number): number {
   if (!Number.isFinite(seed)) throw new Error(`seed must be a finite number, got ${seed}`);
   // Keep the low 32 bits of the integer part: 2**32 + 5 and 5 give the same stream.
   const t = Math.trunc(seed);
-  return ((t % TWO_POW_32) + TWO_POW_32) % TWO_POW_32 >>> 0;
+  return (((t % TWO_POW_32) + TWO_POW_32) % TWO_POW_32) >>> 0;
 }
 
 export type RngState = readonly [number, number, number, number];
@@ -41,10 +41,14 @@ export class Rng {
   constructor(seed: number) {
     let s = toSeed(seed);
     let out: number;
-    [s, out] = splitmix32(s); this.a = out | 0;
-    [s, out] = splitmix32(s); this.b = out | 0;
-    [s, out] = splitmix32(s); this.c = out | 0;
-    [, out] = splitmix32(s); this.d = out | 0;
+    [s, out] = splitmix32(s);
+    this.a = out | 0;
+    [s, out] = splitmix32(s);
+    this.b = out | 0;
+    [s, out] = splitmix32(s);
+    this.c = out | 0;
+    [, out] = splitmix32(s);
+    this.d = out | 0;
     // Discard the first outputs so that nearby seeds decorrelate fully.
     for (let i = 0; i < 15; i++) this.nextU32();
   }

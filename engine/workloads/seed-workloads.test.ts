@@ -23,23 +23,25 @@ describe('seed-example', () => {
 });
 
 describe('seed-fragmentation', () => {
-  const failAbove = (threshold: number) => (op: { bytes: number }): number =>
-    op.bytes > threshold ? AllocError.NoSpace : 0;
+  const failAbove =
+    (threshold: number) =>
+    (op: { bytes: number }): number =>
+      op.bytes > threshold ? AllocError.NoSpace : 0;
 
   it('halves MAX on each failure: stages 4096, 2048, 1024, 512, then ends', () => {
     const w = createSeedFragmentation({ seed: 11 });
     const maxSeen: number[] = [];
     const run = drive(w, 1e6, (op) => {
-      maxSeen.push(w.annotate!()['max']!);
+      maxSeen.push(w.annotate!()['max']);
       return failAbove(300)(op);
     });
     expect(w.failures.map((f) => f.max)).toEqual([4096, 2048, 1024, 512]);
     expect(w.next()).toBeNull();
     // The stream ends right after the fourth failure.
-    const last = w.failures[3]!;
+    const last = w.failures[3];
     expect(run.ops).toHaveLength(last.op + 1);
     for (const f of w.failures) {
-      const op = run.ops[f.op]!;
+      const op = run.ops[f.op];
       expect(op.bytes).toBe(f.bytes);
       expect(f.bytes).toBeGreaterThan(300);
       expect(f.bytes).toBeLessThanOrEqual(f.max);
@@ -49,7 +51,7 @@ describe('seed-fragmentation', () => {
     expect(run.outcomes.flatMap((o, i) => (o < 0 ? [i] : []))).toEqual(w.failures.map((f) => f.op));
     run.ops.forEach((op, i) => {
       expect(op.bytes).toBeGreaterThanOrEqual(1);
-      expect(op.bytes).toBeLessThanOrEqual(maxSeen[i]!);
+      expect(op.bytes).toBeLessThanOrEqual(maxSeen[i]);
       expect(op).toMatchObject({ kind: 'alloc', cpu: 0, id: i });
     });
   });
@@ -59,13 +61,19 @@ describe('seed-fragmentation', () => {
     const b = createSeedFragmentation({ seed: 5 });
     const maxA: number[] = [];
     const maxB: number[] = [];
-    const runA = drive(a, 5000, (op) => { maxA.push(a.max); return failAbove(4096)(op); });
-    const runB = drive(b, 5000, (op) => { maxB.push(b.max); return failAbove(200)(op); });
+    const runA = drive(a, 5000, (op) => {
+      maxA.push(a.max);
+      return failAbove(4096)(op);
+    });
+    const runB = drive(b, 5000, (op) => {
+      maxB.push(b.max);
+      return failAbove(200)(op);
+    });
     const rng = new Rng(5);
     for (let i = 0; i < 5000; i++) {
       const u = rng.nextFloat();
-      if (i < runA.ops.length) expect(runA.ops[i]!.bytes).toBe(1 + Math.floor(u * maxA[i]!));
-      if (i < runB.ops.length) expect(runB.ops[i]!.bytes).toBe(1 + Math.floor(u * maxB[i]!));
+      if (i < runA.ops.length) expect(runA.ops[i].bytes).toBe(1 + Math.floor(u * maxA[i]));
+      if (i < runB.ops.length) expect(runB.ops[i].bytes).toBe(1 + Math.floor(u * maxB[i]));
     }
     expect(a.failures).toEqual([]);
     expect(runA.ops).toHaveLength(5000);
@@ -123,12 +131,12 @@ describe('seed-stress', () => {
       live + op.bytes > budget ? AllocError.NoSpace : 0,
     );
     expect(run.ops).toHaveLength(20000);
-    const failed = new Set(run.ops.filter((op, i) => op.kind === 'alloc' && run.outcomes[i]! < 0).map((op) => op.id));
+    const failed = new Set(run.ops.filter((op, i) => op.kind === 'alloc' && run.outcomes[i] < 0).map((op) => op.id));
     expect(failed.size).toBeGreaterThan(10);
     // Every failure is followed by a free (there was something live to free).
     run.ops.forEach((op, i) => {
-      if (op.kind === 'alloc' && run.outcomes[i]! < 0 && i + 1 < run.ops.length) {
-        expect(run.ops[i + 1]!.kind).toBe('free');
+      if (op.kind === 'alloc' && run.outcomes[i] < 0 && i + 1 < run.ops.length) {
+        expect(run.ops[i + 1].kind).toBe('free');
       }
       if (op.kind === 'free') expect(failed.has(op.id)).toBe(false);
       expect(op.cpu).toBe(0);

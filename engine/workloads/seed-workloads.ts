@@ -30,7 +30,7 @@ export function createSeedExample(params: ParamsInput = {}): Workload {
   let i = 0;
   return {
     name: 'seed-example',
-    next: () => (i < Math.min(limit, script.length) ? { ...script[i++]! } : null),
+    next: () => (i < Math.min(limit, script.length) ? { ...script[i++] } : null),
     result: () => {},
   };
 }
@@ -39,9 +39,16 @@ export function createSeedExample(params: ParamsInput = {}): Workload {
 
 export const SEED_FRAGMENTATION_PARAMS = {
   max: { kind: 'int', default: 4096, min: 1, doc: 'largest request of the first stage, bytes (sizes are 1..MAX)' },
-  minMax: { kind: 'int', default: 512, min: 1, doc: 'MAX of the last stage: the workload ends after the failure at the first stage whose halved MAX would fall below this' },
+  minMax: {
+    kind: 'int',
+    default: 512,
+    min: 1,
+    doc: 'MAX of the last stage: the workload ends after the failure at the first stage whose halved MAX would fall below this',
+  },
   dist: {
-    kind: 'enum', default: 'uniform', values: ['uniform', 'small'],
+    kind: 'enum',
+    default: 'uniform',
+    values: ['uniform', 'small'],
     doc: "size distribution: 'uniform' = 1 + floor(u * MAX); 'small' = 1 + floor(u^2 * MAX) (skewed to small sizes, mean about MAX/3)",
   },
 } as const satisfies ParamSpecs;
@@ -82,7 +89,9 @@ export function createSeedFragmentation(params: ParamsInput = {}): SeedFragmenta
   return {
     name: 'seed-fragmentation',
     failures,
-    get max() { return max; },
+    get max() {
+      return max;
+    },
     next(): Op | null {
       if (done || (limit > 0 && index >= limit)) return null;
       const u = rng.nextFloat();
@@ -113,7 +122,10 @@ export const SEED_STRESS_PARAMS = {
   max: { kind: 'int', default: 4096, min: 1, doc: 'largest request, bytes (sizes uniform in 1..max)' },
   liveLimit: { kind: 'int', default: 100000, min: 1, doc: 'start freeing when this many allocations are live' },
   freeFraction: {
-    kind: 'number', default: 0.5, min: 0, max: 1,
+    kind: 'number',
+    default: 0.5,
+    min: 0,
+    max: 1,
     doc: 'fraction of the live allocations freed (oldest first) before allocating again; 1 = free all, as the seed did',
   },
 } as const satisfies ParamSpecs;

@@ -19,7 +19,7 @@ export class IdFifo {
   /** Remove and return the oldest id; -1 when empty. */
   shift(): number {
     if (this.head >= this.items.length) return -1;
-    const id = this.items[this.head++]!;
+    const id = this.items[this.head++];
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
@@ -50,11 +50,11 @@ export class LiveSet {
 
   /** Remove the entry at `index` (0 <= index < size) and return its id. */
   removeAt(index: number): number {
-    const id = this.ids[index]!;
-    this.totalBytes -= this.bytes[index]!;
+    const id = this.ids[index];
+    this.totalBytes -= this.bytes[index];
     const last = this.ids.length - 1;
-    this.ids[index] = this.ids[last]!;
-    this.bytes[index] = this.bytes[last]!;
+    this.ids[index] = this.ids[last];
+    this.bytes[index] = this.bytes[last];
     this.ids.pop();
     this.bytes.pop();
     return id;

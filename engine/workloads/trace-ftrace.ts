@@ -55,7 +55,7 @@ function pointerKey(text: string): string | null {
 
 function isKmemEvent(l: string): boolean {
   const m = EVENT.exec(l);
-  return m !== null && (m[4] === undefined || m[4] === 'kmem') && (ALLOCS.has(m[5]!) || FREES.has(m[5]!));
+  return m !== null && (m[4] === undefined || m[4] === 'kmem') && (ALLOCS.has(m[5]) || FREES.has(m[5]));
 }
 
 export function sniffFtrace(head: readonly string[]): boolean {
@@ -78,7 +78,7 @@ export function parseFtrace(text: string, fileName: string, cpus?: number): Ftra
   let maxCpu = 0;
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
-    const body = lines[k]!.trim();
+    const body = lines[k].trim();
     if (body === '' || body.startsWith('#') || LOST.test(body)) continue;
     const lineNo = k + 1;
     const got = `got '${excerpt(body)}'`;
@@ -88,14 +88,14 @@ export function parseFtrace(text: string, fileName: string, cpus?: number): Ftra
       throw fail(`expected an ftrace event line 'TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS', ${got}`);
     }
     sawEvent = true;
-    const event = m[5]!;
+    const event = m[5];
     const isAlloc = ALLOCS.has(event);
     if ((m[4] !== undefined && m[4] !== 'kmem') || (!isAlloc && !FREES.has(event))) continue;
     const cpu = Number(m[2]);
     if (cpus !== undefined && cpu >= cpus && tooHigh === null) tooHigh = { line: lineNo, cpu, got };
     maxCpu = Math.max(maxCpu, cpu);
     const fields = new Map<string, string>();
-    for (const f of m[6]!.matchAll(FIELD)) fields.set(f[1]!, f[2]!);
+    for (const f of m[6].matchAll(FIELD)) fields.set(f[1], f[2]);
     const ptrText = fields.get('ptr');
     if (ptrText === undefined || !/^((0x)?[0-9a-fA-F]+|\(null\))$/.test(ptrText)) {
       throw fail(`expected ${event} with 'ptr=HEX' or 'ptr=(null)', ${got}`);
@@ -128,12 +128,20 @@ export function parseFtrace(text: string, fileName: string, cpus?: number): Ftra
   }
   if (tooHigh !== null) {
     const there = cpus === 1 ? 'is 1 CPU' : `are ${cpus} CPUs`;
-    throw new ParseError(fileName, tooHigh.line, `event on CPU ${tooHigh.cpu}, but there ${there}: the trace uses CPUs 0 to ${maxCpu}, run with --cpus ${maxCpu + 1}, ${tooHigh.got}`);
+    throw new ParseError(
+      fileName,
+      tooHigh.line,
+      `event on CPU ${tooHigh.cpu}, but there ${there}: the trace uses CPUs 0 to ${maxCpu}, run with --cpus ${maxCpu + 1}, ${tooHigh.got}`,
+    );
   }
   if (ops.length === 0) {
-    throw new ParseError(fileName, 1, sawEvent
-      ? 'expected kmalloc / kmem_cache_alloc events, found none: enable the kmem events (events/kmem/enable) before tracing'
-      : "expected ftrace kmem events ('TASK-PID [CPU] TIMESTAMP: kmalloc: ...'), found none");
+    throw new ParseError(
+      fileName,
+      1,
+      sawEvent
+        ? 'expected kmalloc / kmem_cache_alloc events, found none: enable the kmem events (events/kmem/enable) before tracing'
+        : "expected ftrace kmem events ('TASK-PID [CPU] TIMESTAMP: kmalloc: ...'), found none",
+    );
   }
   return { ops, skippedFrees, implicitFrees };
 }

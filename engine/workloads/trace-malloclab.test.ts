@@ -46,20 +46,54 @@ describe('parseMalloclab', () => {
   });
 
   it.each<[string, string, string]>([
-    ['more op lines than the header says', '100\n2\n1\n1\na 0 8\nf 0\n', 't.rep:3: the header says 1 ops, the file has 2 op lines'],
-    ['fewer op lines than the header says', '100\n2\n3\n1\na 0 8\nf 0\n', 't.rep:3: the header says 3 ops, the file has 2 op lines'],
-    ['an ID not below the number of ids', '100\n2\n2\n1\na 0 8\na 2 8\n',
-      "t.rep:6: expected 'a ID BYTES' with ID below 2 (the number of ids on line 2), got 'a 2 8'"],
-    ['a short header', '100\n2\n2\na 0 8\n', "t.rep:4: expected header line 4 (weight): a non-negative integer below 2^53, got 'a 0 8'"],
-    ['a file of header only', '100\n2\n', 't.rep:2: expected 4 header lines (suggested heap size, number of ids, number of ops, weight), the file ends after 2'],
+    [
+      'more op lines than the header says',
+      '100\n2\n1\n1\na 0 8\nf 0\n',
+      't.rep:3: the header says 1 ops, the file has 2 op lines',
+    ],
+    [
+      'fewer op lines than the header says',
+      '100\n2\n3\n1\na 0 8\nf 0\n',
+      't.rep:3: the header says 3 ops, the file has 2 op lines',
+    ],
+    [
+      'an ID not below the number of ids',
+      '100\n2\n2\n1\na 0 8\na 2 8\n',
+      "t.rep:6: expected 'a ID BYTES' with ID below 2 (the number of ids on line 2), got 'a 2 8'",
+    ],
+    [
+      'a short header',
+      '100\n2\n2\na 0 8\n',
+      "t.rep:4: expected header line 4 (weight): a non-negative integer below 2^53, got 'a 0 8'",
+    ],
+    [
+      'a file of header only',
+      '100\n2\n',
+      't.rep:2: expected 4 header lines (suggested heap size, number of ids, number of ops, weight), the file ends after 2',
+    ],
     ['an unknown op', '100\n2\n1\n1\nx 0 8\n', "t.rep:5: expected 'a ID BYTES', 'r ID BYTES' or 'f ID', got 'x 0 8'"],
     ['a free with a size', '100\n2\n1\n1\nf 0 8\n', "t.rep:5: expected 'f ID', got 'f 0 8'"],
     ['an alloc without size', '100\n2\n1\n1\na 0\n', "t.rep:5: expected 'a ID BYTES', got 'a 0'"],
-    ['a bad size', '100\n2\n1\n1\na 0 -8\n', "t.rep:5: expected 'a ID BYTES' with BYTES a non-negative integer below 2^53, got 'a 0 -8'"],
-    ['an alloc of a live ID', '100\n2\n2\n1\na 0 8\na 0 8\n', "t.rep:6: expected 'a ID BYTES' with an ID that is not live, got 'a 0 8' (ID 0 is live since line 5)"],
-    ['a free of an ID never allocated', '100\n2\n1\n1\nf 1\n', "t.rep:5: expected 'f ID' with the ID of a live allocation, got 'f 1' (ID 1 was never allocated)"],
-    ['a realloc of a freed ID', '100\n2\n3\n1\na 0 8\nf 0\nr 0 16\n',
-      "t.rep:7: expected 'r ID BYTES' with the ID of a live allocation, got 'r 0 16' (ID 0 was freed on line 6)"],
+    [
+      'a bad size',
+      '100\n2\n1\n1\na 0 -8\n',
+      "t.rep:5: expected 'a ID BYTES' with BYTES a non-negative integer below 2^53, got 'a 0 -8'",
+    ],
+    [
+      'an alloc of a live ID',
+      '100\n2\n2\n1\na 0 8\na 0 8\n',
+      "t.rep:6: expected 'a ID BYTES' with an ID that is not live, got 'a 0 8' (ID 0 is live since line 5)",
+    ],
+    [
+      'a free of an ID never allocated',
+      '100\n2\n1\n1\nf 1\n',
+      "t.rep:5: expected 'f ID' with the ID of a live allocation, got 'f 1' (ID 1 was never allocated)",
+    ],
+    [
+      'a realloc of a freed ID',
+      '100\n2\n3\n1\na 0 8\nf 0\nr 0 16\n',
+      "t.rep:7: expected 'r ID BYTES' with the ID of a live allocation, got 'r 0 16' (ID 0 was freed on line 6)",
+    ],
   ])('rejects %s with file:line', (_what, text, message) => {
     const e = errorOf(text);
     expect(e.message).toBe(message);

@@ -29,7 +29,7 @@ const OP = /^([arf])(?:\s+(\S+))?(?:\s+(\S+))?$/;
 
 /** True when `head` starts with the 4 bare-number header lines and an op line. */
 export function sniffMalloclab(head: readonly string[]): boolean {
-  return head.length >= 5 && head.slice(0, 4).every((l) => NUMBER.test(l)) && /^[arf]\s+\d+/.test(head[4]!);
+  return head.length >= 5 && head.slice(0, 4).every((l) => NUMBER.test(l)) && /^[arf]\s+\d+/.test(head[4]);
 }
 
 /** Parse malloc-lab trace TEXT (`fileName` for messages only) into ops on CPU 0. */
@@ -42,7 +42,7 @@ export function parseMalloclab(text: string, fileName: string): Op[] {
   let opLines = 0;
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
-    const body = lines[k]!.trim();
+    const body = lines[k].trim();
     if (body === '' || body.startsWith('#')) continue;
     const lineNo = k + 1;
     const got = `got '${excerpt(body)}'`;
@@ -54,28 +54,35 @@ export function parseMalloclab(text: string, fileName: string): Op[] {
     };
 
     if (header.length < HEADER.length) {
-      const what = HEADER[header.length]!;
-      header.push({ value: num(NUMBER.test(body) ? body : undefined, `header line ${header.length + 1} (${what}):`), line: lineNo });
+      const what = HEADER[header.length];
+      header.push({
+        value: num(NUMBER.test(body) ? body : undefined, `header line ${header.length + 1} (${what}):`),
+        line: lineNo,
+      });
       continue;
     }
     const m = OP.exec(body);
     const verb = m?.[1];
     const form = verb === 'f' ? "'f ID'" : verb === 'r' ? "'r ID BYTES'" : "'a ID BYTES'";
     if (m === null || (verb === 'f') !== (m[3] === undefined) || m[2] === undefined) {
-      throw fail(verb === undefined
-        ? `expected 'a ID BYTES', 'r ID BYTES' or 'f ID', ${got}`
-        : `expected ${form}, ${got}`);
+      throw fail(
+        verb === undefined ? `expected 'a ID BYTES', 'r ID BYTES' or 'f ID', ${got}` : `expected ${form}, ${got}`,
+      );
     }
     opLines++;
     const id = num(m[2], `${form} with ID`);
-    const numIds = header[1]!;
+    const numIds = header[1];
     if (id >= numIds.value) {
       throw fail(`expected ${form} with ID below ${numIds.value} (the number of ids on line ${numIds.line}), ${got}`);
     }
     const entry = ids.get(id);
     const isLive = entry !== undefined && entry.freeLine === 0;
-    const history = entry === undefined ? `ID ${id} was never allocated`
-      : isLive ? `ID ${id} is live since line ${entry.allocLine}` : `ID ${id} was freed on line ${entry.freeLine}`;
+    const history =
+      entry === undefined
+        ? `ID ${id} was never allocated`
+        : isLive
+          ? `ID ${id} is live since line ${entry.allocLine}`
+          : `ID ${id} was freed on line ${entry.freeLine}`;
     if (verb === 'a' && isLive) throw fail(`expected 'a ID BYTES' with an ID that is not live, ${got} (${history})`);
     if (verb !== 'a' && !isLive) throw fail(`expected ${form} with the ID of a live allocation, ${got} (${history})`);
     const bytes = verb === 'f' ? 0 : num(m[3], `${form} with BYTES`);
@@ -89,11 +96,19 @@ export function parseMalloclab(text: string, fileName: string): Op[] {
     }
   }
   if (header.length < HEADER.length) {
-    throw new ParseError(fileName, Math.max(1, lines.length), `expected 4 header lines (${HEADER.join(', ')}), the file ends after ${header.length}`);
+    throw new ParseError(
+      fileName,
+      Math.max(1, lines.length),
+      `expected 4 header lines (${HEADER.join(', ')}), the file ends after ${header.length}`,
+    );
   }
-  const numOps = header[2]!;
+  const numOps = header[2];
   if (numOps.value !== opLines) {
-    throw new ParseError(fileName, numOps.line, `the header says ${numOps.value} ops, the file has ${opLines} op line${opLines === 1 ? '' : 's'}`);
+    throw new ParseError(
+      fileName,
+      numOps.line,
+      `the header says ${numOps.value} ops, the file has ${opLines} op line${opLines === 1 ? '' : 's'}`,
+    );
   }
   return ops;
 }

@@ -34,7 +34,9 @@ export interface MtraceParse {
 }
 
 export function sniffMtrace(head: readonly string[]): boolean {
-  return head.some((l) => l === '= Start' || /^@\s+\S.*\s[-+<>]\s+(0x[0-9a-fA-F]+|\(nil\))(\s+(0x[0-9a-fA-F]+|0))?$/.test(l));
+  return head.some(
+    (l) => l === '= Start' || /^@\s+\S.*\s[-+<>]\s+(0x[0-9a-fA-F]+|\(nil\))(\s+(0x[0-9a-fA-F]+|0))?$/.test(l),
+  );
 }
 
 /** Canonical address key, or null for a null pointer. */
@@ -52,21 +54,23 @@ export function parseMtrace(text: string, fileName: string): MtraceParse {
   let skippedFrees = 0;
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
-    const body = lines[k]!.trim();
+    const body = lines[k].trim();
     if (body === '' || body === '= Start' || body === '= End') continue;
     const lineNo = k + 1;
     const got = `got '${excerpt(body)}'`;
     const fail = (detail: string): ParseError => new ParseError(fileName, lineNo, detail);
     const m = LINE.exec(body);
     if (m === null) {
-      throw fail(`expected '= Start', '= End' or '@ CALLER + 0xPTR 0xSIZE' / '- 0xPTR' / '< 0xPTR' / '> 0xPTR 0xSIZE', ${got}`);
+      throw fail(
+        `expected '= Start', '= End' or '@ CALLER + 0xPTR 0xSIZE' / '- 0xPTR' / '< 0xPTR' / '> 0xPTR 0xSIZE', ${got}`,
+      );
     }
-    const op = m[2]!;
+    const op = m[2];
     const sized = op === '+' || op === '>' || op === '!';
     const form = sized ? `'${op} 0xPTR 0xSIZE'` : `'${op} 0xPTR'`;
-    if (!POINTER.test(m[3]!) || sized !== (m[4] !== undefined)) throw fail(`expected ${form}, ${got}`);
+    if (!POINTER.test(m[3]) || sized !== (m[4] !== undefined)) throw fail(`expected ${form}, ${got}`);
     if (op === '!') continue; // failed realloc: nothing changed
-    const ptr = key(m[3]!);
+    const ptr = key(m[3]);
     if (!sized) {
       if (ptr === null) continue;
       const block = live.get(ptr);
@@ -78,7 +82,7 @@ export function parseMtrace(text: string, fileName: string): MtraceParse {
       ops.push({ kind: 'free', cpu: 0, id: block.id, bytes: 0 });
       continue;
     }
-    if (!SIZE.test(m[4]!)) throw fail(`expected ${form} with SIZE in hex (0x...) or 0, ${got}`);
+    if (!SIZE.test(m[4])) throw fail(`expected ${form} with SIZE in hex (0x...) or 0, ${got}`);
     const bytes = Number(m[4]);
     if (!Number.isSafeInteger(bytes)) throw fail(`expected ${form} with SIZE below 2^53, ${got}`);
     if (ptr === null) continue; // failed alloc
@@ -89,6 +93,7 @@ export function parseMtrace(text: string, fileName: string): MtraceParse {
     live.set(ptr, { id: nextId, line: lineNo });
     ops.push({ kind: 'alloc', cpu: 0, id: nextId++, bytes: Math.max(1, bytes) });
   }
-  if (ops.length === 0) throw new ParseError(fileName, 1, "expected mtrace lines ('@ CALLER + 0xPTR 0xSIZE'), found no allocation");
+  if (ops.length === 0)
+    throw new ParseError(fileName, 1, "expected mtrace lines ('@ CALLER + 0xPTR 0xSIZE'), found no allocation");
   return { ops, skippedFrees };
 }

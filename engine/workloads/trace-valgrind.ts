@@ -34,12 +34,8 @@ const CALL = /^([A-Za-z_][\w[\]]*)\(([^()]*)\)(.*)$/;
 /** The call's result at the end of the line: ` = 0x...`. */
 const RESULT = /=\s*(0x[0-9A-Fa-f]+|0)\s*$/;
 
-const FREES = new Set([
-  'free', 'cfree', '__builtin_delete', '__builtin_vec_delete', 'delete', 'delete[]',
-]);
-const MALLOCS = new Set([
-  'malloc', '__builtin_new', '__builtin_vec_new', 'new', 'new[]', 'valloc', 'pvalloc',
-]);
+const FREES = new Set(['free', 'cfree', '__builtin_delete', '__builtin_vec_delete', 'delete', 'delete[]']);
+const MALLOCS = new Set(['malloc', '__builtin_new', '__builtin_vec_new', 'new', 'new[]', 'valloc', 'pvalloc']);
 const MEMALIGNS = new Set(['memalign', 'posix_memalign', 'aligned_alloc']);
 
 type Kind = 'malloc' | 'calloc' | 'realloc' | 'memalign' | 'free';
@@ -81,22 +77,22 @@ export function parseValgrindTrace(text: string, fileName: string): Op[] {
   let sawValgrind = false;
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
-    const p = PREFIX.exec(lines[k]!);
+    const p = PREFIX.exec(lines[k]);
     if (p === null) continue; // the program's own output
     sawValgrind = true;
     if (p[1] === '==') continue;
     const lineNo = k + 1;
-    const body = p[3]!.trim();
+    const body = p[3].trim();
     const c = CALL.exec(body);
     if (c === null) continue; // -v messages, ` = 0` after realloc(p, 0)
-    const name = c[1]!;
+    const name = c[1];
     const kind = kindOf(name);
     if (kind === null) continue;
     const got = `got '${excerpt(body)}'`;
     const fail = (detail: string): ParseError => new ParseError(fileName, lineNo, detail);
-    const args = c[2]!.split(',').map((a) => a.trim());
-    const result = RESULT.exec(c[3]!);
-    const pid = p[2]!;
+    const args = c[2].split(',').map((a) => a.trim());
+    const result = RESULT.exec(c[3]);
+    const pid = p[2];
 
     const release = (text: string): void => {
       const a = addr(text);
@@ -111,12 +107,14 @@ export function parseValgrindTrace(text: string, fileName: string): Op[] {
     };
     const allocate = (bytes: number): void => {
       if (result === null) throw fail(`expected '${name}(...) = 0xADDRESS', ${got}`);
-      const a = addr(result[1]!);
+      const a = addr(result[1]);
       if (a === null) return; // the call failed
       const key = `${pid}/${a}`;
       const block = live.get(key);
       if (block !== undefined) {
-        throw fail(`${name} returned ${result[1]}, which is still live since line ${block.line} (its free is missing), ${got}`);
+        throw fail(
+          `${name} returned ${result[1]}, which is still live since line ${block.line} (its free is missing), ${got}`,
+        );
       }
       live.set(key, { id: nextId, line: lineNo });
       ops.push({ kind: 'alloc', cpu: 0, id: nextId++, bytes: Math.max(1, bytes) });
@@ -150,7 +148,9 @@ export function parseValgrindTrace(text: string, fileName: string): Op[] {
       case 'memalign': {
         // `memalign(al A, size N)`, `_ZnwmSt11align_val_t(size N, al A)`, `aligned_alloc(A,N)`.
         const sized = args.find((a) => a.startsWith('size '));
-        allocate(number(sized !== undefined ? sized.slice(5).trim() : args[args.length - 1], `'${name}(...)' with its size`));
+        allocate(
+          number(sized !== undefined ? sized.slice(5).trim() : args[args.length - 1], `'${name}(...)' with its size`),
+        );
         break;
       }
       case 'realloc': {
@@ -159,11 +159,11 @@ export function parseValgrindTrace(text: string, fileName: string): Op[] {
         const bytes = number(args[1], "'realloc(P,BYTES)' with BYTES");
         if (addr(old) === null) {
           allocate(bytes); // realloc(NULL, N) = malloc(N)
-        } else if (bytes === 0 && (result === null || addr(result[1]!) === null)) {
+        } else if (bytes === 0 && (result === null || addr(result[1]) === null)) {
           release(old); // realloc(p, 0) = free(p) (unless --realloc-zero-bytes-frees=no)
         } else {
           if (result === null) throw fail(`expected 'realloc(0xOLD,BYTES) = 0xNEW', ${got}`);
-          if (addr(result[1]!) === null) break; // failed: the old block stays
+          if (addr(result[1]) === null) break; // failed: the old block stays
           release(old);
           allocate(bytes);
         }
@@ -172,9 +172,13 @@ export function parseValgrindTrace(text: string, fileName: string): Op[] {
     }
   }
   if (ops.length === 0) {
-    throw new ParseError(fileName, 1, sawValgrind
-      ? "expected valgrind '--PID-- malloc(N) = 0x...' lines, found none: was valgrind run with --trace-malloc=yes?"
-      : "expected valgrind --trace-malloc=yes output ('--PID-- malloc(N) = 0x...' lines), found none");
+    throw new ParseError(
+      fileName,
+      1,
+      sawValgrind
+        ? "expected valgrind '--PID-- malloc(N) = 0x...' lines, found none: was valgrind run with --trace-malloc=yes?"
+        : "expected valgrind --trace-malloc=yes output ('--PID-- malloc(N) = 0x...' lines), found none",
+    );
   }
   return ops;
 }

@@ -49,14 +49,27 @@ describe('parseWeeTrace', () => {
   });
 
   it.each<[string, string, string]>([
-    ['a malformed line', 'Alloc(8),\nMalloc(8),\n', "t.trace:2: expected 'Alloc(SIZE),' or 'Free(K),', got 'Malloc(8),'"],
+    [
+      'a malformed line',
+      'Alloc(8),\nMalloc(8),\n',
+      "t.trace:2: expected 'Alloc(SIZE),' or 'Free(K),', got 'Malloc(8),'",
+    ],
     ['a negative size', 'Alloc(-8),\n', "t.trace:1: expected 'Alloc(SIZE),' or 'Free(K),', got 'Alloc(-8),'"],
-    ['a huge number', 'Alloc(99999999999999999999),\n',
-      "t.trace:1: expected a number below 2^53 in 'Alloc(...)', got 'Alloc(99999999999999999999),'"],
-    ['a free of a later Alloc line', 'Alloc(8),\nFree(1),\nAlloc(8),\n',
-      "t.trace:2: expected 'Free(K),' with K the index of an earlier, unfreed Alloc line, got 'Free(1),' (only 1 Alloc line so far)"],
-    ['a double free', 'Alloc(8),\nAlloc(8),\nFree(0),\nFree(0),\n',
-      "t.trace:4: expected 'Free(K),' with K the index of an earlier, unfreed Alloc line, got 'Free(0),' (Alloc 0 was freed on line 3)"],
+    [
+      'a huge number',
+      'Alloc(99999999999999999999),\n',
+      "t.trace:1: expected a number below 2^53 in 'Alloc(...)', got 'Alloc(99999999999999999999),'",
+    ],
+    [
+      'a free of a later Alloc line',
+      'Alloc(8),\nFree(1),\nAlloc(8),\n',
+      "t.trace:2: expected 'Free(K),' with K the index of an earlier, unfreed Alloc line, got 'Free(1),' (only 1 Alloc line so far)",
+    ],
+    [
+      'a double free',
+      'Alloc(8),\nAlloc(8),\nFree(0),\nFree(0),\n',
+      "t.trace:4: expected 'Free(K),' with K the index of an earlier, unfreed Alloc line, got 'Free(0),' (Alloc 0 was freed on line 3)",
+    ],
   ])('rejects %s with file:line', (_what, text, message) => {
     const e = errorOf(text);
     expect(e.message).toBe(message);

@@ -44,7 +44,7 @@ export function parseWeeTrace(text: string, fileName: string, options: WeeTraceO
   const freedOn: number[] = [];
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
-    const body = lines[k]!.trim();
+    const body = lines[k].trim();
     if (body === '' || body.startsWith('#') || body.startsWith('//')) continue;
     const lineNo = k + 1;
     const got = `got '${excerpt(body)}'`;
@@ -64,9 +64,13 @@ export function parseWeeTrace(text: string, fileName: string, options: WeeTraceO
     }
     const expected = "expected 'Free(K),' with K the index of an earlier, unfreed Alloc line";
     if (n >= freedOn.length) {
-      throw new WeeTraceError(fileName, lineNo, `${expected}, ${got} (only ${freedOn.length} Alloc line${freedOn.length === 1 ? '' : 's'} so far)`);
+      throw new WeeTraceError(
+        fileName,
+        lineNo,
+        `${expected}, ${got} (only ${freedOn.length} Alloc line${freedOn.length === 1 ? '' : 's'} so far)`,
+      );
     }
-    if (freedOn[n]! > 0) {
+    if (freedOn[n] > 0) {
       throw new WeeTraceError(fileName, lineNo, `${expected}, ${got} (Alloc ${n} was freed on line ${freedOn[n]})`);
     }
     freedOn[n] = lineNo;

@@ -17,7 +17,11 @@ const FIXTURES: [string, string][] = [
 
 /** The first meaningful lines, as trace.ts hands them to sniff(). */
 const headOf = (text: string): string[] =>
-  text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('//')).slice(0, 20);
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('//'))
+    .slice(0, 20);
 
 describe('detectTraceFormat', () => {
   it.each(FIXTURES)('recognises %s as %s, and parseTrace parses it', (path, format) => {

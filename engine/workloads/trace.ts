@@ -31,13 +31,15 @@ export const TRACE_FORMATS: TraceFormatInfo[] = [
   },
   {
     name: 'valgrind',
-    description: 'valgrind --trace-malloc=yes output: --PID-- malloc(N) = 0xADDR / free(0xADDR) / calloc / realloc / new / delete',
+    description:
+      'valgrind --trace-malloc=yes output: --PID-- malloc(N) = 0xADDR / free(0xADDR) / calloc / realloc / new / delete',
     sniff: sniffValgrind,
     parse: (text, file) => parseValgrindTrace(text, file),
   },
   {
     name: 'ftrace',
-    description: 'Linux ftrace / perf script kmem events: TASK-PID [CPU] TIME: kmalloc: ptr=P bytes_req=N / kfree: ptr=P (CPU = [CPU])',
+    description:
+      'Linux ftrace / perf script kmem events: TASK-PID [CPU] TIME: kmalloc: ptr=P bytes_req=N / kfree: ptr=P (CPU = [CPU])',
     sniff: sniffFtrace,
     parse: (text, file, cpus) => parseFtrace(text, file, cpus).ops,
   },
@@ -50,20 +52,25 @@ export const TRACE_FORMATS: TraceFormatInfo[] = [
   {
     // Before 'ops': both have 'a ID BYTES' / 'f ID' lines; malloc-lab starts with 4 bare numbers.
     name: 'malloclab',
-    description: 'CS:APP malloc-lab .rep: 4 header numbers (heap size, ids, ops, weight), then a ID BYTES / r ID BYTES / f ID',
+    description:
+      'CS:APP malloc-lab .rep: 4 header numbers (heap size, ids, ops, weight), then a ID BYTES / r ID BYTES / f ID',
     sniff: sniffMalloclab,
     parse: (text, file) => parseMalloclab(text, file),
   },
   {
     name: 'ops',
-    description: "Fragscope op file: a ID BYTES / f ID / m ID / u ID / cpu N / # comments",
+    description: 'Fragscope op file: a ID BYTES / f ID / m ID / u ID / cpu N / # comments',
     // A bare number is never an op-file line (it starts a malloc-lab header).
-    sniff: (head) => head.some((l) => /^(a\s+\d+\s+\d+|f\s+\d+|cpu\s+\d+)\b/.test(l)) && !head.some((l) => /^\d+$/.test(l)),
+    sniff: (head) =>
+      head.some((l) => /^(a\s+\d+\s+\d+|f\s+\d+|cpu\s+\d+)\b/.test(l)) && !head.some((l) => /^\d+$/.test(l)),
     parse: (text, file, cpus) => parseOpFile(text, file, cpus),
   },
 ];
 
-export interface ParsedTrace { format: string; ops: Op[] }
+export interface ParsedTrace {
+  format: string;
+  ops: Op[];
+}
 
 /** The first `n` lines that are neither blank nor comments. */
 function head(text: string, n = 20): string[] {
@@ -86,9 +93,16 @@ export function detectTraceFormat(text: string): TraceFormatInfo | null {
 export function parseTrace(text: string, fileName: string, cpus?: number, format?: string): ParsedTrace {
   const f = format ? TRACE_FORMATS.find((x) => x.name === format) : detectTraceFormat(text);
   if (!f) {
-    if (format) throw new Error(`unknown trace format '${format}': expected one of ${TRACE_FORMATS.map((x) => x.name).join(', ')}`);
+    if (format)
+      throw new Error(
+        `unknown trace format '${format}': expected one of ${TRACE_FORMATS.map((x) => x.name).join(', ')}`,
+      );
     const first = head(text, 1)[0] ?? '';
-    throw new ParseError(fileName, 1, `not a trace format Fragscope reads (${TRACE_FORMATS.map((x) => x.name).join(', ')}); first line: '${first.slice(0, 60)}'`);
+    throw new ParseError(
+      fileName,
+      1,
+      `not a trace format Fragscope reads (${TRACE_FORMATS.map((x) => x.name).join(', ')}); first line: '${first.slice(0, 60)}'`,
+    );
   }
   return { format: f.name, ops: f.parse(text, fileName, cpus) };
 }

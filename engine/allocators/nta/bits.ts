@@ -27,7 +27,10 @@ export function countSetUp(words: Uint32Array, pos: number, end: number): number
   while (i < end) {
     const s = i & 31;
     const clear = (~words[i >>> 5] >>> s) >>> 0; // 1 where used; zeros shifted in past bit 31
-    if (clear === 0) { i += 32 - s; continue; }
+    if (clear === 0) {
+      i += 32 - s;
+      continue;
+    }
     i += 31 - Math.clz32(clear & -clear); // trailing set bits before the first clear one
     break;
   }
@@ -40,7 +43,10 @@ export function countSetDown(words: Uint32Array, pos: number, start: number): nu
   while (i >= start) {
     const s = i & 31;
     const clear = (~words[i >>> 5] << (31 - s)) | 0; // bits 0..s moved to the top, zeros shifted in below
-    if (clear === 0) { i -= s + 1; continue; }
+    if (clear === 0) {
+      i -= s + 1;
+      continue;
+    }
     i -= Math.clz32(clear);
     break;
   }

@@ -17,7 +17,10 @@ import { H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED } from './layout';
 import type { NtaAllocator } from './nta';
 
 const KIND_OF_HEAD: Partial<Record<number, BlockInfo['kind']>> = {
-  [H_LIVE]: 'allocation', [H_MAPPED]: 'mapped', [H_PENDING]: 'pending-remote', [H_POSTPONED]: 'postponed',
+  [H_LIVE]: 'allocation',
+  [H_MAPPED]: 'mapped',
+  [H_PENDING]: 'pending-remote',
+  [H_POSTPONED]: 'postponed',
 };
 
 export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
@@ -31,9 +34,11 @@ export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
   const node = v.pageNode[page];
   if (node < 0) return { kind: 'unheld', start: base + page * pageBytes, bytes: pageBytes, requested: 0, owner: -1 };
   const owner = v.pageOwner[page];
-  const rs = node * cpp, re = rs + v.nodePages[node] * cpp;
+  const rs = node * cpp,
+    re = rs + v.nodePages[node] * cpp;
   if (testBit(v.bitmap, c)) {
-    const down = countSetDown(v.bitmap, c, rs), up = countSetUp(v.bitmap, c, re);
+    const down = countSetDown(v.bitmap, c, rs),
+      up = countSetUp(v.bitmap, c, re);
     const first = c - down + 1;
     return { kind: 'free', start: base + first * C, bytes: (down + up - 1) * C, requested: 0, owner };
   }

@@ -14,18 +14,20 @@ export function seedExampleLog(): string[] {
   a.log = log;
   log.header(a);
   const w = createSeedExample({ seed: 1 });
-  const addr: number[] = [], size: number[] = [];
+  const addr: number[] = [],
+    size: number[] = [];
   for (let op = w.next(); op; op = w.next()) {
     if (op.kind === 'alloc') {
       const p = a.alloc(op.cpu, op.bytes);
       if (p < 0) throw new Error(`seed example: alloc ${op.bytes} failed: ${errorText(p)}`);
-      addr[op.id] = p; size[op.id] = op.bytes;
+      addr[op.id] = p;
+      size[op.id] = op.bytes;
       log.emit(`main: allocated ptr: 0x${p.toString(16)}, size: ${op.bytes}.`);
       w.result(op, p);
     } else {
-      const r = a.free(op.cpu, addr[op.id]!, size[op.id]!);
+      const r = a.free(op.cpu, addr[op.id], size[op.id]);
       if (r < 0) throw new Error(`seed example: free failed: ${errorText(r)}`);
-      log.emit(`main: freed ptr: 0x${addr[op.id]!.toString(16)}.`);
+      log.emit(`main: freed ptr: 0x${addr[op.id].toString(16)}.`);
       w.result(op, r);
     }
     log.emit('');

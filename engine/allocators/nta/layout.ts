@@ -37,13 +37,30 @@ export const META_MAGIC = 1;
 export const MAGIC = 0x4e544131; // 'NTA1'
 
 /** Counter slots per CPU. Byte counters are signed partial sums: summed over CPUs they are exact. */
-export const C_ALLOCS = 0, C_FREES = 1, C_FAILS = 2, C_REQ = 3, C_ALLOC = 4,
-  C_PUSHED = 5, C_DRAINED = 6, C_POSTPONED = 7, C_SLOTS = 8;
+export const C_ALLOCS = 0,
+  C_FREES = 1,
+  C_FAILS = 2,
+  C_REQ = 3,
+  C_ALLOC = 4,
+  C_PUSHED = 5,
+  C_DRAINED = 6,
+  C_POSTPONED = 7,
+  C_SLOTS = 8;
 
 /** Block kinds stored in `head`. */
-export const H_NONE = 0, H_FREE = 1, H_LIVE = 2, H_PENDING = 3, H_MAPPED = 4, H_POSTPONED = 5;
+export const H_NONE = 0,
+  H_FREE = 1,
+  H_LIVE = 2,
+  H_PENDING = 3,
+  H_MAPPED = 4,
+  H_POSTPONED = 5;
 
-export interface NtaGeometry { cpus: number; maxPages: number; chunksPerPage: number; lists: number }
+export interface NtaGeometry {
+  cpus: number;
+  maxPages: number;
+  chunksPerPage: number;
+  lists: number;
+}
 
 /** Words of `nonEmpty` per CPU: the lists' bits, padded to whole cache lines. */
 export const listStride = (lists: number): number => Math.max(lists / 32, 16);

@@ -6,27 +6,38 @@ import { seedExampleLog } from './example';
 import { AllocError, ChunkState, FreeError, type BlockInfo } from '../../core/types';
 import type { NtaParams } from './presets';
 
-const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.txt', import.meta.url), 'utf8').trimEnd().split('\n');
+const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.txt', import.meta.url), 'utf8')
+  .trimEnd()
+  .split('\n');
 
 /** Container addresses differ by design (see log.ts): blank them in both logs. */
-const blankContainers = (l: string) => l
-  .replace(/reuse container 0x[0-9a-f]+/, 'reuse container C')
-  .replace(/(lc|rc|cont): (0x[0-9a-f]+|\(nil\))/g, '$1: C');
+const blankContainers = (l: string) =>
+  l
+    .replace(/reuse container 0x[0-9a-f]+/, 'reuse container C')
+    .replace(/(lc|rc|cont): (0x[0-9a-f]+|\(nil\))/g, '$1: C');
 
 describe('the seed worked example (2 Aug 2006)', () => {
   const ours = seedExampleLog();
-  it('prints the seed\'s lines, numbers and data pointers exactly', () => {
+  it("prints the seed's lines, numbers and data pointers exactly", () => {
     expect(ours.length).toBe(SEED_LOG.length);
     expect(ours.map(blankContainers)).toEqual(SEED_LOG.map(blankContainers));
   });
   it('splits runs of 4, 7 and 3 chunks and merges back to 128, 3744 and 4096 bytes', () => {
-    expect(ours.filter((l) => l.startsWith('avl_update_node: node')).map((l) => /num: (\d+)/.exec(l)![1])).toEqual(['4', '7', '3']);
-    expect(ours.filter((l) => /container for pointer/.test(l)).map((l) => /size: (\d+)/.exec(l)![1])).toEqual(['128', '3744', '4096']);
+    expect(ours.filter((l) => l.startsWith('avl_update_node: node')).map((l) => /num: (\d+)/.exec(l)![1])).toEqual([
+      '4',
+      '7',
+      '3',
+    ]);
+    expect(ours.filter((l) => /container for pointer/.test(l)).map((l) => /size: (\d+)/.exec(l)![1])).toEqual([
+      '128',
+      '3744',
+      '4096',
+    ]);
     expect(ours).toContain('avl_free: found free left neighbour at 0x25541c0, bits: 114.');
     expect(ours).toContain('avl_free: found free left neighbour at 0x2554160, bits: 117.');
     expect(ours).toContain('avl_free: found free right neighbour at 0x2554000, bits: 4.');
   });
-  it('keeps containers in the free run itself: the container printed is the run\'s first chunk', () => {
+  it("keeps containers in the free run itself: the container printed is the run's first chunk", () => {
     expect(ours).toContain('avl_update_node: reuse container 0x2554080 in pos 123 with ptr 0x2554080.');
   });
 });
@@ -37,9 +48,9 @@ describe('allocation', () => {
   it('hands out the low part of the oldest run of the smallest fitting size', () => {
     const a = small({});
     const base = a.geometry.baseAddress;
-    expect(a.alloc(0, 1)).toBe(base);            // 1 chunk from page 0, tail of 127 appended
-    expect(a.alloc(0, 4096)).toBe(base + 4096);  // page 1 is the oldest 128-chunk run
-    expect(a.alloc(0, 33)).toBe(base + 32);      // 2 chunks from the 127-chunk tail on page 0
+    expect(a.alloc(0, 1)).toBe(base); // 1 chunk from page 0, tail of 127 appended
+    expect(a.alloc(0, 4096)).toBe(base + 4096); // page 1 is the oldest 128-chunk run
+    expect(a.alloc(0, 33)).toBe(base + 32); // 2 chunks from the 127-chunk tail on page 0
   });
   it('rejects bad sizes and CPUs and reports no space', () => {
     const a = small({});
@@ -58,7 +69,7 @@ describe('allocation', () => {
     expect(a.alloc(0, 100)).toBeGreaterThanOrEqual(0); // grew
     expect(a.counters().heldBytes).toBe(16 * 4096);
     expect(a.alloc(0, 8192)).toBe(AllocError.NoSpace); // grown nodes are one page: growth cannot help
-    expect(a.counters().heldBytes).toBe(20 * 4096);   // but it did take the last 4 pages
+    expect(a.counters().heldBytes).toBe(20 * 4096); // but it did take the last 4 pages
     for (let i = 0; i < 12; i++) a.alloc(0, 4096);
     expect(a.alloc(0, 4096)).toBe(AllocError.GrowFailed);
     expect(a.checkInvariants()).toEqual([]);
@@ -71,21 +82,36 @@ describe('free errors leave the state unchanged', () => {
     ['unknown pointer (unaligned)', (a, p) => a.free(0, p + 1, 100), FreeError.UnknownPointer],
     ['unknown pointer (outside the pool)', (a) => a.free(0, 0x10, 100), FreeError.UnknownPointer],
     ['wrong size', (a, p) => a.free(0, p, 99), FreeError.WrongSize],
-    ['double free', (a, p) => { a.free(0, p, 100); return a.free(0, p, 100); }, FreeError.DoubleFree],
+    [
+      'double free',
+      (a, p) => {
+        a.free(0, p, 100);
+        return a.free(0, p, 100);
+      },
+      FreeError.DoubleFree,
+    ],
     ['bad cpu', (a, p) => a.free(7, p, 100), FreeError.BadCpu],
     ['unmap of an unmapped allocation', (a, p) => a.unmap(0, p), FreeError.BadMapState],
-    ['map twice', (a, p) => { a.map(0, p); return a.map(0, p); }, FreeError.BadMapState],
+    [
+      'map twice',
+      (a, p) => {
+        a.map(0, p);
+        return a.map(0, p);
+      },
+      FreeError.BadMapState,
+    ],
   ];
   for (const [name, act, code] of cases) {
     it(name, () => {
       const a = small({});
-      const p = a.alloc(0, 100); a.alloc(0, 50);
+      const p = a.alloc(0, 100);
+      a.alloc(0, 50);
       const before = new Uint8Array(a.buffer.slice(0));
       let r = act(a, p);
       if (name === 'double free' || name === 'map twice') {
         expect(r).toBe(code);
         const again = new Uint8Array(a.buffer.slice(0));
-        r = act === cases[4]![1] ? a.free(0, p, 100) : a.map(0, p);
+        r = act === cases[4][1] ? a.free(0, p, 100) : a.map(0, p);
         expect(new Uint8Array(a.buffer.slice(0))).toEqual(again);
       } else {
         expect(new Uint8Array(a.buffer.slice(0))).toEqual(before);
@@ -97,23 +123,25 @@ describe('free errors leave the state unchanged', () => {
 });
 
 describe('per-CPU pools and remote frees', () => {
-  it('queues a foreign free on the owner (pending) and drains it at the owner\'s next free', () => {
+  it("queues a foreign free on the owner (pending) and drains it at the owner's next free", () => {
     const a = new NtaAllocator({ preset: 'blog', regions: 4, maxPages: 4, cpus: 2 });
-    const p0 = a.alloc(0, 200), q0 = a.alloc(0, 64);
+    const p0 = a.alloc(0, 200),
+      q0 = a.alloc(0, 64);
     expect(a.ownerOf(p0)).toBe(0);
-    expect(a.free(1, p0, 200)).toBe(0);           // CPU 1 frees CPU 0's buffer
-    const states = new Uint8Array(4 * 128); a.snapshot(states);
+    expect(a.free(1, p0, 200)).toBe(0); // CPU 1 frees CPU 0's buffer
+    const states = new Uint8Array(4 * 128);
+    a.snapshot(states);
     const c = (p0 - a.geometry.baseAddress) / 32;
     expect([...states.subarray(c, c + 7)]).toEqual(Array(7).fill(ChunkState.PendingRemote));
     expect(a.counters().pendingBytes).toBe(224);
     expect(a.checkInvariants()).toEqual([]);
     expect(a.alloc(0, 8)).toBeGreaterThanOrEqual(0); // allocation never drains
     expect(a.counters().pendingBytes).toBe(224);
-    expect(a.free(0, q0, 64)).toBe(0);               // the owner's free drains its queue
+    expect(a.free(0, q0, 64)).toBe(0); // the owner's free drains its queue
     expect(a.counters().pendingBytes).toBe(0);
     expect(a.checkInvariants()).toEqual([]);
   });
-  it('drainOnAlloc=1 (the seed\'s proposal) drains the owner\'s queue at its next allocation too', () => {
+  it("drainOnAlloc=1 (the seed's proposal) drains the owner's queue at its next allocation too", () => {
     for (const drainOnAlloc of [0, 1]) {
       const a = new NtaAllocator({ preset: 'blog', regions: 4, maxPages: 4, cpus: 2, drainOnAlloc });
       const p = a.alloc(0, 200);
@@ -138,7 +166,12 @@ describe('per-CPU pools and remote frees', () => {
 });
 
 /** Random op sequences on every preset; invariants after every op. */
-const op = fc.record({ kind: fc.integer({ min: 0, max: 9 }), cpu: fc.nat(3), bytes: fc.integer({ min: 1, max: 9000 }), pick: fc.nat() });
+const op = fc.record({
+  kind: fc.integer({ min: 0, max: 9 }),
+  cpu: fc.nat(3),
+  bytes: fc.integer({ min: 1, max: 9000 }),
+  pick: fc.nat(),
+});
 const PRESETS: [string, Partial<NtaParams>][] = [
   ['blog', { preset: 'blog', regions: 6, maxPages: 6 }],
   ['patch1', { preset: 'patch1', regions: 2, maxPages: 0 }],
@@ -148,28 +181,39 @@ const PRESETS: [string, Partial<NtaParams>][] = [
 describe('invariants hold after every op (fast-check)', () => {
   for (const [name, params] of PRESETS) {
     it(name, () => {
-      fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { minLength: 1, maxLength: 300 }), (cpus, ops) => {
-        const init = params.preset === 'blog' ? {} : { maxPages: (params.regions! << (params.preset === 'patch1' ? 2 : 3)) * cpus + 24 };
-        const a = new NtaAllocator({ ...params, ...init, cpus });
-        const live: { p: number; n: number; mapped: boolean }[] = [];
-        for (const o of ops) {
-          const cpu = o.cpu % cpus;
-          if (o.kind < 5 || live.length === 0) {
-            const p = a.alloc(cpu, o.bytes);
-            if (p >= 0) live.push({ p, n: o.bytes, mapped: false });
-          } else if (o.kind === 9) {
-            expect(a.free(cpu, a.geometry.baseAddress + 8, 1)).toBeLessThan(0);
-          } else {
-            const i = o.pick % live.length; const x = live[i]!;
-            if (o.kind === 8 && !x.mapped) { expect(a.map(cpu, x.p)).toBe(0); x.mapped = true; continue; }
-            expect(a.free(cpu, x.p, x.n)).toBe(0);
-            if (x.mapped && o.pick % 2) expect(a.unmap(cpu, x.p)).toBe(0);
-            live.splice(i, 1);
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { minLength: 1, maxLength: 300 }), (cpus, ops) => {
+          const init =
+            params.preset === 'blog'
+              ? {}
+              : { maxPages: (params.regions! << (params.preset === 'patch1' ? 2 : 3)) * cpus + 24 };
+          const a = new NtaAllocator({ ...params, ...init, cpus });
+          const live: { p: number; n: number; mapped: boolean }[] = [];
+          for (const o of ops) {
+            const cpu = o.cpu % cpus;
+            if (o.kind < 5 || live.length === 0) {
+              const p = a.alloc(cpu, o.bytes);
+              if (p >= 0) live.push({ p, n: o.bytes, mapped: false });
+            } else if (o.kind === 9) {
+              expect(a.free(cpu, a.geometry.baseAddress + 8, 1)).toBeLessThan(0);
+            } else {
+              const i = o.pick % live.length;
+              const x = live[i];
+              if (o.kind === 8 && !x.mapped) {
+                expect(a.map(cpu, x.p)).toBe(0);
+                x.mapped = true;
+                continue;
+              }
+              expect(a.free(cpu, x.p, x.n)).toBe(0);
+              if (x.mapped && o.pick % 2) expect(a.unmap(cpu, x.p)).toBe(0);
+              live.splice(i, 1);
+            }
+            const errs = a.checkInvariants();
+            if (errs.length) throw new Error(errs.join('\n'));
           }
-          const errs = a.checkInvariants();
-          if (errs.length) throw new Error(errs.join('\n'));
-        }
-      }), { numRuns: 60 });
+        }),
+        { numRuns: 60 },
+      );
     });
   }
 });
@@ -179,7 +223,9 @@ describe('blockAt', () => {
   it('answers the same allocation for its first, a middle and its last byte; free runs give their full extent', () => {
     const a = small({});
     const base = a.geometry.baseAddress;
-    const p1 = a.alloc(0, 120), p2 = a.alloc(0, 200), p3 = a.alloc(0, 70);
+    const p1 = a.alloc(0, 120),
+      p2 = a.alloc(0, 200),
+      p3 = a.alloc(0, 70);
     expect(a.free(0, p2, 200)).toBe(0);
     const first = { kind: 'allocation', start: p1, bytes: 128, requested: 120, owner: 0 };
     for (const x of [p1, p1 + 50, p1 + 127]) expect(a.blockAt(x)).toEqual(first);
@@ -190,7 +236,13 @@ describe('blockAt', () => {
     expect(a.blockAt(base + 14 * CH)).toEqual(tail);
     expect(a.blockAt(base + 4095)).toEqual(tail);
     // Page 1 is its own node (blog): its free run does not run on into page 0's bits.
-    expect(a.blockAt(base + 4096 + 7)).toEqual({ kind: 'free', start: base + 4096, bytes: 4096, requested: 0, owner: 0 });
+    expect(a.blockAt(base + 4096 + 7)).toEqual({
+      kind: 'free',
+      start: base + 4096,
+      bytes: 4096,
+      requested: 0,
+      owner: 0,
+    });
   });
   it('says null outside the pool', () => {
     const a = small({});
@@ -200,7 +252,8 @@ describe('blockAt', () => {
   it('shows pending remote frees, mapped and postponed blocks with their requested bytes and the real owner', () => {
     const a = new NtaAllocator({ preset: 'blog', regions: 4, maxPages: 4, cpus: 2 });
     const base = a.geometry.baseAddress;
-    const p0 = a.alloc(0, 200), m = a.alloc(0, 300);
+    const p0 = a.alloc(0, 200),
+      m = a.alloc(0, 300);
     expect(a.free(1, p0, 200)).toBe(0);
     expect(a.blockAt(p0 + 64)).toEqual({ kind: 'pending-remote', start: p0, bytes: 224, requested: 200, owner: 0 });
     expect(a.map(0, m)).toBe(0);
@@ -212,45 +265,79 @@ describe('blockAt', () => {
   it('reports untaken growth pages as unheld and grown pages with the CPU that grew', () => {
     const a = new NtaAllocator({ preset: 'patch2', regions: 1, maxPages: 16 + 8 + 8, cpus: 2 });
     const base = a.geometry.baseAddress;
-    expect(a.blockAt(base + 16 * 4096 + 40)).toEqual({ kind: 'unheld', start: base + 16 * 4096, bytes: 4096, requested: 0, owner: -1 });
+    expect(a.blockAt(base + 16 * 4096 + 40)).toEqual({
+      kind: 'unheld',
+      start: base + 16 * 4096,
+      bytes: 4096,
+      requested: 0,
+      owner: -1,
+    });
     expect(a.alloc(1, 32768)).toBe(base + 8 * 4096);
     const g = a.alloc(1, 100); // grows 8 one-page nodes for CPU 1
     expect(g).toBe(base + 16 * 4096);
     expect(a.blockAt(g + 64)).toEqual({ kind: 'allocation', start: g, bytes: 128, requested: 100, owner: 1 });
-    expect(a.blockAt(base + 8 * 4096 + 20000)).toEqual({ kind: 'allocation', start: base + 8 * 4096, bytes: 32768, requested: 32768, owner: 1 });
+    expect(a.blockAt(base + 8 * 4096 + 20000)).toEqual({
+      kind: 'allocation',
+      start: base + 8 * 4096,
+      bytes: 32768,
+      requested: 32768,
+      owner: 1,
+    });
   });
   it('tiles every held node with blocks that agree with the chunk states (fast-check)', () => {
     const KIND_STATES: Record<string, number[]> = {
-      allocation: [ChunkState.Used, ChunkState.Waste], free: [ChunkState.Free], 'pending-remote': [ChunkState.PendingRemote],
-      mapped: [ChunkState.Mapped], postponed: [ChunkState.Postponed], unheld: [ChunkState.Unheld],
+      allocation: [ChunkState.Used, ChunkState.Waste],
+      free: [ChunkState.Free],
+      'pending-remote': [ChunkState.PendingRemote],
+      mapped: [ChunkState.Mapped],
+      postponed: [ChunkState.Postponed],
+      unheld: [ChunkState.Unheld],
     };
-    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.array(op, { minLength: 1, maxLength: 120 }), (cpus, ops) => {
-      const a = new NtaAllocator({ preset: 'patch2', regions: 1, maxPages: 8 * cpus + 16, cpus });
-      const live: { p: number; n: number }[] = [];
-      for (const o of ops) {
-        const cpu = o.cpu % cpus;
-        if (o.kind < 5 || live.length === 0) { const p = a.alloc(cpu, o.bytes); if (p >= 0) live.push({ p, n: o.bytes }); continue; }
-        const i = o.pick % live.length; const x = live[i]!;
-        if (o.kind === 8) { a.map(cpu, x.p); continue; }
-        a.free(cpu, x.p, x.n); live.splice(i, 1);
-      }
-      const states = new Uint8Array(a.geometry.pages * a.cpp); a.snapshot(states);
-      const { baseAddress: base, pages, pageBytes } = a.geometry;
-      const bad: string[] = [];
-      const same = (x: BlockInfo | null, y: BlockInfo) => x !== null && x.kind === y.kind && x.start === y.start
-        && x.bytes === y.bytes && x.requested === y.requested && x.owner === y.owner;
-      for (let addr = base; addr < base + pages * pageBytes;) {
-        const b = a.blockAt(addr)!;
-        if (b.start !== addr) bad.push(`block at ${addr} starts at ${b.start}`);
-        for (let c = (addr - base) / CH; c < (addr - base + b.bytes) / CH; c++) {
-          if (!KIND_STATES[b.kind]!.includes(states[c]!)) bad.push(`chunk ${c}: ${b.kind} but state ${states[c]}`);
-          if (!same(a.blockAt(base + c * CH + 5), b)) bad.push(`chunk ${c}: another block than its block's start`);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.array(op, { minLength: 1, maxLength: 120 }), (cpus, ops) => {
+        const a = new NtaAllocator({ preset: 'patch2', regions: 1, maxPages: 8 * cpus + 16, cpus });
+        const live: { p: number; n: number }[] = [];
+        for (const o of ops) {
+          const cpu = o.cpu % cpus;
+          if (o.kind < 5 || live.length === 0) {
+            const p = a.alloc(cpu, o.bytes);
+            if (p >= 0) live.push({ p, n: o.bytes });
+            continue;
+          }
+          const i = o.pick % live.length;
+          const x = live[i];
+          if (o.kind === 8) {
+            a.map(cpu, x.p);
+            continue;
+          }
+          a.free(cpu, x.p, x.n);
+          live.splice(i, 1);
         }
-        if (b.kind !== 'unheld' && b.owner !== a.ownerOf(addr)) bad.push(`block at ${addr}: owner ${b.owner}`);
-        addr += b.bytes;
-      }
-      expect(bad).toEqual([]);
-      for (const x of live) expect(a.blockAt(x.p)).toMatchObject({ start: x.p, requested: x.n });
-    }), { numRuns: 40 });
+        const states = new Uint8Array(a.geometry.pages * a.cpp);
+        a.snapshot(states);
+        const { baseAddress: base, pages, pageBytes } = a.geometry;
+        const bad: string[] = [];
+        const same = (x: BlockInfo | null, y: BlockInfo) =>
+          x !== null &&
+          x.kind === y.kind &&
+          x.start === y.start &&
+          x.bytes === y.bytes &&
+          x.requested === y.requested &&
+          x.owner === y.owner;
+        for (let addr = base; addr < base + pages * pageBytes;) {
+          const b = a.blockAt(addr)!;
+          if (b.start !== addr) bad.push(`block at ${addr} starts at ${b.start}`);
+          for (let c = (addr - base) / CH; c < (addr - base + b.bytes) / CH; c++) {
+            if (!KIND_STATES[b.kind].includes(states[c])) bad.push(`chunk ${c}: ${b.kind} but state ${states[c]}`);
+            if (!same(a.blockAt(base + c * CH + 5), b)) bad.push(`chunk ${c}: another block than its block's start`);
+          }
+          if (b.kind !== 'unheld' && b.owner !== a.ownerOf(addr)) bad.push(`block at ${addr}: owner ${b.owner}`);
+          addr += b.bytes;
+        }
+        expect(bad).toEqual([]);
+        for (const x of live) expect(a.blockAt(x.p)).toMatchObject({ start: x.p, requested: x.n });
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -22,14 +22,42 @@
  * model rejects with an error code and no change of state.
  * State layout: see ./layout.ts.
  */
-import { AllocError, ChunkState, FREE_OK, FreeError, type Allocator, type BlockInfo, type Counters, type Geometry } from '../../core/types';
+import {
+  AllocError,
+  ChunkState,
+  FREE_OK,
+  FreeError,
+  type Allocator,
+  type BlockInfo,
+  type Counters,
+  type Geometry,
+} from '../../core/types';
 import { allocateBuffer, viewsOf, type Views } from '../../core/layout';
 import { lock, pagesOfCpu, unlock } from '../../core/lock';
 import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
 import { ntaParams, initialPages, type NtaParams } from './presets';
 import {
-  ntaLayout, type NtaLayout, MAGIC, META_MAGIC, META_PAGES_TAKEN, C_ALLOCS, C_FREES, C_FAILS, C_REQ, C_ALLOC,
-  C_PUSHED, C_DRAINED, C_POSTPONED, C_SLOTS, listStride, H_NONE, H_FREE, H_LIVE, H_PENDING, H_MAPPED, H_POSTPONED,
+  ntaLayout,
+  type NtaLayout,
+  MAGIC,
+  META_MAGIC,
+  META_PAGES_TAKEN,
+  C_ALLOCS,
+  C_FREES,
+  C_FAILS,
+  C_REQ,
+  C_ALLOC,
+  C_PUSHED,
+  C_DRAINED,
+  C_POSTPONED,
+  C_SLOTS,
+  listStride,
+  H_NONE,
+  H_FREE,
+  H_LIVE,
+  H_PENDING,
+  H_MAPPED,
+  H_POSTPONED,
 } from './layout';
 import type { NtaLog } from './log';
 import { checkNtaInvariants } from './invariants';
@@ -54,7 +82,8 @@ export class NtaAllocator implements Allocator {
 
   static bytesNeeded(p: NtaParams): number {
     const cpp = p.pageBytes / p.chunkBytes;
-    return ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: cpp, lists: cpp << p.regionOrder }).byteLength;
+    return ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: cpp, lists: cpp << p.regionOrder })
+      .byteLength;
   }
 
   constructor(params: Partial<NtaParams> = {}, buffer?: ArrayBufferLike, byteOffset = 0, init = true) {
@@ -71,17 +100,24 @@ export class NtaAllocator implements Allocator {
     this.buffer = buffer ?? allocateBuffer(byteOffset + plan.byteLength);
     this.v = viewsOf(plan, this.buffer, byteOffset);
     if (init) this.initialise();
-    else if (Atomics.load(this.v.meta, META_MAGIC) !== MAGIC) throw new Error('NTA: attached to a buffer that was never initialised');
+    else if (Atomics.load(this.v.meta, META_MAGIC) !== MAGIC)
+      throw new Error('NTA: attached to a buffer that was never initialised');
   }
 
   /** Take the initial nodes: in address order, each CPU's nodes enter its lists in address order. */
   private initialise(): void {
     const { v, params: p } = this;
-    v.pageNode.fill(-1); v.pageOwner.fill(-1); v.listHead.fill(-1); v.listTail.fill(-1);
-    v.remoteHead.fill(-1); v.next.fill(-1); v.prev.fill(-1);
+    v.pageNode.fill(-1);
+    v.pageOwner.fill(-1);
+    v.listHead.fill(-1);
+    v.listTail.fill(-1);
+    v.remoteHead.fill(-1);
+    v.next.fill(-1);
+    v.prev.fill(-1);
     const perNode = 1 << p.regionOrder;
     for (let cpu = 0; cpu < p.cpus; cpu++) {
-      const nodes = p.regionsScope === 'total' ? pagesOfCpu(p.regions, p.cpus, cpu) : { first: cpu * p.regions, count: p.regions };
+      const nodes =
+        p.regionsScope === 'total' ? pagesOfCpu(p.regions, p.cpus, cpu) : { first: cpu * p.regions, count: p.regions };
       for (let r = nodes.first; r < nodes.first + nodes.count; r++) this.addNode(cpu, r * perNode, perNode);
     }
     v.meta[META_PAGES_TAKEN] = initialPages(p);
@@ -91,29 +127,43 @@ export class NtaAllocator implements Allocator {
   /** avl_node_entry_commit for one node: owner and node of each page, all chunks free, one container. */
   private addNode(cpu: number, firstPage: number, pages: number): void {
     const { v } = this;
-    for (let i = 0; i < pages; i++) { v.pageNode[firstPage + i] = firstPage; v.pageOwner[firstPage + i] = cpu; }
+    for (let i = 0; i < pages; i++) {
+      v.pageNode[firstPage + i] = firstPage;
+      v.pageOwner[firstPage + i] = cpu;
+    }
     v.nodePages[firstPage] = pages;
-    const c = firstPage * this.cpp, n = pages * this.cpp;
+    const c = firstPage * this.cpp,
+      n = pages * this.cpp;
     fillBits(v.bitmap, c, n, 1);
     v.state.fill(ChunkState.Free, c, c + n);
-    v.head[c] = H_FREE; v.len[c] = n;
+    v.head[c] = H_FREE;
+    v.len[c] = n;
     this.insertTail(cpu, n - 1, c);
   }
 
   // ---- free lists -----------------------------------------------------------------
 
   private insertTail(cpu: number, idx: number, c: number): void {
-    const { v } = this; const k = cpu * this.lists + idx; const t = v.listTail[k];
-    v.prev[c] = t; v.next[c] = -1;
-    if (t >= 0) v.next[t] = c; else v.listHead[k] = c;
+    const { v } = this;
+    const k = cpu * this.lists + idx;
+    const t = v.listTail[k];
+    v.prev[c] = t;
+    v.next[c] = -1;
+    if (t >= 0) v.next[t] = c;
+    else v.listHead[k] = c;
     v.listTail[k] = c;
     if (v.listCount[k]++ === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] |= 1 << (idx & 31);
   }
 
   private unlink(cpu: number, idx: number, c: number): void {
-    const { v } = this; const k = cpu * this.lists + idx; const n = v.next[c], pr = v.prev[c];
-    if (pr >= 0) v.next[pr] = n; else v.listHead[k] = n;
-    if (n >= 0) v.prev[n] = pr; else v.listTail[k] = pr;
+    const { v } = this;
+    const k = cpu * this.lists + idx;
+    const n = v.next[c],
+      pr = v.prev[c];
+    if (pr >= 0) v.next[pr] = n;
+    else v.listHead[k] = n;
+    if (n >= 0) v.prev[n] = pr;
+    else v.listTail[k] = pr;
     v.next[c] = v.prev[c] = -1;
     if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
@@ -122,24 +172,42 @@ export class NtaAllocator implements Allocator {
 
   alloc(cpu: number, bytes: number): number {
     if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return AllocError.BadCpu;
-    const cnt = this.v.counters; const base = cpu * C_SLOTS;
-    if (!Number.isInteger(bytes) || bytes <= 0) { cnt[base + C_FAILS]++; return AllocError.BadSize; }
+    const cnt = this.v.counters;
+    const base = cpu * C_SLOTS;
+    if (!Number.isInteger(bytes) || bytes <= 0) {
+      cnt[base + C_FAILS]++;
+      return AllocError.BadSize;
+    }
     const n = Math.ceil(bytes / this.params.chunkBytes);
-    if (n > this.lists) { cnt[base + C_FAILS]++; return AllocError.TooLarge; }
+    if (n > this.lists) {
+      cnt[base + C_FAILS]++;
+      return AllocError.TooLarge;
+    }
     if (this.params.drainOnAlloc) this.drain(cpu); // the seed's variant; the patches drain in free only
     let c = this.take(cpu, n, bytes);
     if (c < 0 && this.params.growPages > 0) {
-      if (!this.grow(cpu)) { cnt[base + C_FAILS]++; return AllocError.GrowFailed; }
+      if (!this.grow(cpu)) {
+        cnt[base + C_FAILS]++;
+        return AllocError.GrowFailed;
+      }
       c = this.take(cpu, n, bytes);
     }
-    if (c < 0) { cnt[base + C_FAILS]++; return AllocError.NoSpace; }
-    const { v } = this; const C = this.params.chunkBytes;
-    v.head[c] = H_LIVE; v.len[c] = n; v.req[c] = bytes;
+    if (c < 0) {
+      cnt[base + C_FAILS]++;
+      return AllocError.NoSpace;
+    }
+    const { v } = this;
+    const C = this.params.chunkBytes;
+    v.head[c] = H_LIVE;
+    v.len[c] = n;
+    v.req[c] = bytes;
     // A chunk holding no requested byte is rounding waste; with ceil() rounding NTA never has one.
     const used = Math.ceil(bytes / C);
     v.state.fill(ChunkState.Used, c, c + used);
     v.state.fill(ChunkState.Waste, c + used, c + n);
-    cnt[base + C_ALLOCS]++; cnt[base + C_REQ] += bytes; cnt[base + C_ALLOC] += n * C;
+    cnt[base + C_ALLOCS]++;
+    cnt[base + C_REQ] += bytes;
+    cnt[base + C_ALLOC] += n * C;
     return this.params.baseAddress + c * C;
   }
 
@@ -156,7 +224,8 @@ export class NtaAllocator implements Allocator {
     v.head[c] = H_NONE;
     if (i + 1 > n) {
       const t = c + n;
-      v.head[t] = H_FREE; v.len[t] = i + 1 - n;
+      v.head[t] = H_FREE;
+      v.len[t] = i + 1 - n;
       this.insertTail(cpu, i - n, t);
       this.log?.reuseContainer(this, t, i - n);
     }
@@ -180,7 +249,8 @@ export class NtaAllocator implements Allocator {
 
   /** First chunk of the live block starting at `address`, or a negative FreeError. */
   private liveBlockAt(address: number): number {
-    const C = this.params.chunkBytes; const off = address - this.params.baseAddress;
+    const C = this.params.chunkBytes;
+    const off = address - this.params.baseAddress;
     if (!Number.isInteger(address) || off < 0 || off % C !== 0) return FreeError.UnknownPointer;
     const c = off / C;
     if (c >= this.v.head.length || this.v.pageNode[Math.floor(c / this.cpp)] < 0) return FreeError.UnknownPointer;
@@ -195,11 +265,16 @@ export class NtaAllocator implements Allocator {
     if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
     const c = this.liveBlockAt(address);
     if (c < 0) return c;
-    const { v } = this; const h = v.head[c];
+    const { v } = this;
+    const h = v.head[c];
     if (h === H_PENDING || h === H_POSTPONED) return FreeError.DoubleFree;
     if (bytes !== v.req[c]) return FreeError.WrongSize;
-    const cnt = v.counters; const base = cpu * C_SLOTS; const blockBytes = v.len[c] * this.params.chunkBytes;
-    cnt[base + C_FREES]++; cnt[base + C_REQ] -= bytes; cnt[base + C_ALLOC] -= blockBytes;
+    const cnt = v.counters;
+    const base = cpu * C_SLOTS;
+    const blockBytes = v.len[c] * this.params.chunkBytes;
+    cnt[base + C_FREES]++;
+    cnt[base + C_REQ] -= bytes;
+    cnt[base + C_ALLOC] -= blockBytes;
     if (h === H_MAPPED) {
       v.head[c] = H_POSTPONED;
       v.state.fill(ChunkState.Postponed, c, c + v.len[c]);
@@ -213,8 +288,12 @@ export class NtaAllocator implements Allocator {
 
   /** __avl_free: push to the owner's remote list, or free locally. */
   private release(cpu: number, c: number): void {
-    const { v } = this; const owner = v.pageOwner[Math.floor(c / this.cpp)];
-    if (owner === cpu) { this.freeLocal(cpu, c); return; }
+    const { v } = this;
+    const owner = v.pageOwner[Math.floor(c / this.cpp)];
+    if (owner === cpu) {
+      this.freeLocal(cpu, c);
+      return;
+    }
     v.head[c] = H_PENDING;
     v.state.fill(ChunkState.PendingRemote, c, c + v.len[c]);
     v.counters[cpu * C_SLOTS + C_PUSHED] += v.len[c] * this.params.chunkBytes;
@@ -248,18 +327,39 @@ export class NtaAllocator implements Allocator {
     fillBits(v.bitmap, c, n, 1);
     this.log?.fillBits(this, c, n);
     v.state.fill(ChunkState.Free, c, c + n);
-    v.head[c] = H_NONE; v.req[c] = 0; v.next[c] = -1;
+    v.head[c] = H_NONE;
+    v.req[c] = 0;
+    v.next[c] = -1;
     const up = c + n;
-    const lbits = up < re && v.bitmap[up >>> 5] >>> (up & 31) & 1 ? countSetUp(v.bitmap, up, re) : 0;
-    const rbits = c > rs && v.bitmap[(c - 1) >>> 5] >>> ((c - 1) & 31) & 1 ? countSetDown(v.bitmap, c - 1, rs) : 0;
+    const lbits = up < re && (v.bitmap[up >>> 5] >>> (up & 31)) & 1 ? countSetUp(v.bitmap, up, re) : 0;
+    const rbits = c > rs && (v.bitmap[(c - 1) >>> 5] >>> ((c - 1) & 31)) & 1 ? countSetDown(v.bitmap, c - 1, rs) : 0;
     if (lbits) this.log?.neighbour(this, 'left', up, lbits);
     if (rbits) this.log?.neighbour(this, 'right', c - rbits, rbits);
-    let start = c, total = n;
-    if (rbits) { start = c - rbits; this.unlink(cpu, rbits - 1, start); total += rbits; }
-    if (lbits) { this.unlink(cpu, lbits - 1, up); v.head[up] = H_NONE; total += lbits; }
-    v.head[start] = H_FREE; v.len[start] = total;
+    let start = c,
+      total = n;
+    if (rbits) {
+      start = c - rbits;
+      this.unlink(cpu, rbits - 1, start);
+      total += rbits;
+    }
+    if (lbits) {
+      this.unlink(cpu, lbits - 1, up);
+      v.head[up] = H_NONE;
+      total += lbits;
+    }
+    v.head[start] = H_FREE;
+    v.len[start] = total;
     this.insertTail(cpu, total - 1, start);
-    this.log?.combine(this, { lp: lbits ? up : -1, lbits, rp: rbits ? c - rbits : -1, rbits, cur: c, bits: n, start, idx: total - 1 });
+    this.log?.combine(this, {
+      lp: lbits ? up : -1,
+      lbits,
+      rp: rbits ? c - rbits : -1,
+      rbits,
+      cur: c,
+      bits: n,
+      start,
+      idx: total - 1,
+    });
   }
 
   // ---- zero-copy mapping ----------------------------------------------------------------
@@ -279,7 +379,8 @@ export class NtaAllocator implements Allocator {
     if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
     const c = this.liveBlockAt(address);
     if (c < 0) return c;
-    const { v } = this; const h = v.head[c];
+    const { v } = this;
+    const h = v.head[c];
     if (h === H_MAPPED) {
       v.head[c] = H_LIVE;
       v.state.fill(ChunkState.Used, c, c + v.len[c]);
@@ -294,20 +395,30 @@ export class NtaAllocator implements Allocator {
 
   // ---- inspection -------------------------------------------------------------------------
 
-  snapshot(out: Uint8Array): void { out.set(this.v.state); }
+  snapshot(out: Uint8Array): void {
+    out.set(this.v.state);
+  }
 
   counters(): Counters {
-    const cnt = this.v.counters; const s = new Float64Array(C_SLOTS);
+    const cnt = this.v.counters;
+    const s = new Float64Array(C_SLOTS);
     for (let i = 0; i < cnt.length; i++) s[i % C_SLOTS] += cnt[i];
     return {
-      allocs: s[C_ALLOCS], frees: s[C_FREES], failures: s[C_FAILS], requestedBytes: s[C_REQ], allocatedBytes: s[C_ALLOC],
+      allocs: s[C_ALLOCS],
+      frees: s[C_FREES],
+      failures: s[C_FAILS],
+      requestedBytes: s[C_REQ],
+      allocatedBytes: s[C_ALLOC],
       heldBytes: Atomics.load(this.v.meta, META_PAGES_TAKEN) * this.params.pageBytes,
-      pendingBytes: s[C_PUSHED] - s[C_DRAINED], postponedBytes: s[C_POSTPONED],
+      pendingBytes: s[C_PUSHED] - s[C_DRAINED],
+      postponedBytes: s[C_POSTPONED],
     };
   }
 
   freeBlocks(): number[] {
-    const out: number[] = []; const C = this.params.chunkBytes; const cnt = this.v.listCount;
+    const out: number[] = [];
+    const C = this.params.chunkBytes;
+    const cnt = this.v.listCount;
     for (let k = 0; k < cnt.length; k++) for (let j = cnt[k]; j > 0; j--) out.push(((k % this.lists) + 1) * C);
     return out;
   }
@@ -317,7 +428,9 @@ export class NtaAllocator implements Allocator {
     return pg >= 0 && pg < this.params.maxPages ? this.v.pageOwner[pg] : -1;
   }
 
-  blockAt(address: number): BlockInfo | null { return ntaBlockAt(this, address); }
+  blockAt(address: number): BlockInfo | null {
+    return ntaBlockAt(this, address);
+  }
 
   /** Page index and chunk offset of an address (for op logs). */
   locate(address: number): { page: number; chunk: number } {
@@ -325,11 +438,14 @@ export class NtaAllocator implements Allocator {
     return { page: Math.floor(c / this.cpp), chunk: c % this.cpp };
   }
 
-  checkInvariants(): string[] { return checkNtaInvariants(this); }
+  checkInvariants(): string[] {
+    return checkNtaInvariants(this);
+  }
 
   /** Bytes of the largest free run on `cpu`'s own lists (what an alloc there could get now). For failure messages. */
   largestFreeOnCpu(cpu: number): number {
-    const w0 = cpu * this.listStride; const ne = this.v.nonEmpty;
+    const w0 = cpu * this.listStride;
+    const ne = this.v.nonEmpty;
     for (let w = this.listWords - 1; w >= 0; w--) {
       if (ne[w0 + w] !== 0) return ((w << 5) + 32 - Math.clz32(ne[w0 + w])) * this.params.chunkBytes;
     }
@@ -337,5 +453,7 @@ export class NtaAllocator implements Allocator {
   }
 
   /** Drain `cpu`'s remote-free list now, as the end of a free on `cpu` would (runtime: the final quiescent drain). Call only on `cpu`'s thread. */
-  drainRemote(cpu: number): void { this.drain(cpu); }
+  drainRemote(cpu: number): void {
+    this.drain(cpu);
+  }
 }

@@ -49,14 +49,44 @@ export function ntaParams(preset: NtaPresetName = 'blog', cpus = 1, overrides: P
   let p: NtaParams;
   switch (preset) {
     case 'blog':
-      p = { ...COMMON, preset, chunkBytes: 32, regionOrder: 0, regions: 4094, regionsScope: 'total', growPages: 0, maxPages: 4094, cpus };
+      p = {
+        ...COMMON,
+        preset,
+        chunkBytes: 32,
+        regionOrder: 0,
+        regions: 4094,
+        regionsScope: 'total',
+        growPages: 0,
+        maxPages: 4094,
+        cpus,
+      };
       break;
     case 'patch1':
-      p = { ...COMMON, preset, chunkBytes: 32, regionOrder: 2, regions: 1021, regionsScope: 'per-cpu', growPages: 0, maxPages: 0, cpus };
+      p = {
+        ...COMMON,
+        preset,
+        chunkBytes: 32,
+        regionOrder: 2,
+        regions: 1021,
+        regionsScope: 'per-cpu',
+        growPages: 0,
+        maxPages: 0,
+        cpus,
+      };
       break;
     case 'patch2':
       // Capacity: we choose 4094 pages (the blog model's memory) so presets compare on equal memory.
-      p = { ...COMMON, preset, chunkBytes: 32, regionOrder: 3, regions: 8, regionsScope: 'per-cpu', growPages: 8, maxPages: 4094, cpus };
+      p = {
+        ...COMMON,
+        preset,
+        chunkBytes: 32,
+        regionOrder: 3,
+        regions: 8,
+        regionsScope: 'per-cpu',
+        growPages: 8,
+        maxPages: 4094,
+        cpus,
+      };
       break;
     default:
       throw new Error(`unknown NTA preset '${String(preset)}': expected one of ${NTA_PRESETS.join(', ')}`);
@@ -74,17 +104,25 @@ export function initialPages(p: NtaParams): number {
 }
 
 function validate(p: NtaParams): void {
-  const bad = (what: string): never => { throw new Error(`invalid NTA parameter: ${what}`); };
+  const bad = (what: string): never => {
+    throw new Error(`invalid NTA parameter: ${what}`);
+  };
   const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
   if (!pow2(p.chunkBytes) || p.chunkBytes < 8) bad(`chunkBytes=${p.chunkBytes}, expected a power of two >= 8`);
-  if (!pow2(p.pageBytes) || p.pageBytes < p.chunkBytes * 32) bad(`pageBytes=${p.pageBytes}, expected a power of two >= 32 chunks`);
-  if (!Number.isInteger(p.regionOrder) || p.regionOrder < 0 || p.regionOrder > 6) bad(`regionOrder=${p.regionOrder}, expected 0..6`);
+  if (!pow2(p.pageBytes) || p.pageBytes < p.chunkBytes * 32)
+    bad(`pageBytes=${p.pageBytes}, expected a power of two >= 32 chunks`);
+  if (!Number.isInteger(p.regionOrder) || p.regionOrder < 0 || p.regionOrder > 6)
+    bad(`regionOrder=${p.regionOrder}, expected 0..6`);
   if (!Number.isInteger(p.cpus) || p.cpus < 1 || p.cpus > 16) bad(`cpus=${p.cpus}, expected 1..16`);
   if (!Number.isInteger(p.regions) || p.regions < 1) bad(`regions=${p.regions}, expected >= 1`);
-  if (p.regionsScope === 'total' && p.regions < p.cpus) bad(`regions=${p.regions} in total is fewer than cpus=${p.cpus}`);
+  if (p.regionsScope === 'total' && p.regions < p.cpus)
+    bad(`regions=${p.regions} in total is fewer than cpus=${p.cpus}`);
   if (!Number.isInteger(p.growPages) || p.growPages < 0) bad(`growPages=${p.growPages}, expected >= 0`);
-  if (p.drainOnAlloc !== 0 && p.drainOnAlloc !== 1) bad(`drainOnAlloc=${p.drainOnAlloc}, expected 0 (drain in free only, as the patches) or 1`);
+  if (p.drainOnAlloc !== 0 && p.drainOnAlloc !== 1)
+    bad(`drainOnAlloc=${p.drainOnAlloc}, expected 0 (drain in free only, as the patches) or 1`);
   const init = initialPages(p);
-  if (!Number.isInteger(p.maxPages) || p.maxPages < init) bad(`maxPages=${p.maxPages}, expected >= the ${init} initial pages`);
-  if (p.maxPages * p.pageBytes + p.baseAddress > 0x7fffffff) bad(`maxPages=${p.maxPages}: the address space exceeds 2 GiB`);
+  if (!Number.isInteger(p.maxPages) || p.maxPages < init)
+    bad(`maxPages=${p.maxPages}, expected >= the ${init} initial pages`);
+  if (p.maxPages * p.pageBytes + p.baseAddress > 0x7fffffff)
+    bad(`maxPages=${p.maxPages}: the address space exceeds 2 GiB`);
 }

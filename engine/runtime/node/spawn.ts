@@ -15,9 +15,14 @@ export const nodeSpawn: SpawnCpuWorker = (cpu: number): WorkerHandle => {
       w.on('message', (m: FromCpu) => onMessage(m));
       w.on('error', (e: Error) => onDeath(e.message));
       w.on('messageerror', (e: Error) => onDeath(`message could not be deserialised: ${e.message}`));
-      w.on('exit', (code: number) => { if (!ending) onDeath(`exited with code ${code}`); });
+      w.on('exit', (code: number) => {
+        if (!ending) onDeath(`exited with code ${code}`);
+      });
     },
-    terminate() { ending = true; void w.terminate(); },
+    terminate() {
+      ending = true;
+      void w.terminate();
+    },
   };
 };
 

@@ -102,7 +102,7 @@ export class Controller implements ControlApi {
         this.spawn,
         cfg.cpus,
         cfg.allocators,
-        engine.allocators.map((a) => a.buffer),
+        engine.allocators.map((a) => a.buffers),
         engine.lanes.length,
         this.opts.timeoutMs ?? 5000,
       );
@@ -373,7 +373,7 @@ export class Controller implements ControlApi {
       done: this.freeDone || e.done,
       playing: this.playing,
       allocators: e.lanes.map((L, k) => {
-        const blocks = L.allocator.freeBlocks();
+        const blocks = L.allocator.freeSummary();
         const op = this.freeCursor ?? e.laneOps(k);
         return {
           name: this.infos[k].name,

@@ -26,8 +26,6 @@
 import { errorName, type Allocator } from '../core/types';
 import { applyOp, type Failure, type IdTable } from '../core/runner';
 import { createAllocator, type AllocatorSpec } from '../allocators/registry';
-import { C_DRAINED, C_SLOTS } from '../allocators/nta/layout';
-import type { NtaAllocator } from '../allocators/nta/nta';
 import { makeWorkload, type WorkloadSource } from './workload-of';
 import { WORKLOADS, workloadParams } from '../workloads/generators';
 import { RunAheadWorker, type RunAheadJob } from './run-ahead';
@@ -88,7 +86,8 @@ export interface InitMessage {
   cpu: number;
   cpus: number;
   specs: AllocatorSpec[];
-  buffers: ArrayBufferLike[];
+  /** Per lane: that allocator's buffers (Allocator.buffers). */
+  buffers: (readonly ArrayBufferLike[])[];
   mailbox: SharedArrayBuffer;
 }
 export interface FreeJob extends WorkloadSource {
@@ -246,13 +245,7 @@ function runFreeStream(
     if (performance.now() - start > job.timeoutMs)
       throw new Error(`CPU ${me} waited more than ${job.timeoutMs / 1000} s for the other CPUs to finish`);
   }
-  const drainedAtEnd = allocators.map((a) => {
-    const nta = a as Partial<NtaAllocator>;
-    if (typeof nta.drainRemote !== 'function' || !nta.v) return 0;
-    const before = nta.v.counters[me * C_SLOTS + C_DRAINED];
-    nta.drainRemote(me);
-    return nta.v.counters[me * C_SLOTS + C_DRAINED] - before;
-  });
+  const drainedAtEnd = allocators.map((a) => a.drainRemote?.(me) ?? 0);
   return { ops: lanes.map((L) => L.ops), elapsedMs, drainedAtEnd, failures: lanes.map((L) => L.failures) };
 }
 

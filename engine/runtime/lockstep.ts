@@ -17,8 +17,7 @@
  */
 import { AllocError, errorName, errorText, type Allocator } from '../core/types';
 import { SKIPPED, type Failure, type IdTable } from '../core/runner';
-import { allocateBuffer } from '../core/layout';
-import { bytesNeeded, createAllocator, type AllocatorSpec } from '../allocators/registry';
+import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import type { Op, Workload } from '../workloads/types';
 import {
   E_ADDR,
@@ -95,7 +94,7 @@ export interface LaneState {
 
 interface Checkpoint {
   op: number;
-  bufs: Uint8Array[];
+  bufs: Uint8Array[][];
   addr: Int32Array[];
   bytes: Int32Array[];
 }
@@ -117,7 +116,7 @@ export class LockstepEngine {
   ) {
     this.lanes = src.allocators.map((spec) => ({
       spec,
-      allocator: createAllocator(spec, src.cpus, allocateBuffer(bytesNeeded(spec, src.cpus)), true),
+      allocator: createAllocator(spec, src.cpus),
       workload: makeWorkload(src),
       table: { addr: [], bytes: [] },
       rec: new Record(),
@@ -328,7 +327,7 @@ export class LockstepEngine {
     if (last && last.op >= this.cursor) return;
     this.checkpoints.push({
       op: this.cursor,
-      bufs: this.lanes.map((l) => new Uint8Array(l.allocator.buffer).slice()),
+      bufs: this.lanes.map((l) => l.allocator.buffers.map((b) => new Uint8Array(b).slice())),
       addr: this.lanes.map((l) => Int32Array.from(l.table.addr)),
       bytes: this.lanes.map((l) => Int32Array.from(l.table.bytes)),
     });
@@ -349,7 +348,7 @@ export class LockstepEngine {
 
   private restore(c: Checkpoint): void {
     this.lanes.forEach((l, k) => {
-      new Uint8Array(l.allocator.buffer).set(c.bufs[k]);
+      l.allocator.buffers.forEach((b, i) => new Uint8Array(b).set(c.bufs[k][i]));
       l.table.addr = Array.from(c.addr[k]);
       l.table.bytes = Array.from(c.bytes[k]);
     });
@@ -375,7 +374,9 @@ export function describeFailure(
   const perCpu =
     largestOf !== undefined
       ? (largestOf ?? undefined)
-      : (a as { largestFreeOnCpu?: (cpu: number) => number }).largestFreeOnCpu?.bind(a);
+      : a.capabilities.contiguousRuns
+        ? a.largestFree.bind(a)
+        : undefined;
   const largest = perCpu?.(cpu);
   let run = largest !== undefined ? `largest free run on CPU ${cpu} is ${largest} B < ${bytes} B requested` : null;
   if (run && perCpu && a.cpus > 1) {

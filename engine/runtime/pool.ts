@@ -79,7 +79,7 @@ export class CpuPool {
     spawn: SpawnCpuWorker,
     cpus: number,
     specs: AllocatorSpec[],
-    buffers: ArrayBufferLike[],
+    buffers: (readonly ArrayBufferLike[])[],
     entries: number,
     timeoutMs: number,
   ): Promise<CpuPool> {

@@ -23,7 +23,7 @@ async function onWorkers(src: Src, cores: number, interval = 1024): Promise<Lock
     nodeSpawn,
     src.cpus,
     src.allocators,
-    e.allocators.map((a) => a.buffer),
+    e.allocators.map((a) => a.buffers),
     e.lanes.length,
     5000,
   );

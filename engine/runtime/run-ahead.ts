@@ -23,7 +23,7 @@
  *   out   Int32Array(capacity * lanes): outcome of (i, k) at slot (i - start) * lanes + k
  *   util  Float64Array(capacity * lanes): requested / held bytes right after a failed alloc
  *   large Int32Array(capacity * lanes * cpus): each CPU's largest free run right after a
- *         failed alloc (largestFreeOnCpu), -1 when the allocator has none
+ *         failed alloc (largestFree, for allocators of contiguous runs), -1 for the others
  * Written before R_DONE is bumped (Atomics), read after seeing it: ordered.
  */
 import type { Allocator } from '../core/types';
@@ -139,8 +139,8 @@ export class RunAheadWorker {
     this.v = viewsOf(job);
     this.spin = job.spin;
     this.lanes = allocators.map((a) => {
-      const f = (a as { largestFreeOnCpu?: Largest }).largestFreeOnCpu;
-      return { a, w: makeWorkload(job.src), t: { addr: [], bytes: [] }, ended: false, largest: f ? f.bind(a) : null };
+      const largest = a.capabilities.contiguousRuns ? a.largestFree.bind(a) : null;
+      return { a, w: makeWorkload(job.src), t: { addr: [], bytes: [] }, ended: false, largest };
     });
   }
 

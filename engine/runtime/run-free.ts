@@ -7,10 +7,7 @@
  */
 import type { Allocator } from '../core/types';
 import type { Failure } from '../core/runner';
-import { allocateBuffer } from '../core/layout';
-import { bytesNeeded, createAllocator, type AllocatorSpec } from '../allocators/registry';
-import { C_DRAINED, C_PUSHED, C_SLOTS } from '../allocators/nta/layout';
-import type { NtaAllocator } from '../allocators/nta/nta';
+import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import { NOT_YET, SYNC_ABORT, SYNC_SLOTS } from './cpu-loop';
 import { CpuPool, type SpawnCpuWorker } from './pool';
 import { opBound, type WorkloadSource } from './workload-of';
@@ -69,9 +66,8 @@ export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> 
   const stream = o.stream ?? defaultFreeStream(o.workload);
   const bound = stream === 'per-cpu' ? Math.max(1, Math.ceil(opBound(o) / o.cpus)) : opBound(o);
   if (bound <= 0) throw new Error(`free-running needs a finite op count: give ops > 0 for workload '${o.workload}'`);
-  const allocators =
-    o.attach ?? o.allocators.map((s) => createAllocator(s, o.cpus, allocateBuffer(bytesNeeded(s, o.cpus)), true));
-  if (allocators.some((a) => !(a.buffer instanceof SharedArrayBuffer)))
+  const allocators = o.attach ?? o.allocators.map((s) => createAllocator(s, o.cpus));
+  if (allocators.some((a) => a.buffers.some((b) => !(b instanceof SharedArrayBuffer))))
     throw new Error('free-running needs SharedArrayBuffer (cross-origin isolation in a browser)');
   // Outcomes are only read in the shared stream; per-cpu gets a 1-slot dummy per lane.
   const outcomes = allocators.map(() => {
@@ -85,7 +81,7 @@ export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> 
     o.spawn,
     o.cpus,
     o.allocators,
-    allocators.map((a) => a.buffer),
+    allocators.map((a) => a.buffers),
     allocators.length,
     timeoutMs,
   );
@@ -155,13 +151,8 @@ export async function runFreeRunning(o: FreeRunOptions): Promise<FreeRunResult> 
 
 /** NTA's per-CPU remote-free counters (null for allocators without remote frees). */
 export function remoteFrees(a: Allocator, drainedAtEnd: number[]): RemoteFrees | null {
-  const nta = a as Partial<NtaAllocator>;
-  if (a.name !== 'nta' || !nta.v) return null;
-  const c = nta.v.counters;
-  const cpus = a.cpus;
-  return {
-    pushed: Array.from({ length: cpus }, (_, cpu) => c[cpu * C_SLOTS + C_PUSHED]),
-    drained: Array.from({ length: cpus }, (_, cpu) => c[cpu * C_SLOTS + C_DRAINED]),
-    drainedAtEnd,
-  };
+  const totals = a.remoteTotals?.bind(a);
+  if (!totals) return null;
+  const cpus = Array.from({ length: a.cpus }, (_, cpu) => totals(cpu));
+  return { pushed: cpus.map((t) => t.pushed), drained: cpus.map((t) => t.drained), drainedAtEnd };
 }

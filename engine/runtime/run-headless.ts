@@ -63,7 +63,7 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
       o.spawn ?? (await defaultSpawn()),
       o.cpus,
       o.allocators,
-      engine.allocators.map((a) => a.buffer),
+      engine.allocators.map((a) => a.buffers),
       engine.lanes.length,
       o.timeoutMs ?? 5000,
     );

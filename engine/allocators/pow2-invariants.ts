@@ -3,7 +3,7 @@
  * pages (held pages have a class, unheld ones no data), slots (free bits, object
  * states, chunk states, no object inside another or past the page end), partial
  * lists (exactly the held non-full pages of their class and CPU, links agree),
- * and counters equal a recount.
+ * and counters (and the per-owner free-slot and held-page counts) equal a recount.
  */
 import { ChunkState } from '../core/types';
 import { LSTRIDE, OBJ_LIVE, type Pow2Allocator } from './pow2';
@@ -15,6 +15,7 @@ export function checkPow2Invariants(a: Pow2Allocator): string[] {
     allocd = 0,
     held = 0,
     liveObjs = 0;
+  const slotCount = new Float64Array(cpus * a.SSTRIDE); // recount of cpuSlots
   for (let c = 0; c < cpus; c++) if (a.locks[c * LSTRIDE] !== 0) bad.push(`lock of cpu ${c} is held`);
   for (let p = 0; p < P; p++) {
     const cls = a.pageClass[p],
@@ -44,11 +45,12 @@ export function checkPow2Invariants(a: Pow2Allocator): string[] {
       continue;
     }
     held++;
+    slotCount[owner * a.SSTRIDE + K]++;
     if (unheldBit) bad.push(`page ${p}: held but in the unheld bitmap`);
     const k = cls - 1,
       objChunks = 1 << k,
       slots = C >>> k,
-      size = objChunks << a.chunkShift;
+      size = objChunks * a.chunkBytes;
     let live = 0,
       freeCount = 0;
     for (let s = 0; s < 32 * W; s++) {
@@ -82,7 +84,7 @@ export function checkPow2Invariants(a: Pow2Allocator): string[] {
         if (st !== OBJ_LIVE) bad.push(`page ${p} slot ${s}: allocated but objState ${st}`);
         const min = k === 0 ? 1 : (size >>> 1) + 1;
         if (r < min || r > size) bad.push(`page ${p} slot ${s}: ${r} bytes is not class ${size}`);
-        const used = Math.ceil(r / (1 << a.chunkShift));
+        const used = Math.ceil(r / a.chunkBytes);
         for (let c = c0; c < c0 + objChunks; c++) {
           const want = c - c0 < used ? ChunkState.Used : ChunkState.Waste;
           if (a.chunkState[c] !== want) {
@@ -97,6 +99,7 @@ export function checkPow2Invariants(a: Pow2Allocator): string[] {
     if (live !== a.pageLive[p]) bad.push(`page ${p}: pageLive ${a.pageLive[p]} but ${live} live slots`);
     if (live === 0) bad.push(`page ${p}: held with no live object (should have been released)`);
     if (live + freeCount !== slots) bad.push(`page ${p}: ${live} live + ${freeCount} free != ${slots}`);
+    slotCount[owner * a.SSTRIDE + k] += freeCount;
     liveObjs += live;
   }
   // partial lists
@@ -128,6 +131,13 @@ export function checkPow2Invariants(a: Pow2Allocator): string[] {
     if (!partial && seen[p]) bad.push(`page ${p}: on a partial list but not partial`);
     if (!partial && cls > 0 && (a.pageNext[p] !== -1 || a.pagePrev[p] !== -1)) bad.push(`page ${p}: full but linked`);
   }
+  for (let cpu = 0; cpu < cpus; cpu++)
+    for (let k = 0; k <= K; k++) {
+      const want = slotCount[cpu * a.SSTRIDE + k],
+        got = a.cpuSlots[cpu * a.SSTRIDE + k];
+      if (got !== want)
+        bad.push(`cpu ${cpu}: cpuSlots[${k}] = ${got}, recount ${want} (${k === K ? 'held pages' : 'free slots'})`);
+    }
   const n = a.counters();
   if (n.requestedBytes !== req) bad.push(`counter requestedBytes ${n.requestedBytes}, recount ${req}`);
   if (n.allocatedBytes !== allocd) bad.push(`counter allocatedBytes ${n.allocatedBytes}, recount ${allocd}`);

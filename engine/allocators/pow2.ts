@@ -27,38 +27,56 @@
  *   cross-CPU free lowers the freeing CPU's byte counters, possibly below 0) and summed by counters().
  *   `failures` counts failed allocs (BadSize, TooLarge, NoSpace) on a valid CPU; failed frees and
  *   BadCpu are not counted. Apart from that counter, a failed call leaves the buffer byte-identical.
- * - freeBlocks(): what one allocation could get without taking a page from another CPU: every free
+ * - freeSummary(): what one allocation could get without taking a page from another CPU: every free
  *   slot of a held page is one block of its class size, and every unheld page is one block of
- *   pageBytes (it could be dedicated to any class).
+ *   pageBytes (it could be dedicated to any class). Counted from cpuSlots, kept at every op.
+ * - largestFree(cpu): pageBytes when the CPU has an unheld page, else its largest class with a free slot.
+ * - concurrency: a cross-CPU free writes the owner's page state and lists (crossFreeTouchesOwner);
+ *   the owner's allocs and frees all touch them (ownerOpsTouchingShared 'all'); both under the
+ *   owner's spinlock. Nothing is shared by all CPUs, so `gate` is never called.
  * - ownerOf(address): the CPU whose block holds the page (held or not); -1 outside the pool.
  * - blockAt(address): on a held page, the object slot (class-size-aligned within the page) holding
  *   the address: 'allocation' when live (requested = reqBytes at its first chunk), else 'free';
  *   bytes = the class size. On an unheld page: 'unheld', the whole page, owner = ownerOf. Null outside.
  *
- * Shared-memory layout (planLayout, all in one buffer; P = pages, C = pageBytes/chunkBytes chunks per
- * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus, U = ceil(ceil(P/N)/32)):
- *   (per-CPU slots of locks, failures, partialHead, unheldHint are a cache line apart: index cpu*16)
+ * Shared-memory layout (planLayout, core/layout.ts; P = pages, C = pageBytes/chunkBytes chunks per
+ * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus, U = ceil(ceil(P/N)/32);
+ * perPage in brackets, none = a global field):
+ *   (per-CPU slots of locks, failures, partialHead, unheldHint, cpuSlots are a cache line apart: index cpu*16)
  *   locks        i32[N]     spinlock per CPU (0 free, 1 held), guards the state of that CPU's pages
  *   counters     f64[N*8]   per executing CPU: [0] allocs, [1] frees, [2] requested-bytes delta,
  *                           [3] allocated-bytes delta (class sizes), [4] held-bytes delta, [5..7] pad
  *   failures     f64[N]     failed allocs per executing CPU
  *   partialHead  i32[N*K]   first partial page of (cpu, class), -1 when none
+ *   cpuSlots     i32[N*S]   per owner CPU (S = max(K+1, 16)): [k] free slots of class k on its held
+ *                           pages, [K] its held pages (for freeSummary and largestFree without a scan)
  *   unheldHint   i32[N]     first word of the CPU's unheldBits that may have a set bit
  *   unheldBits   u32[N*U]   per CPU, bit i of its words set = page first+i is unheld
- *   pageClass    u8[P]      0 = unheld, k+1 = dedicated to class k
- *   pageLive     i32[P]     live objects on the page
- *   pageNext     i32[P]     next page in its partial list, -1 at the end / not listed
- *   pagePrev     i32[P]     previous page in its partial list, -1 at the head / not listed
- *   freeBits     u32[P*W]   per page, bit s set = slot s free (bits >= slots of the class stay 0)
- *   chunkState   u8[P*C]    ChunkState per chunk (kept incrementally; snapshot() copies it)
- *   objState     u8[P*C]    at an object's first chunk: 1 live, 2 freed since dedication; else 0
- *   reqBytes     i32[P*C]   at a live object's first chunk: the requested bytes; else 0
+ *   pageClass    u8[P]      [1] 0 = unheld, k+1 = dedicated to class k
+ *   pageLive     i32[P]     [1] live objects on the page
+ *   pageNext     i32[P]     [1] next page in its partial list, -1 at the end / not listed
+ *   pagePrev     i32[P]     [1] previous page in its partial list, -1 at the head / not listed
+ *   freeBits     u32[P*W]   [W] per page, bit s set = slot s free (bits >= slots of the class stay 0)
+ *   chunkState   u8[P*C]    [C] ChunkState per chunk (kept incrementally; pageStates() copies it)
+ *   objState     u8[P*C]    [C] at an object's first chunk: 1 live, 2 freed since dedication; else 0
+ *   reqBytes     i32[P*C]   [C] at a live object's first chunk: the requested bytes; else 0
  * Address of chunk c = baseAddress + c * chunkBytes; page p starts at baseAddress + p * pageBytes.
+ * Addresses pass 2^32 in big pools: address arithmetic is in doubles, never 32-bit bit operations.
  */
 import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
-import type { Allocator, BlockInfo, Counters, Geometry } from '../core/types';
-import { allocateBuffer, planLayout, viewsOf } from '../core/layout';
+import type {
+  Allocator,
+  BlockInfo,
+  Capabilities,
+  Concurrency,
+  Counters,
+  FreeSummary,
+  Geometry,
+  StateField,
+} from '../core/types';
+import { allocateBuffers, field, MAX_FIELD_BYTES, planLayout, stateFields, viewsOf, zeroBuffers } from '../core/layout';
 import { lock, pagesOfCpu, unlock } from '../core/lock';
+import { MAX_CPUS, MAX_PAGES } from '../core/limits';
 import { checkPow2Invariants } from './pow2-invariants';
 
 export interface Pow2Params {
@@ -68,7 +86,7 @@ export interface Pow2Params {
   pageBytes: number;
   /** Snapshot granularity and smallest class (power of two). */
   chunkBytes: number;
-  /** CPUs, 1..16. */
+  /** CPUs, 1..MAX_CPUS. */
   cpus: number;
   /** Simulated address of page 0. */
   baseAddress: number;
@@ -91,18 +109,32 @@ const C_ALLOCS = 0,
   C_HELD = 4;
 export const OBJ_LIVE = 1,
   OBJ_FREED = 2;
+/** i32 slots per CPU in cpuSlots: K free-slot counts and the held-page count, padded to cache lines. */
+export const slotStride = (K: number): number => Math.ceil((K + 1) / LSTRIDE) * LSTRIDE;
+
+export const POW2_CAPABILITIES: Capabilities = {
+  remoteFrees: false,
+  mappedChunks: false,
+  caches: false,
+  contiguousRuns: false,
+};
 
 function resolve(p: Partial<Pow2Params>): Pow2Params {
   const r = { ...POW2_DEFAULTS, ...p };
   const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
-  if (!Number.isInteger(r.pages) || r.pages < 1) throw new Error(`pow2: bad pages ${r.pages}`);
-  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > 16)
-    throw new Error(`pow2: cpus must be 1..16, got ${r.cpus}`);
+  if (!Number.isInteger(r.pages) || r.pages < 1 || r.pages > MAX_PAGES)
+    throw new Error(`pow2: pages must be 1..${MAX_PAGES}, got ${r.pages}`);
+  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > MAX_CPUS)
+    throw new Error(`pow2: cpus must be 1..${MAX_CPUS}, got ${r.cpus}`);
   if (!pow2(r.pageBytes) || !pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes || r.pageBytes > 1 << 24) {
     throw new Error(`pow2: pageBytes ${r.pageBytes} / chunkBytes ${r.chunkBytes} must be powers of two, chunk <= page`);
   }
-  if (r.pages * r.pageBytes > 2 ** 30) throw new Error(`pow2: pool of ${r.pages * r.pageBytes} bytes exceeds 1 GiB`);
-  if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0)
+  // reqBytes holds 4 bytes per chunk, and one field must fit in one buffer (core/layout.ts).
+  if (r.pages * (r.pageBytes / r.chunkBytes) * 4 > MAX_FIELD_BYTES)
+    throw new Error(
+      `pow2: ${r.pages} pages of ${r.pageBytes / r.chunkBytes} chunks exceed ${MAX_FIELD_BYTES / 4} chunks`,
+    );
+  if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0 || r.baseAddress + r.pages * r.pageBytes > 2 ** 53)
     throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
   return r;
 }
@@ -117,39 +149,38 @@ function planOf(p: Pow2Params) {
   return planLayout({
     // Per-CPU slots are spaced a cache line apart (LSTRIDE): CPU workers running free must not
     // share lines they write on every op (false sharing cost 2 workers more than half their speed).
-    locks: { kind: 'i32', count: N * LSTRIDE },
-    counters: { kind: 'f64', count: N * CSTRIDE },
-    failures: { kind: 'f64', count: N * CSTRIDE },
-    partialHead: { kind: 'i32', count: N * Math.max(K, LSTRIDE) },
-    unheldHint: { kind: 'i32', count: N * LSTRIDE },
-    unheldBits: { kind: 'u32', count: N * U },
-    pageClass: { kind: 'u8', count: P },
-    pageLive: { kind: 'i32', count: P },
-    pageNext: { kind: 'i32', count: P },
-    pagePrev: { kind: 'i32', count: P },
-    freeBits: { kind: 'u32', count: P * W },
-    chunkState: { kind: 'u8', count: P * C },
-    objState: { kind: 'u8', count: P * C },
-    reqBytes: { kind: 'i32', count: P * C },
+    locks: field('i32', N * LSTRIDE),
+    counters: field('f64', N * CSTRIDE),
+    failures: field('f64', N * CSTRIDE),
+    partialHead: field('i32', N * Math.max(K, LSTRIDE)),
+    cpuSlots: field('i32', N * slotStride(K)),
+    unheldHint: field('i32', N * LSTRIDE),
+    unheldBits: field('u32', N * U),
+    pageClass: field('u8', P, 1),
+    pageLive: field('i32', P, 1),
+    pageNext: field('i32', P, 1),
+    pagePrev: field('i32', P, 1),
+    freeBits: field('u32', P * W, W),
+    chunkState: field('u8', P * C, C),
+    objState: field('u8', P * C, C),
+    reqBytes: field('i32', P * C, C),
   });
 }
 export type Pow2Plan = ReturnType<typeof planOf>;
 
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
 export class Pow2Allocator implements Allocator {
   readonly name = 'pow2';
   readonly label = 'pow2 (SLAB-like)';
+  readonly capabilities = POW2_CAPABILITIES;
+  readonly concurrency: Concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: 'all' };
+  /** Never called: pow2 has no state shared by all CPUs. */
+  gate: () => void = () => {};
   readonly params: Pow2Params;
   readonly cpus: number;
   readonly geometry: Geometry;
-  readonly buffer: ArrayBufferLike;
-  readonly byteOffset: number;
-  /** The layout (field offsets relative to byteOffset), e.g. for tests. */
+  readonly buffers: readonly ArrayBufferLike[];
+  readonly fields: readonly StateField[];
+  /** The layout (field placements), e.g. for tests. */
   readonly plan: Pow2Plan;
   // geometry constants (not state)
   // Read by pow2-invariants.ts; not part of the Allocator contract.
@@ -158,16 +189,18 @@ export class Pow2Allocator implements Allocator {
   readonly W: number;
   readonly K: number;
   readonly PSTRIDE: number;
+  readonly SSTRIDE: number;
   readonly U: number;
-  readonly chunkShift: number;
+  readonly chunkBytes: number;
   readonly pageBytes: number;
   readonly base: number;
   private readonly poolBytes: number;
-  // views of the buffer (all state)
+  // views of the buffers (all state)
   readonly locks: Int32Array;
   private readonly cnt: Float64Array;
   private readonly fails: Float64Array;
   readonly partialHead: Int32Array;
+  readonly cpuSlots: Int32Array;
   readonly unheldHint: Int32Array;
   readonly unheldBits: Uint32Array;
   readonly pageClass: Uint8Array;
@@ -183,29 +216,33 @@ export class Pow2Allocator implements Allocator {
     return planOf(resolve(params)).byteLength;
   }
 
-  constructor(params: Partial<Pow2Params> = {}, buffer?: ArrayBufferLike, byteOffset = 0, init = true) {
+  /** `buffers`: attach to (init false) or initialise (init true) another instance's buffers; default: fresh ones. */
+  constructor(params: Partial<Pow2Params> = {}, buffers?: readonly ArrayBufferLike[], init = true) {
     const p = resolve(params);
     this.params = p;
     this.cpus = p.cpus;
     this.plan = planOf(p);
-    this.buffer = buffer ?? allocateBuffer(this.plan.byteLength);
-    this.byteOffset = byteOffset;
     this.P = p.pages;
     this.C = p.pageBytes / p.chunkBytes;
     this.W = Math.ceil(this.C / 32);
     this.K = Math.log2(this.C) + 1;
     this.PSTRIDE = Math.max(this.K, LSTRIDE);
+    this.SSTRIDE = slotStride(this.K);
     this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
-    this.chunkShift = Math.log2(p.chunkBytes);
+    this.chunkBytes = p.chunkBytes;
     this.pageBytes = p.pageBytes;
     this.base = p.baseAddress;
     this.poolBytes = p.pages * p.pageBytes;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.pages, baseAddress: p.baseAddress };
-    const v = viewsOf(this.plan, this.buffer, byteOffset);
+    if (buffers && init) zeroBuffers(buffers);
+    this.buffers = buffers ?? allocateBuffers(this.plan);
+    const v = viewsOf(this.plan, this.buffers);
+    this.fields = stateFields(this.plan, v);
     this.locks = v.locks;
     this.cnt = v.counters;
     this.fails = v.failures;
     this.partialHead = v.partialHead;
+    this.cpuSlots = v.cpuSlots;
     this.unheldHint = v.unheldHint;
     this.unheldBits = v.unheldBits;
     this.pageClass = v.pageClass;
@@ -217,7 +254,6 @@ export class Pow2Allocator implements Allocator {
     this.objState = v.objState;
     this.reqBytes = v.reqBytes;
     if (init) {
-      new Uint8Array(this.buffer, byteOffset, this.plan.byteLength).fill(0);
       this.partialHead.fill(-1);
       this.pageNext.fill(-1);
       this.pagePrev.fill(-1);
@@ -247,15 +283,15 @@ export class Pow2Allocator implements Allocator {
       this.fails[cpu * CSTRIDE]++;
       return Number.isInteger(bytes) && bytes > this.pageBytes ? AllocError.TooLarge : AllocError.BadSize;
     }
-    const chunkShift = this.chunkShift;
-    const n = (bytes + (1 << chunkShift) - 1) >>> chunkShift; // chunks requested
+    const n = Math.ceil(bytes / this.chunkBytes); // chunks requested
     const k = n <= 1 ? 0 : 32 - Math.clz32(n - 1); // class index
     const objChunks = 1 << k,
       slots = this.C >>> k,
       W = this.W;
     const locks = this.locks,
       ph = this.partialHead,
-      hx = cpu * this.PSTRIDE + k;
+      hx = cpu * this.PSTRIDE + k,
+      sx = cpu * this.SSTRIDE;
     lock(locks, cpu * LSTRIDE);
     let page = ph[hx];
     if (page < 0) {
@@ -271,6 +307,8 @@ export class Pow2Allocator implements Allocator {
       }
       this.chunkState.fill(ChunkState.Free, page * this.C, (page + 1) * this.C);
       ph[hx] = page; // list was empty
+      this.cpuSlots[sx + k] += slots;
+      this.cpuSlots[sx + this.K]++;
       this.cnt[cpu * CSTRIDE + C_HELD] += this.pageBytes;
     }
     // lowest free slot of the head page
@@ -282,6 +320,7 @@ export class Pow2Allocator implements Allocator {
     const bit = 31 - Math.clz32(x & -x);
     fb[fw + w] = x & ~(1 << bit);
     const slot = (w << 5) + bit;
+    this.cpuSlots[sx + k]--;
     if (++this.pageLive[page] === slots) {
       // full: leave the partial list (it is the head)
       const nx = this.pageNext[page];
@@ -299,8 +338,8 @@ export class Pow2Allocator implements Allocator {
       cnt = this.cnt;
     cnt[cb + C_ALLOCS]++;
     cnt[cb + C_REQ] += bytes;
-    cnt[cb + C_ALLOC_B] += objChunks << chunkShift;
-    return this.base + (c0 << chunkShift);
+    cnt[cb + C_ALLOC_B] += objChunks * this.chunkBytes;
+    return this.base + c0 * this.chunkBytes;
   }
 
   /** Lowest unheld page of `cpu` (marked held), or -1. Caller holds the CPU's lock. */
@@ -323,9 +362,7 @@ export class Pow2Allocator implements Allocator {
   free(cpu: number, address: number, bytes: number): number {
     if (!(cpu >= 0 && cpu < this.cpus && (cpu | 0) === cpu)) return FreeError.BadCpu;
     const off = address - this.base;
-    if (!(off >= 0 && off < this.poolBytes) || (off & ((1 << this.chunkShift) - 1)) !== 0 || Math.floor(off) !== off) {
-      return FreeError.UnknownPointer;
-    }
+    if (!(off >= 0 && off < this.poolBytes) || off % this.chunkBytes !== 0) return FreeError.UnknownPointer;
     const page = Math.floor(off / this.pageBytes);
     const owner = this.ownerOfPage(page),
       locks = this.locks;
@@ -333,7 +370,7 @@ export class Pow2Allocator implements Allocator {
     const cls = this.pageClass[page];
     const k = cls - 1,
       objChunks = 1 << k;
-    const c0 = off >>> this.chunkShift; // chunk index (the pool is < 2^30 bytes)
+    const c0 = off / this.chunkBytes; // chunk index (< 2^31: the per-chunk fields fit one buffer)
     const st = cls === 0 || ((c0 - page * this.C) & (objChunks - 1)) !== 0 ? 0 : this.objState[c0];
     if (st !== OBJ_LIVE) {
       unlock(locks, owner * LSTRIDE);
@@ -347,14 +384,18 @@ export class Pow2Allocator implements Allocator {
     this.reqBytes[c0] = 0;
     this.chunkState.fill(ChunkState.Free, c0, c0 + objChunks);
     const slot = (c0 - page * this.C) >>> k,
-      slots = this.C >>> k;
+      slots = this.C >>> k,
+      sx = owner * this.SSTRIDE;
     this.freeBits[page * this.W + (slot >>> 5)] |= 1 << (slot & 31);
+    this.cpuSlots[sx + k]++;
     const live = --this.pageLive[page];
     const cb = cpu * CSTRIDE,
       cnt = this.cnt;
     if (live === 0) {
       if (slots > 1) this.unlinkPartial(owner, k, page); // it was partial (not full, not empty)
       this.release(owner, page);
+      this.cpuSlots[sx + k] -= slots;
+      this.cpuSlots[sx + this.K]--;
       cnt[cb + C_HELD] -= this.pageBytes;
     } else if (live === slots - 1) {
       // was full: push on the head of the partial list
@@ -368,7 +409,7 @@ export class Pow2Allocator implements Allocator {
     unlock(locks, owner * LSTRIDE);
     cnt[cb + C_FREES]++;
     cnt[cb + C_REQ] -= bytes;
-    cnt[cb + C_ALLOC_B] -= objChunks << this.chunkShift;
+    cnt[cb + C_ALLOC_B] -= objChunks * this.chunkBytes;
     return FREE_OK;
   }
 
@@ -403,8 +444,12 @@ export class Pow2Allocator implements Allocator {
     return FreeError.BadMapState;
   }
 
+  pageStates(firstPage: number, count: number, out: Uint8Array): void {
+    out.set(this.chunkState.subarray(firstPage * this.C, (firstPage + count) * this.C));
+  }
+
   snapshot(out: Uint8Array): void {
-    out.set(this.chunkState);
+    this.pageStates(0, this.P, out);
   }
 
   counters(): Counters {
@@ -430,20 +475,32 @@ export class Pow2Allocator implements Allocator {
     return r;
   }
 
-  freeBlocks(): number[] {
-    const out: number[] = [];
-    for (let p = 0; p < this.P; p++) {
-      const cls = this.pageClass[p];
-      if (cls === 0) {
-        out.push(this.pageBytes);
-        continue;
-      }
-      let free = 0;
-      for (let w = 0; w < this.W; w++) free += popcount(this.freeBits[p * this.W + w]);
-      const size = 1 << (this.chunkShift + cls - 1);
-      for (let i = 0; i < free; i++) out.push(size);
+  /** Free slots per class and unheld pages, summed over owners from cpuSlots (no scan). */
+  freeSummary(): FreeSummary {
+    const count = new Float64Array(this.K);
+    let held = 0;
+    for (let c = 0; c < this.cpus; c++) {
+      const sx = c * this.SSTRIDE;
+      for (let k = 0; k < this.K; k++) count[k] += this.cpuSlots[sx + k];
+      held += this.cpuSlots[sx + this.K];
     }
-    return out;
+    count[this.K - 1] += this.P - held; // an unheld page is one block of pageBytes
+    const bytes: number[] = [],
+      counts: number[] = [];
+    for (let k = 0; k < this.K; k++) {
+      if (count[k] === 0) continue;
+      bytes.push(this.chunkBytes * 2 ** k);
+      counts.push(count[k]);
+    }
+    return { bytes, counts };
+  }
+
+  /** A whole page while `cpu` has an unheld page, else its largest class with a free slot. */
+  largestFree(cpu: number): number {
+    const sx = cpu * this.SSTRIDE;
+    if (this.cpuSlots[sx + this.K] < pagesOfCpu(this.P, this.cpus, cpu).count) return this.pageBytes;
+    for (let k = this.K - 1; k >= 0; k--) if (this.cpuSlots[sx + k] > 0) return this.chunkBytes * 2 ** k;
+    return 0;
   }
 
   ownerOf(address: number): number {
@@ -459,9 +516,9 @@ export class Pow2Allocator implements Allocator {
       pageStart = page * this.pageBytes;
     const cls = this.pageClass[page];
     if (cls === 0) return { kind: 'unheld', start: this.base + pageStart, bytes: this.pageBytes, requested: 0, owner };
-    const size = 1 << (this.chunkShift + cls - 1);
+    const size = this.chunkBytes * 2 ** (cls - 1);
     const slotStart = pageStart + Math.floor((off - pageStart) / size) * size;
-    const c0 = slotStart >>> this.chunkShift;
+    const c0 = slotStart / this.chunkBytes;
     const live = this.objState[c0] === OBJ_LIVE;
     return {
       kind: live ? 'allocation' : 'free',

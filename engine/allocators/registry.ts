@@ -27,10 +27,15 @@ export function bytesNeeded(spec: AllocatorSpec, cpus: number): number {
     : Pow2Allocator.bytesNeeded(pow2Params(spec, cpus));
 }
 
-/** Build an allocator; with `init` false, attach to a buffer another thread initialised. */
-export function createAllocator(spec: AllocatorSpec, cpus: number, buffer?: ArrayBufferLike, init = true): Allocator {
-  if (spec.kind === 'nta') return new NtaAllocator({ ...spec.overrides, preset: spec.preset, cpus }, buffer, 0, init);
-  if (spec.kind === 'pow2') return new Pow2Allocator(pow2Params(spec, cpus), buffer, 0, init);
+/** Build an allocator on fresh buffers; with `buffers`, attach to (init false) or re-initialise another's. */
+export function createAllocator(
+  spec: AllocatorSpec,
+  cpus: number,
+  buffers?: readonly ArrayBufferLike[],
+  init = true,
+): Allocator {
+  if (spec.kind === 'nta') return new NtaAllocator({ ...spec.overrides, preset: spec.preset, cpus }, buffers, init);
+  if (spec.kind === 'pow2') return new Pow2Allocator(pow2Params(spec, cpus), buffers, init);
   throw new Error(
     `unknown allocator '${(spec as { kind: string }).kind}': expected one of ${ALLOCATOR_KINDS.join(', ')}`,
   );

@@ -11,14 +11,14 @@ export interface BenchJob {
   spec: AllocatorSpec;
   cpus: number;
   cpu: number;
-  buffer: SharedArrayBuffer;
+  buffers: SharedArrayBuffer[];
   stream: OpStream;
   start: SharedArrayBuffer;
 }
 
 // The same worker serves every run of a row, so runs after the first find the JIT warm.
 parentPort!.on('message', (job: BenchJob) => {
-  const a = createAllocator(job.spec, job.cpus, job.buffer, false);
+  const a = createAllocator(job.spec, job.cpus, job.buffers, false);
   const start = new Int32Array(job.start);
   const addr = new Int32Array(job.stream.ids).fill(-1);
   Atomics.add(start, 1, 1);

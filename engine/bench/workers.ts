@@ -6,8 +6,7 @@
  * the same wall time to score 2x.
  */
 import { Worker } from 'node:worker_threads';
-import { allocateBuffer } from '../core/layout';
-import { bytesNeeded, createAllocator, type AllocatorSpec } from '../allocators/registry';
+import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import { recordChurn, type OpStream } from './op-stream';
 import type { BenchJob } from './bench-worker';
 
@@ -26,8 +25,7 @@ function share(s: OpStream): OpStream {
 /** One timed run on already-started workers, on a fresh allocator. */
 async function once(spec: AllocatorSpec, streams: OpStream[], workers: Worker[]): Promise<number> {
   const cpus = streams.length;
-  const buffer = allocateBuffer(bytesNeeded(spec, cpus)) as SharedArrayBuffer;
-  createAllocator(spec, cpus, buffer, true);
+  const buffers = createAllocator(spec, cpus).buffers as SharedArrayBuffer[];
   const start = new Int32Array(new SharedArrayBuffer(8));
   const done = workers.map(
     (w, cpu) =>
@@ -38,7 +36,7 @@ async function once(spec: AllocatorSpec, streams: OpStream[], workers: Worker[])
           spec,
           cpus,
           cpu,
-          buffer,
+          buffers,
           stream: streams[cpu],
           start: start.buffer as SharedArrayBuffer,
         };

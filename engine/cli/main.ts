@@ -120,7 +120,7 @@ function printText(a: RunArgs, results: LaneResult[]): void {
     for (const [k, v] of rows)
       console.log(`  ${k.padEnd(22)} ${v.padStart(12)}   ${METRIC_DEFINITIONS[k].split(':')[0]}`);
     for (const req of a.requests) {
-      const x = requestIndices(r.allocator.freeBlocks(), req);
+      const x = requestIndices(r.allocator.freeSummary(), req);
       console.log(
         `  request ${req} B: unusable index ${x.unusable.toFixed(3)}, fragmentation index ${x.fragmentation.toFixed(3)}`,
       );
@@ -131,7 +131,7 @@ function printText(a: RunArgs, results: LaneResult[]): void {
 function toJson(results: LaneResult[], requests: number[]) {
   return {
     allocators: results.map((r) => {
-      const blocks = r.allocator.freeBlocks();
+      const blocks = r.allocator.freeSummary();
       const m = computeMetrics(r.allocator, blocks);
       return {
         name: r.name,

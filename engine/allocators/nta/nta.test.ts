@@ -5,6 +5,7 @@ import { NtaAllocator } from './nta';
 import { seedExampleLog } from './example';
 import { AllocError, ChunkState, FreeError, type BlockInfo } from '../../core/types';
 import type { NtaParams } from './presets';
+import { bufferBytes } from '../test-util';
 
 const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.txt', import.meta.url), 'utf8')
   .trimEnd()
@@ -106,15 +107,15 @@ describe('free errors leave the state unchanged', () => {
       const a = small({});
       const p = a.alloc(0, 100);
       a.alloc(0, 50);
-      const before = new Uint8Array(a.buffer.slice(0));
+      const before = bufferBytes(a);
       let r = act(a, p);
       if (name === 'double free' || name === 'map twice') {
         expect(r).toBe(code);
-        const again = new Uint8Array(a.buffer.slice(0));
+        const again = bufferBytes(a);
         r = act === cases[4][1] ? a.free(0, p, 100) : a.map(0, p);
-        expect(new Uint8Array(a.buffer.slice(0))).toEqual(again);
+        expect(bufferBytes(a)).toEqual(again);
       } else {
-        expect(new Uint8Array(a.buffer.slice(0))).toEqual(before);
+        expect(bufferBytes(a)).toEqual(before);
       }
       expect(r).toBe(code);
       expect(a.checkInvariants()).toEqual([]);

@@ -29,10 +29,14 @@ import {
   FreeError,
   type Allocator,
   type BlockInfo,
+  type Capabilities,
+  type Concurrency,
   type Counters,
+  type FreeSummary,
   type Geometry,
+  type StateField,
 } from '../../core/types';
-import { allocateBuffer, viewsOf, type Views } from '../../core/layout';
+import { allocateBuffers, stateFields, viewsOf, zeroBuffers, type Views } from '../../core/layout';
 import { lock, pagesOfCpu, unlock } from '../../core/lock';
 import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
 import { ntaParams, initialPages, type NtaParams } from './presets';
@@ -63,12 +67,31 @@ import type { NtaLog } from './log';
 import { checkNtaInvariants } from './invariants';
 import { ntaBlockAt } from './block-at';
 
+export const NTA_CAPABILITIES: Capabilities = {
+  remoteFrees: true,
+  mappedChunks: true,
+  caches: false,
+  contiguousRuns: true,
+};
+
 export class NtaAllocator implements Allocator {
   readonly name = 'nta';
   readonly label: string;
   readonly cpus: number;
   readonly geometry: Geometry;
-  readonly buffer: ArrayBufferLike;
+  readonly buffers: readonly ArrayBufferLike[];
+  readonly fields: readonly StateField[];
+  readonly capabilities = NTA_CAPABILITIES;
+  /**
+   * - crossFreeTouchesOwner: a free on a CPU other than the page's owner pushes the block onto
+   *   the owner's remote-free list (under the owner's spinlock) and writes the block's head and
+   *   chunk states;
+   * - ownerOpsTouchingShared: the owner pops that list at the end of every free ('frees'), and
+   *   with drainOnAlloc=1 at the start of every allocation too ('all').
+   */
+  readonly concurrency: Concurrency;
+  /** Called before growth takes pages from the capacity shared by all CPUs (meta[META_PAGES_TAKEN]). */
+  gate: () => void = () => {};
   readonly params: NtaParams;
   /** Chunks per page, chunks of the largest node (= lists per CPU), words of nonEmpty per CPU. */
   readonly cpp: number;
@@ -86,7 +109,8 @@ export class NtaAllocator implements Allocator {
       .byteLength;
   }
 
-  constructor(params: Partial<NtaParams> = {}, buffer?: ArrayBufferLike, byteOffset = 0, init = true) {
+  /** `buffers`: attach to (init false) or initialise (init true) another instance's buffers; default: fresh ones. */
+  constructor(params: Partial<NtaParams> = {}, buffers?: readonly ArrayBufferLike[], init = true) {
     const p = ntaParams(params.preset ?? 'blog', params.cpus ?? 1, params);
     this.params = p;
     this.cpus = p.cpus;
@@ -96,9 +120,12 @@ export class NtaAllocator implements Allocator {
     this.listStride = listStride(this.lists);
     this.label = `NTA (${p.preset})`;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.maxPages, baseAddress: p.baseAddress };
+    this.concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: p.drainOnAlloc ? 'all' : 'frees' };
     const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: this.cpp, lists: this.lists });
-    this.buffer = buffer ?? allocateBuffer(byteOffset + plan.byteLength);
-    this.v = viewsOf(plan, this.buffer, byteOffset);
+    if (buffers && init) zeroBuffers(buffers);
+    this.buffers = buffers ?? allocateBuffers(plan);
+    this.v = viewsOf(plan, this.buffers);
+    this.fields = stateFields(plan, this.v);
     if (init) this.initialise();
     else if (Atomics.load(this.v.meta, META_MAGIC) !== MAGIC)
       throw new Error('NTA: attached to a buffer that was never initialised');
@@ -235,6 +262,7 @@ export class NtaAllocator implements Allocator {
   /** PATCH2's cache growth: up to growPages order-0 nodes from the capacity, for this CPU. */
   private grow(cpu: number): boolean {
     const { meta } = this.v;
+    this.gate();
     for (;;) {
       const taken = Atomics.load(meta, META_PAGES_TAKEN);
       const upto = Math.min(taken + this.params.growPages, this.params.maxPages);
@@ -395,8 +423,12 @@ export class NtaAllocator implements Allocator {
 
   // ---- inspection -------------------------------------------------------------------------
 
+  pageStates(firstPage: number, count: number, out: Uint8Array): void {
+    out.set(this.v.state.subarray(firstPage * this.cpp, (firstPage + count) * this.cpp));
+  }
+
   snapshot(out: Uint8Array): void {
-    out.set(this.v.state);
+    this.pageStates(0, this.params.maxPages, out);
   }
 
   counters(): Counters {
@@ -415,12 +447,21 @@ export class NtaAllocator implements Allocator {
     };
   }
 
-  freeBlocks(): number[] {
-    const out: number[] = [];
-    const C = this.params.chunkBytes;
-    const cnt = this.v.listCount;
-    for (let k = 0; k < cnt.length; k++) for (let j = cnt[k]; j > 0; j--) out.push(((k % this.lists) + 1) * C);
-    return out;
+  /** Runs of each length, summed over CPUs from the list counts (no walk). */
+  freeSummary(): FreeSummary {
+    const bytes: number[] = [],
+      counts: number[] = [];
+    const cnt = this.v.listCount,
+      L = this.lists;
+    for (let i = 0; i < L; i++) {
+      let n = 0;
+      for (let cpu = 0; cpu < this.cpus; cpu++) n += cnt[cpu * L + i];
+      if (n > 0) {
+        bytes.push((i + 1) * this.params.chunkBytes);
+        counts.push(n);
+      }
+    }
+    return { bytes, counts };
   }
 
   ownerOf(address: number): number {
@@ -432,18 +473,12 @@ export class NtaAllocator implements Allocator {
     return ntaBlockAt(this, address);
   }
 
-  /** Page index and chunk offset of an address (for op logs). */
-  locate(address: number): { page: number; chunk: number } {
-    const c = (address - this.params.baseAddress) / this.params.chunkBytes;
-    return { page: Math.floor(c / this.cpp), chunk: c % this.cpp };
-  }
-
   checkInvariants(): string[] {
     return checkNtaInvariants(this);
   }
 
-  /** Bytes of the largest free run on `cpu`'s own lists (what an alloc there could get now). For failure messages. */
-  largestFreeOnCpu(cpu: number): number {
+  /** Bytes of the largest free run on `cpu`'s own lists: an allocation never takes another CPU's memory. */
+  largestFree(cpu: number): number {
     const w0 = cpu * this.listStride;
     const ne = this.v.nonEmpty;
     for (let w = this.listWords - 1; w >= 0; w--) {
@@ -453,7 +488,14 @@ export class NtaAllocator implements Allocator {
   }
 
   /** Drain `cpu`'s remote-free list now, as the end of a free on `cpu` would (runtime: the final quiescent drain). Call only on `cpu`'s thread. */
-  drainRemote(cpu: number): void {
+  drainRemote(cpu: number): number {
+    const before = this.v.counters[cpu * C_SLOTS + C_DRAINED];
     this.drain(cpu);
+    return this.v.counters[cpu * C_SLOTS + C_DRAINED] - before;
+  }
+
+  remoteTotals(cpu: number): { pushed: number; drained: number } {
+    const c = this.v.counters;
+    return { pushed: c[cpu * C_SLOTS + C_PUSHED], drained: c[cpu * C_SLOTS + C_DRAINED] };
   }
 }

@@ -11,6 +11,9 @@
  *           nothing, avl_node_entry_alloc(gfp, 0) adds 8 order-0 pages to the CPU
  *           and the allocation is retried once.
  */
+import { MAX_FIELD_BYTES } from '../../core/layout';
+import { MAX_CPUS, MAX_PAGES } from '../../core/limits';
+
 export interface NtaParams {
   preset: NtaPresetName;
   /** AVL_MIN_SIZE: the chunk (allocation unit) in bytes. */
@@ -92,7 +95,9 @@ export function ntaParams(preset: NtaPresetName = 'blog', cpus = 1, overrides: P
       throw new Error(`unknown NTA preset '${String(preset)}': expected one of ${NTA_PRESETS.join(', ')}`);
   }
   p = { ...p, ...overrides };
-  if (!overrides.maxPages && p.growPages === 0) p.maxPages = initialPages(p);
+  // Without growth the capacity is the initial nodes; with growth at least them (patch2's
+  // 8 nodes of 8 pages on each of 64 CPUs take 4096 pages, more than its default 4094).
+  if (!overrides.maxPages) p.maxPages = p.growPages === 0 ? initialPages(p) : Math.max(p.maxPages, initialPages(p));
   validate(p);
   return p;
 }
@@ -113,7 +118,7 @@ function validate(p: NtaParams): void {
     bad(`pageBytes=${p.pageBytes}, expected a power of two >= 32 chunks`);
   if (!Number.isInteger(p.regionOrder) || p.regionOrder < 0 || p.regionOrder > 6)
     bad(`regionOrder=${p.regionOrder}, expected 0..6`);
-  if (!Number.isInteger(p.cpus) || p.cpus < 1 || p.cpus > 16) bad(`cpus=${p.cpus}, expected 1..16`);
+  if (!Number.isInteger(p.cpus) || p.cpus < 1 || p.cpus > MAX_CPUS) bad(`cpus=${p.cpus}, expected 1..${MAX_CPUS}`);
   if (!Number.isInteger(p.regions) || p.regions < 1) bad(`regions=${p.regions}, expected >= 1`);
   if (p.regionsScope === 'total' && p.regions < p.cpus)
     bad(`regions=${p.regions} in total is fewer than cpus=${p.cpus}`);
@@ -123,6 +128,10 @@ function validate(p: NtaParams): void {
   const init = initialPages(p);
   if (!Number.isInteger(p.maxPages) || p.maxPages < init)
     bad(`maxPages=${p.maxPages}, expected >= the ${init} initial pages`);
-  if (p.maxPages * p.pageBytes + p.baseAddress > 0x7fffffff)
-    bad(`maxPages=${p.maxPages}: the address space exceeds 2 GiB`);
+  if (p.maxPages > MAX_PAGES) bad(`maxPages=${p.maxPages}, expected at most ${MAX_PAGES}`);
+  // The per-chunk fields hold 4 bytes per chunk, and one field must fit in one buffer (core/layout.ts).
+  if (p.maxPages * (p.pageBytes / p.chunkBytes) * 4 > MAX_FIELD_BYTES)
+    bad(`maxPages=${p.maxPages} of ${p.pageBytes / p.chunkBytes} chunks: more than ${MAX_FIELD_BYTES / 4} chunks`);
+  if (!Number.isSafeInteger(p.baseAddress) || p.baseAddress < 0 || p.baseAddress + p.maxPages * p.pageBytes > 2 ** 53)
+    bad(`baseAddress=${p.baseAddress}, expected a non-negative integer leaving room for the pool below 2^53`);
 }

@@ -1,0 +1,123 @@
+/**
+ * `npx tsx engine/allocators/speed.ts [--ops N] [--runs N] [--baseline DIR] [--dump FILE]`
+ *
+ * Allocator speed on the bench's churn stream (sizes 1..4096 uniform, about half of the
+ * seed's 4094 pages live, every free with its allocation's size), replayed inline with no
+ * per-op allocation. Not a test: it prints ops/s, the median of several runs each.
+ *
+ * --baseline DIR  also time the allocators of another checkout (DIR/engine/allocators/registry.ts)
+ *                 on the same stream, interleaved run by run with ours, so that before and after
+ *                 are measured side by side under the same machine load.
+ * --dump FILE     write the stream for a native replayer: a little-endian u32 op count, then per
+ *                 op a u32 (kind << 31 | id) and a u32 bytes (kind 1 = free of that id).
+ */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { createAllocator, type AllocatorSpec } from './registry';
+import type { Allocator } from '../core/types';
+import { Lane } from '../core/runner';
+import { createWorkload } from '../workloads/generators';
+
+interface Stream {
+  kind: Uint8Array;
+  id: Int32Array;
+  bytes: Int32Array;
+  length: number;
+  ids: number;
+}
+
+type Create = (spec: AllocatorSpec, cpus: number) => Pick<Allocator, 'alloc' | 'free'>;
+
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const OPS = Number(opt('--ops') ?? 1_000_000);
+const RUNS = Number(opt('--runs') ?? 7);
+
+/** The churn stream as the bench records it: run once on NTA (the generator adapts to results). */
+function record(ops: number): Stream {
+  const s: Stream = {
+    kind: new Uint8Array(ops),
+    id: new Int32Array(ops),
+    bytes: new Int32Array(ops),
+    length: 0,
+    ids: 0,
+  };
+  const lane = new Lane(createAllocator({ kind: 'nta', preset: 'blog' }, 1), createWorkload('churn', { seed: 1, ops }));
+  const size = new Int32Array(ops);
+  while (s.length < ops && lane.step()) {
+    const op = lane.lastOp;
+    if (!op) break;
+    const i = s.length++;
+    s.kind[i] = op.kind === 'alloc' ? 0 : 1;
+    s.id[i] = op.id;
+    if (op.kind === 'alloc') size[op.id] = op.bytes;
+    s.bytes[i] = op.kind === 'alloc' ? op.bytes : size[op.id];
+    if (op.id + 1 > s.ids) s.ids = op.id + 1;
+  }
+  return s;
+}
+
+/** Replay the stream on a fresh allocator; returns [ops/s, errors]. */
+function time(s: Stream, a: Pick<Allocator, 'alloc' | 'free'>): [number, number] {
+  const addr = new Float64Array(s.ids).fill(-1);
+  const { kind, id, bytes } = s;
+  let errors = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < s.length; i++) {
+    if (kind[i] === 0) {
+      const p = a.alloc(0, bytes[i]);
+      if (p < 0) errors++;
+      addr[id[i]] = p;
+    } else if (a.free(0, addr[id[i]], bytes[i]) !== 0) errors++;
+  }
+  const dt = performance.now() - t0;
+  return [s.length / (dt / 1000), errors];
+}
+
+const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const s = record(OPS);
+  const dump = opt('--dump');
+  if (dump) {
+    const out = new Uint32Array(1 + 2 * s.length);
+    out[0] = s.length;
+    for (let i = 0; i < s.length; i++) {
+      out[1 + 2 * i] = ((s.kind[i] << 31) | s.id[i]) >>> 0;
+      out[2 + 2 * i] = s.bytes[i];
+    }
+    writeFileSync(dump, out);
+  }
+  const makers: [string, Create][] = [['', createAllocator]];
+  const base = opt('--baseline');
+  if (base) {
+    const url = pathToFileURL(resolve(base, 'engine/allocators/registry.ts')).href;
+    const mod = (await import(url)) as { createAllocator: Create };
+    makers.unshift(['before ', mod.createAllocator]);
+  }
+  const specs: [string, AllocatorSpec][] = [
+    ['nta', { kind: 'nta', preset: 'blog' }],
+    ['pow2', { kind: 'pow2' }],
+  ];
+  const rows = makers.flatMap(([tag, make]) =>
+    specs.map(([n, spec]) => ({ name: tag + n, make, spec, runs: [] as number[], errors: 0 })),
+  );
+  for (let r = 0; r <= RUNS; r++) {
+    for (const row of rows) {
+      const [opsPerSec, errors] = time(s, row.make(row.spec, 1));
+      row.errors = Math.max(row.errors, errors);
+      if (r > 0) row.runs.push(opsPerSec); // run 0 warms the JIT up
+    }
+  }
+  console.log(`churn, ${s.length} ops, median of ${RUNS} runs after one warm-up (M ops/s)`);
+  for (const row of rows)
+    console.log(
+      `${row.name.padEnd(14)} ${(median(row.runs) / 1e6).toFixed(2).padStart(7)}   errors ${row.errors}   runs ${row.runs.map((x) => (x / 1e6).toFixed(2)).join(' ')}`,
+    );
+}
+
+void main();

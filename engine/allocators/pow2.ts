@@ -94,16 +94,20 @@ export const OBJ_LIVE = 1,
 
 function resolve(p: Partial<Pow2Params>): Pow2Params {
   const r = { ...POW2_DEFAULTS, ...p };
+  // Worded as NTA's (nta/presets.ts), so callers treat both kinds' bad parameters alike.
+  const bad = (what: string): never => {
+    throw new Error(`invalid pow2 parameter: ${what}`);
+  };
   const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
-  if (!Number.isInteger(r.pages) || r.pages < 1) throw new Error(`pow2: bad pages ${r.pages}`);
-  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > 16)
-    throw new Error(`pow2: cpus must be 1..16, got ${r.cpus}`);
-  if (!pow2(r.pageBytes) || !pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes || r.pageBytes > 1 << 24) {
-    throw new Error(`pow2: pageBytes ${r.pageBytes} / chunkBytes ${r.chunkBytes} must be powers of two, chunk <= page`);
-  }
-  if (r.pages * r.pageBytes > 2 ** 30) throw new Error(`pow2: pool of ${r.pages * r.pageBytes} bytes exceeds 1 GiB`);
+  if (!Number.isInteger(r.pages) || r.pages < 1) bad(`pages=${r.pages}, expected an integer >= 1`);
+  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > 16) bad(`cpus=${r.cpus}, expected 1..16`);
+  if (!pow2(r.pageBytes) || r.pageBytes > 1 << 24)
+    bad(`pageBytes=${r.pageBytes}, expected a power of two up to ${1 << 24}`);
+  if (!pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes)
+    bad(`chunkBytes=${r.chunkBytes}, expected a power of two <= pageBytes (${r.pageBytes})`);
+  if (r.pages * r.pageBytes > 2 ** 30) bad(`pages=${r.pages}: a pool of ${r.pages * r.pageBytes} bytes exceeds 1 GiB`);
   if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0)
-    throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
+    bad(`baseAddress=${r.baseAddress}, expected a non-negative integer`);
   return r;
 }
 

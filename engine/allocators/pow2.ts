@@ -121,21 +121,23 @@ export const POW2_CAPABILITIES: Capabilities = {
 
 function resolve(p: Partial<Pow2Params>): Pow2Params {
   const r = { ...POW2_DEFAULTS, ...p };
+  // Worded as NTA's (nta/presets.ts), so callers treat both kinds' bad parameters alike.
+  const bad = (what: string): never => {
+    throw new Error(`invalid pow2 parameter: ${what}`);
+  };
   const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
   if (!Number.isInteger(r.pages) || r.pages < 1 || r.pages > MAX_PAGES)
-    throw new Error(`pow2: pages must be 1..${MAX_PAGES}, got ${r.pages}`);
-  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > MAX_CPUS)
-    throw new Error(`pow2: cpus must be 1..${MAX_CPUS}, got ${r.cpus}`);
-  if (!pow2(r.pageBytes) || !pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes || r.pageBytes > 1 << 24) {
-    throw new Error(`pow2: pageBytes ${r.pageBytes} / chunkBytes ${r.chunkBytes} must be powers of two, chunk <= page`);
-  }
+    bad(`pages=${r.pages}, expected an integer from 1 to ${MAX_PAGES}`);
+  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > MAX_CPUS) bad(`cpus=${r.cpus}, expected 1..${MAX_CPUS}`);
+  if (!pow2(r.pageBytes) || r.pageBytes > 1 << 24)
+    bad(`pageBytes=${r.pageBytes}, expected a power of two up to ${1 << 24}`);
+  if (!pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes)
+    bad(`chunkBytes=${r.chunkBytes}, expected a power of two <= pageBytes (${r.pageBytes})`);
   // reqBytes holds 4 bytes per chunk, and one field must fit in one buffer (core/layout.ts).
   if (r.pages * (r.pageBytes / r.chunkBytes) * 4 > MAX_FIELD_BYTES)
-    throw new Error(
-      `pow2: ${r.pages} pages of ${r.pageBytes / r.chunkBytes} chunks exceed ${MAX_FIELD_BYTES / 4} chunks`,
-    );
+    bad(`pages=${r.pages}: ${r.pageBytes / r.chunkBytes} chunks a page exceed ${MAX_FIELD_BYTES / 4} chunks in all`);
   if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0 || r.baseAddress + r.pages * r.pageBytes > 2 ** 53)
-    throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
+    bad(`baseAddress=${r.baseAddress}, expected a non-negative integer`);
   return r;
 }
 

@@ -36,7 +36,14 @@ describe('parseOpFile', () => {
       { kind: 'unmap', cpu: 0, id: 1, bytes: 0 },
       { kind: 'free', cpu: 0, id: 1, bytes: 0 },
     ]);
-    expect(parseOpFile('', 'empty.txt')).toEqual([]);
+  });
+
+  it.each<[string, string]>([
+    ['', 'the file is empty or has only comments'],
+    ['# a comment\n\n  # another\n', 'the file is empty or has only comments'],
+    ['cpu 1\n# nothing else\n', "the file has only 'cpu N' lines and comments"],
+  ])('refuses %j: no allocation events found', (text, why) => {
+    expect(() => parseOpFile(text, 'ops.txt', 4)).toThrow(`ops.txt:1: no allocation events found (${why})`);
   });
 
   it('gives an ID reused after its free a new dense id', () => {
@@ -180,7 +187,10 @@ describe('parseOpFile', () => {
 
 /** Valid op sequences: dense alloc ids in order, frees/maps/unmaps only where legal. */
 const validOps = fc
-  .array(fc.tuple(fc.nat(5), fc.nat(1000), fc.integer({ min: 1, max: 100000 }), fc.nat(3)), { maxLength: 200 })
+  .array(fc.tuple(fc.nat(5), fc.nat(1000), fc.integer({ min: 1, max: 100000 }), fc.nat(3)), {
+    minLength: 1,
+    maxLength: 200,
+  })
   .map((steps) => {
     const ops: Op[] = [];
     const live: number[] = [];

@@ -17,8 +17,9 @@
  * postponed free of allocators.md 1.5). An ID cannot be allocated again while its
  * previous allocation is still mapped, as `u ID` would then be ambiguous.
  */
-import { ParseError, excerpt, splitLines } from './parse-error';
+import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
 import { replayWorkload } from './replay';
+import type { FormatEvidence } from './trace-detect';
 import type { Op, OpKind, Workload } from './types';
 
 export class OpFileError extends ParseError {
@@ -55,6 +56,15 @@ interface Entry {
   mapLine: number;
 }
 
+/** An op line, with an optional trailing comment (the window's lines are trimmed, comment lines gone). */
+const OP_LINE = /^(a\s+\d+\s+\d+|[fmu]\s+\d+|cpu\s+\d+)\s*(#.*)?$/;
+
+/** Every op line is an event; a bare number line is never an op file's (it starts a malloc-lab header). */
+export function sniffOpFile(lines: readonly string[]): FormatEvidence {
+  if (lines.some((l) => /^\d+$/.test(l))) return { events: 0, others: 0 };
+  return { events: lines.filter((l) => OP_LINE.test(l)).length, others: 0 };
+}
+
 /**
  * Parse op file TEXT. `fileName` is used in error messages only. When `cpus` is
  * given, `cpu N` needs N < cpus.
@@ -64,6 +74,7 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
   const entries = new Map<number, Entry>();
   let cpu = 0;
   let nextDense = 0;
+  let sawCpu = false;
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
     const lineNo = k + 1;
@@ -99,6 +110,7 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
         );
       }
       cpu = id;
+      sawCpu = true;
       continue;
     }
 
@@ -150,6 +162,9 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
         ops.push({ kind: 'unmap', cpu, id: entry.dense, bytes: 0 });
         continue;
     }
+  }
+  if (ops.length === 0) {
+    throw noAllocationsError(fileName, sawCpu ? "the file has only 'cpu N' lines and comments" : undefined);
   }
   return ops;
 }

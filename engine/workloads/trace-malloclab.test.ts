@@ -39,10 +39,16 @@ describe('parseMalloclab', () => {
     ]);
   });
 
-  it('sniffs 4 bare numbers then an op, not an op file', () => {
-    expect(sniffMalloclab(['20000', '2', '3', '1', 'a 0 8'])).toBe(true);
-    expect(sniffMalloclab(['a 0 8', 'f 0'])).toBe(false);
-    expect(sniffMalloclab(['20000', '2', '3', 'a 0 8', 'f 0'])).toBe(false);
+  it('sniffs 4 bare numbers then ops, not an op file', () => {
+    expect(sniffMalloclab(['20000', '2', '3', '1', 'a 0 8', 'r 0 16', 'f 0']).events).toBe(3);
+    expect(sniffMalloclab(['a 0 8', 'f 0']).events).toBe(0);
+    expect(sniffMalloclab(['20000', '2', '3', 'a 0 8', 'f 0']).events).toBe(0);
+  });
+
+  it('refuses a file with only its header', () => {
+    expect(() => parseMalloclab('100\n1\n0\n1\n', 't.rep')).toThrow(
+      't.rep:1: no allocation events found (the file has only its header)',
+    );
   });
 
   it.each<[string, string, string]>([

@@ -14,8 +14,9 @@
  * unique minimum-size chunk, so by default it becomes a 1-byte request; pass
  * `zeroSize: 'error'` to reject it instead.
  */
-import { ParseError, excerpt, splitLines } from './parse-error';
+import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
 import { replayWorkload } from './replay';
+import type { FormatEvidence } from './trace-detect';
 import type { Op, Workload } from './types';
 
 export class WeeTraceError extends ParseError {
@@ -31,6 +32,11 @@ export interface WeeTraceOptions {
 }
 
 const LINE = /^(Alloc|Free)\(\s*(\d+)\s*\)\s*,?$/;
+
+/** Every `Alloc(SIZE),` / `Free(K),` line is an event; the format has no other lines. */
+export function sniffWee(lines: readonly string[]): FormatEvidence {
+  return { events: lines.filter((l) => LINE.test(l)).length, others: 0 };
+}
 
 /**
  * Parse wee_alloc trace TEXT (`fileName` for messages only) into ops on CPU 0.
@@ -76,6 +82,7 @@ export function parseWeeTrace(text: string, fileName: string, options: WeeTraceO
     freedOn[n] = lineNo;
     ops.push({ kind: 'free', cpu: 0, id: n, bytes: 0 });
   }
+  if (ops.length === 0) throw noAllocationsError(fileName);
   return ops;
 }
 

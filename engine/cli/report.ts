@@ -1,19 +1,24 @@
 /** What the CLI prints: a run's results as text or JSON, and the workload list. */
 import { computeMetrics, freeHistogram, requestIndices, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
-import type { Allocator } from '../core/types';
-import type { Failure } from '../core/runner';
+import type { FailureLog } from '../core/records';
+import { errorName, type Allocator } from '../core/types';
+import type { RemoteFrees } from '../runtime/run-headless';
 import { COMMON_PARAMS, WORKLOADS, workloadNames } from '../workloads/generators';
 import { paramRows } from '../workloads/params';
 import type { RunArgs } from './args';
-import { SEED_FAILURE_BYTES } from './seed-compare';
+import { SEED_2006_FAILURES } from '../workloads/generators';
 
 export interface LaneResult {
   name: string;
   allocator: Allocator;
-  failures: Failure[];
+  /** Every failed allocation counted, a sample kept (core/records.ts). */
+  failures: FailureLog;
   ops: number;
+  /** Frees, maps and unmaps the allocator rejected; and those skipped because their allocation had failed. */
+  errors: number;
+  skipped: number;
   /** Free-running workers: remote frees each CPU pushed, and drained as owner (during the run and at the end). */
-  remote?: { pushed: number[]; drained: number[]; drainedAtEnd: number[] } | null;
+  remote?: RemoteFrees | null;
 }
 
 const pct = (x: number) => (100 * x).toFixed(2) + '%';
@@ -25,13 +30,15 @@ export function printText(a: RunArgs, results: LaneResult[]): void {
   );
   for (const r of results) {
     const m = computeMetrics(r.allocator);
-    console.log(`\n${r.allocator.label}: ${r.ops} ops, ${r.failures.length} failed allocations`);
-    for (const f of r.failures.slice(0, 20)) {
+    console.log(`\n${r.allocator.label}: ${r.ops} ops, ${r.failures.count} failed allocations`);
+    for (const f of r.failures.head(20)) {
       console.log(
-        `  op ${f.op}: ${f.bytes} B on cpu ${f.cpu} failed (${f.reason})${f.max !== undefined ? `, MAX ${f.max}` : ''}, utilisation ${pct(f.utilisation ?? 0)}`,
+        `  op ${f.op}: ${f.bytes} B on cpu ${f.cpu} failed (${errorName(f.code)})${f.max !== undefined ? `, MAX ${f.max}` : ''}, utilisation ${pct(f.utilisation)}`,
       );
     }
-    if (r.failures.length > 20) console.log(`  ... ${r.failures.length - 20} more`);
+    if (r.failures.count > 20) console.log(`  ... ${r.failures.count - 20} more`);
+    if (r.errors) console.log(`  ${r.errors} frees, maps or unmaps rejected by the allocator`);
+    if (r.skipped) console.log(`  ${r.skipped} frees, maps or unmaps skipped: their allocation had failed`);
     if (r.remote) {
       const { pushed, drained, drainedAtEnd } = r.remote;
       pushed.forEach((p, cpu) =>
@@ -41,7 +48,7 @@ export function printText(a: RunArgs, results: LaneResult[]): void {
       );
     }
     if (a.workload === 'seed-fragmentation' && r.allocator.label === 'NTA (blog)')
-      console.log(`  the seed's NTA failures (2006): ${SEED_FAILURE_BYTES.join(', ')} B`);
+      console.log(`  the seed's NTA failures (2006): ${SEED_2006_FAILURES.map((f) => f.bytes).join(', ')} B`);
     const rows: [keyof Metrics, string][] = [
       ['requestedBytes', kib(m.requestedBytes)],
       ['allocatedBytes', kib(m.allocatedBytes)],
@@ -56,7 +63,7 @@ export function printText(a: RunArgs, results: LaneResult[]): void {
     for (const [k, v] of rows)
       console.log(`  ${k.padEnd(22)} ${v.padStart(12)}   ${METRIC_DEFINITIONS[k].split(':')[0]}`);
     for (const req of a.requests) {
-      const x = requestIndices(r.allocator.freeBlocks(), req);
+      const x = requestIndices(r.allocator.freeSummary(), req);
       console.log(
         `  request ${req} B: unusable index ${x.unusable.toFixed(3)}, fragmentation index ${x.fragmentation.toFixed(3)}`,
       );
@@ -67,20 +74,25 @@ export function printText(a: RunArgs, results: LaneResult[]): void {
 export function toJson(results: LaneResult[], requests: number[]) {
   return {
     allocators: results.map((r) => {
-      const blocks = r.allocator.freeBlocks();
+      const blocks = r.allocator.freeSummary();
       const m = computeMetrics(r.allocator, blocks);
       return {
         name: r.name,
         label: r.allocator.label,
         ops: r.ops,
-        failures: r.failures.map((f) => ({
+        failureCount: r.failures.count,
+        /** The first and the last failures (all of them when there are few; core/records.ts). */
+        failures: r.failures.list().map((f) => ({
           op: f.op,
           bytes: f.bytes,
           ...(f.max !== undefined ? { max: f.max } : {}),
           cpu: f.cpu,
-          reason: f.reason,
+          reason: errorName(f.code),
+          largestFree: f.largest,
           utilisation: f.utilisation,
         })),
+        errors: r.errors,
+        skipped: r.skipped,
         metrics: m,
         /** Free blocks by size: [bytes, count], sorted by size. */
         freeHistogram: freeHistogram(blocks),

@@ -7,13 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createAllocator, parseAllocatorSpec, type AllocatorSpec } from '../allocators/registry';
-import { Lane, type Failure } from '../core/runner';
-import type { Allocator } from '../core/types';
+import { runHeadless, type HeadlessOptions } from '../runtime/run-headless';
+import type { Engine } from '../runtime/engine';
 import { createWorkload } from '../workloads/generators';
-import { replayWorkload } from '../workloads/replay';
 import { parseTrace, type ParsedTrace } from '../workloads/trace';
-import type { Workload } from '../workloads/types';
 import { TRACE_WORKLOAD, UsageError, asUsage, type RunArgs } from './args';
+import { OpLogger } from './oplog';
 import { StagedDir, StreamedFile } from './outputs';
 import { mapPng } from './png';
 import { printText, toJson, type LaneResult } from './report';
@@ -57,45 +56,55 @@ export function loadTrace(a: RunArgs): LoadedTrace | null {
   return { path, text, format, parsed };
 }
 
-/** A factory giving each allocator its own workload instance; checks a generator's name and parameters. */
-export function workloadFactory(a: RunArgs, trace: LoadedTrace | null): () => Workload {
-  if (trace) return () => replayWorkload(a.workload, trace.parsed.ops, a.ops);
-  const params = { ...a.params, seed: a.seed, cpus: a.cpus, ops: a.ops };
-  asUsage(() => createWorkload(a.workload, params));
-  return () => createWorkload(a.workload, params);
+/** Check a generator's name and parameters (a usage error before anything runs). */
+function checkGenerator(a: RunArgs): void {
+  asUsage(() => createWorkload(a.workload, { ...a.params, seed: a.seed, cpus: a.cpus, ops: a.ops }));
 }
 
-/** Called after an op that failed an allocation (for --png-failures). */
-export type OnFailure = (name: string, allocator: Allocator, failure: Failure, index: number) => void;
-
-export function runInline(
+/** The run itself: inline or on workers, through the same engine as the app. */
+export async function execute(
   a: RunArgs,
   specs: AllocatorSpec[],
-  make: () => Workload,
+  trace: LoadedTrace | null,
   oplog?: (line: string) => void,
-  onFailure?: OnFailure,
-): LaneResult[] {
-  const lanes = specs.map(
-    (s, i) => new Lane(createAllocator(s, a.cpus), make(), oplog && ((l) => oplog(l.replace(/^\S+/, a.allocators[i])))),
-  );
-  for (let live = true; live;) {
-    live = false;
-    for (const [i, lane] of lanes.entries()) {
-      const failed = lane.failures.length;
-      if (!lane.step()) continue;
-      live = true;
-      if (onFailure && lane.failures.length > failed)
-        onFailure(a.allocators[i], lane.allocator, lane.failures[failed], failed);
+  onFailure?: (engine: Engine) => void,
+): Promise<LaneResult[]> {
+  const o: HeadlessOptions = {
+    allocators: specs,
+    workload: trace ? 'trace' : a.workload,
+    params: { ...a.params },
+    parsed: trace ? { fileName: trace.path, ops: trace.parsed.ops } : undefined,
+    seed: a.seed,
+    cpus: a.cpus,
+    ops: a.ops,
+    threads: a.threads,
+    schedule: a.schedule,
+    onFailure,
+  };
+  const log = oplog ? new OpLogger(a.allocators, oplog) : null;
+  if (log || a.check) {
+    o.chunk = a.check ? 1 : undefined;
+    o.onChunk = (e, from, to) => {
+      log?.chunk(e, from, to);
       if (a.check) {
-        const errs = lane.allocator.checkInvariants();
-        if (errs.length)
-          throw new Error(
-            `invariant broken in ${lane.allocator.label} after op ${lane.ops - 1}:\n  ${errs.join('\n  ')}`,
-          );
+        for (const L of e.lanes) {
+          const errs = L.allocator.checkInvariants();
+          if (errs.length)
+            throw new Error(`invariant broken in ${L.allocator.label} after op ${to - 1}:\n  ${errs.join('\n  ')}`);
+        }
       }
-    }
+    };
   }
-  return lanes.map((l, i) => ({ name: a.allocators[i], allocator: l.allocator, failures: l.failures, ops: l.ops }));
+  const r = await runHeadless(o);
+  return r.lanes.map((L, k) => ({
+    name: a.allocators[k],
+    allocator: L.allocator,
+    failures: L.failures,
+    ops: r.ops[k],
+    errors: L.errors,
+    skipped: L.skipped,
+    remote: r.remote[k],
+  }));
 }
 
 /** `<workload>-<allocator>-<what>.png`: one pixel per chunk, one column per page. */
@@ -115,27 +124,29 @@ export async function run(a: RunArgs): Promise<void> {
   checkUsage(a);
   const specs = allocatorSpecs(a);
   // A generator's name and parameters are checked here; a trace (maybe large) is read once the outputs are.
-  const generator = TRACE_WORKLOAD.test(a.workload) ? null : workloadFactory(a, null);
+  const isTrace = TRACE_WORKLOAD.test(a.workload);
+  if (!isTrace) checkGenerator(a);
   const oplog = a.oplog !== undefined ? StreamedFile.open('--oplog', a.oplog) : null;
   let png: StagedDir | null = null;
   try {
     png = a.png !== undefined ? StagedDir.open('--png', a.png) : null;
-    const trace = generator ? null : loadTrace(a);
-    const make = generator ?? workloadFactory(a, trace);
-    const log = oplog ? (line: string) => oplog.write(line) : undefined;
-    let results: LaneResult[];
-    if (a.threads === 'inline') {
-      const staged = png;
-      const onFailure: OnFailure | undefined =
-        staged && a.pngFailures
-          ? (name, allocator, f, k) =>
-              staged.write(pngName(a, name, `fail${k + 1}-${f.bytes}B-op${f.op}`), mapPng(allocator, a.orientation))
-          : undefined;
-      results = runInline(a, specs, make, log, onFailure);
-    } else {
-      const { runWithWorkers } = await import('./workers');
-      results = await runWithWorkers(a, specs, trace, log);
-    }
+    const trace = isTrace ? loadTrace(a) : null;
+    const staged = png;
+    // --png-failures: a picture of every lane that failed at the op the run stopped after.
+    const onFailure =
+      staged && a.pngFailures
+        ? (e: Engine) => {
+            e.lanes.forEach((L, k) => {
+              const f = L.failures.tail(1)[0];
+              if (!f || f.op !== e.cursor - 1) return;
+              staged.write(
+                pngName(a, a.allocators[k], `fail${L.failures.count}-${f.bytes}B-op${f.op}`),
+                mapPng(L.allocator, a.orientation),
+              );
+            });
+          }
+        : undefined;
+    const results = await execute(a, specs, trace, oplog ? (line) => oplog.write(line) : undefined, onFailure);
     // Every run ends quiescent: check each allocator's invariants there (free-running too).
     const broken = results.map((r) => ({ r, errs: r.allocator.checkInvariants() })).filter((x) => x.errs.length);
     if (broken.length === 0) {

@@ -106,7 +106,10 @@ export class OpBuffer {
     const capacity = ring ? 2 ** Math.ceil(Math.log2(Math.max(1024, o.capacity))) : Math.max(1, o.capacity);
     const initial = ring ? capacity : Math.min(capacity, 65536);
     const withAux = o.withAux ?? false;
-    const header = shared && typeof SharedArrayBuffer !== 'undefined' ? new SharedArrayBuffer(HDR_SLOTS * 4) : new ArrayBuffer(HDR_SLOTS * 4);
+    const header =
+      shared && typeof SharedArrayBuffer !== 'undefined'
+        ? new SharedArrayBuffer(HDR_SLOTS * 4)
+        : new ArrayBuffer(HDR_SLOTS * 4);
     const columns = BYTES.slice(0, withAux ? 7 : 6).map((b) =>
       ring ? growableBuffer(capacity * b, capacity * b, shared) : growableBuffer(initial * b, capacity * b, shared),
     );
@@ -125,7 +128,13 @@ export class OpBuffer {
   }
 
   get handle(): OpBufferHandle {
-    return { header: this.header.buffer, columns: this.cols, ring: this.ring, capacity: this.capacity, withAux: this.withAux };
+    return {
+      header: this.header.buffer,
+      columns: this.cols,
+      ring: this.ring,
+      capacity: this.capacity,
+      withAux: this.withAux,
+    };
   }
 
   private remake(): void {

@@ -132,10 +132,11 @@ export class FailureLog {
     for (const [code, n] of left) if (n > 0) this.byCode.set(code, (this.byCode.get(code) ?? 0) + n);
   }
 
-
   save(): FailureLogState {
     const n = Math.min(this.count, N);
-    const cols = [this.op, this.cpu, this.bytes, this.code, this.largest, this.util, this.max].map((c) => c.slice(0, n));
+    const cols = [this.op, this.cpu, this.bytes, this.code, this.largest, this.util, this.max].map((c) =>
+      c.slice(0, n),
+    );
     return { count: this.count, byCode: [...this.byCode], cols };
   }
 

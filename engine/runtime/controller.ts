@@ -22,6 +22,7 @@ import { Engine } from './engine';
 import { buildFreeRun, defaultFreeStream } from './free-run';
 import { lastOps } from './last-ops';
 import { createSnapshotRegion, generationOf, publish, type SnapshotRegion } from './snapshot';
+import { quiesce } from './run-headless';
 import { startPool, type PoolSetup } from './start-pool';
 import type { SpawnCpuWorker } from './workers/pool';
 
@@ -297,6 +298,7 @@ export class Controller implements ControlApi {
         this.notify();
       });
       this.freeOps = run.progress();
+      quiesce(e.allocators, cfg.cpus, true);
       this.freeDone = true;
     } finally {
       run.pool.terminate();
@@ -346,7 +348,17 @@ export class Controller implements ControlApi {
   private buildSummary(): Summary {
     const e = this.engine;
     const checkpoints = e?.checkpointBytes ?? { used: 0, budget: 0, count: 0, interval: 0 };
-    if (!e) return { generation: 0, op: 0, done: false, playing: false, allocators: [], lastOps: [], error: this.error, checkpoints };
+    if (!e)
+      return {
+        generation: 0,
+        op: 0,
+        done: false,
+        playing: false,
+        allocators: [],
+        lastOps: [],
+        error: this.error,
+        checkpoints,
+      };
     const s: Summary = {
       generation: this.region ? generationOf(this.region) : 0,
       op: this.freeOps ?? e.cursor,
@@ -363,7 +375,9 @@ export class Controller implements ControlApi {
           failureCount: L.failures.count,
           failures: sampleForSummary(L.failures).map((f) => ({ ...f, reason: errorName(f.code) })),
           errors: L.errors,
-          errorSample: L.errorSample.slice(0, 10).map((x) => ({ op: x.op, kind: KIND_NAMES[x.kind] ?? '?', reason: errorName(x.code) })),
+          errorSample: L.errorSample
+            .slice(0, 10)
+            .map((x) => ({ op: x.op, kind: KIND_NAMES[x.kind] ?? '?', reason: errorName(x.code) })),
           skipped: L.skipped,
           histogram: freeHistogram(free),
         };

@@ -5,7 +5,13 @@ import { Engine } from './engine';
 import { core, referenceRun, sameState } from './test-support';
 
 const SPECS: AllocatorSpec[] = [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }];
-const src = (workload: string, cpus: number, seed: number, ops: number, params: Record<string, number | string> = {}) => ({
+const src = (
+  workload: string,
+  cpus: number,
+  seed: number,
+  ops: number,
+  params: Record<string, number | string> = {},
+) => ({
   allocators: SPECS,
   workload,
   params,
@@ -103,4 +109,3 @@ describe('Engine (inline)', () => {
     expect(e.checkpointBytes.used / 3).toBeLessThan(raw / 5);
   });
 });
-

@@ -60,7 +60,11 @@ export class Engine {
     });
     const keep = opts.checkpoints ?? true;
     this.store = keep
-      ? new CheckpointStore<Extra>(this.allocators, opts.interval ?? DEFAULT_INTERVAL, opts.budgetBytes ?? DEFAULT_BUDGET)
+      ? new CheckpointStore<Extra>(
+          this.allocators,
+          opts.interval ?? DEFAULT_INTERVAL,
+          opts.budgetBytes ?? DEFAULT_BUDGET,
+        )
       : null;
     if (this.store && this.source.kind === 'stream' && this.source.ops.ring) {
       // A seek regenerates at most one interval of ops, which must fit in the ring with a batch.

@@ -81,8 +81,6 @@ export async function buildFreeRun(
           L.skipped += r.lanes[k].skipped;
         }
       });
-      // The quiescent point: each CPU drains what other CPUs queued for it (NTA's remote frees).
-      for (const a of engine.allocators) for (let c = 0; c < cfg.cpus; c++) a.quiesce?.(c);
     },
   };
 }

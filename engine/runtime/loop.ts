@@ -60,7 +60,13 @@ export function recordFailure(L: Lane, i: number, cpu: number, bytes: number, co
  * last op executed: `to`, or with `stopAtFailure` the index right after the first op
  * at which some lane failed an allocation.
  */
-export function runStream(lanes: readonly Lane[], buf: OpBuffer, from: number, to: number, stopAtFailure: boolean): number {
+export function runStream(
+  lanes: readonly Lane[],
+  buf: OpBuffer,
+  from: number,
+  to: number,
+  stopAtFailure: boolean,
+): number {
   const K = buf.kind,
     C = buf.cpu,
     S = buf.slot,

@@ -48,7 +48,7 @@ function literal(src: Int32Array, from: number, to: number, out: Int32Array, o: 
 /** Decode `code` into `dst`, which must have exactly the encoded length. */
 export function decodeWords(code: Int32Array, dst: Int32Array): void {
   let o = 0;
-  for (let i = 0; i < code.length; ) {
+  for (let i = 0; i < code.length;) {
     const h = code[i++];
     if (h > 0) {
       dst.set(code.subarray(i, i + h), o);

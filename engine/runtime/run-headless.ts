@@ -34,6 +34,13 @@ export interface HeadlessOptions extends WorkloadSource {
   cores?: number;
 }
 
+/** Free-running: per CPU, remote-free bytes pushed to other CPUs and drained as owner (of them, at the final drain). */
+export interface RemoteFrees {
+  pushed: number[];
+  drained: number[];
+  drainedAtEnd: number[];
+}
+
 export interface HeadlessResult {
   engine: Engine;
   lanes: Lane[];
@@ -41,6 +48,21 @@ export interface HeadlessResult {
   /** Ops each lane executed. */
   ops: number[];
   elapsedMs: number;
+  /** Free-running on allocators with remote frees (NTA): what went through them; else null. */
+  remote: (RemoteFrees | null)[];
+}
+
+/**
+ * The quiescent point of a free run: every CPU drains what others queued for it (as its
+ * next free would), so invariants can be checked and nothing stays pending.
+ */
+export function quiesce(allocators: readonly Allocator[], cpus: number, free: boolean): (RemoteFrees | null)[] {
+  return allocators.map((a) => {
+    if (!free || !a.drainRemote || !a.remoteTotals) return null;
+    const drainedAtEnd = Array.from({ length: cpus }, (_, c) => a.drainRemote?.(c) ?? 0);
+    const t = Array.from({ length: cpus }, (_, c) => a.remoteTotals?.(c) ?? { pushed: 0, drained: 0 });
+    return { pushed: t.map((x) => x.pushed), drained: t.map((x) => x.drained), drainedAtEnd };
+  });
 }
 
 async function nodeSpawn(): Promise<SpawnCpuWorker> {
@@ -73,7 +95,16 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
           run.pool.terminate();
         }
         const ops = run.progress();
-        return { engine, lanes: engine.lanes, allocators: engine.allocators, ops: engine.lanes.map(() => ops), elapsedMs: performance.now() - t0 };
+        const elapsedMs = performance.now() - t0;
+        const remote = quiesce(engine.allocators, o.cpus, true);
+        return {
+          engine,
+          lanes: engine.lanes,
+          allocators: engine.allocators,
+          ops: engine.lanes.map(() => ops),
+          elapsedMs,
+          remote,
+        };
       }
       if (engine.source.kind === 'stream') {
         setup = await startPool(spawn, engine, o, workers, o.schedule === 'lockstep', o.timeoutMs, cores);
@@ -91,13 +122,15 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
         if (engine.lanes.some((L) => L.failures.count > 0 && L.failures.tail(1)[0]?.op === at)) o.onFailure(engine);
       }
     }
-    if (o.schedule === 'free') for (const a of engine.allocators) for (let c = 0; c < o.cpus; c++) a.quiesce?.(c);
+    const elapsedMs = performance.now() - t0;
+    const remote = quiesce(engine.allocators, o.cpus, o.schedule === 'free');
     return {
       engine,
       lanes: engine.lanes,
       allocators: engine.allocators,
       ops: engine.lanes.map((_, k) => engine.laneOps(k)),
-      elapsedMs: performance.now() - t0,
+      elapsedMs,
+      remote,
     };
   } catch (e) {
     throw setup ? await setup.pool.explain(e) : e;

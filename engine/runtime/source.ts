@@ -10,13 +10,15 @@ import { OpBuffer } from '../core/op-buffer';
 import { WORKLOADS, createWorkload } from '../workloads/generators';
 import { parseTrace } from '../workloads/trace';
 import { replayStream } from '../workloads/replay';
-import type { AdaptiveWorkload, OpStream } from '../workloads/types';
+import type { AdaptiveWorkload, Op, OpStream } from '../workloads/types';
 
 export interface WorkloadSource {
   workload: string;
   params: Record<string, number | string>;
   /** An imported op file / trace, when workload is 'ops' or 'trace' (the format is recognised from the text). */
   opsText?: { fileName: string; text: string; format?: string };
+  /** The same file already parsed (the CLI parses once to report problems first); used instead of opsText. */
+  parsed?: { fileName: string; ops: readonly Op[] };
   seed: number;
   cpus: number;
   /** 0 = the workload's own end. */
@@ -37,16 +39,17 @@ export const isTrace = (s: WorkloadSource): boolean => s.workload === 'ops' || s
 /** Build the run's source; a bad trace or parameter throws before anything runs. */
 export function buildSource(s: WorkloadSource): Source {
   if (isTrace(s)) {
-    if (!s.opsText) throw new Error(`workload '${s.workload}' needs an op file (opsText)`);
-    const { ops } = parseTrace(s.opsText.text, s.opsText.fileName, s.cpus, s.opsText.format);
+    if (!s.parsed && !s.opsText) throw new Error(`workload '${s.workload}' needs an op file (opsText)`);
+    const fileName = s.parsed?.fileName ?? s.opsText?.fileName ?? '';
+    const ops = s.parsed?.ops ?? parseTrace(s.opsText?.text ?? '', fileName, s.cpus, s.opsText?.format).ops;
     const n = s.ops > 0 ? Math.min(s.ops, ops.length) : ops.length;
     const buf = OpBuffer.create({ capacity: Math.max(1, n) });
-    const stream = replayStream(s.opsText.fileName, ops, n);
+    const stream = replayStream(fileName, ops, n);
     buf.beginProducing();
-    if (n > 0 && !buf.reserve(n)) throw new Error(`${s.opsText.fileName}: ${n} ops do not fit in the op buffer`);
+    if (n > 0 && !buf.reserve(n)) throw new Error(`${fileName}: ${n} ops do not fit in the op buffer`);
     stream.produce(buf, n);
     buf.end();
-    return { kind: 'stream', stream, ops: buf, name: s.opsText.fileName };
+    return { kind: 'stream', stream, ops: buf, name: fileName };
   }
   const params = { ...s.params, seed: s.seed, cpus: s.cpus, ops: s.ops };
   const first = createWorkload(s.workload, params); // validates the name and parameters

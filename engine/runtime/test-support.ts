@@ -72,7 +72,11 @@ export function referenceRun(
         return;
       }
       const r =
-        op.kind === 'free' ? a.free(op.cpu, x.at, x.bytes) : op.kind === 'map' ? a.map(op.cpu, x.at) : a.unmap(op.cpu, x.at);
+        op.kind === 'free'
+          ? a.free(op.cpu, x.at, x.bytes)
+          : op.kind === 'map'
+            ? a.map(op.cpu, x.at)
+            : a.unmap(op.cpu, x.at);
       if (r < 0) lane.errors++;
     });
     return lane;

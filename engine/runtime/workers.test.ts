@@ -106,7 +106,8 @@ function faulty(mode: 'throw' | 'hang'): SpawnCpuWorker {
       postMessage(m) {
         if (m.type !== 'serve') real.postMessage(m);
         // 'hang': it never enters the command loop. 'throw': it gets a job it cannot do.
-        else if (mode === 'throw') real.postMessage({ type: 'free-run', workload: 'nope', params: {}, seed: 1, ops: 1, cpus: [1] });
+        else if (mode === 'throw')
+          real.postMessage({ type: 'free-run', workload: 'nope', params: {}, seed: 1, ops: 1, cpus: [1] });
       },
     };
   };
@@ -115,7 +116,13 @@ function faulty(mode: 'throw' | 'hang'): SpawnCpuWorker {
 describe('a worker that dies or hangs', () => {
   it('a hung worker becomes an error naming it, after the timeout without progress', async () => {
     await expect(
-      runHeadless({ ...base('churn', 2, 200000), threads: 'workers', cores: 2, spawn: faulty('hang'), timeoutMs: 1500 }),
+      runHeadless({
+        ...base('churn', 2, 200000),
+        threads: 'workers',
+        cores: 2,
+        spawn: faulty('hang'),
+        timeoutMs: 1500,
+      }),
     ).rejects.toThrow(/CPU worker 1 made no progress for 1.5 s/);
   });
 

@@ -18,9 +18,8 @@
  * previous allocation is still mapped, as `u ID` would then be ambiguous.
  */
 import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
-import { replayWorkload } from './replay';
 import type { FormatEvidence } from './trace-detect';
-import type { Op, OpKind, Workload } from './types';
+import type { Op, OpKind } from './types';
 
 export class OpFileError extends ParseError {
   constructor(file: string, line: number, detail: string) {
@@ -167,11 +166,6 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
     throw noAllocationsError(fileName, sawCpu ? "the file has only 'cpu N' lines and comments" : undefined);
   }
   return ops;
-}
-
-/** A Workload replaying parsed ops (result() is ignored). */
-export function opFileWorkload(ops: readonly Op[], name = 'opfile', limit = 0): Workload {
-  return replayWorkload(name, ops, limit);
 }
 
 /**

@@ -100,3 +100,16 @@ export function parseErrorOf<E extends Error>(parse: () => unknown, cls: abstrac
   }
   throw new Error(`expected a ${cls.name}, but parsing succeeded`);
 }
+
+/**
+ * Ops named by dense ids (the k-th allocation is id k), as the trace parsers name them:
+ * maps slot-named ops (a stream's) back for comparison.
+ */
+export function toDense(ops: readonly Op[]): Op[] {
+  const idOf = new Map<number, number>();
+  let next = 0;
+  return ops.map((op) => {
+    if (op.kind === 'alloc') idOf.set(op.id, next++);
+    return { ...op, id: idOf.get(op.id) ?? -1 };
+  });
+}

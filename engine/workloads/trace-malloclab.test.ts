@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './parse-error';
-import { replayWorkload } from './replay';
-import { drive, parseErrorOf } from './test-util';
+import { replayStream } from './replay';
+import { drive, parseErrorOf, toDense } from './test-util';
 import { parseMalloclab, sniffMalloclab } from './trace-malloclab';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
@@ -29,7 +29,7 @@ describe('parseMalloclab', () => {
       { kind: 'free', cpu: 0, id: 6, bytes: 0 },
       { kind: 'free', cpu: 0, id: 5, bytes: 0 },
     ]);
-    expect(drive(replayWorkload('short', ops), 1e6).ops).toEqual(ops);
+    expect(toDense(drive(replayStream('short', ops), 1e6).ops)).toEqual(ops);
   });
 
   it('accepts blank and # lines, CRLF, and a 0-byte request as 1 byte', () => {

@@ -15,9 +15,8 @@
  * `zeroSize: 'error'` to reject it instead.
  */
 import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
-import { replayWorkload } from './replay';
 import type { FormatEvidence } from './trace-detect';
-import type { Op, Workload } from './types';
+import type { Op } from './types';
 
 export class WeeTraceError extends ParseError {
   constructor(file: string, line: number, detail: string) {
@@ -84,9 +83,4 @@ export function parseWeeTrace(text: string, fileName: string, options: WeeTraceO
   }
   if (ops.length === 0) throw noAllocationsError(fileName);
   return ops;
-}
-
-/** A Workload replaying a parsed wee_alloc trace (result() is ignored). */
-export function weeTraceWorkload(ops: readonly Op[], name = 'wee-trace', limit = 0): Workload {
-  return replayWorkload(name, ops, limit);
 }

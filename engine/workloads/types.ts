@@ -19,6 +19,8 @@
  */
 import type { OpBuffer, OpKindName } from '../core/op-buffer';
 
+export type OpKind = OpKindName;
+
 /** One op, as adaptive workloads hand it over (a reused object: copy what you keep). */
 export interface Op {
   kind: OpKindName;

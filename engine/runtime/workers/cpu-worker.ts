@@ -43,7 +43,9 @@ interface Attached {
 function attach(m: InitMessage): Attached {
   const ctrl = new Int32Array(m.ctrl);
   const prog = new Int32Array(m.prog);
-  const lanes = m.specs.map((spec, k) => new Lane(createAllocator(spec, m.cpus, m.buffers[k], false), null, m.lanes[k]));
+  const lanes = m.specs.map(
+    (spec, k) => new Lane(createAllocator(spec, m.cpus, m.buffers[k], false), null, m.lanes[k]),
+  );
   const ops = m.ops ? new OpBuffer(m.ops) : null;
   const runners = ops
     ? lanes.map(

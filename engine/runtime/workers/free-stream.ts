@@ -68,7 +68,7 @@ export function runFreeStream(
   });
   const t0 = performance.now();
   let total = 0;
-  for (let live = true; live; ) {
+  for (let live = true; live;) {
     live = false;
     for (const s of streams) {
       if (s.done) continue;

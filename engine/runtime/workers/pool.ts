@@ -134,7 +134,11 @@ export class WorkerPool {
   }
 
   /** The next message of `type` from worker w, rejected on death or error; timeout 0 = none. */
-  private expect<T extends WorkerReply['type']>(w: number, type: T, timeoutMs = 0): Promise<Extract<WorkerReply, { type: T }>> {
+  private expect<T extends WorkerReply['type']>(
+    w: number,
+    type: T,
+    timeoutMs = 0,
+  ): Promise<Extract<WorkerReply, { type: T }>> {
     const dead = this.deaths[w];
     if (dead !== null) return Promise.reject(new Error(`CPU worker ${w} died: ${dead}`));
     return new Promise((resolve, reject) => {
@@ -279,7 +283,9 @@ export class WorkerPool {
   /** Whether some worker failed or died (the run must be reset). */
   get broken(): boolean {
     return (
-      this.deaths.some((d) => d !== null) || this.errors.some((d) => d !== null) || Atomics.load(this.ctrl, C_FAILED) !== 0
+      this.deaths.some((d) => d !== null) ||
+      this.errors.some((d) => d !== null) ||
+      Atomics.load(this.ctrl, C_FAILED) !== 0
     );
   }
 

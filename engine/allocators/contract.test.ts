@@ -7,7 +7,7 @@ import { createAllocator, type AllocatorSpec } from './registry';
 import type { Allocator, BlockInfo, FreeSummary } from '../core/types';
 import { summaryOf } from '../core/metrics';
 import { MAX_CPUS } from '../core/limits';
-import { applyRandom, type Live, type RandomOp } from './test-util';
+import { applyRandom, firstDiff, stateBytes, type Live, type RandomOp } from './test-util';
 
 const SPECS: [string, AllocatorSpec][] = [
   ['nta blog', { kind: 'nta', preset: 'blog', overrides: { regions: 12, maxPages: 12 } }],
@@ -59,13 +59,17 @@ describe('freeSummary and largestFree equal a brute-force recount (fast-check)',
   for (const [name, spec] of SPECS) {
     it(name, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 4 }), fc.array(randomOp, { maxLength: 200 }), (cpus, ops) => {
-          const a = createAllocator(spec, cpus);
-          const live: Live[] = [];
-          for (const o of ops) applyRandom(a, o, live);
-          expect(a.freeSummary()).toEqual(bruteSummary(a));
-          for (let cpu = 0; cpu < cpus; cpu++) expect(a.largestFree(cpu)).toBe(bruteLargest(a, cpu));
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(randomOp, { maxLength: 200, size: 'max' }),
+          (cpus, ops) => {
+            const a = createAllocator(spec, cpus);
+            const live: Live[] = [];
+            for (const o of ops) applyRandom(a, o, live);
+            expect(a.freeSummary()).toEqual(bruteSummary(a));
+            for (let cpu = 0; cpu < cpus; cpu++) expect(a.largestFree(cpu)).toBe(bruteLargest(a, cpu));
+          },
+        ),
         { numRuns: 60 },
       );
     });
@@ -123,6 +127,98 @@ describe(`${MAX_CPUS} CPUs`, () => {
       });
       expect(a.checkInvariants()).toEqual([]);
       expect(() => createAllocator(spec, MAX_CPUS + 1)).toThrow(/cpus/);
+    });
+  }
+});
+
+/** Pools past one 64-page dirty segment, so that ops write pages of several segments. */
+const WIDE: [string, AllocatorSpec][] = [
+  ['nta blog', { kind: 'nta', preset: 'blog', overrides: { pageBytes: 1024, regions: 300, maxPages: 300 } }],
+  ['nta patch2', { kind: 'nta', preset: 'patch2', overrides: { pageBytes: 1024, regions: 2, maxPages: 300 } }],
+  ['pow2', { kind: 'pow2', overrides: { pageBytes: 1024, pages: 300 } }],
+];
+const wideOp: fc.Arbitrary<RandomOp> = fc.record({
+  kind: fc.integer({ min: 0, max: 9 }),
+  cpu: fc.nat(3),
+  // Whole pages (many pages touched) and small objects (several pages of one class, linked).
+  bytes: fc.oneof(
+    fc.integer({ min: 1, max: 1024 }),
+    fc.integer({ min: 600, max: 1024 }),
+    fc.integer({ min: 1, max: 64 }),
+  ),
+  pick: fc.nat(),
+});
+
+describe('dirty pages: every op stamps the segment of every page whose fields it changed (fast-check)', () => {
+  for (const [name, spec] of WIDE) {
+    it(name, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(wideOp, { minLength: 50, maxLength: 250, size: 'max' }),
+          (cpus, ops) => {
+            const a = createAllocator(spec, cpus);
+            const paged = a.fields.filter((f) => f.perPage > 0);
+            const live: Live[] = [];
+            // CPU 0 takes 70 whole pages first: its later frees and allocations cross the segment boundary at page 64.
+            for (let i = 0; i < 70; i++)
+              applyRandom(a, { kind: 0, cpu: 0, bytes: a.geometry.pageBytes, pick: 0 }, live);
+            for (const o of ops) {
+              const before = paged.map((f) => f.view.slice());
+              const since = a.dirty.advance();
+              applyRandom(a, o, live);
+              paged.forEach((f, k) => {
+                const was = before[k],
+                  now = f.view;
+                for (let i = 0; i < now.length; i++) {
+                  if (now[i] === was[i]) continue;
+                  const page = Math.floor(i / f.perPage);
+                  if (!(a.dirty.segGen[page >>> 6] > since))
+                    throw new Error(
+                      `${f.name} of page ${page} changed, its segment is stamped ${a.dirty.segGen[page >>> 6]} <= ${since}`,
+                    );
+                  i = (page + 1) * f.perPage - 1; // next page
+                }
+              });
+            }
+          },
+        ),
+        { numRuns: 15 },
+      );
+    });
+  }
+});
+
+describe('fields round trip: copied into a fresh allocator, both go on identically (fast-check)', () => {
+  for (const [name, spec] of [...SPECS, ...WIDE]) {
+    it(name, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(randomOp, { maxLength: 150, size: 'max' }),
+          fc.array(randomOp, { maxLength: 150, size: 'max' }),
+          (cpus, first, then) => {
+            const a = createAllocator(spec, cpus);
+            const liveA: Live[] = [];
+            for (const o of first) applyRandom(a, o, liveA);
+            const b = createAllocator(spec, cpus);
+            b.fields.forEach((f, i) => f.view.set(a.fields[i].view));
+            const liveB = liveA.map((x) => ({ ...x }));
+            for (const o of then) expect(applyRandom(b, o, liveB)).toBe(applyRandom(a, o, liveA));
+            expect(b.checkInvariants()).toEqual([]);
+            expect(b.counters()).toEqual(a.counters());
+            expect(b.freeSummary()).toEqual(a.freeSummary());
+            const { pages, pageBytes, chunkBytes } = a.geometry;
+            const sa = new Uint8Array((pages * pageBytes) / chunkBytes),
+              sb = sa.slice();
+            a.snapshot(sa);
+            b.snapshot(sb);
+            expect(firstDiff(sb, sa)).toBe(-1);
+            expect(firstDiff(stateBytes(b), stateBytes(a))).toBe(-1);
+          },
+        ),
+        { numRuns: 30 },
+      );
     });
   }
 });

@@ -60,6 +60,8 @@
  *   chunkState   u8[P*C]    [C] ChunkState per chunk (kept incrementally; pageStates() copies it)
  *   objState     u8[P*C]    [C] at an object's first chunk: 1 live, 2 freed since dedication; else 0
  *   reqBytes     i32[P*C]   [C] at a live object's first chunk: the requested bytes; else 0
+ * After the layout's buffers, Allocator.buffers ends with the dirty-page buffer (core/dirty.ts): every
+ * write of a page-major field above (perPage in brackets) stamps its page's segment.
  * Address of chunk c = baseAddress + c * chunkBytes; page p starts at baseAddress + p * pageBytes.
  * Addresses pass 2^32 in big pools: address arithmetic is in doubles, never 32-bit bit operations.
  */
@@ -74,7 +76,8 @@ import type {
   Geometry,
   StateField,
 } from '../core/types';
-import { allocateBuffers, field, MAX_FIELD_BYTES, planLayout, stateFields, viewsOf, zeroBuffers } from '../core/layout';
+import { field, MAX_FIELD_BYTES, planLayout, stateFields, viewsOf } from '../core/layout';
+import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../core/dirty';
 import { lock, pagesOfCpu, unlock } from '../core/lock';
 import { MAX_CPUS, MAX_PAGES } from '../core/limits';
 import { checkPow2Invariants } from './pow2-invariants';
@@ -182,6 +185,7 @@ export class Pow2Allocator implements Allocator {
   readonly geometry: Geometry;
   readonly buffers: readonly ArrayBufferLike[];
   readonly fields: readonly StateField[];
+  readonly dirty: DirtyPages;
   /** The layout (field placements), e.g. for tests. */
   readonly plan: Pow2Plan;
   // geometry constants (not state)
@@ -213,9 +217,12 @@ export class Pow2Allocator implements Allocator {
   readonly chunkState: Uint8Array;
   readonly objState: Uint8Array;
   readonly reqBytes: Int32Array;
+  private readonly segGen: Int32Array;
+  private readonly epoch: Int32Array;
 
   static bytesNeeded(params: Partial<Pow2Params> = {}): number {
-    return planOf(resolve(params)).byteLength;
+    const p = resolve(params);
+    return planOf(p).byteLength + DirtyPages.bytesNeeded(p.pages);
   }
 
   /** `buffers`: attach to (init false) or initialise (init true) another instance's buffers; default: fresh ones. */
@@ -236,9 +243,12 @@ export class Pow2Allocator implements Allocator {
     this.base = p.baseAddress;
     this.poolBytes = p.pages * p.pageBytes;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.pages, baseAddress: p.baseAddress };
-    if (buffers && init) zeroBuffers(buffers);
-    this.buffers = buffers ?? allocateBuffers(this.plan);
-    const v = viewsOf(this.plan, this.buffers);
+    const b = allocatorBuffers(this.plan, p.pages, buffers, init);
+    this.buffers = b.all;
+    this.dirty = b.dirty;
+    this.segGen = b.dirty.segGen;
+    this.epoch = b.dirty.epoch;
+    const v = viewsOf(this.plan, b.layout);
     this.fields = stateFields(this.plan, v);
     this.locks = v.locks;
     this.cnt = v.counters;
@@ -327,7 +337,10 @@ export class Pow2Allocator implements Allocator {
       // full: leave the partial list (it is the head)
       const nx = this.pageNext[page];
       ph[hx] = nx;
-      if (nx >= 0) this.pagePrev[nx] = -1;
+      if (nx >= 0) {
+        this.pagePrev[nx] = -1;
+        this.segGen[nx >>> SEGMENT_SHIFT] = this.epoch[0];
+      }
       this.pageNext[page] = -1;
     }
     const c0 = page * this.C + slot * objChunks;
@@ -335,6 +348,7 @@ export class Pow2Allocator implements Allocator {
     this.reqBytes[c0] = bytes;
     this.chunkState.fill(ChunkState.Used, c0, c0 + n);
     if (n < objChunks) this.chunkState.fill(ChunkState.Waste, c0 + n, c0 + objChunks);
+    this.segGen[page >>> SEGMENT_SHIFT] = this.epoch[0];
     unlock(locks, cpu * LSTRIDE);
     const cb = cpu * CSTRIDE,
       cnt = this.cnt;
@@ -405,9 +419,13 @@ export class Pow2Allocator implements Allocator {
         head = this.partialHead[hx];
       this.pageNext[page] = head;
       this.pagePrev[page] = -1;
-      if (head >= 0) this.pagePrev[head] = page;
+      if (head >= 0) {
+        this.pagePrev[head] = page;
+        this.segGen[head >>> SEGMENT_SHIFT] = this.epoch[0];
+      }
       this.partialHead[hx] = page;
     }
+    this.segGen[page >>> SEGMENT_SHIFT] = this.epoch[0];
     unlock(locks, owner * LSTRIDE);
     cnt[cb + C_FREES]++;
     cnt[cb + C_REQ] -= bytes;
@@ -418,9 +436,14 @@ export class Pow2Allocator implements Allocator {
   private unlinkPartial(owner: number, k: number, page: number): void {
     const nx = this.pageNext[page],
       pv = this.pagePrev[page];
-    if (pv >= 0) this.pageNext[pv] = nx;
-    else this.partialHead[owner * this.PSTRIDE + k] = nx;
-    if (nx >= 0) this.pagePrev[nx] = pv;
+    if (pv >= 0) {
+      this.pageNext[pv] = nx;
+      this.segGen[pv >>> SEGMENT_SHIFT] = this.epoch[0];
+    } else this.partialHead[owner * this.PSTRIDE + k] = nx;
+    if (nx >= 0) {
+      this.pagePrev[nx] = pv;
+      this.segGen[nx >>> SEGMENT_SHIFT] = this.epoch[0];
+    }
     this.pageNext[page] = -1;
     this.pagePrev[page] = -1;
   }

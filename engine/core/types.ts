@@ -11,6 +11,7 @@
  * typed-array `fields` (see each allocator's layout comment), so the same code runs inline,
  * in a Node worker_thread and in a browser Web Worker, and a checkpoint is a copy of fields.
  */
+import type { DirtyPages } from './dirty';
 
 /** One byte per chunk in snapshots; the UI colours and the PNG export key off these. */
 export const ChunkState = {
@@ -208,6 +209,8 @@ export interface Allocator {
   readonly buffers: readonly ArrayBufferLike[];
   /** Every piece of state, by name: every byte of state lives in exactly one field. */
   readonly fields: readonly StateField[];
+  /** Which pages were written since when (its buffer is the last of `buffers`; see dirty.ts). */
+  readonly dirty: DirtyPages;
   readonly capabilities: Capabilities;
   readonly concurrency: Concurrency;
   /**

@@ -30,6 +30,8 @@
  *   req         i32[chunks]   [cpp] at an allocation's first chunk: the bytes requested
  *   head        u8[chunks]    [cpp] at a block's first chunk: its kind (H_* below), else 0
  *   state       u8[chunks]    [cpp] ChunkState of every chunk: what pageStates copies
+ * After the layout's buffers, Allocator.buffers ends with the dirty-page buffer (core/dirty.ts):
+ * every write of a page-major field above stamps its page's segment.
  */
 import { field, planLayout, type LayoutPlan } from '../../core/layout';
 

@@ -36,7 +36,8 @@ import {
   type Geometry,
   type StateField,
 } from '../../core/types';
-import { allocateBuffers, stateFields, viewsOf, zeroBuffers, type Views } from '../../core/layout';
+import { stateFields, viewsOf, type Views } from '../../core/layout';
+import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, pagesOfCpu, unlock } from '../../core/lock';
 import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
 import { ntaParams, initialPages, type NtaParams } from './presets';
@@ -81,6 +82,7 @@ export class NtaAllocator implements Allocator {
   readonly geometry: Geometry;
   readonly buffers: readonly ArrayBufferLike[];
   readonly fields: readonly StateField[];
+  readonly dirty: DirtyPages;
   readonly capabilities = NTA_CAPABILITIES;
   /**
    * - crossFreeTouchesOwner: a free on a CPU other than the page's owner pushes the block onto
@@ -100,13 +102,18 @@ export class NtaAllocator implements Allocator {
   /** Words per CPU in `nonEmpty` (listWords padded to cache lines). */
   readonly listStride: number;
   readonly v: Views<NtaLayout>;
+  /** log2 of chunks per page, and of chunks per dirty-page segment (chunk c is in segment c >>> segShift). */
+  readonly cppShift: number;
+  private readonly segShift: number;
+  private readonly segGen: Int32Array;
+  private readonly epoch: Int32Array;
   /** Optional debug log in the seed's format (set by the CLI's `example`); null on the hot path. */
   log: NtaLog | null = null;
 
   static bytesNeeded(p: NtaParams): number {
     const cpp = p.pageBytes / p.chunkBytes;
-    return ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: cpp, lists: cpp << p.regionOrder })
-      .byteLength;
+    const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: cpp, lists: cpp << p.regionOrder });
+    return plan.byteLength + DirtyPages.bytesNeeded(p.maxPages);
   }
 
   /** `buffers`: attach to (init false) or initialise (init true) another instance's buffers; default: fresh ones. */
@@ -122,9 +129,14 @@ export class NtaAllocator implements Allocator {
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.maxPages, baseAddress: p.baseAddress };
     this.concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: p.drainOnAlloc ? 'all' : 'frees' };
     const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: this.cpp, lists: this.lists });
-    if (buffers && init) zeroBuffers(buffers);
-    this.buffers = buffers ?? allocateBuffers(plan);
-    this.v = viewsOf(plan, this.buffers);
+    const b = allocatorBuffers(plan, p.maxPages, buffers, init);
+    this.buffers = b.all;
+    this.dirty = b.dirty;
+    this.segGen = b.dirty.segGen;
+    this.epoch = b.dirty.epoch;
+    this.cppShift = Math.log2(this.cpp);
+    this.segShift = this.cppShift + SEGMENT_SHIFT;
+    this.v = viewsOf(plan, b.layout);
     this.fields = stateFields(plan, this.v);
     if (init) this.initialise();
     else if (Atomics.load(this.v.meta, META_MAGIC) !== MAGIC)
@@ -157,6 +169,7 @@ export class NtaAllocator implements Allocator {
     for (let i = 0; i < pages; i++) {
       v.pageNode[firstPage + i] = firstPage;
       v.pageOwner[firstPage + i] = cpu;
+      this.segGen[(firstPage + i) >>> SEGMENT_SHIFT] = this.epoch[0];
     }
     v.nodePages[firstPage] = pages;
     const c = firstPage * this.cpp,
@@ -168,6 +181,11 @@ export class NtaAllocator implements Allocator {
     this.insertTail(cpu, n - 1, c);
   }
 
+  /** Dirty-page mark for chunk c's page (core/dirty.ts): after writing any per-page or per-chunk field there. */
+  private mark(c: number): void {
+    this.segGen[c >>> this.segShift] = this.epoch[0];
+  }
+
   // ---- free lists -----------------------------------------------------------------
 
   private insertTail(cpu: number, idx: number, c: number): void {
@@ -176,8 +194,11 @@ export class NtaAllocator implements Allocator {
     const t = v.listTail[k];
     v.prev[c] = t;
     v.next[c] = -1;
-    if (t >= 0) v.next[t] = c;
-    else v.listHead[k] = c;
+    this.mark(c);
+    if (t >= 0) {
+      v.next[t] = c;
+      this.mark(t);
+    } else v.listHead[k] = c;
     v.listTail[k] = c;
     if (v.listCount[k]++ === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] |= 1 << (idx & 31);
   }
@@ -187,11 +208,16 @@ export class NtaAllocator implements Allocator {
     const k = cpu * this.lists + idx;
     const n = v.next[c],
       pr = v.prev[c];
-    if (pr >= 0) v.next[pr] = n;
-    else v.listHead[k] = n;
-    if (n >= 0) v.prev[n] = pr;
-    else v.listTail[k] = pr;
+    if (pr >= 0) {
+      v.next[pr] = n;
+      this.mark(pr);
+    } else v.listHead[k] = n;
+    if (n >= 0) {
+      v.prev[n] = pr;
+      this.mark(n);
+    } else v.listTail[k] = pr;
     v.next[c] = v.prev[c] = -1;
+    this.mark(c);
     if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
 
@@ -232,6 +258,7 @@ export class NtaAllocator implements Allocator {
     const used = Math.ceil(bytes / C);
     v.state.fill(ChunkState.Used, c, c + used);
     v.state.fill(ChunkState.Waste, c + used, c + n);
+    this.mark(c); // a block never leaves its node, and a node never spans two segments
     cnt[base + C_ALLOCS]++;
     cnt[base + C_REQ] += bytes;
     cnt[base + C_ALLOC] += n * C;
@@ -249,6 +276,7 @@ export class NtaAllocator implements Allocator {
     fillBits(v.bitmap, c, n, 0);
     this.log?.fillBits(this, c, n);
     v.head[c] = H_NONE;
+    this.mark(c);
     if (i + 1 > n) {
       const t = c + n;
       v.head[t] = H_FREE;
@@ -306,6 +334,7 @@ export class NtaAllocator implements Allocator {
     if (h === H_MAPPED) {
       v.head[c] = H_POSTPONED;
       v.state.fill(ChunkState.Postponed, c, c + v.len[c]);
+      this.mark(c);
       cnt[base + C_POSTPONED] += blockBytes;
     } else {
       this.release(cpu, c);
@@ -324,6 +353,7 @@ export class NtaAllocator implements Allocator {
     }
     v.head[c] = H_PENDING;
     v.state.fill(ChunkState.PendingRemote, c, c + v.len[c]);
+    this.mark(c);
     v.counters[cpu * C_SLOTS + C_PUSHED] += v.len[c] * this.params.chunkBytes;
     this.log?.queued(this, c, owner);
     lock(v.locks, owner);
@@ -358,6 +388,7 @@ export class NtaAllocator implements Allocator {
     v.head[c] = H_NONE;
     v.req[c] = 0;
     v.next[c] = -1;
+    this.mark(c); // the merged run stays in this node: one segment
     const up = c + n;
     const lbits = up < re && (v.bitmap[up >>> 5] >>> (up & 31)) & 1 ? countSetUp(v.bitmap, up, re) : 0;
     const rbits = c > rs && (v.bitmap[(c - 1) >>> 5] >>> ((c - 1) & 31)) & 1 ? countSetDown(v.bitmap, c - 1, rs) : 0;
@@ -400,6 +431,7 @@ export class NtaAllocator implements Allocator {
     if (v.head[c] !== H_LIVE) return v.head[c] === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
     v.head[c] = H_MAPPED;
     v.state.fill(ChunkState.Mapped, c, c + v.len[c]);
+    this.mark(c);
     return FREE_OK;
   }
 
@@ -412,6 +444,7 @@ export class NtaAllocator implements Allocator {
     if (h === H_MAPPED) {
       v.head[c] = H_LIVE;
       v.state.fill(ChunkState.Used, c, c + v.len[c]);
+      this.mark(c);
       return FREE_OK;
     }
     if (h !== H_POSTPONED) return FreeError.BadMapState;

@@ -264,7 +264,8 @@ export function parseArgs(argv: string[]): Command {
           throw new UsageError(
             `${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`,
           );
-        keyValue(flag, kv, overrideKeys[kind]);
+        if (overrideKeys[kind].has(key)) throw new UsageError(`${flag} ${key} given twice`);
+        overrideKeys[kind].add(key);
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${key} expects a non-negative integer, got '${v}'`);
         a.overrides[kind][key] = Number(v);
         break;

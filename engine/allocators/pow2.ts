@@ -180,6 +180,7 @@ export class Pow2Allocator implements Allocator {
   readonly concurrency: Concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: 'all' };
   /** Never called: pow2 has no state shared by all CPUs. */
   gate: () => void = () => {};
+  onHeldChange: ((bytes: number) => void) | null = null;
   readonly params: Pow2Params;
   readonly cpus: number;
   readonly geometry: Geometry;
@@ -322,6 +323,7 @@ export class Pow2Allocator implements Allocator {
       this.cpuSlots[sx + k] += slots;
       this.cpuSlots[sx + this.K]++;
       this.cnt[cpu * CSTRIDE + C_HELD] += this.pageBytes;
+      this.onHeldChange?.(this.pageBytes);
     }
     // lowest free slot of the head page
     const fb = this.freeBits,
@@ -413,6 +415,7 @@ export class Pow2Allocator implements Allocator {
       this.cpuSlots[sx + k] -= slots;
       this.cpuSlots[sx + this.K]--;
       cnt[cb + C_HELD] -= this.pageBytes;
+      this.onHeldChange?.(-this.pageBytes);
     } else if (live === slots - 1) {
       // was full: push on the head of the partial list
       const hx = owner * this.PSTRIDE + k,

@@ -218,6 +218,12 @@ export interface Allocator {
    * path); a no-op until the runtime replaces it (e.g. to serialise workers there).
    */
   gate: () => void;
+  /**
+   * Called with +bytes when the allocator takes pages from its page source and -bytes when it
+   * gives them back (what counters().heldBytes adds up); null until the runtime sets it (CPU
+   * workers report each op's change, so the coordinator knows the held bytes at every op).
+   */
+  onHeldChange: ((bytes: number) => void) | null;
   alloc(cpu: number, bytes: number): number;
   free(cpu: number, address: number, bytes: number): number;
   /** Mark a live allocation as mapped to user space (its free will be postponed). */

@@ -15,6 +15,7 @@ import { CheckpointStore } from './checkpoints';
 import { Lane, type LaneState } from './lane';
 import { runAdaptive, runStream } from './loop';
 import { buildSource, fill, RING_OPS, type Source, type WorkloadSource } from './source';
+import { BATCH_MAX } from './workers/protocol';
 
 export interface EngineOptions {
   /** Keep checkpoints for seeking (default true). */
@@ -27,8 +28,12 @@ export interface EngineOptions {
 
 /** Runs ops on CPU workers instead of this thread (runtime/workers). */
 export interface Executor {
-  /** Execute ops [from, to) of the stream on every lane, recording as the op loop does; the first failure's op index, or -1. */
-  runStream(from: number, to: number): number;
+  /**
+   * Execute ops [from, to) of the stream on every lane, recording as the op loop does; the first
+   * failure's op index, or -1. `ensure(upto)` produces ops up to `upto` (called while workers run)
+   * and returns where the span ends now (sooner when the stream ended).
+   */
+  runStream(from: number, to: number, ensure: (upto: number) => number): number;
   /** The state in shared memory changed under the workers (a seek): they must forget what they knew. */
   reset(cursor: number): void;
 }
@@ -144,8 +149,9 @@ export class Engine {
     const buf = s.ops;
     buf.setConsumed(from);
     const want = Math.min(from + n, from + RING_OPS / 2);
-    fill(s, want);
-    const to = Math.min(want, buf.produced);
+    // Workers get the first batch's ops now and the rest while they run (executor.ts).
+    fill(s, this.executor && !inline ? Math.min(want, from + BATCH_MAX) : want);
+    const to = buf.ended ? Math.min(want, buf.produced) : want;
     if (to <= from) return 0;
     const slots = buf.slots;
     for (const L of this.lanes) L.slots.ensure(slots);
@@ -153,8 +159,12 @@ export class Engine {
       this.cursor = runStream(this.lanes, buf, from, to, stop);
       return this.cursor - from;
     }
-    const first = this.executor.runStream(from, to);
-    this.cursor = to;
+    const first = this.executor.runStream(from, to, (upto) => {
+      fill(s, upto);
+      for (const L of this.lanes) L.slots.ensure(buf.slots);
+      return buf.ended ? Math.min(to, buf.produced) : to;
+    });
+    this.cursor = buf.ended ? Math.min(to, buf.produced) : to;
     if (stop && first >= 0 && first + 1 < to) this.seek(first + 1);
     return this.cursor - from;
   }

@@ -13,9 +13,13 @@ export interface PoolSetup {
   executor: WorkerExecutor;
 }
 
-/** Polls of a shared slot before sleeping: long when every worker has a core, short when they share. */
+/**
+ * Polls of a shared slot before sleeping: long when every worker has a core of its own (the
+ * coordinator sleeps through a batch), short when workers share cores (polling would steal the
+ * core from the worker being waited for).
+ */
 export function spinFor(workers: number, cores: number): number {
-  return cores > workers ? 20000 : 200;
+  return cores >= workers ? 20000 : 200;
 }
 
 export async function startPool(
@@ -44,5 +48,5 @@ export async function startPool(
     },
     timeoutMs,
   );
-  return { pool, executor: new WorkerExecutor(pool, engine.lanes, src.ops, batch, ordered) };
+  return { pool, executor: new WorkerExecutor(pool, engine.lanes, src.ops, batch, ordered, cfg.cpus) };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AllocError } from '../core/types';
 import { createChurn } from './churn';
 import { OpBuffer } from '../core/op-buffer';
+import { SLOT_QUARANTINE } from './support';
 import { drive, opsOf } from './test-util';
 
 const CAPACITY = 4094 * 4096;
@@ -68,7 +69,7 @@ describe('churn', () => {
     expect(failing.outcomes.filter((o) => o === -100).length).toBeGreaterThan(1000);
   });
 
-  it('reuses freed slots, so slot numbers stay below the peak live count', () => {
+  it('reuses freed slots, so slot numbers stay below the peak live count plus the quarantine', () => {
     const run = drive(createChurn({ seed: 3, ops: 200000 }), 1e6);
     let live = 0;
     let peak = 0;
@@ -76,7 +77,16 @@ describe('churn', () => {
       live += op.kind === 'alloc' ? 1 : -1;
       peak = Math.max(peak, live);
     }
-    expect(run.ops.reduce((m, o) => Math.max(m, o.id), 0) + 1).toBe(peak);
+    const slots = run.ops.reduce((m, o) => Math.max(m, o.id), 0) + 1;
+    expect(slots).toBeGreaterThan(peak);
+    expect(slots).toBeLessThanOrEqual(peak + SLOT_QUARANTINE + 1);
+    // A slot is reused only after SLOT_QUARANTINE other frees.
+    const freedAt = new Map<number, number>();
+    let frees = 0;
+    for (const op of run.ops) {
+      if (op.kind === 'free') freedAt.set(op.id, frees++);
+      else if (freedAt.has(op.id)) expect(frees - (freedAt.get(op.id) ?? 0)).toBeGreaterThan(SLOT_QUARANTINE);
+    }
   });
 
   it('save() and restore() regenerate the same ops from any point', () => {

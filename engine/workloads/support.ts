@@ -1,16 +1,22 @@
 /** Small helpers shared by the generators. */
 
+/** Freed slots that must wait before one is reused (see SlotPool). */
+export const SLOT_QUARANTINE = 1024;
+
 /**
- * Allocation slots (see engine/core/op-buffer.ts): a freed slot is reused, lowest
- * recently freed first (a stack), so slot numbers stay below the peak live count.
+ * Allocation slots (see engine/core/op-buffer.ts). A freed slot is reused only once
+ * SLOT_QUARANTINE other slots have been freed after it (oldest first): an op on a slot
+ * waits for the slot's previous op when CPU workers run ahead (runtime/workers), so a
+ * slot reused at once would tie the allocating CPU to the freeing one at every op.
+ * Slot numbers stay below the peak live count plus the quarantine.
  */
 export class SlotPool {
-  private free: number[] = [];
+  private free = new SlotFifo();
   /** Slots ever handed out (the high-water mark: slot tables need this many entries). */
   issued = 0;
 
   take(): number {
-    return this.free.length > 0 ? (this.free.pop() as number) : this.issued++;
+    return this.free.size > SLOT_QUARANTINE ? this.free.shift() : this.issued++;
   }
 
   release(slot: number): void {
@@ -18,11 +24,11 @@ export class SlotPool {
   }
 
   save(): { free: Int32Array; issued: number } {
-    return { free: Int32Array.from(this.free), issued: this.issued };
+    return { free: this.free.save(), issued: this.issued };
   }
 
   restore(s: { free: Int32Array; issued: number }): void {
-    this.free = Array.from(s.free);
+    this.free.restore(s.free);
     this.issued = s.issued;
   }
 }

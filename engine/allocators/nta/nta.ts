@@ -94,6 +94,7 @@ export class NtaAllocator implements Allocator {
   readonly concurrency: Concurrency;
   /** Called before growth takes pages from the capacity shared by all CPUs (meta[META_PAGES_TAKEN]). */
   gate: () => void = () => {};
+  onHeldChange: ((bytes: number) => void) | null = null;
   readonly params: NtaParams;
   /** Chunks per page, chunks of the largest node (= lists per CPU), words of nonEmpty per CPU. */
   readonly cpp: number;
@@ -297,6 +298,7 @@ export class NtaAllocator implements Allocator {
       if (upto === taken) return false;
       if (Atomics.compareExchange(meta, META_PAGES_TAKEN, taken, upto) !== taken) continue;
       for (let pg = taken; pg < upto; pg++) this.addNode(cpu, pg, 1);
+      this.onHeldChange?.((upto - taken) * this.params.pageBytes);
       return true;
     }
   }

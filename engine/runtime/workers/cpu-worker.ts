@@ -30,7 +30,8 @@ import {
   type ToWorker,
 } from './protocol';
 
-export type WorkerMessage = ToWorker | { type: 'serve' };
+/** 'serve' carries the command sequence number as it was when sent: commands after it are new. */
+export type WorkerMessage = ToWorker | { type: 'serve'; seq: number };
 export type WorkerReply = FromWorker | { type: 'left'; index: number };
 
 interface Attached {
@@ -43,6 +44,7 @@ interface Attached {
 function attach(m: InitMessage): Attached {
   const ctrl = new Int32Array(m.ctrl);
   const prog = new Int32Array(m.prog);
+  const groups = new Int32Array(m.groups);
   const lanes = m.specs.map(
     (spec, k) => new Lane(createAllocator(spec, m.cpus, m.buffers[k], false), null, m.lanes[k]),
   );
@@ -50,21 +52,21 @@ function attach(m: InitMessage): Attached {
   const runners = ops
     ? lanes.map(
         (L, k) =>
-          new LaneRunner(L, k, lanes.length, m.index, m.workers, m.cpus, ops, prog, ctrl, batchViews(m, k), m.spin),
+          new LaneRunner(L, k, lanes.length, m.index, groups, m.cpus, ops, prog, ctrl, [batchViews(m, 0, k), batchViews(m, 1, k)], m.spin),
       )
     : [];
   return { init: m, lanes, runners, ctrl };
 }
 
-function batchViews(m: InitMessage, k: number) {
-  const b = m.batch[k];
+function batchViews(m: InitMessage, set: number, k: number) {
+  const b = m.batch[set][k];
   return { out: new Float64Array(b.out), largest: new Float64Array(b.largest), held: new Float64Array(b.held) };
 }
 
-/** Serve commands until CMD_QUIT. */
-function serve(at: Attached): void {
+/** Serve commands after sequence number `seen` until CMD_QUIT. */
+function serve(at: Attached, from: number): void {
   const { ctrl, runners } = at;
-  let seen = Atomics.load(ctrl, C_SEQ);
+  let seen = from;
   for (;;) {
     Atomics.wait(ctrl, C_SEQ, seen);
     const seq = Atomics.load(ctrl, C_SEQ);
@@ -100,7 +102,7 @@ export function createCpuWorker(post: (m: WorkerReply) => void): (m: WorkerMessa
         post({ type: 'ready', index });
       } else if (m.type === 'serve') {
         if (!at) throw new Error('serve before init');
-        serve(at);
+        serve(at, m.seq);
         post({ type: 'left', index });
       } else if (m.type === 'free-run') {
         if (!at) throw new Error('free-run before init');

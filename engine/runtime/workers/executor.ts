@@ -19,74 +19,111 @@ interface LaneBatch {
   out: Float64Array;
   largest: Float64Array;
   held: Float64Array;
-  /** Requested bytes per slot, as of the last op merged (a free's size when its slot was reused since). */
-  req: Float64Array;
 }
 
 function shared(bytes: number): ArrayBufferLike {
   return new SharedArrayBuffer(bytes);
 }
 
-/** The per-lane batch buffers the workers write (protocol.ts). */
-export function makeBatchBuffers(lanes: number): BatchBuffers[] {
-  return Array.from({ length: lanes }, () => ({
-    out: shared(BATCH_MAX * 8),
-    largest: shared(BATCH_MAX * 8),
-    held: shared(BATCH_MAX * 8),
-  }));
+/** The two sets of per-lane batch buffers the workers write (protocol.ts). */
+export function makeBatchBuffers(lanes: number): BatchBuffers[][] {
+  return [0, 1].map(() =>
+    Array.from({ length: lanes }, () => ({
+      out: shared(BATCH_MAX * 8),
+      largest: shared(BATCH_MAX * 8),
+      held: shared(BATCH_MAX * 8),
+    })),
+  );
+}
+
+/**
+ * Which workers run which lane. Lanes are independent, so with at least as many lanes as
+ * workers each lane runs whole on one worker (all its CPUs' ops in order: no waiting at all,
+ * and as many lanes at a time as there are workers). With fewer lanes than workers, a lane's
+ * CPUs are spread over its share of the workers (lane-runner.ts keeps the inline order).
+ */
+export function assignGroups(lanes: number, workers: number, cpus: number): [number, number][] {
+  if (lanes >= workers) return Array.from({ length: lanes }, (_, k) => [k % workers, 1]);
+  const out: [number, number][] = [];
+  let base = 0;
+  for (let k = 0; k < lanes; k++) {
+    const share = Math.floor(workers / lanes) + (k < workers % lanes ? 1 : 0);
+    out.push([base, Math.max(1, Math.min(share, cpus))]);
+    base += share;
+  }
+  return out;
 }
 
 export class WorkerExecutor implements Executor {
-  private readonly views: LaneBatch[];
+  /** Per set, per lane. */
+  private readonly views: LaneBatch[][];
+  /** Requested bytes per slot, as of the last op merged (a free's size when its slot was reused since). */
+  private req: Float64Array[];
 
   constructor(
     private readonly pool: WorkerPool,
     private readonly lanes: readonly Lane[],
     private readonly ops: OpBuffer,
-    buffers: BatchBuffers[],
+    buffers: BatchBuffers[][],
     /** false: free-running on the shared stream (only a slot's own ops keep their order). */
     private readonly ordered = true,
+    cpus = 1,
   ) {
-    this.views = buffers.map((b) => ({
-      out: new Float64Array(b.out),
-      largest: new Float64Array(b.largest),
-      held: new Float64Array(b.held),
-      req: new Float64Array(1024),
-    }));
+    pool.groups.set(assignGroups(lanes.length, pool.workers, cpus).flat());
+    this.views = buffers.map((set) =>
+      set.map((b) => ({ out: new Float64Array(b.out), largest: new Float64Array(b.largest), held: new Float64Array(b.held) })),
+    );
+    this.req = lanes.map(() => new Float64Array(1024));
     this.reloadReq();
   }
 
   /** Requested bytes of every slot, from the slot tables (after a seek). */
   private reloadReq(): void {
     this.lanes.forEach((L, k) => {
-      const v = this.views[k];
-      if (v.req.length < L.slots.length) v.req = new Float64Array(L.slots.length);
-      for (let s = 0; s < L.slots.length; s++) v.req[s] = L.slots.req[s];
+      if (this.req[k].length < L.slots.length) this.req[k] = new Float64Array(L.slots.length);
+      this.req[k].set(L.slots.req.subarray(0, L.slots.length));
     });
   }
 
-  runStream(from: number, to: number): number {
+  /**
+   * Ops [from, to) in batches; while the workers run one batch, this thread records the
+   * previous one and produces the ops of the next (`ensure`). Returns the first failure or -1.
+   */
+  runStream(from: number, to: number, ensure: (upto: number) => number): number {
     let first = -1;
-    for (let at = from; at < to; at += BATCH_MAX) {
-      const end = Math.min(to, at + BATCH_MAX);
-      const start = this.lanes.map((L) => L.allocator.counters());
-      this.pool.batch(at, end, this.ordered);
+    let prev: { at: number; end: number; set: number; start: { requestedBytes: number; heldBytes: number }[] } | null =
+      null;
+    const record = (b: NonNullable<typeof prev>): void => {
       this.lanes.forEach((L, k) => {
-        const f = this.merge(L, this.views[k], at, end, start[k].requestedBytes, start[k].heldBytes);
+        const f = this.merge(L, k, this.views[b.set][k], b.at, b.end, b.start[k].requestedBytes, b.start[k].heldBytes);
         if (f >= 0 && (first < 0 || f < first)) first = f;
       });
+    };
+    let set = 0;
+    for (let at = from; at < to; at += BATCH_MAX) {
+      const end = Math.min(to, at + BATCH_MAX);
+      // Between batches nothing runs: the counters are exact at op `at`.
+      const start = this.lanes.map((L) => L.allocator.counters());
+      this.pool.launch(at, end, this.ordered, set);
+      if (prev) record(prev);
+      to = ensure(Math.min(to, end + BATCH_MAX));
+      this.pool.wait();
+      prev = { at, end, set, start };
+      set ^= 1;
     }
+    if (prev) record(prev);
     return first;
   }
 
   /** Record lane L's outcomes of [from, to) as the inline loop would; returns its first failure or -1. */
-  private merge(L: Lane, v: LaneBatch, from: number, to: number, requested: number, held: number): number {
+  private merge(L: Lane, k: number, v: LaneBatch, from: number, to: number, requested: number, held: number): number {
     const { kind: K, cpu: C, slot: S, size: Z, mask: m } = this.ops;
-    if (v.req.length < this.ops.slots) {
-      const r = new Float64Array(Math.max(this.ops.slots, v.req.length * 2));
-      r.set(v.req);
-      v.req = r;
+    if (this.req[k].length < this.ops.slots) {
+      const r = new Float64Array(Math.max(this.ops.slots, this.req[k].length * 2));
+      r.set(this.req[k]);
+      this.req[k] = r;
     }
+    const req = this.req[k];
     let first = -1;
     for (let i = from; i < to; i++) {
       const j = i - from;
@@ -95,7 +132,7 @@ export class WorkerExecutor implements Executor {
       held += v.held[j];
       const kind = K[p];
       if (kind === K_ALLOC) {
-        v.req[S[p]] = Z[p];
+        req[S[p]] = Z[p];
         if (r >= 0) requested += Z[p];
         else {
           if (first < 0) first = i;
@@ -110,7 +147,7 @@ export class WorkerExecutor implements Executor {
         }
       } else if (r === SKIPPED) L.skipped++;
       else if (r < 0) L.recordError(i, kind, r);
-      else if (kind === K_FREE) requested -= v.req[S[p]];
+      else if (kind === K_FREE) requested -= req[S[p]];
       L.outcomes[i & OUT_MASK] = r;
     }
     v.held.fill(0, 0, to - from);

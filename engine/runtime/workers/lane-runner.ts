@@ -18,7 +18,7 @@ import { K_ALLOC, K_FREE, K_UNMAP, type OpBuffer } from '../../core/op-buffer';
 import type { Allocator } from '../../core/types';
 import type { Lane } from '../lane';
 import { applyOp } from '../loop';
-import { C_ABORT, C_ORDERED, PROG_STRIDE, workerOf } from './protocol';
+import { C_ABORT, C_BUF, C_ORDERED, PROG_STRIDE } from './protocol';
 
 export class Aborted extends Error {}
 
@@ -40,6 +40,8 @@ export class LaneRunner {
   private pos = 0;
   /** Lockstep (owner and global order kept) or free-running (slot order only). */
   private ordered = true;
+  /** The batch buffers the current batch writes. */
+  private batch: BatchViews;
   private from = 0;
   private readonly a: Allocator;
   private readonly crossTouchesOwner: boolean;
@@ -51,12 +53,14 @@ export class LaneRunner {
     private readonly k: number,
     private readonly lanes: number,
     private readonly me: number,
-    private readonly workers: number,
+    /** This lane's worker group (protocol.ts groups): first worker at [2k], how many at [2k+1]. */
+    private readonly groups: Int32Array,
     cpus: number,
     private readonly ops: OpBuffer,
     private readonly prog: Int32Array,
     private readonly ctrl: Int32Array,
-    private readonly batch: BatchViews,
+    /** The two sets of batch buffers; ctrl[C_BUF] says which one a batch writes. */
+    private readonly sets: readonly BatchViews[],
     private readonly spin: number,
   ) {
     this.a = lane.allocator;
@@ -69,6 +73,7 @@ export class LaneRunner {
     this.a.onHeldChange = (bytes: number) => {
       this.batch.held[this.cur - this.from] += bytes;
     };
+    this.batch = sets[0];
   }
 
   private progAt(w: number): number {
@@ -90,6 +95,9 @@ export class LaneRunner {
     // Say how far this worker is before waiting: the other may be waiting for it (gate()).
     this.publish(this.pos);
     for (let s = 0; v <= idx && s < this.spin; s++) v = Atomics.load(this.prog, at);
+    // Who this worker waits for: a stall is blamed on the worker everyone waits for (pool.ts).
+    const mine = this.progAt(this.me);
+    if (v <= idx) Atomics.store(this.prog, mine + 2, w + 1);
     while (v <= idx) {
       if (Atomics.load(this.ctrl, C_ABORT) !== 0) throw new Aborted('aborted');
       Atomics.add(this.prog, at + 1, 1);
@@ -97,12 +105,21 @@ export class LaneRunner {
       Atomics.sub(this.prog, at + 1, 1);
       v = Atomics.load(this.prog, at);
     }
+    Atomics.store(this.prog, mine + 2, 0);
   }
 
-  /** Every op before the current one has run, on every worker. */
+  /** Every op before the current one has run, on every worker of the lane. */
   private waitPrefix(): void {
     if (!this.ordered) return;
-    for (let w = 0; w < this.workers; w++) if (w !== this.me) this.waitFor(w, this.cur - 1);
+    const base = this.groups[2 * this.k];
+    const n = this.groups[2 * this.k + 1];
+    for (let w = base; w < base + n; w++) if (w !== this.me) this.waitFor(w, this.cur - 1);
+  }
+
+  /** Whether this worker runs some of this lane's ops. */
+  get active(): boolean {
+    const base = this.groups[2 * this.k];
+    return this.me >= base && this.me < base + this.groups[2 * this.k + 1];
   }
 
   private ensureSlots(n: number): void {
@@ -138,9 +155,12 @@ export class LaneRunner {
     this.lastXw[x] = w;
   }
 
-  /** This worker's ops of [from, to) in this lane. */
+  /** This worker's ops of [from, to) in this lane (none when the lane's group does not include it). */
   run(from: number, to: number): void {
-    const { ops, lane, batch, me, workers } = this;
+    if (!this.active) return;
+    const { ops, lane, me } = this;
+    const base = this.groups[2 * this.k];
+    const n = this.groups[2 * this.k + 1];
     const K = ops.kind,
       C = ops.cpu,
       S = ops.slot,
@@ -149,14 +169,16 @@ export class LaneRunner {
     this.ensureSlots(ops.slots);
     this.from = from;
     this.ordered = Atomics.load(this.ctrl, C_ORDERED) !== 0;
+    this.batch = this.sets[Atomics.load(this.ctrl, C_BUF)];
     const { ownerOf, lastOp, lastW } = this;
+    const { out, largest } = this.batch;
     for (let i = from; i < to; i++) {
       this.pos = i;
       const p = i & m;
       const kind = K[p],
         cpu = C[p],
         slot = S[p];
-      const w = workerOf(cpu, workers);
+      const w = base + (cpu % n);
       const mine = w === me;
       if (mine) {
         const pi = lastOp[slot];
@@ -178,8 +200,8 @@ export class LaneRunner {
       if (mine) {
         this.cur = i;
         const r = applyOp(lane, i, kind, cpu, slot, Z[p]);
-        batch.out[i - from] = r;
-        if (kind === K_ALLOC && r < 0) batch.largest[i - from] = this.a.largestFree(cpu);
+        out[i - from] = r;
+        if (kind === K_ALLOC && r < 0) largest[i - from] = this.a.largestFree(cpu);
         this.publish(i + 1);
       } else if ((i & 63) === 0) this.publish(i);
     }

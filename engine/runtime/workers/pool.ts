@@ -17,6 +17,7 @@ import {
   C_FAILED,
   C_FROM,
   C_ORDERED,
+  C_BUF,
   C_SEQ,
   C_TO,
   CMD_BATCH,
@@ -55,6 +56,8 @@ const seconds = (ms: number): string => (ms >= 1000 ? `${ms / 1000} s` : `${ms} 
 export class WorkerPool {
   readonly ctrl: Int32Array;
   readonly prog: Int32Array;
+  /** Per lane: its first worker and how many (protocol.ts). */
+  readonly groups: Int32Array;
   private readonly handles: WorkerHandle[] = [];
   private readonly deaths: (string | null)[] = [];
   private readonly errors: (string | null)[] = [];
@@ -69,6 +72,8 @@ export class WorkerPool {
   ) {
     this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_SLOTS * 4));
     this.prog = new Int32Array(new SharedArrayBuffer(workers * lanes * PROG_STRIDE * 4));
+    this.groups = new Int32Array(new SharedArrayBuffer(2 * lanes * 4));
+    for (let k = 0; k < lanes; k++) this.groups.set([0, workers], 2 * k);
   }
 
   /** The CPUs worker `w` runs. */
@@ -80,7 +85,7 @@ export class WorkerPool {
   static async start(
     spawn: SpawnCpuWorker,
     workers: number,
-    init: Omit<InitMessage, 'type' | 'index' | 'workers' | 'ctrl' | 'prog'>,
+    init: Omit<InitMessage, 'type' | 'index' | 'workers' | 'ctrl' | 'prog' | 'groups'>,
     timeoutMs: number,
   ): Promise<WorkerPool> {
     const pool = new WorkerPool(workers, init.specs.length, timeoutMs);
@@ -94,7 +99,15 @@ export class WorkerPool {
         (m) => pool.onMessage(w, m),
         (reason) => pool.onDeath(w, reason),
       );
-      h.postMessage({ ...init, type: 'init', index: w, workers, ctrl: pool.ctrl.buffer, prog: pool.prog.buffer });
+      h.postMessage({
+        ...init,
+        type: 'init',
+        index: w,
+        workers,
+        ctrl: pool.ctrl.buffer,
+        prog: pool.prog.buffer,
+        groups: pool.groups.buffer,
+      });
     }
     try {
       // Starting a worker (loading its modules; tsx in Node) takes far longer than a command.
@@ -167,7 +180,9 @@ export class WorkerPool {
   serve(): void {
     if (this.serving) return;
     this.serving = true;
-    for (const h of this.handles) h.postMessage({ type: 'serve' });
+    // The worker may start serving after the first command was posted: it starts from this number.
+    const seq = Atomics.load(this.ctrl, C_SEQ);
+    for (const h of this.handles) h.postMessage({ type: 'serve', seq });
   }
 
   private progressSum(): number {
@@ -177,16 +192,28 @@ export class WorkerPool {
   }
 
   /** Post a command and block until every worker is done with it (watchdog on progress). */
-  private command(cmd: number, from: number, to: number, ordered: boolean): void {
+  private command(cmd: number, from: number, to: number, ordered: boolean, buf = 0): void {
+    this.post(cmd, from, to, ordered, buf);
+    this.wait();
+  }
+
+  /** Post a command (every worker starts on it); `wait` blocks until they are done. */
+  private post(cmd: number, from: number, to: number, ordered: boolean, buf: number): void {
     const c = this.ctrl;
     if (Atomics.load(c, C_FAILED) !== 0) throw new WorkerFault(c[C_FAILED] - 1, 'failed');
     c[C_CMD] = cmd;
     c[C_FROM] = from;
     c[C_TO] = to;
     c[C_ORDERED] = ordered ? 1 : 0;
+    c[C_BUF] = buf;
     Atomics.store(c, C_DONE, 0);
     Atomics.add(c, C_SEQ, 1);
     Atomics.notify(c, C_SEQ);
+  }
+
+  /** Until every worker is done with the posted command; a worker that threw or stalled is a WorkerFault. */
+  wait(): void {
+    const c = this.ctrl;
     let last = this.progressSum();
     let still = performance.now();
     for (let d = Atomics.load(c, C_DONE); d < this.workers; d = Atomics.load(c, C_DONE)) {
@@ -203,26 +230,54 @@ export class WorkerPool {
     }
   }
 
-  /** The worker to blame for a stall: the one furthest behind in some lane. */
+  /** The worker to blame for a stall: one that others wait for and that waits for nobody, else the furthest behind. */
   private stalled(): number {
+    const waitsFor = new Set<number>();
+    const waiting = new Set<number>();
     let worst = 0;
     let min = Infinity;
     for (let w = 0; w < this.workers; w++) {
       for (let k = 0; k < this.lanes; k++) {
-        const v = this.prog[(w * this.lanes + k) * PROG_STRIDE];
-        if (v < min) {
-          min = v;
+        // Only the workers of lane k's group run it (protocol.ts groups).
+        const base = this.groups[2 * k];
+        if (w < base || w >= base + this.groups[2 * k + 1]) continue;
+        const at = (w * this.lanes + k) * PROG_STRIDE;
+        const on = this.prog[at + 2];
+        if (on > 0) {
+          waiting.add(w);
+          waitsFor.add(on - 1);
+        }
+        if (this.prog[at] < min) {
+          min = this.prog[at];
           worst = w;
         }
       }
     }
+    for (const w of waitsFor) if (!waiting.has(w)) return w;
     return worst;
   }
 
-  /** Execute ops [from, to) on the workers. Synchronous. */
-  batch(from: number, to: number, ordered = true): void {
+  /**
+   * Start executing ops [from, to) on the workers, their outcomes into batch buffer set `buf`
+   * (0 or 1: the coordinator reads the other set meanwhile); `wait()` for the end.
+   */
+  launch(from: number, to: number, ordered: boolean, buf: number): void {
     this.serve();
-    this.command(CMD_BATCH, from, to, ordered);
+    this.post(CMD_BATCH, from, to, ordered, buf);
+  }
+
+  /**
+   * Which workers run each lane: [first, count] per lane. A change is followed by a reset at
+   * `cursor` (every op before it is done), so the workers forget what they knew of the old groups.
+   */
+  setGroups(groups: readonly (readonly [number, number])[], cursor: number): void {
+    let changed = false;
+    groups.forEach(([first, n], k) => {
+      if (this.groups[2 * k] !== first || this.groups[2 * k + 1] !== n) changed = true;
+      this.groups[2 * k] = first;
+      this.groups[2 * k + 1] = n;
+    });
+    if (changed) this.reset(cursor);
   }
 
   /** Tell the workers the state changed under them (a seek): every op before `cursor` is done. */

@@ -11,11 +11,17 @@
  *   [C_DONE]   workers finished with the command (the coordinator waits for W)
  *   [C_ABORT]  1: leave the command at once (the coordinator gave up on a worker)
  *   [C_FAILED] 1 + the index of a worker that threw (its message follows by postMessage)
+ *   [C_BUF]    which of the two batch buffer sets a batch writes (the coordinator reads the other)
  *   [C_ORDERED] 1: lockstep (the allocators see the inline order); 0: free-running on one
  *              shared stream (only a slot's own ops keep their order: real races)
- * prog: Int32Array(W * L * PROG_STRIDE): prog[(w * L + k) * PROG_STRIDE] = every op of
- *   worker w in lane k below this index has been executed (each slot on its own cache line)
- * Per lane k (made by the coordinator, BATCH_MAX entries, entry i - from of op i):
+ * prog: Int32Array(W * L * PROG_STRIDE), per worker w and lane k at (w * L + k) * PROG_STRIDE
+ *   (each on its own cache line): [+0] every op of w in lane k below this index has run;
+ *   [+1] threads sleeping on +0 (notify only then); [+2] 1 + the worker w waits for, or 0
+ * groups: Int32Array(2 * L): lane k is run by workers groups[2k] .. groups[2k] + groups[2k+1] - 1,
+ *   op i of CPU c by worker groups[2k] + c % groups[2k+1] (see assignGroups in executor.ts); the
+ *   coordinator changes it only between batches, followed by a reset
+ * Per lane k, two sets (double buffered; made by the coordinator, BATCH_MAX entries, entry
+ * i - from of op i):
  *   out     f64  the outcome (as lane.ts outcomes)
  *   largest f64  for a failed allocation: the failing CPU's largest free block then
  *   held    f64  bytes of pages the allocator took (+) or gave back (-) during the op;
@@ -35,6 +41,7 @@ export const C_SEQ = 0,
   C_ABORT = 5,
   C_FAILED = 6,
   C_ORDERED = 7,
+  C_BUF = 8,
   CTRL_SLOTS = 16;
 export const CMD_BATCH = 1,
   CMD_RESET = 2,
@@ -59,11 +66,13 @@ export interface InitMessage {
   /** Per lane: the allocator's buffers. */
   buffers: ArrayBufferLike[][];
   lanes: LaneHandle[];
-  batch: BatchBuffers[];
+  /** Per set (2), per lane. */
+  batch: BatchBuffers[][];
   /** The run's op buffer (null for an adaptive workload: then the worker only free-runs). */
   ops: OpBufferHandle | null;
   ctrl: ArrayBufferLike;
   prog: ArrayBufferLike;
+  groups: ArrayBufferLike;
   /** Polls of a shared slot before sleeping on it (long when every thread has a core). */
   spin: number;
 }
@@ -93,5 +102,3 @@ export type FromWorker =
   | { type: 'error'; index: number; message: string }
   | { type: 'free-done'; index: number; report: FreeRunReport };
 
-/** Which worker runs CPU `cpu`. */
-export const workerOf = (cpu: number, workers: number): number => cpu % workers;

@@ -5,7 +5,7 @@ import { SKIPPED } from '../../engine/core/runner';
 import type { Failure } from '../../engine/core/runner';
 import type { OpRecord } from '../../engine/runtime/api';
 import { SEED_FAILURE_BYTES } from '../../engine/cli/seed-compare';
-import { hex } from '../map/describe-chunk';
+import { hex } from '../render/format';
 import { useStore } from '../store/store';
 import type { Setup } from '../url-state';
 

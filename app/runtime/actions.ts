@@ -11,7 +11,7 @@ import { useStore } from '../store/store';
 import { encodeUrl, type Setup } from '../url-state';
 import { control, killWorker, setClientHandlers, withTimeout, type Remote } from './client';
 import { MetricHistory } from './history';
-import { attachSnapshot } from '../map/live-snapshot';
+import { attachSnapshot } from './live-snapshot';
 import { traceOpsText } from './traces';
 
 export const SUMMARY_THROTTLE_MS = 200;

@@ -24,8 +24,9 @@ export function Legend() {
 }
 
 export function MapsPanel() {
-  const { info, runSetup, highFirst, sorted, setView, allocs } = useStore(
+  const { status, info, runSetup, highFirst, sorted, setView, allocs } = useStore(
     useShallow((s) => ({
+      status: s.status,
       info: s.info,
       runSetup: s.runSetup,
       highFirst: s.highFirst,
@@ -35,7 +36,14 @@ export function MapsPanel() {
     })),
   );
   const [exportMsg, setExportMsg] = useState<string | null>(null);
-  if (!info || !runSetup) return <section className="card maps muted">Configuring the run...</section>;
+  if (!info || !runSetup)
+    return (
+      <section className="card maps muted" data-testid="maps-empty">
+        {status === 'idle'
+          ? 'No run: none was started. Change the setup if you like, then press Apply.'
+          : 'Configuring the run...'}
+      </section>
+    );
   const view = { highFirst, sorted };
   const onExport = async () => {
     try {

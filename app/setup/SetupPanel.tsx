@@ -14,8 +14,9 @@ import { POW2_DEFAULTS } from '../../engine/allocators/pow2';
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import { COMMON_PARAMS, type ParamSpec, WORKLOADS } from '../../engine/workloads/generators';
 import { parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
-import { start } from '../runtime/actions';
+import { startOrAsk } from '../runtime/actions';
 import { importFile, loadSample, traceUrl } from '../runtime/traces';
+import { MAX_OPS, OVERRIDE_MAX } from '../run-limits';
 import { type LoadedTrace, useStore } from '../store/store';
 import {
   decodeUrl,
@@ -129,8 +130,6 @@ function ParamField({
   );
 }
 
-/** Upper bounds the form's number inputs show (the values are checked by decodeUrl either way). */
-const OVERRIDE_MAX: Partial<Record<string, number>> = { drainOnAlloc: 1 };
 const OVERRIDE_TITLES: Partial<Record<string, string>> = {
   drainOnAlloc:
     "0 = drain the remote-free queue in free only (the patches); 1 = at the owner's next allocation too (the seed's proposal, 11 Aug 2006)",
@@ -410,7 +409,7 @@ export function SetupPanel() {
         )}
         <ParamField
           name="ops"
-          spec={COMMON_PARAMS.ops}
+          spec={{ ...COMMON_PARAMS.ops, max: MAX_OPS }}
           value={setup.ops}
           onChange={(v) => setSetup({ ...setup, ops: Number(v) })}
         />
@@ -451,7 +450,7 @@ export function SetupPanel() {
           type="button"
           className="primary"
           disabled={status === 'configuring' || formError !== null}
-          onClick={() => void start(setup, 0)}
+          onClick={() => void startOrAsk(setup, 0)}
         >
           Apply{changed ? ' changes' : ''}
         </button>

@@ -15,7 +15,7 @@ export interface LoadedTrace {
   key: string;
   fileName: string;
   text: string;
-  /** The format recognised (TRACE_FORMATS name). */
+  /** The format it was read in (TRACE_FORMATS name): recognised, or chosen at import. */
   format: string;
   ops: number;
 }

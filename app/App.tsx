@@ -1,10 +1,11 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Charts } from './charts/Charts';
+import { ConfirmRun } from './controls/ConfirmRun';
 import { Controls } from './controls/Controls';
 import { Failures, OpList } from './controls/OpList';
 import { MapsPanel } from './map/MapsPanel';
-import { reset, start } from './runtime/actions';
+import { reset, startOrAsk } from './runtime/actions';
 import { SetupPanel } from './setup/SetupPanel';
 import { useStore } from './store/store';
 import { decodeUrl } from './url-state';
@@ -67,7 +68,7 @@ export function App() {
     const st = useStore.getState();
     st.setSetup(setup);
     st.setUrlErrors(errors);
-    void start(setup, op);
+    void startOrAsk(setup, op);
   }, []);
 
   return (
@@ -92,6 +93,7 @@ export function App() {
             <MapsPanel />
             <Charts />
           </div>
+          <ConfirmRun />
         </div>
       )}
     </main>

@@ -175,3 +175,49 @@ describe('encodeUrl(setup, op) / decodeUrl(search)', () => {
     });
   });
 });
+
+describe('decodeUrl: what a link may ask for (run-limits.ts)', () => {
+  it('refuses unbounded ops and op cursors, naming the field and the limit', () => {
+    const d = decodeUrl('?w=churn&ops=9007199254740991&op=9007199254740991');
+    expect(d.setup.workload).toBe('churn');
+    expect(d.setup.ops).toBe(0);
+    expect(d.op).toBe(0);
+    expect(d.errors).toHaveLength(2);
+    expect(d.errors[0]).toContain("'ops=9007199254740991' must be an integer from 0 to 20000000");
+    expect(d.errors[1]).toContain("'op=9007199254740991' is past 20000000");
+  });
+
+  it('keeps ops and op cursors up to the limit', () => {
+    const d = decodeUrl('?w=churn&ops=20000000&op=20000000');
+    expect(d.errors).toEqual([]);
+    expect(d.setup.ops).toBe(20_000_000);
+    expect(d.op).toBe(20_000_000);
+  });
+
+  it('refuses an allocator parameter past its limit, naming it, and keeps the others', () => {
+    const d = decodeUrl('?a=nta:blog,pow2&a0.regions=500000&a0.growPages=8&a1.pages=300000');
+    expect(d.setup.allocators).toEqual([
+      { kind: 'nta', preset: 'blog', overrides: { growPages: 8 } },
+      { kind: 'pow2' },
+    ]);
+    expect(d.errors).toEqual([
+      "'a0.regions=500000' is more than 262144, the largest a0.regions allowed; ignored",
+      "'a1.pages=300000' is more than 262144, the largest a1.pages allowed; ignored",
+    ]);
+  });
+
+  it('refuses an allocator whose parameters together need more than 1 GiB of state', () => {
+    const d = decodeUrl('?a=nta:blog&a0.regions=262144&a0.chunkBytes=8');
+    expect(d.setup.allocators).toEqual([{ kind: 'nta', preset: 'blog' }]);
+    expect(d.errors).toHaveLength(1);
+    expect(d.errors[0]).toMatch(
+      /^allocator #0 'nta:blog' with a0\.regions=262144, a0\.chunkBytes=8 on 1 CPU needs [\d.]+ GiB of model state, more than the 1 GiB an allocator may have; using its preset defaults$/,
+    );
+  });
+
+  it('a large allocator within the limits is kept (the run asks before it starts)', () => {
+    const d = decodeUrl('?a=nta:blog&a0.regions=65536');
+    expect(d.errors).toEqual([]);
+    expect(d.setup.allocators).toEqual([{ kind: 'nta', preset: 'blog', overrides: { regions: 65536 } }]);
+  });
+});

@@ -14,11 +14,14 @@
  *                           it, so opening one asks to import it again (defaults used)
  *
  * Decoding never throws: each invalid part is reported with the default used instead.
+ * Parts past run-limits.ts's hard limits (ops, the op cursor, allocator sizes) are invalid
+ * too, so a link cannot ask for unbounded work or memory.
  */
 import { bytesNeeded, parseAllocatorSpec, specName, type AllocatorSpec } from '../engine/allocators/registry';
 import type { Schedule } from '../engine/runtime/api';
 import { createWorkload, workloadParams, WORKLOADS } from '../engine/workloads/generators';
 import { resolveParams } from '../engine/workloads/params';
+import { fmtMemory, MAX_ALLOCATOR_BYTES, MAX_OPS, OVERRIDE_MAX } from './run-limits';
 
 export interface Setup {
   /** A WORKLOADS key, or TRACE_WORKLOAD to replay the trace named by `trace`. */
@@ -187,16 +190,17 @@ export function decodeUrl(search: string): DecodedUrl {
       errors.push(`parameter '${key}': ${(e as Error).message}; using the default ${String(specs[name].default)}`);
     }
   }
-  const common: [keyof Setup & ('seed' | 'cpus' | 'ops'), number, number][] = [
-    ['seed', 0, 0xffffffff],
-    ['cpus', 1, MAX_CPUS],
-    ['ops', 0, Number.MAX_SAFE_INTEGER],
+  const common: [keyof Setup & ('seed' | 'cpus' | 'ops'), number, number, string][] = [
+    ['seed', 0, 0xffffffff, ''],
+    ['cpus', 1, MAX_CPUS, ''],
+    ['ops', 0, MAX_OPS, ' (the most ops a run may have here)'],
   ];
-  for (const [name, min, max] of common) {
+  for (const [name, min, max, why] of common) {
     const raw = q.get(name);
     if (raw === null) continue;
     const v = intIn(raw, min, max);
-    if (v === null) errors.push(`'${name}=${raw}' must be an integer from ${min} to ${max}; using ${setup[name]}`);
+    if (v === null)
+      errors.push(`'${name}=${raw}' must be an integer from ${min} to ${max}${why}; using ${setup[name]}`);
     else setup[name] = v;
   }
   const sched = q.get('sched');
@@ -223,19 +227,28 @@ export function decodeUrl(search: string): DecodedUrl {
         for (const [key, raw] of q.entries()) {
           const m = /^a(\d+)\.(.+)$/.exec(key);
           if (!m || Number(m[1]) !== i) continue;
-          const v = intIn(raw, 0, 0x7fffffff);
+          const v = intIn(raw, 0, Number.MAX_SAFE_INTEGER);
+          const max = OVERRIDE_MAX[m[2]] ?? 0x7fffffff;
           if (!allowed.includes(m[2]))
             errors.push(`'${key}' is not a parameter of ${specName(spec)} (valid: ${allowed.join(', ')}); ignored`);
           else if (v === null) errors.push(`'${key}=${raw}' must be a non-negative integer; ignored`);
+          else if (v > max) errors.push(`'${key}=${raw}' is more than ${max}, the largest ${key} allowed; ignored`);
           else overrides[m[2]] = v;
         }
         if (Object.keys(overrides).length > 0) spec = { ...spec, overrides } as AllocatorSpec;
+        const given = Object.entries(overrides)
+          .map(([k, v]) => `a${i}.${k}=${v}`)
+          .join(', ');
+        let problem: string | null = null;
         try {
-          bytesNeeded(spec, setup.cpus);
+          const bytes = bytesNeeded(spec, setup.cpus);
+          if (bytes > MAX_ALLOCATOR_BYTES)
+            problem = `${given ? `with ${given} ` : ''}on ${setup.cpus} CPU${setup.cpus === 1 ? '' : 's'} needs ${fmtMemory(bytes)} of model state, more than the ${fmtMemory(MAX_ALLOCATOR_BYTES)} an allocator may have`;
         } catch (e) {
-          errors.push(
-            `allocator #${i} '${specName(spec)}' parameters: ${(e as Error).message}; using its preset defaults`,
-          );
+          problem = `parameters: ${(e as Error).message}`;
+        }
+        if (problem !== null) {
+          errors.push(`allocator #${i} '${specName(spec)}' ${problem}; using its preset defaults`);
           spec = { ...spec, overrides: undefined } as AllocatorSpec;
           delete spec.overrides;
         }
@@ -264,6 +277,8 @@ export function decodeUrl(search: string): DecodedUrl {
   if (rawOp !== null && !workloadReplaced) {
     const v = intIn(rawOp, 0, Number.MAX_SAFE_INTEGER);
     if (v === null) errors.push(`op cursor 'op=${rawOp}' must be a non-negative integer; starting at op 0`);
+    else if (v > MAX_OPS)
+      errors.push(`op cursor 'op=${rawOp}' is past ${MAX_OPS}, the furthest a link may start; starting at op 0`);
     else op = v;
   }
   return { setup, op, errors };

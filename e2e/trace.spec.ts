@@ -104,3 +104,34 @@ test('a trace file dropped on the setup panel is imported', async ({ page }) => 
   });
   await expect(page.getByTestId('trace-info')).toContainText('trace dropped.trace (wee, 3 ops)');
 });
+
+test('a file whose format is not recognised is imported in the format chosen, and replays', async ({ page }) => {
+  await openApp(page);
+  // A valgrind log whose first lines are the program's own output: the format sniffing misses it.
+  const chatter = Array.from({ length: 25 }, (_, i) => `program says line ${i}`).join('\n');
+  const trace = '--1-- malloc(120) = 0x1000\n--1-- malloc(200) = 0x2000\n--1-- free(0x1000)\n--1-- free(0x2000)\n';
+  const text = `${chatter}\n${trace}`;
+  await importTrace(page, 'chatty.log', text);
+  await expect(page.getByTestId('trace-msg')).toContainText('chatty.log:1: not a trace format Fragscope reads');
+  const format = page.getByLabel('trace format');
+  await expect(format).toHaveValue('auto');
+  // auto, then each format the engine reads.
+  const choices = await format.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(choices[0]).toBe('auto');
+  expect(choices).toEqual(expect.arrayContaining(['wee', 'valgrind', 'ftrace', 'mtrace', 'malloclab', 'ops']));
+  await format.selectOption('valgrind');
+  await importTrace(page, 'chatty.log', text);
+  await expect(page.getByTestId('trace-info')).toContainText('trace chatty.log (valgrind, 4 ops)');
+  if (process.env.SHOTS_DIR)
+    await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/trace-format.png` });
+  await page.getByRole('button', { name: 'Apply changes' }).click();
+  await expect.poll(() => searchParam(page, 't')).toBe('local:chatty.log');
+  for (let i = 1; i <= 4; i++) {
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(() => opCursor(page)).toBe(i);
+  }
+  await expect(page.getByTestId('worker-error')).toHaveCount(0);
+  // The op list shows the replayed ops: both allocations, then their frees.
+  await expect(page.locator('.oplist tbody tr')).toHaveCount(4);
+  await expect(page.locator('.oplist')).toContainText('200');
+});

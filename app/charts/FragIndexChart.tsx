@@ -8,7 +8,8 @@ import { useState } from 'react';
 import { history } from '../runtime/actions';
 import { useStore } from '../store/store';
 import { XAxis, YAxis } from './Axis';
-import { CHART, colourOf, fmtPct, useHistoryTick } from './chart-utils';
+import { colourOf, fmtPct } from '../render/format';
+import { CHART, useHistoryTick } from './chart-utils';
 import { ChartCard } from './ChartCard';
 import { indicesFromHistogram, REQUEST_INDEX_DEFINITIONS } from './request-indices';
 

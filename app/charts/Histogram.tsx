@@ -7,7 +7,8 @@ import { METRIC_DEFINITIONS } from '../../engine/core/metrics';
 import { useStore } from '../store/store';
 import { XAxisBand } from './AxisBand';
 import { YAxis } from './Axis';
-import { CHART, colourOf, fmtBytes } from './chart-utils';
+import { colourOf, fmtBytes } from '../render/format';
+import { CHART } from './chart-utils';
 import { ChartCard } from './ChartCard';
 
 /** Bucket index of a size: bucket b holds sizes in (2^(b-1), 2^b]. */

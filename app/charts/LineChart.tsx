@@ -9,7 +9,8 @@ import { history } from '../runtime/actions';
 import type { SeriesKey } from '../runtime/history';
 import { useStore } from '../store/store';
 import { XAxis, YAxis } from './Axis';
-import { CHART, colourOf, fmtBytes, fmtPct, useHistoryTick } from './chart-utils';
+import { colourOf, fmtBytes, fmtPct } from '../render/format';
+import { CHART, useHistoryTick } from './chart-utils';
 import { ChartCard } from './ChartCard';
 
 const DASHES = ['', '5 3', '2 2', '8 3 2 3'];

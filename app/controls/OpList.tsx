@@ -1,30 +1,15 @@
 /** The last ops with their CPU, size, address and result per allocator; failures say why. */
 import { useShallow } from 'zustand/react/shallow';
-import { errorName } from '../../engine/core/types';
-import { SKIPPED } from '../../engine/core/runner';
 import type { Failure } from '../../engine/core/runner';
-import type { OpRecord } from '../../engine/runtime/api';
 import { SEED_FAILURE_BYTES } from '../../engine/cli/seed-compare';
-import { hex } from '../map/describe-chunk';
 import { useStore } from '../store/store';
 import type { Setup } from '../url-state';
-
-function outcomeText(r: OpRecord, i: number): { text: string; fail: boolean; why?: string } {
-  const o = r.outcomes[i] ?? 0;
-  if (o === SKIPPED) return { text: 'skipped', fail: false, why: 'its allocation had failed' };
-  if (r.kind === 'alloc')
-    return o >= 0
-      ? { text: hex(o), fail: false }
-      : { text: `FAIL ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
-  // A free, map or unmap names an address: show it with the result.
-  const at = (r.addresses?.[i] ?? -1) >= 0 ? `${hex(r.addresses[i])} ` : '';
-  return o === 0
-    ? { text: `${at}ok`, fail: false }
-    : { text: `${at}error ${errorName(o)}`, fail: true, why: r.reasons[i] ?? undefined };
-}
+import { outcomeCell } from './op-outcome';
 
 export function OpList() {
-  const { ops, info } = useStore(useShallow((s) => ({ ops: s.summary?.lastOps, info: s.info })));
+  const { ops, lanes, info } = useStore(
+    useShallow((s) => ({ ops: s.summary?.lastOps, lanes: s.summary?.allocators, info: s.info })),
+  );
   const labels = info?.allocators.map((a) => a.label);
   const rows = (ops ?? []).slice(-14).reverse();
   return (
@@ -50,11 +35,11 @@ export function OpList() {
               <td title={`allocation #${r.id}`}>{r.kind}</td>
               <td className="mono">{r.bytes}</td>
               {(labels ?? []).map((l, i) => {
-                const o = outcomeText(r, i);
+                const o = outcomeCell(r, i, lanes?.[i]?.op);
                 return (
-                  <td key={l + i} className={o.fail ? 'fail mono' : 'mono'} title={o.why}>
+                  <td key={l + i} className={`mono ${o.kind}`} title={o.why} data-testid={`outcome-${r.index}-${i}`}>
                     {o.text}
-                    {o.fail && o.why ? <div className="why">{o.why}</div> : null}
+                    {o.kind === 'fail' && o.why ? <div className="why">{o.why}</div> : null}
                   </td>
                 );
               })}

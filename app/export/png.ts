@@ -1,12 +1,18 @@
 /**
  * Each map at native resolution (one pixel per chunk, one column per page) as a
- * PNG, rendered from the live snapshot copy on an OffscreenCanvas.
+ * PNG, rendered on an OffscreenCanvas from the chunk states the caller hands over
+ * (the UI passes the live snapshot copy: export does not reach into the runtime).
  */
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import type { AllocatorInfo } from '../../engine/runtime/api';
-import { liveSnapshot } from '../map/live-snapshot';
-import { renderMap, type MapView } from '../map/render-map';
+import { renderMap, type MapView } from '../render/render-map';
 import { download, slug } from './download';
+
+/** The picture to export: the op it shows and one chunk-state array per allocator. */
+export interface MapStates {
+  op: number;
+  chunks: readonly Uint8Array[];
+}
 
 export function pngName(workload: string, spec: AllocatorSpec, op: number, view: MapView): string {
   const preset = spec.kind === 'nta' ? spec.preset : 'default';
@@ -24,16 +30,16 @@ export async function mapPng(info: AllocatorInfo, states: Uint8Array, view: MapV
 
 /** Download one PNG per allocator; returns the file names. */
 export async function exportMaps(
+  snapshot: MapStates | null,
   infos: readonly AllocatorInfo[],
   specs: readonly AllocatorSpec[],
   workload: string,
   view: MapView,
 ): Promise<string[]> {
-  const live = liveSnapshot();
-  if (!live || live.copied < 0) throw new Error('no snapshot to export yet');
-  // Copy first: the live copy changes with the next frame.
-  const op = live.copy.op;
-  const states = live.copy.chunks.map((c) => c.slice());
+  if (!snapshot) throw new Error('no snapshot to export yet');
+  // Copy first: a live copy changes with the next frame.
+  const op = snapshot.op;
+  const states = snapshot.chunks.map((c) => c.slice());
   const names: string[] = [];
   for (let i = 0; i < infos.length; i++) {
     const name = pngName(workload, specs[i], op, view);

@@ -12,9 +12,9 @@ import type { AllocatorInfo } from '../../engine/runtime/api';
 import { ChunkState, type BlockInfo } from '../../engine/core/types';
 import { blockAt } from '../runtime/client';
 import { describeChunk, describeColumn } from './describe-chunk';
-import { onFrame } from './frame-loop';
-import { liveSnapshot } from './live-snapshot';
-import { chunkAt, renderMap, type MapView } from './render-map';
+import { onFrame } from '../runtime/frame-loop';
+import { liveSnapshot } from '../runtime/live-snapshot';
+import { chunkAt, renderMap, type MapView } from '../render/render-map';
 
 export const MAP_CSS_HEIGHT = 256;
 /** The hover asks the control worker for the block under the mouse at most this often. */

@@ -2,12 +2,13 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { METRIC_DEFINITIONS } from '../../engine/core/metrics';
-import { colourOf, fmtBytes, fmtPct } from '../charts/chart-utils';
+import { colourOf, fmtBytes, fmtPct } from '../render/format';
 import { exportMaps } from '../export/png';
+import { liveSnapshot } from '../runtime/live-snapshot';
 import { useStore } from '../store/store';
 import { workloadLabel } from '../url-state';
 import { FragMap } from './FragMap';
-import { PALETTE } from './palette';
+import { PALETTE } from '../render/palette';
 
 export function Legend() {
   return (
@@ -23,8 +24,9 @@ export function Legend() {
 }
 
 export function MapsPanel() {
-  const { info, runSetup, highFirst, sorted, setView, allocs } = useStore(
+  const { status, info, runSetup, highFirst, sorted, setView, allocs } = useStore(
     useShallow((s) => ({
+      status: s.status,
       info: s.info,
       runSetup: s.runSetup,
       highFirst: s.highFirst,
@@ -34,11 +36,20 @@ export function MapsPanel() {
     })),
   );
   const [exportMsg, setExportMsg] = useState<string | null>(null);
-  if (!info || !runSetup) return <section className="card maps muted">Configuring the run...</section>;
+  if (!info || !runSetup)
+    return (
+      <section className="card maps muted" data-testid="maps-empty">
+        {status === 'idle'
+          ? 'No run: none was started. Change the setup if you like, then press Apply.'
+          : 'Configuring the run...'}
+      </section>
+    );
   const view = { highFirst, sorted };
   const onExport = async () => {
     try {
-      const names = await exportMaps(info.allocators, runSetup.allocators, workloadLabel(runSetup), view);
+      const live = liveSnapshot();
+      const snapshot = live && live.copied >= 0 ? live.copy : null;
+      const names = await exportMaps(snapshot, info.allocators, runSetup.allocators, workloadLabel(runSetup), view);
       setExportMsg(`saved ${names.join(', ')}`);
     } catch (e) {
       setExportMsg(`export failed: ${(e as Error).message}`);

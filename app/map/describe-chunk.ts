@@ -15,10 +15,9 @@ import type { AllocatorSpec } from '../../engine/allocators/registry';
 import { pagesOfCpu } from '../../engine/core/lock';
 import { ChunkState, type BlockInfo } from '../../engine/core/types';
 import type { AllocatorInfo } from '../../engine/runtime/api';
-import { PALETTE } from './palette';
-import { columnCounts, runAround, SORTED_ORDER } from './render-map';
-
-export const hex = (n: number): string => `0x${n.toString(16)}`;
+import { hex } from '../render/format';
+import { PALETTE } from '../render/palette';
+import { columnCounts, runAround, SORTED_ORDER } from '../render/render-map';
 
 /** Owner CPU of a page, or null when it depends on the run (NTA growth pages). */
 export function ownerCpu(spec: AllocatorSpec, cpus: number, page: number): number | null {

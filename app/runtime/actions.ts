@@ -7,11 +7,12 @@
  * gets at most one every SUMMARY_THROTTLE_MS while playing.
  */
 import type { RunConfig, RunTarget, Summary } from '../../engine/runtime/api';
+import { confirmReasons } from '../run-limits';
 import { useStore } from '../store/store';
-import { encodeUrl, type Setup } from '../url-state';
+import { encodeUrl, TRACE_WORKLOAD, type Setup } from '../url-state';
 import { control, killWorker, setClientHandlers, withTimeout, type Remote } from './client';
 import { MetricHistory } from './history';
-import { attachSnapshot } from '../map/live-snapshot';
+import { attachSnapshot } from './live-snapshot';
 import { traceOpsText } from './traces';
 
 export const SUMMARY_THROTTLE_MS = 200;
@@ -140,6 +141,32 @@ export async function start(setup: Setup, op = 0): Promise<void> {
   } catch (e) {
     if (id === runId) setError((e as Error).message);
   }
+}
+
+/**
+ * Start `setup` at op `op`, or, when the run is large but allowed (run-limits.ts), put the
+ * question in the store and start nothing: ConfirmRun asks, answerConfirm acts.
+ */
+export function startOrAsk(setup: Setup, op = 0): Promise<void> {
+  const st = useStore.getState();
+  const traceOps = setup.workload === TRACE_WORKLOAD && setup.trace ? st.traces[setup.trace]?.ops : undefined;
+  let reasons: string[] = [];
+  try {
+    reasons = confirmReasons(setup, op, traceOps);
+  } catch {
+    // Parameters the allocator refuses: configure() reports them as the run's error.
+  }
+  if (reasons.length === 0) return start(setup, op);
+  st.setConfirm({ setup, op, reasons });
+  return Promise.resolve();
+}
+
+/** The user's answer: start the run asked about, or leave everything as it was. */
+export function answerConfirm(go: boolean): Promise<void> {
+  const st = useStore.getState();
+  const pending = st.confirm;
+  st.setConfirm(null);
+  return go && pending ? start(pending.setup, pending.op) : Promise.resolve();
 }
 
 export const step = (n: number) => act(`step ${n}`, (r) => r.step(n));

@@ -2,8 +2,15 @@
  * Traces in the browser: read an imported file or fetch a bundled sample, parse it
  * on the main thread (so a bad file is refused before anything is configured) and
  * keep its text in the store for RunConfig.opsText.
+ *
+ * An import can name its format instead of letting it be recognised (e.g. a valgrind
+ * log whose first lines are the program's own output). The workers recognise the
+ * format of RunConfig.opsText from the text, so a trace read in a chosen format that
+ * the text would not be recognised as travels as the op file of its ops (exact:
+ * formatOpFile's round trip).
  */
-import { parseTrace } from '../../engine/workloads/trace';
+import { formatOpFile } from '../../engine/workloads/opfile';
+import { detectTraceFormat, parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
 import { type LoadedTrace, useStore } from '../store/store';
 import { isLocalTrace, LOCAL_PREFIX, sampleTrace, traceFileName, type Setup, TRACE_WORKLOAD } from '../url-state';
 
@@ -13,15 +20,53 @@ export const MAX_TRACE_BYTES = 64 * 1024 * 1024;
 /** URL of a bundled file under public/traces/. */
 export const traceUrl = (path: string): string => `${import.meta.env.BASE_URL}traces/${path}`;
 
-/** Parse `text` (throws the parser's `file:line: detail` error) into a LoadedTrace; nothing is stored. */
-export function parseLoaded(key: string, text: string, cpus: number): LoadedTrace {
-  const fileName = traceFileName(key);
-  const { format, ops } = parseTrace(text, fileName, cpus);
-  return { key, fileName, text, format, ops: ops.length };
+/** The format choice that lets the parser recognise the format from the text. */
+export const AUTO_FORMAT = 'auto';
+
+export interface TraceFormatChoice {
+  name: string;
+  label: string;
+  description: string;
 }
 
-/** Read and parse a local file; stores it only when it parses. Throws with a message for the user. */
-export async function importFile(file: File, cpus: number): Promise<LoadedTrace> {
+/**
+ * The import's format choices: auto, then every format the engine reads. The one place
+ * in app/ that lists them: built from engine/workloads/trace.ts TRACE_FORMATS until the
+ * engine exports its own list of names and labels.
+ */
+export const TRACE_FORMAT_CHOICES: readonly TraceFormatChoice[] = [
+  { name: AUTO_FORMAT, label: 'auto', description: 'recognised from the first lines of the text' },
+  ...TRACE_FORMATS.map((f) => ({ name: f.name, label: f.name, description: f.description })),
+];
+
+/**
+ * Parse `text` (throws the parser's `file:line: detail` error) into a LoadedTrace; nothing is
+ * stored. `format`: a TRACE_FORMAT_CHOICES name (AUTO_FORMAT or none: recognise it).
+ */
+export function parseLoaded(key: string, text: string, cpus: number, format = AUTO_FORMAT): LoadedTrace {
+  const fileName = traceFileName(key);
+  const parsed = parseTrace(text, fileName, cpus, format === AUTO_FORMAT ? undefined : format);
+  if (parsed.ops.length === 0)
+    throw new Error(`${fileName}: no allocations or frees found reading it as ${parsed.format}`);
+  return { key, fileName, text, format: parsed.format, ops: parsed.ops.length };
+}
+
+/**
+ * The text the workers get for a loaded trace: its own text when they recognise it as the
+ * format it was read in, else the op file of its ops.
+ */
+export function workerText(t: LoadedTrace, cpus: number): string {
+  return detectTraceFormat(t.text)?.name === t.format ? t.text : opFileOf(t, cpus);
+}
+
+/** The trace's ops, read in its format, as a Fragscope op file. */
+export function opFileOf(t: LoadedTrace, cpus: number): string {
+  const { ops } = parseTrace(t.text, t.fileName, cpus, t.format);
+  return formatOpFile(ops, `${t.fileName}, read as ${t.format}`);
+}
+
+/** Read and parse a local file (in `format`, default recognised); stores it only when it parses. Throws with a message for the user. */
+export async function importFile(file: File, cpus: number, format = AUTO_FORMAT): Promise<LoadedTrace> {
   if (file.size > MAX_TRACE_BYTES) {
     throw new Error(
       `${file.name}: ${file.size.toLocaleString('en')} bytes is more than the ${MAX_TRACE_BYTES / 1024 / 1024} MiB a trace may have here (use the CLI: --workload trace:FILE)`,
@@ -33,7 +78,7 @@ export async function importFile(file: File, cpus: number): Promise<LoadedTrace>
   } catch (e) {
     throw new Error(`${file.name}: could not be read (${(e as Error).message})`);
   }
-  const t = parseLoaded(`${LOCAL_PREFIX}${file.name}`, text, cpus);
+  const t = parseLoaded(`${LOCAL_PREFIX}${file.name}`, text, cpus, format);
   useStore.getState().putTrace(t);
   return t;
 }
@@ -58,5 +103,5 @@ export async function traceOpsText(setup: Setup): Promise<{ fileName: string; te
   const cached = useStore.getState().traces[key];
   const t = cached ?? (isLocalTrace(key) ? null : await loadSample(key, setup.cpus));
   if (!t) throw new Error(`the imported trace '${traceFileName(key)}' is no longer loaded: import it again`);
-  return { fileName: t.fileName, text: t.text };
+  return { fileName: t.fileName, text: workerText(t, setup.cpus) };
 }

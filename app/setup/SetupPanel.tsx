@@ -4,7 +4,8 @@
  * The form is built from the engine's registries (WORKLOADS, NTA presets, TRACE_FORMATS).
  *
  * Traces: a bundled sample, or a file imported with "Import trace…" (or dropped on
- * the panel). A file is parsed here before the setup changes: a parse error is shown
+ * the panel), read in the format chosen beside the button ("auto": recognised from its
+ * text). A file is parsed here before the setup changes: a parse error is shown
  * and leaves the setup and the run as they were.
  */
 import { useMemo, useRef, useState, type DragEvent } from 'react';
@@ -13,10 +14,12 @@ import { NTA_PRESETS, ntaParams, type NtaPresetName } from '../../engine/allocat
 import { POW2_DEFAULTS } from '../../engine/allocators/pow2';
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import { COMMON_PARAMS, type ParamSpec, WORKLOADS } from '../../engine/workloads/generators';
-import { parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
-import { start } from '../runtime/actions';
-import { importFile, loadSample, traceUrl } from '../runtime/traces';
+import { parseTrace } from '../../engine/workloads/trace';
+import { startOrAsk } from '../runtime/actions';
+import { AUTO_FORMAT, importFile, loadSample } from '../runtime/traces';
+import { MAX_OPS, OVERRIDE_MAX } from '../run-limits';
 import { type LoadedTrace, useStore } from '../store/store';
+import { TRACE_DESCRIPTION, TraceFormatPicker, TraceFormats, TraceInfo } from './TraceParts';
 import {
   decodeUrl,
   DEFAULT_SETUP,
@@ -26,7 +29,6 @@ import {
   MAX_CPUS,
   OVERRIDE_KEYS,
   resolvedParams,
-  sampleTrace,
   SAMPLE_TRACES,
   type Setup,
   TRACE_WORKLOAD,
@@ -37,55 +39,6 @@ import {
 /** Picker values: WORKLOADS keys, `trace:KEY`, and IMPORT (opens the file chooser). */
 const TRACE_PREFIX = 'trace:';
 const IMPORT = '__import__';
-
-const TRACE_DESCRIPTION =
-  'Replays a trace op by op (allocations, frees) on every allocator; its format is recognised ' +
-  'from the text. Import a file with "Import trace…" or drop one on this panel.';
-
-/** The trace formats Fragscope reads (TRACE_FORMATS: new parsers appear here by themselves). */
-function TraceFormats() {
-  return (
-    <details className="definition trace-formats">
-      <summary>formats read: {TRACE_FORMATS.map((f) => f.name).join(', ')}</summary>
-      <ul>
-        {TRACE_FORMATS.map((f) => (
-          <li key={f.name}>
-            <b>{f.name}</b>: {f.description}
-          </li>
-        ))}
-      </ul>
-    </details>
-  );
-}
-
-/** What the setup panel says about the selected trace. */
-function TraceInfo({ setup, loaded }: { setup: Setup; loaded: LoadedTrace | undefined }) {
-  const key = setup.trace ?? '';
-  const sample = sampleTrace(key);
-  return (
-    <p className="trace-info" data-testid="trace-info">
-      {loaded ? (
-        <>
-          trace <b>{loaded.fileName}</b> ({loaded.format}, {loaded.ops.toLocaleString('en')} ops)
-        </>
-      ) : (
-        <>
-          trace <b>{traceFileName(key)}</b> ({isLocalTrace(key) ? 'not loaded: import it again' : 'loaded when applied'}
-          )
-        </>
-      )}
-      {sample && (
-        <>
-          {' '}
-          · from{' '}
-          <a href={traceUrl(sample.source)} target="_blank" rel="noreferrer">
-            wee_alloc (MPL-2.0)
-          </a>
-        </>
-      )}
-    </p>
-  );
-}
 
 function ParamField({
   name,
@@ -129,8 +82,6 @@ function ParamField({
   );
 }
 
-/** Upper bounds the form's number inputs show (the values are checked by decodeUrl either way). */
-const OVERRIDE_MAX: Partial<Record<string, number>> = { drainOnAlloc: 1 };
 const OVERRIDE_TITLES: Partial<Record<string, string>> = {
   drainOnAlloc:
     "0 = drain the remote-free queue in free only (the patches); 1 = at the owner's next allocation too (the seed's proposal, 11 Aug 2006)",
@@ -226,6 +177,8 @@ export function SetupPanel() {
   /** A trace being read or fetched, or why the last one was refused. */
   const [traceMsg, setTraceMsg] = useState<{ error: boolean; text: string } | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** How the next imported file is read (a TRACE_FORMAT_CHOICES name). */
+  const [importFormat, setImportFormat] = useState(AUTO_FORMAT);
   /** Bumped per trace load so a late answer of an older one is ignored. */
   const loadId = useRef(0);
 
@@ -235,7 +188,7 @@ export function SetupPanel() {
   const traceProblem = useMemo(() => {
     if (!loaded) return null;
     try {
-      parseTrace(loaded.text, loaded.fileName, setup.cpus);
+      parseTrace(loaded.text, loaded.fileName, setup.cpus, loaded.format);
       return null;
     } catch (e) {
       return (e as Error).message;
@@ -262,7 +215,7 @@ export function SetupPanel() {
       });
     }
   };
-  const onFile = (file: File) => load(file.name, () => importFile(file, useStore.getState().setup.cpus));
+  const onFile = (file: File) => load(file.name, () => importFile(file, useStore.getState().setup.cpus, importFormat));
   const onPick = (value: string) => {
     if (value === IMPORT) {
       fileRef.current?.click();
@@ -361,10 +314,11 @@ export function SetupPanel() {
         <button
           type="button"
           onClick={() => fileRef.current?.click()}
-          title="Read a trace file (any known format), or drop one on this panel"
+          title="Read a trace file (in the format chosen beside, or any known format), or drop one on this panel"
         >
           Import trace…
         </button>
+        <TraceFormatPicker value={importFormat} onChange={setImportFormat} />
         <input
           ref={fileRef}
           type="file"
@@ -410,7 +364,7 @@ export function SetupPanel() {
         )}
         <ParamField
           name="ops"
-          spec={COMMON_PARAMS.ops}
+          spec={{ ...COMMON_PARAMS.ops, max: MAX_OPS }}
           value={setup.ops}
           onChange={(v) => setSetup({ ...setup, ops: Number(v) })}
         />
@@ -451,7 +405,7 @@ export function SetupPanel() {
           type="button"
           className="primary"
           disabled={status === 'configuring' || formError !== null}
-          onClick={() => void start(setup, 0)}
+          onClick={() => void startOrAsk(setup, 0)}
         >
           Apply{changed ? ' changes' : ''}
         </button>

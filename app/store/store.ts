@@ -15,7 +15,7 @@ export interface LoadedTrace {
   key: string;
   fileName: string;
   text: string;
-  /** The format recognised (TRACE_FORMATS name). */
+  /** The format it was read in (TRACE_FORMATS name): recognised, or chosen at import. */
   format: string;
   ops: number;
 }
@@ -51,7 +51,20 @@ export interface ViewSlice {
   setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'speed' | 'request'>>) => void;
 }
 
-export type Store = SetupSlice & RunSlice & ViewSlice;
+/** A run within the limits but large (run-limits.ts confirmReasons), waiting for the user's answer. */
+export interface PendingStart {
+  setup: Setup;
+  op: number;
+  /** Why it is asked about: one sentence per reason, with the figures. */
+  reasons: string[];
+}
+
+export interface ConfirmSlice {
+  confirm: PendingStart | null;
+  setConfirm: (c: PendingStart | null) => void;
+}
+
+export type Store = SetupSlice & RunSlice & ViewSlice & ConfirmSlice;
 
 export const useStore = create<Store>()((set) => ({
   setup: DEFAULT_SETUP,
@@ -73,4 +86,7 @@ export const useStore = create<Store>()((set) => ({
   speed: 2000,
   request: 1500,
   setView: (p) => set(p),
+
+  confirm: null,
+  setConfirm: (confirm) => set({ confirm }),
 }));

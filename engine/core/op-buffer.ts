@@ -83,6 +83,8 @@ export interface OpBufferOptions {
 }
 
 const BYTES = [1, 1, 1, 1, 4, 4, 4];
+/** Bytes per op in an op buffer without the aux column (for memory estimates). */
+export const OP_BYTES = 12;
 
 export class OpBuffer {
   readonly ring: boolean;

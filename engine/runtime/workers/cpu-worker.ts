@@ -52,7 +52,19 @@ function attach(m: InitMessage): Attached {
   const runners = ops
     ? lanes.map(
         (L, k) =>
-          new LaneRunner(L, k, lanes.length, m.index, groups, m.cpus, ops, prog, ctrl, [batchViews(m, 0, k), batchViews(m, 1, k)], m.spin),
+          new LaneRunner(
+            L,
+            k,
+            lanes.length,
+            m.index,
+            groups,
+            m.cpus,
+            ops,
+            prog,
+            ctrl,
+            [batchViews(m, 0, k), batchViews(m, 1, k)],
+            m.spin,
+          ),
       )
     : [];
   return { init: m, lanes, runners, ctrl };

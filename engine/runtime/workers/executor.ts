@@ -71,7 +71,11 @@ export class WorkerExecutor implements Executor {
   ) {
     pool.groups.set(assignGroups(lanes.length, pool.workers, cpus).flat());
     this.views = buffers.map((set) =>
-      set.map((b) => ({ out: new Float64Array(b.out), largest: new Float64Array(b.largest), held: new Float64Array(b.held) })),
+      set.map((b) => ({
+        out: new Float64Array(b.out),
+        largest: new Float64Array(b.largest),
+        held: new Float64Array(b.held),
+      })),
     );
     this.req = lanes.map(() => new Float64Array(1024));
     this.reloadReq();

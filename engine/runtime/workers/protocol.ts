@@ -101,4 +101,3 @@ export type FromWorker =
   | { type: 'ready'; index: number }
   | { type: 'error'; index: number; message: string }
   | { type: 'free-done'; index: number; report: FreeRunReport };
-

@@ -166,6 +166,8 @@ export class Controller implements ControlApi {
         return;
       }
       const e = this.need();
+      // Free-running has no pace: the workers race as fast as they can.
+      if (this.cfg?.schedule === 'free') opsPerSecond = Infinity;
       const t0 = performance.now();
       const c0 = e.cursor;
       await this.slices(() => {
@@ -240,6 +242,8 @@ export class Controller implements ControlApi {
     );
     await p;
     this.publish();
+    // Subscribers hear the final state too (play() answers nothing, the subscription does).
+    this.notify(true);
     return this.buildSummary();
   }
 

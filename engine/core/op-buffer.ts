@@ -15,7 +15,10 @@
  *                 tables (address, size) are as large as the peak live set, not the run
  *   size   u32    requested bytes (alloc); 0 otherwise. Sizes above 4 GiB - 1 are stored
  *                 as SIZE_HUGE with F_HUGE: no allocator can serve them
- *   aux    u32    optional (present when `withAux`): a call-site or cache index (traces)
+ * and, in the op buffer of a trace that carries them (`withTrace`):
+ *   site   u32    the call site's index in the import's call-site table (0 = none)
+ *   cache  u32    the named cache's index in the import's cache table (0 = kmalloc, none)
+ *   alloc  u32    the bytes the traced allocator handed out (kmem bytes_alloc; 0 = unknown)
  *
  * Two shapes:
  * - linear: op i at position i; grows up to `maxOps` (traces, parsed once and kept);
@@ -31,13 +34,27 @@
  *   [H_SLOTS]    1 + the highest slot named so far (the size slot tables need)
  */
 
+/**
+ * Op kinds. alloc/free/map/unmap name a slot; page-alloc/page-free are page-level events
+ * (Linux mm_page_alloc / mm_page_free) whose `size` is the ORDER (2^order pages), served by a
+ * page allocator (allocators that have none skip them and count them).
+ */
 export const K_ALLOC = 0,
   K_FREE = 1,
   K_MAP = 2,
-  K_UNMAP = 3;
-export const KIND_NAMES = ['alloc', 'free', 'map', 'unmap'] as const;
+  K_UNMAP = 3,
+  K_PAGE_ALLOC = 4,
+  K_PAGE_FREE = 5;
+export const KIND_NAMES = ['alloc', 'free', 'map', 'unmap', 'page-alloc', 'page-free'] as const;
 export type OpKindName = (typeof KIND_NAMES)[number];
-export const KIND_OF_NAME: Readonly<Record<OpKindName, number>> = { alloc: 0, free: 1, map: 2, unmap: 3 };
+export const KIND_OF_NAME: Readonly<Record<OpKindName, number>> = {
+  alloc: 0,
+  free: 1,
+  map: 2,
+  unmap: 3,
+  'page-alloc': 4,
+  'page-free': 5,
+};
 
 /** The trace recorded this allocation as failed (the program got NULL). */
 export const F_TRACE_FAILED = 1;
@@ -70,27 +87,29 @@ export interface OpBufferHandle {
   ring: boolean;
   /** Positions (ring) or the maximum op count (linear). */
   capacity: number;
-  withAux: boolean;
+  /** The trace columns (site, cache, alloc) exist. */
+  withTrace: boolean;
 }
 
 export interface OpBufferOptions {
   ring?: boolean;
   /** Ring: positions (rounded up to a power of two). Linear: the most ops it may ever hold. */
   capacity: number;
-  withAux?: boolean;
+  withTrace?: boolean;
   /** Shared memory (default: when the platform has it). */
   shared?: boolean;
 }
 
-const BYTES = [1, 1, 1, 1, 4, 4, 4];
-/** Bytes per op in an op buffer without the aux column (for memory estimates). */
+const BYTES = [1, 1, 1, 1, 4, 4, 4, 4, 4];
+/** Bytes per op without / with the trace columns (memory estimates). */
 export const OP_BYTES = 12;
+export const TRACE_OP_BYTES = 24;
 
 export class OpBuffer {
   readonly ring: boolean;
   readonly capacity: number;
   readonly mask: number;
-  readonly withAux: boolean;
+  readonly withTrace: boolean;
   private readonly header: Int32Array;
   private readonly cols: ArrayBufferLike[];
   // Views; re-made after growth in this thread (length-tracking views follow a growable buffer).
@@ -100,22 +119,24 @@ export class OpBuffer {
   align!: Uint8Array;
   slot!: Int32Array;
   size!: Uint32Array;
-  aux!: Uint32Array;
+  site!: Uint32Array;
+  cache!: Uint32Array;
+  alloc!: Uint32Array;
 
   static create(o: OpBufferOptions): OpBuffer {
     const shared = o.shared ?? typeof SharedArrayBuffer !== 'undefined';
     const ring = o.ring ?? false;
     const capacity = ring ? 2 ** Math.ceil(Math.log2(Math.max(1024, o.capacity))) : Math.max(1, o.capacity);
     const initial = ring ? capacity : Math.min(capacity, 65536);
-    const withAux = o.withAux ?? false;
+    const withTrace = o.withTrace ?? false;
     const header =
       shared && typeof SharedArrayBuffer !== 'undefined'
         ? new SharedArrayBuffer(HDR_SLOTS * 4)
         : new ArrayBuffer(HDR_SLOTS * 4);
-    const columns = BYTES.slice(0, withAux ? 7 : 6).map((b) =>
+    const columns = BYTES.slice(0, withTrace ? 9 : 6).map((b) =>
       ring ? growableBuffer(capacity * b, capacity * b, shared) : growableBuffer(initial * b, capacity * b, shared),
     );
-    return new OpBuffer({ header, columns, ring, capacity, withAux });
+    return new OpBuffer({ header, columns, ring, capacity, withTrace });
   }
 
   /** Attach to a buffer made elsewhere (a CPU worker). */
@@ -123,7 +144,7 @@ export class OpBuffer {
     this.ring = h.ring;
     this.capacity = h.capacity;
     this.mask = h.ring ? h.capacity - 1 : -1;
-    this.withAux = h.withAux;
+    this.withTrace = h.withTrace;
     this.header = new Int32Array(h.header);
     this.cols = h.columns;
     this.remake();
@@ -135,7 +156,7 @@ export class OpBuffer {
       columns: this.cols,
       ring: this.ring,
       capacity: this.capacity,
-      withAux: this.withAux,
+      withTrace: this.withTrace,
     };
   }
 
@@ -147,7 +168,9 @@ export class OpBuffer {
     this.align = new Uint8Array(c[3]);
     this.slot = new Int32Array(c[4]);
     this.size = new Uint32Array(c[5]);
-    this.aux = this.withAux ? new Uint32Array(c[6]) : new Uint32Array(0);
+    this.site = this.withTrace ? new Uint32Array(c[6]) : new Uint32Array(0);
+    this.cache = this.withTrace ? new Uint32Array(c[7]) : new Uint32Array(0);
+    this.alloc = this.withTrace ? new Uint32Array(c[8]) : new Uint32Array(0);
   }
 
   get produced(): number {
@@ -192,7 +215,7 @@ export class OpBuffer {
    * Append one op (the producer's only write path); returns its index. The caller reserved room.
    * Published to other threads by `publish()` (one Atomics store per block, not per op).
    */
-  push(kind: number, cpu: number, slot: number, size = 0, flags = 0, align = 0, aux = 0): number {
+  push(kind: number, cpu: number, slot: number, size = 0, flags = 0, align = 0): number {
     const i = this.pending++;
     const p = i & this.mask;
     if (slot >= this.pendingSlots) this.pendingSlots = slot + 1;
@@ -202,8 +225,15 @@ export class OpBuffer {
     this.flags[p] = size > SIZE_HUGE ? flags | F_HUGE : flags;
     this.size[p] = size > SIZE_HUGE ? SIZE_HUGE : size;
     this.align[p] = align;
-    if (this.withAux) this.aux[p] = aux;
     return i;
+  }
+
+  /** Set the trace columns of op `i` (just pushed; a buffer made `withTrace`). */
+  setTrace(i: number, site: number, cache: number, alloc: number): void {
+    const p = i & this.mask;
+    this.site[p] = site;
+    this.cache[p] = cache;
+    this.alloc[p] = alloc;
   }
   /** Ops pushed in this thread and not yet published. */
   private pending = 0;

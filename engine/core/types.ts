@@ -224,6 +224,14 @@ export interface Allocator {
    * workers report each op's change, so the coordinator knows the held bytes at every op).
    */
   onHeldChange: ((bytes: number) => void) | null;
+  /**
+   * A page allocator's own requests (trace page-level events: mm_page_alloc/mm_page_free):
+   * 2^order pages, returning the address or a negative AllocError; the 2^order pages count as
+   * requested bytes while allocated. Absent on allocators with no page allocator: the runtime
+   * then counts these events as not modelled.
+   */
+  allocPages?(cpu: number, order: number): number;
+  freePages?(cpu: number, address: number, order: number): number;
   alloc(cpu: number, bytes: number): number;
   free(cpu: number, address: number, bytes: number): number;
   /** Mark a live allocation as mapped to user space (its free will be postponed). */

@@ -18,6 +18,8 @@ import type { AdaptiveWorkload } from '../workloads/types';
 
 /** Outcome of a free/map/unmap not executed: its allocation failed in this lane. */
 export const SKIPPED = -100;
+/** Outcome of a page-level event in a lane whose allocator has no page allocator. */
+export const UNMODELLED = -101;
 /** Outcomes kept per lane (a power of two). */
 export const OUT_RING = 4096;
 
@@ -34,6 +36,7 @@ export interface LaneState {
   errors: number;
   errorSample: OpError[];
   skipped: number;
+  unmodelled: number;
   ended: number;
   workload: unknown;
 }
@@ -62,6 +65,8 @@ export class Lane {
   errorSample: OpError[] = [];
   /** Frees, maps and unmaps skipped because the allocation had failed in this lane. */
   skipped = 0;
+  /** Page-level events this lane's allocator does not model (it has no page allocator). */
+  unmodelled = 0;
   /** Adaptive workloads end per lane: the op index at which this one ended, or -1. */
   ended = -1;
 
@@ -104,6 +109,7 @@ export class Lane {
         errors: this.errors,
         errorSample: this.errorSample.slice(),
         skipped: this.skipped,
+        unmodelled: this.unmodelled,
         ended: this.ended,
         workload: this.workload?.save() ?? null,
       },
@@ -116,6 +122,7 @@ export class Lane {
     this.errors = s.lane.errors;
     this.errorSample = s.lane.errorSample.slice();
     this.skipped = s.lane.skipped;
+    this.unmodelled = s.lane.unmodelled;
     this.ended = s.lane.ended;
     if (this.workload) this.workload.restore(s.lane.workload);
     this.slots.restore(s.slots);

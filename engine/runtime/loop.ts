@@ -7,9 +7,9 @@
  * independent, so this gives each lane exactly what it would get alone, and a run
  * can stop right after the first index where any lane failed an allocation.
  */
-import { K_ALLOC, K_FREE, K_MAP, KIND_OF_NAME, type OpBuffer } from '../core/op-buffer';
+import { K_ALLOC, K_FREE, K_MAP, K_PAGE_ALLOC, KIND_OF_NAME, type OpBuffer } from '../core/op-buffer';
 import type { Allocator } from '../core/types';
-import { OUT_RING, SKIPPED, type Lane } from './lane';
+import { OUT_RING, SKIPPED, UNMODELLED, type Lane } from './lane';
 
 const OUT_MASK = OUT_RING - 1;
 
@@ -22,7 +22,8 @@ export function applyOp(L: Lane, i: number, kind: number, cpu: number, slot: num
   const a: Allocator = L.allocator;
   const t = L.slots;
   let r: number;
-  if (kind === K_ALLOC) {
+  if (kind >= K_PAGE_ALLOC) r = applyPageOp(L, i, kind, cpu, slot, bytes);
+  else if (kind === K_ALLOC) {
     r = a.alloc(cpu, bytes);
     t.addr[slot] = r;
     t.req[slot] = bytes;
@@ -39,6 +40,37 @@ export function applyOp(L: Lane, i: number, kind: number, cpu: number, slot: num
     }
   }
   L.outcomes[i & OUT_MASK] = r;
+  return r;
+}
+
+/**
+ * A page-level event (size = order). Allocators without a page allocator (allocPages) do not
+ * model them: the op is counted as not modelled, and so is the free of its pages.
+ */
+function applyPageOp(L: Lane, i: number, kind: number, cpu: number, slot: number, order: number): number {
+  const a = L.allocator;
+  const t = L.slots;
+  let r: number;
+  if (kind === K_PAGE_ALLOC) {
+    r = a.allocPages ? a.allocPages(cpu, order) : UNMODELLED;
+    t.addr[slot] = r;
+    t.req[slot] = order;
+    t.owner[slot] = cpu;
+    if (r === UNMODELLED) L.unmodelled++;
+  } else {
+    const ad = t.addr[slot];
+    L.named[i & OUT_MASK] = ad < 0 ? -1 : ad;
+    if (ad === UNMODELLED || !a.freePages) {
+      r = UNMODELLED;
+      L.unmodelled++;
+    } else if (ad < 0) {
+      r = SKIPPED;
+      L.skipped++;
+    } else {
+      r = a.freePages(cpu, ad, t.req[slot]);
+      if (r < 0) L.recordError(i, kind, r);
+    }
+  }
   return r;
 }
 
@@ -83,8 +115,8 @@ export function runStream(
     for (let k = 0; k < nl; k++) {
       const L = lanes[k];
       const r = applyOp(L, i, kind, cpu, slot, bytes);
-      if (kind === K_ALLOC && r < 0) {
-        recordFailure(L, i, cpu, bytes, r);
+      if ((kind === K_ALLOC || kind === K_PAGE_ALLOC) && r < 0 && r !== UNMODELLED) {
+        recordFailure(L, i, cpu, kind === K_ALLOC ? bytes : L.allocator.geometry.pageBytes * 2 ** bytes, r);
         failed = true;
       }
     }

@@ -43,7 +43,8 @@ const ARGS: Readonly<Record<string, readonly string[]>> = {
   cpu: ['N'],
 };
 const KIND: Readonly<Record<string, OpKind>> = { a: 'alloc', f: 'free', m: 'map', u: 'unmap' };
-const VERB: Readonly<Record<OpKind, string>> = { alloc: 'a', free: 'f', map: 'm', unmap: 'u' };
+// Page-level events (traces of mm_page_alloc/mm_page_free) have no op-file verb yet.
+const VERB: Readonly<Partial<Record<OpKind, string>>> = { alloc: 'a', free: 'f', map: 'm', unmap: 'u' };
 
 /** What the parser knows about the latest allocation made under one file ID. */
 interface Entry {
@@ -185,7 +186,9 @@ export function formatOpFile(
       out.push(`cpu ${op.cpu}`);
       cpu = op.cpu;
     }
-    out.push(op.kind === 'alloc' ? `a ${op.id} ${op.bytes}` : `${VERB[op.kind]} ${op.id}`);
+    const verb = VERB[op.kind];
+    if (verb === undefined) throw new Error(`an op file cannot hold ${op.kind} ops`);
+    out.push(op.kind === 'alloc' ? `a ${op.id} ${op.bytes}` : `${verb} ${op.id}`);
   }
   return out.join('\n') + '\n';
 }

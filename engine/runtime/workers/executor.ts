@@ -7,9 +7,9 @@
  * bytes at the batch's start (the allocators are quiescent then) plus each op's
  * changes, so it is exactly the inline figure.
  */
-import { K_ALLOC, K_FREE, type OpBuffer } from '../../core/op-buffer';
+import { K_ALLOC, K_FREE, K_PAGE_ALLOC, K_PAGE_FREE, type OpBuffer } from '../../core/op-buffer';
 import type { Executor } from '../engine';
-import { OUT_RING, SKIPPED, type Lane } from '../lane';
+import { OUT_RING, SKIPPED, UNMODELLED, type Lane } from '../lane';
 import { BATCH_MAX, type BatchBuffers } from './protocol';
 import type { WorkerPool } from './pool';
 
@@ -128,6 +128,7 @@ export class WorkerExecutor implements Executor {
       this.req[k] = r;
     }
     const req = this.req[k];
+    const page = L.allocator.geometry.pageBytes;
     let first = -1;
     for (let i = from; i < to; i++) {
       const j = i - from;
@@ -135,15 +136,18 @@ export class WorkerExecutor implements Executor {
       const r = v.out[j];
       held += v.held[j];
       const kind = K[p];
-      if (kind === K_ALLOC) {
-        req[S[p]] = Z[p];
-        if (r >= 0) requested += Z[p];
+      if (r === UNMODELLED) L.unmodelled++;
+      else if (kind === K_ALLOC || kind === K_PAGE_ALLOC) {
+        // A page allocation requests its 2^order pages (allocPages in core/types.ts).
+        const bytes = kind === K_ALLOC ? Z[p] : page * 2 ** Z[p];
+        req[S[p]] = bytes;
+        if (r >= 0) requested += bytes;
         else {
           if (first < 0) first = i;
           L.failures.push({
             op: i,
             cpu: C[p],
-            bytes: Z[p],
+            bytes,
             code: r,
             largest: v.largest[j],
             utilisation: held > 0 ? requested / held : 0,
@@ -151,7 +155,7 @@ export class WorkerExecutor implements Executor {
         }
       } else if (r === SKIPPED) L.skipped++;
       else if (r < 0) L.recordError(i, kind, r);
-      else if (kind === K_FREE) requested -= req[S[p]];
+      else if (kind === K_FREE || kind === K_PAGE_FREE) requested -= req[S[p]];
       L.outcomes[i & OUT_MASK] = r;
     }
     v.held.fill(0, 0, to - from);

@@ -14,7 +14,7 @@
  *   the allocator calls `gate()`, which waits until every op before it has run.
  * All waits point to earlier op indices, so they cannot deadlock.
  */
-import { K_ALLOC, K_FREE, K_UNMAP, type OpBuffer } from '../../core/op-buffer';
+import { K_ALLOC, K_FREE, K_PAGE_ALLOC, K_UNMAP, type OpBuffer } from '../../core/op-buffer';
 import type { Allocator } from '../../core/types';
 import type { Lane } from '../lane';
 import { applyOp } from '../loop';
@@ -201,7 +201,7 @@ export class LaneRunner {
         this.cur = i;
         const r = applyOp(lane, i, kind, cpu, slot, Z[p]);
         out[i - from] = r;
-        if (kind === K_ALLOC && r < 0) largest[i - from] = this.a.largestFree(cpu);
+        if ((kind === K_ALLOC || kind === K_PAGE_ALLOC) && r < 0) largest[i - from] = this.a.largestFree(cpu);
         this.publish(i + 1);
       } else if ((i & 63) === 0) this.publish(i);
     }

@@ -524,6 +524,14 @@ export class Pow2Allocator implements Allocator {
   }
 
   /** A whole page while `cpu` has an unheld page, else its largest class with a free slot. */
+  /** The smallest class that fits; nothing above a page. */
+  handedOut(bytes: number): number {
+    if (!(bytes > 0 && bytes <= this.pageBytes)) return 0;
+    let cls = this.params.chunkBytes;
+    while (cls < bytes) cls *= 2;
+    return cls;
+  }
+
   largestFree(cpu: number): number {
     const sx = cpu * this.SSTRIDE;
     if (this.cpuSlots[sx + this.K] < pagesOfCpu(this.P, this.cpus, cpu).count) return this.pageBytes;

@@ -250,6 +250,12 @@ export interface Allocator {
   freeSummary(): FreeSummary;
   /** Bytes of the largest block one allocation on `cpu` could get now. */
   largestFree(cpu: number): number;
+  /**
+   * Bytes this allocator hands out for a request of `bytes` (its rounding: whole chunks, a size
+   * class), or 0 when it can never serve it. A function of the size alone, so statistics per call
+   * site need not ask the allocator at every op.
+   */
+  handedOut(bytes: number): number;
   /** Owner CPU of the page holding `address`, or -1. */
   ownerOf(address: number): number;
   /**

@@ -512,6 +512,12 @@ export class NtaAllocator implements Allocator {
     return checkNtaInvariants(this);
   }
 
+  /** Whole chunks; nothing beyond the largest region. */
+  handedOut(bytes: number): number {
+    const n = Math.ceil(bytes / this.params.chunkBytes);
+    return bytes > 0 && n <= this.lists ? n * this.params.chunkBytes : 0;
+  }
+
   /** Bytes of the largest free run on `cpu`'s own lists: an allocation never takes another CPU's memory. */
   largestFree(cpu: number): number {
     const w0 = cpu * this.listStride;

@@ -18,6 +18,9 @@
  *   (parameter drainOnAlloc=1: also at the start of every allocation, as the seed proposed);
  * - zero-copy sniffer (seed, 18 Aug 2006): a mapped allocation's free is
  *   postponed until it is unmapped.
+ * Virtual pools: the initial regions are not written at start; each CPU's untouched regions
+ * are the implied head of its full-region list, materialised one by one as allocations take
+ * them (layout.ts, "Virtual"), so nothing is O(pages) but the buffers' (lazily zeroed) size.
  * What the kernel did not check (wrong size, unknown pointer, double free) the
  * model rejects with an error code and no change of state.
  * State layout: see ./layout.ts.
@@ -38,9 +41,10 @@ import {
 } from '../../core/types';
 import { stateFields, viewsOf, type Views } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
-import { lock, pagesOfCpu, unlock } from '../../core/lock';
+import { lock, unlock } from '../../core/lock';
 import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
-import { ntaParams, initialPages, type NtaParams } from './presets';
+import { ntaParams, type NtaParams } from './presets';
+import { initialPages, initialRegionOwner, initialRegions } from './regions';
 import {
   ntaLayout,
   type NtaLayout,
@@ -57,6 +61,7 @@ import {
   C_POSTPONED,
   C_SLOTS,
   listStride,
+  U_STRIDE,
   H_NONE,
   H_FREE,
   H_LIVE,
@@ -107,6 +112,10 @@ export class NtaAllocator implements Allocator {
   private readonly segShift: number;
   private readonly segGen: Int32Array;
   private readonly epoch: Int32Array;
+  /** Pages per node, pages of the initial nodes, and the end of each CPU's initial regions (constants). */
+  private readonly perNode: number;
+  readonly initialPages: number;
+  private readonly untouchedEnd: Int32Array;
   /** Optional debug log in the seed's format (set by the CLI's `example`); null on the hot path. */
   log: NtaLog | null = null;
 
@@ -138,37 +147,43 @@ export class NtaAllocator implements Allocator {
     this.segShift = this.cppShift + SEGMENT_SHIFT;
     this.v = viewsOf(plan, b.layout);
     this.fields = stateFields(plan, this.v);
+    this.perNode = 1 << p.regionOrder;
+    this.initialPages = initialPages(p);
+    this.untouchedEnd = Int32Array.from({ length: p.cpus }, (_, cpu) => {
+      const r = initialRegions(p, cpu);
+      return r.first + r.count;
+    });
     if (init) this.initialise();
     else if (Atomics.load(this.v.meta, META_MAGIC) !== MAGIC)
       throw new Error('NTA: attached to a buffer that was never initialised');
   }
 
-  /** Take the initial nodes: in address order, each CPU's nodes enter its lists in address order. */
+  /**
+   * Take the initial nodes: in address order, each CPU's nodes enter its full-region list in
+   * address order. They stay untouched (virtual) until allocated: only list counts are written.
+   */
   private initialise(): void {
-    const { v, params: p } = this;
-    v.pageNode.fill(-1);
-    v.pageOwner.fill(-1);
+    const { v } = this;
     v.listHead.fill(-1);
     v.listTail.fill(-1);
     v.remoteHead.fill(-1);
-    v.next.fill(-1);
-    v.prev.fill(-1);
-    const perNode = 1 << p.regionOrder;
-    for (let cpu = 0; cpu < p.cpus; cpu++) {
-      const nodes =
-        p.regionsScope === 'total' ? pagesOfCpu(p.regions, p.cpus, cpu) : { first: cpu * p.regions, count: p.regions };
-      for (let r = nodes.first; r < nodes.first + nodes.count; r++) this.addNode(cpu, r * perNode, perNode);
+    const full = this.lists - 1;
+    for (let cpu = 0; cpu < this.cpus; cpu++) {
+      const { first, count } = initialRegions(this.params, cpu);
+      v.untouched[cpu * U_STRIDE] = first;
+      v.listCount[cpu * this.lists + full] = count;
+      if (count > 0) v.nonEmpty[cpu * this.listStride + (full >>> 5)] |= 1 << (full & 31);
     }
-    v.meta[META_PAGES_TAKEN] = initialPages(p);
+    v.meta[META_PAGES_TAKEN] = this.initialPages;
     Atomics.store(v.meta, META_MAGIC, MAGIC);
   }
 
-  /** avl_node_entry_commit for one node: owner and node of each page, all chunks free, one container. */
-  private addNode(cpu: number, firstPage: number, pages: number): void {
+  /** avl_node_entry_commit for one node, not linked yet: owner and node of each page, all chunks free, one run. */
+  private writeNode(cpu: number, firstPage: number, pages: number): number {
     const { v } = this;
     for (let i = 0; i < pages; i++) {
-      v.pageNode[firstPage + i] = firstPage;
-      v.pageOwner[firstPage + i] = cpu;
+      v.pageNode[firstPage + i] = firstPage + 1;
+      v.pageOwner[firstPage + i] = cpu + 1;
       this.segGen[(firstPage + i) >>> SEGMENT_SHIFT] = this.epoch[0];
     }
     v.nodePages[firstPage] = pages;
@@ -178,7 +193,23 @@ export class NtaAllocator implements Allocator {
     v.state.fill(ChunkState.Free, c, c + n);
     v.head[c] = H_FREE;
     v.len[c] = n;
-    this.insertTail(cpu, n - 1, c);
+    return c;
+  }
+
+  /** A node appended to its CPU's lists (growth). */
+  private addNode(cpu: number, firstPage: number, pages: number): void {
+    this.insertTail(cpu, pages * this.cpp - 1, this.writeNode(cpu, firstPage, pages));
+  }
+
+  /** The head of `cpu`'s full-region list while untouched regions remain: write the next one; its first chunk. */
+  private materialise(cpu: number): number {
+    const r = this.v.untouched[cpu * U_STRIDE]++;
+    return this.writeNode(cpu, r * this.perNode, this.perNode);
+  }
+
+  /** Is `page` in an initial region nobody has touched yet (a free run the state does not spell out)? */
+  isUntouched(page: number): boolean {
+    return page < this.initialPages && this.v.pageNode[page] === 0;
   }
 
   /** Dirty-page mark for chunk c's page (core/dirty.ts): after writing any per-page or per-chunk field there. */
@@ -270,8 +301,14 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     const i = findSetFrom(v.nonEmpty, cpu * this.listStride, this.listWords, n - 1);
     if (i < 0) return -1;
-    const c = v.listHead[cpu * this.lists + i];
-    this.unlink(cpu, i, c);
+    let c: number;
+    if (i === this.lists - 1 && v.untouched[cpu * U_STRIDE] < this.untouchedEnd[cpu]) {
+      c = this.materialise(cpu); // the list's implied head
+      if (--v.listCount[cpu * this.lists + i] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
+    } else {
+      c = v.listHead[cpu * this.lists + i];
+      this.unlink(cpu, i, c);
+    }
     this.log?.updateNode(this, c, i, n, bytes);
     fillBits(v.bitmap, c, n, 0);
     this.log?.fillBits(this, c, n);
@@ -309,7 +346,10 @@ export class NtaAllocator implements Allocator {
     const off = address - this.params.baseAddress;
     if (!Number.isInteger(address) || off < 0 || off % C !== 0) return FreeError.UnknownPointer;
     const c = off / C;
-    if (c >= this.v.head.length || this.v.pageNode[Math.floor(c / this.cpp)] < 0) return FreeError.UnknownPointer;
+    if (c >= this.v.head.length) return FreeError.UnknownPointer;
+    const page = Math.floor(c / this.cpp);
+    // An untouched region is free: freeing in it is a double free, as anywhere in a free run.
+    if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
     const h = this.v.head[c];
     if (h === H_LIVE || h === H_MAPPED || h === H_PENDING || h === H_POSTPONED) return c;
     const s = this.v.state[c];
@@ -346,7 +386,7 @@ export class NtaAllocator implements Allocator {
   /** __avl_free: push to the owner's remote list, or free locally. */
   private release(cpu: number, c: number): void {
     const { v } = this;
-    const owner = v.pageOwner[Math.floor(c / this.cpp)];
+    const owner = v.pageOwner[c >>> this.cppShift] - 1;
     if (owner === cpu) {
       this.freeLocal(cpu, c);
       return;
@@ -379,8 +419,9 @@ export class NtaAllocator implements Allocator {
   private freeLocal(cpu: number, c: number): void {
     const { v } = this;
     const n = v.len[c];
-    const rs = v.pageNode[Math.floor(c / this.cpp)] * this.cpp;
-    const re = rs + v.nodePages[rs / this.cpp] * this.cpp;
+    const node = v.pageNode[c >>> this.cppShift] - 1;
+    const rs = node * this.cpp;
+    const re = rs + v.nodePages[node] * this.cpp;
     this.log?.free(this, c, rs);
     fillBits(v.bitmap, c, n, 1);
     this.log?.fillBits(this, c, n);
@@ -457,7 +498,13 @@ export class NtaAllocator implements Allocator {
   // ---- inspection -------------------------------------------------------------------------
 
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
-    out.set(this.v.state.subarray(firstPage * this.cpp, (firstPage + count) * this.cpp));
+    const cpp = this.cpp;
+    out.set(this.v.state.subarray(firstPage * cpp, (firstPage + count) * cpp));
+    // Untouched initial regions are free runs whose states were never written (0 = Unheld there).
+    const end = Math.min(firstPage + count, this.initialPages),
+      node = this.v.pageNode;
+    for (let p = firstPage; p < end; p++)
+      if (node[p] === 0) out.fill(ChunkState.Free, (p - firstPage) * cpp, (p - firstPage + 1) * cpp);
   }
 
   snapshot(out: Uint8Array): void {
@@ -499,7 +546,13 @@ export class NtaAllocator implements Allocator {
 
   ownerOf(address: number): number {
     const pg = Math.floor((address - this.params.baseAddress) / this.params.pageBytes);
-    return pg >= 0 && pg < this.params.maxPages ? this.v.pageOwner[pg] : -1;
+    return pg >= 0 && pg < this.params.maxPages ? this.ownerOfPage(pg) : -1;
+  }
+
+  /** Owner CPU of a page, -1 when not taken (untouched regions: their CPU by the initial layout). */
+  ownerOfPage(page: number): number {
+    if (this.isUntouched(page)) return initialRegionOwner(this.params, page >> this.params.regionOrder);
+    return this.v.pageOwner[page] - 1;
   }
 
   blockAt(address: number): BlockInfo | null {

@@ -40,9 +40,9 @@
  *   bytes = the class size. On an unheld page: 'unheld', the whole page, owner = ownerOf. Null outside.
  *
  * Shared-memory layout (planLayout, core/layout.ts; P = pages, C = pageBytes/chunkBytes chunks per
- * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus, U = ceil(ceil(P/N)/32);
+ * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus;
  * perPage in brackets, none = a global field):
- *   (per-CPU slots of locks, failures, partialHead, unheldHint, cpuSlots are a cache line apart: index cpu*16)
+ *   (per-CPU slots of locks, failures, partialHead, cpuSlots are a cache line apart: index cpu*16)
  *   locks        i32[N]     spinlock per CPU (0 free, 1 held), guards the state of that CPU's pages
  *   counters     f64[N*8]   per executing CPU: [0] allocs, [1] frees, [2] requested-bytes delta,
  *                           [3] allocated-bytes delta (class sizes), [4] held-bytes delta, [5..7] pad
@@ -50,12 +50,16 @@
  *   partialHead  i32[N*K]   first partial page of (cpu, class), -1 when none
  *   cpuSlots     i32[N*S]   per owner CPU (S = max(K+1, 16)): [k] free slots of class k on its held
  *                           pages, [K] its held pages (for freeSummary and largestFree without a scan)
- *   unheldHint   i32[N]     first word of the CPU's unheldBits that may have a set bit
- *   unheldBits   u32[N*U]   per CPU, bit i of its words set = page first+i is unheld
+ *   heldTree     u32[N*T]   per CPU, a HeldTree (held-tree.ts) of T words: bit i of level 0 set =
+ *                           page first+i is held, upper levels mark full words (lowest unheld
+ *                           page in O(levels)); all zero = nothing held
  *   pageClass    u8[P]      [1] 0 = unheld, k+1 = dedicated to class k
  *   pageLive     i32[P]     [1] live objects on the page
- *   pageNext     i32[P]     [1] next page in its partial list, -1 at the end / not listed
- *   pagePrev     i32[P]     [1] previous page in its partial list, -1 at the head / not listed
+ *   pageNext     i32[P]     [1] 1 + next page in its partial list; 0 at the end / not listed
+ *   pagePrev     i32[P]     [1] 1 + previous page in its partial list; 0 at the head / not listed
+ * A fresh instance writes no page-major field (all zero = unheld, unlisted): a pool of millions
+ * of pages costs memory only where pages get dedicated, and nothing per op or per summary
+ * is O(pages).
  *   freeBits     u32[P*W]   [W] per page, bit s set = slot s free (bits >= slots of the class stay 0)
  *   chunkState   u8[P*C]    [C] ChunkState per chunk (kept incrementally; pageStates() copies it)
  *   objState     u8[P*C]    [C] at an object's first chunk: 1 live, 2 freed since dedication; else 0
@@ -80,6 +84,7 @@ import { field, MAX_FIELD_BYTES, planLayout, stateFields, viewsOf } from '../cor
 import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../core/dirty';
 import { lock, pagesOfCpu, unlock } from '../core/lock';
 import { MAX_CPUS, MAX_PAGES } from '../core/limits';
+import { HeldTree } from './held-tree';
 import { checkPow2Invariants } from './pow2-invariants';
 
 export interface Pow2Params {
@@ -104,7 +109,7 @@ export const POW2_DEFAULTS: Readonly<Pow2Params> = {
 };
 
 const CSTRIDE = 8; // f64 counter slots per CPU (one cache line)
-export const LSTRIDE = 16; // i32 slots per CPU in locks and unheldHint (one cache line)
+export const LSTRIDE = 16; // i32 slots per CPU in locks (one cache line)
 const C_ALLOCS = 0,
   C_FREES = 1,
   C_REQ = 2,
@@ -147,8 +152,7 @@ function planOf(p: Pow2Params) {
     C = p.pageBytes / p.chunkBytes,
     W = Math.ceil(C / 32),
     N = p.cpus;
-  const K = Math.log2(C) + 1,
-    U = Math.ceil(Math.ceil(P / N) / 32);
+  const K = Math.log2(C) + 1;
   return planLayout({
     // Per-CPU slots are spaced a cache line apart (LSTRIDE): CPU workers running free must not
     // share lines they write on every op (false sharing cost 2 workers more than half their speed).
@@ -157,8 +161,7 @@ function planOf(p: Pow2Params) {
     failures: field('f64', N * CSTRIDE),
     partialHead: field('i32', N * Math.max(K, LSTRIDE)),
     cpuSlots: field('i32', N * slotStride(K)),
-    unheldHint: field('i32', N * LSTRIDE),
-    unheldBits: field('u32', N * U),
+    heldTree: field('u32', N * new HeldTree(Math.ceil(P / N)).stride),
     pageClass: field('u8', P, 1),
     pageLive: field('i32', P, 1),
     pageNext: field('i32', P, 1),
@@ -194,7 +197,9 @@ export class Pow2Allocator implements Allocator {
   readonly K: number;
   readonly PSTRIDE: number;
   readonly SSTRIDE: number;
-  readonly U: number;
+  /** The shape of each CPU's held-page tree, and each CPU's page count (constants). */
+  readonly tree: HeldTree;
+  private readonly cpuPages: Int32Array;
   readonly chunkBytes: number;
   readonly pageBytes: number;
   readonly base: number;
@@ -205,8 +210,7 @@ export class Pow2Allocator implements Allocator {
   private readonly fails: Float64Array;
   readonly partialHead: Int32Array;
   readonly cpuSlots: Int32Array;
-  readonly unheldHint: Int32Array;
-  readonly unheldBits: Uint32Array;
+  readonly heldTree: Uint32Array;
   readonly pageClass: Uint8Array;
   readonly pageLive: Int32Array;
   readonly pageNext: Int32Array;
@@ -235,7 +239,8 @@ export class Pow2Allocator implements Allocator {
     this.K = Math.log2(this.C) + 1;
     this.PSTRIDE = Math.max(this.K, LSTRIDE);
     this.SSTRIDE = slotStride(this.K);
-    this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
+    this.tree = new HeldTree(Math.ceil(p.pages / p.cpus));
+    this.cpuPages = Int32Array.from({ length: p.cpus }, (_, c) => pagesOfCpu(p.pages, p.cpus, c).count);
     this.chunkBytes = p.chunkBytes;
     this.pageBytes = p.pageBytes;
     this.base = p.baseAddress;
@@ -253,8 +258,7 @@ export class Pow2Allocator implements Allocator {
     this.fails = v.failures;
     this.partialHead = v.partialHead;
     this.cpuSlots = v.cpuSlots;
-    this.unheldHint = v.unheldHint;
-    this.unheldBits = v.unheldBits;
+    this.heldTree = v.heldTree;
     this.pageClass = v.pageClass;
     this.pageLive = v.pageLive;
     this.pageNext = v.pageNext;
@@ -263,15 +267,7 @@ export class Pow2Allocator implements Allocator {
     this.chunkState = v.chunkState;
     this.objState = v.objState;
     this.reqBytes = v.reqBytes;
-    if (init) {
-      this.partialHead.fill(-1);
-      this.pageNext.fill(-1);
-      this.pagePrev.fill(-1);
-      for (let c = 0; c < p.cpus; c++) {
-        const { count } = pagesOfCpu(this.P, this.cpus, c);
-        for (let i = 0; i < count; i++) this.unheldBits[c * this.U + (i >>> 5)] |= 1 << (i & 31);
-      }
-    }
+    if (init) this.partialHead.fill(-1); // global; every page-major field starts at 0
   }
 
   /** Owner CPU of page `page` (0 <= page < P): inverse of pagesOfCpu. */
@@ -333,13 +329,13 @@ export class Pow2Allocator implements Allocator {
     this.cpuSlots[sx + k]--;
     if (++this.pageLive[page] === slots) {
       // full: leave the partial list (it is the head)
-      const nx = this.pageNext[page];
+      const nx = this.pageNext[page] - 1;
       ph[hx] = nx;
       if (nx >= 0) {
-        this.pagePrev[nx] = -1;
+        this.pagePrev[nx] = 0;
         this.segGen[nx >>> SEGMENT_SHIFT] = this.epoch[0];
       }
-      this.pageNext[page] = -1;
+      this.pageNext[page] = 0;
     }
     const c0 = page * this.C + slot * objChunks;
     this.objState[c0] = OBJ_LIVE;
@@ -358,19 +354,11 @@ export class Pow2Allocator implements Allocator {
 
   /** Lowest unheld page of `cpu` (marked held), or -1. Caller holds the CPU's lock. */
   private takeUnheld(cpu: number): number {
-    const ub = this.unheldBits,
-      wb = cpu * this.U,
-      U = this.U;
-    for (let w = this.unheldHint[cpu * LSTRIDE]; w < U; w++) {
-      const x = ub[wb + w];
-      if (x !== 0) {
-        const bit = 31 - Math.clz32(x & -x);
-        ub[wb + w] = x & ~(1 << bit);
-        this.unheldHint[cpu * LSTRIDE] = w;
-        return this.firstPageOf(cpu) + (w << 5) + bit;
-      }
-    }
-    return -1; // hint left as is: a failed alloc writes nothing but its failure counter
+    const base = cpu * this.tree.stride;
+    const i = this.tree.lowestUnheld(this.heldTree, base, this.cpuPages[cpu]);
+    if (i < 0) return -1; // a failed alloc writes nothing but its failure counter
+    this.tree.set(this.heldTree, base, i);
+    return this.firstPageOf(cpu) + i;
   }
 
   free(cpu: number, address: number, bytes: number): number {
@@ -415,10 +403,10 @@ export class Pow2Allocator implements Allocator {
       // was full: push on the head of the partial list
       const hx = owner * this.PSTRIDE + k,
         head = this.partialHead[hx];
-      this.pageNext[page] = head;
-      this.pagePrev[page] = -1;
+      this.pageNext[page] = head + 1;
+      this.pagePrev[page] = 0;
       if (head >= 0) {
-        this.pagePrev[head] = page;
+        this.pagePrev[head] = page + 1;
         this.segGen[head >>> SEGMENT_SHIFT] = this.epoch[0];
       }
       this.partialHead[hx] = page;
@@ -432,18 +420,18 @@ export class Pow2Allocator implements Allocator {
   }
 
   private unlinkPartial(owner: number, k: number, page: number): void {
-    const nx = this.pageNext[page],
-      pv = this.pagePrev[page];
+    const nx = this.pageNext[page] - 1,
+      pv = this.pagePrev[page] - 1;
     if (pv >= 0) {
-      this.pageNext[pv] = nx;
+      this.pageNext[pv] = nx + 1;
       this.segGen[pv >>> SEGMENT_SHIFT] = this.epoch[0];
     } else this.partialHead[owner * this.PSTRIDE + k] = nx;
     if (nx >= 0) {
-      this.pagePrev[nx] = pv;
+      this.pagePrev[nx] = pv + 1;
       this.segGen[nx >>> SEGMENT_SHIFT] = this.epoch[0];
     }
-    this.pageNext[page] = -1;
-    this.pagePrev[page] = -1;
+    this.pageNext[page] = 0;
+    this.pagePrev[page] = 0;
   }
 
   /** Give an empty held page back to its owner's unheld set. Caller holds the owner's lock. */
@@ -454,10 +442,7 @@ export class Pow2Allocator implements Allocator {
     for (let w = 0; w < W; w++) this.freeBits[page * W + w] = 0;
     this.chunkState.fill(ChunkState.Unheld, page * C, (page + 1) * C);
     this.objState.fill(0, page * C, (page + 1) * C);
-    const i = page - this.firstPageOf(owner),
-      w = i >>> 5;
-    this.unheldBits[owner * this.U + w] |= 1 << (i & 31);
-    if (w < this.unheldHint[owner * LSTRIDE]) this.unheldHint[owner * LSTRIDE] = w;
+    this.tree.clear(this.heldTree, owner * this.tree.stride, page - this.firstPageOf(owner));
   }
 
   map(_cpu: number, _address: number): number {
@@ -521,7 +506,7 @@ export class Pow2Allocator implements Allocator {
   /** A whole page while `cpu` has an unheld page, else its largest class with a free slot. */
   largestFree(cpu: number): number {
     const sx = cpu * this.SSTRIDE;
-    if (this.cpuSlots[sx + this.K] < pagesOfCpu(this.P, this.cpus, cpu).count) return this.pageBytes;
+    if (this.cpuSlots[sx + this.K] < this.cpuPages[cpu]) return this.pageBytes;
     for (let k = this.K - 1; k >= 0; k--) if (this.cpuSlots[sx + k] > 0) return this.chunkBytes * 2 ** k;
     return 0;
   }

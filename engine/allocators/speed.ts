@@ -10,6 +10,8 @@
  *                 are measured side by side under the same machine load.
  * --dump FILE     write the stream for a native replayer: a little-endian u32 op count, then per
  *                 op a u32 (kind << 31 | id) and a u32 bytes (kind 1 = free of that id).
+ * --big           instead: create a 4,194,304-page (16 GiB) NTA and pow2, print the time each
+ *                 takes and the process's resident memory, then replay the stream on both.
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +20,7 @@ import { createAllocator, type AllocatorSpec } from './registry';
 import type { Allocator } from '../core/types';
 import { Lane } from '../core/runner';
 import { createWorkload } from '../workloads/generators';
+import { MAX_PAGES } from '../core/limits';
 
 interface Stream {
   kind: Uint8Array;
@@ -80,8 +83,36 @@ function time(s: Stream, a: Pick<Allocator, 'alloc' | 'free'>): [number, number]
 
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
+/** Virtual pools: creation time and resident memory of the biggest NTA and pow2, then the stream on them. */
+function big(s: Stream): void {
+  const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+  const pages = MAX_PAGES;
+  console.log(`resident before: ${mb()} MiB`);
+  const made: [string, Pick<Allocator, 'alloc' | 'free'>][] = [];
+  for (const [name, spec] of [
+    ['nta', { kind: 'nta', preset: 'blog', overrides: { regions: pages, maxPages: pages } }],
+    ['pow2', { kind: 'pow2', overrides: { pages } }],
+  ] as [string, AllocatorSpec][]) {
+    const t0 = performance.now();
+    const a = createAllocator(spec, 1);
+    const ms = performance.now() - t0;
+    const bytes = a.buffers.reduce((n, b) => n + b.byteLength, 0);
+    console.log(
+      `${name}: ${pages} pages created in ${ms.toFixed(1)} ms, ${(bytes / 2 ** 30).toFixed(2)} GiB of buffers, resident ${mb()} MiB`,
+    );
+    made.push([name, a]);
+  }
+  for (const [name, a] of made) {
+    const [opsPerSec, errors] = time(s, a);
+    console.log(
+      `${name}: churn on the 16 GiB pool ${(opsPerSec / 1e6).toFixed(2)} M ops/s, errors ${errors}, resident ${mb()} MiB`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const s = record(OPS);
+  if (argv.includes('--big')) return big(s);
   const dump = opt('--dump');
   if (dump) {
     const out = new Uint32Array(1 + 2 * s.length);

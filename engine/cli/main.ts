@@ -5,8 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, UsageError, USAGE, type RunArgs } from './args';
-import { seedExampleLog } from '../allocators/nta/example';
-import { createAllocator, parseAllocatorSpec, type AllocatorSpec } from '../allocators/registry';
+import { createAllocator, parseAllocatorSpec, seedExampleLog, type AllocatorSpec } from '../allocators/registry';
 import { Lane, type Failure } from '../core/runner';
 import { computeMetrics, freeHistogram, requestIndices, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
 import type { Allocator } from '../core/types';

@@ -43,7 +43,7 @@ import { stateFields, viewsOf, type Views } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, unlock } from '../../core/lock';
 import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
-import { ntaParams, type NtaParams } from './presets';
+import { NTA_LABEL, ntaParams, type NtaParams } from './presets';
 import { initialPages, initialRegionOwner, initialRegions } from './regions';
 import {
   ntaLayout,
@@ -134,7 +134,7 @@ export class NtaAllocator implements Allocator {
     this.lists = this.cpp << p.regionOrder;
     this.listWords = this.lists / 32;
     this.listStride = listStride(this.lists);
-    this.label = `NTA (${p.preset})`;
+    this.label = `${NTA_LABEL} (${p.preset})`;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.maxPages, baseAddress: p.baseAddress };
     this.concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: p.drainOnAlloc ? 'all' : 'frees' };
     const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: this.cpp, lists: this.lists });

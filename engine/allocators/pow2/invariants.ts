@@ -11,13 +11,13 @@
  * first page's per-page fields), unless the pool is small (up to 2^16 chunks): then every
  * page is checked whole. So the cost follows the pages used, not the pool.
  */
-import { ChunkState } from '../core/types';
-import { SEGMENT_PAGES } from '../core/dirty';
-import { LSTRIDE, OBJ_LIVE, type Pow2Allocator } from './pow2';
+import { ChunkState } from '../../core/types';
+import { SEGMENT_PAGES } from '../../core/dirty';
+import { LSTRIDE, OBJ_LIVE, type Pow2State } from './layout';
 
 const SMALL_CHUNKS = 1 << 16;
 
-export function checkPow2Invariants(a: Pow2Allocator): string[] {
+export function checkPow2Invariants(a: Pow2State): string[] {
   const bad: string[] = [];
   const { P, C, W, K, cpus, tree } = a;
   const small = P * C <= SMALL_CHUNKS;

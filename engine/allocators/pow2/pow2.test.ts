@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Pow2Allocator, POW2_DEFAULTS } from './pow2';
-import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
-import { pagesOfCpu } from '../core/lock';
-import { MAX_CPUS, MAX_PAGES } from '../core/limits';
-import { applyRandom, bufferBytes, countOf, fieldView, firstDiff, stateBytes, type Live } from './test-util';
+import { Pow2Allocator } from './pow2';
+import { POW2_DEFAULTS } from './params';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
+import { pagesOfCpu } from '../../core/lock';
+import { MAX_CPUS, MAX_PAGES } from '../../core/limits';
+import { applyRandom, bufferBytes, countOf, fieldView, firstDiff, stateBytes, type Live } from '../test-util';
 
 const BASE = POW2_DEFAULTS.baseAddress;
 const PAGE = 4096;

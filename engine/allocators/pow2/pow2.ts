@@ -39,37 +39,9 @@
  *   the address: 'allocation' when live (requested = reqBytes at its first chunk), else 'free';
  *   bytes = the class size. On an unheld page: 'unheld', the whole page, owner = ownerOf. Null outside.
  *
- * Shared-memory layout (planLayout, core/layout.ts; P = pages, C = pageBytes/chunkBytes chunks per
- * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus;
- * perPage in brackets, none = a global field):
- *   (per-CPU slots of locks, failures, partialHead, cpuSlots are a cache line apart: index cpu*16)
- *   locks        i32[N]     spinlock per CPU (0 free, 1 held), guards the state of that CPU's pages
- *   counters     f64[N*8]   per executing CPU: [0] allocs, [1] frees, [2] requested-bytes delta,
- *                           [3] allocated-bytes delta (class sizes), [4] held-bytes delta, [5..7] pad
- *   failures     f64[N]     failed allocs per executing CPU
- *   partialHead  i32[N*K]   first partial page of (cpu, class), -1 when none
- *   cpuSlots     i32[N*S]   per owner CPU (S = max(K+1, 16)): [k] free slots of class k on its held
- *                           pages, [K] its held pages (for freeSummary and largestFree without a scan)
- *   heldTree     u32[N*T]   per CPU, a HeldTree (held-tree.ts) of T words: bit i of level 0 set =
- *                           page first+i is held, upper levels mark full words (lowest unheld
- *                           page in O(levels)); all zero = nothing held
- *   pageClass    u8[P]      [1] 0 = unheld, k+1 = dedicated to class k
- *   pageLive     i32[P]     [1] live objects on the page
- *   pageNext     i32[P]     [1] 1 + next page in its partial list; 0 at the end / not listed
- *   pagePrev     i32[P]     [1] 1 + previous page in its partial list; 0 at the head / not listed
- * A fresh instance writes no page-major field (all zero = unheld, unlisted): a pool of millions
- * of pages costs memory only where pages get dedicated, and nothing per op or per summary
- * is O(pages).
- *   freeBits     u32[P*W]   [W] per page, bit s set = slot s free (bits >= slots of the class stay 0)
- *   chunkState   u8[P*C]    [C] ChunkState per chunk (kept incrementally; pageStates() copies it)
- *   objState     u8[P*C]    [C] at an object's first chunk: 1 live, 2 freed since dedication; else 0
- *   reqBytes     i32[P*C]   [C] at a live object's first chunk: the requested bytes; else 0
- * After the layout's buffers, Allocator.buffers ends with the dirty-page buffer (core/dirty.ts): every
- * write of a page-major field above (perPage in brackets) stamps its page's segment.
- * Address of chunk c = baseAddress + c * chunkBytes; page p starts at baseAddress + p * pageBytes.
- * Addresses pass 2^32 in big pools: address arithmetic is in doubles, never 32-bit bit operations.
+ * State layout: see ./layout.ts.
  */
-import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
 import type {
   Allocator,
   BlockInfo,
@@ -79,46 +51,28 @@ import type {
   FreeSummary,
   Geometry,
   StateField,
-} from '../core/types';
-import { field, MAX_FIELD_BYTES, planLayout, stateFields, viewsOf } from '../core/layout';
-import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../core/dirty';
-import { lock, pagesOfCpu, unlock } from '../core/lock';
-import { MAX_CPUS, MAX_PAGES } from '../core/limits';
+} from '../../core/types';
+import { stateFields, viewsOf } from '../../core/layout';
+import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
+import { lock, pagesOfCpu, unlock } from '../../core/lock';
 import { HeldTree } from './held-tree';
-import { checkPow2Invariants } from './pow2-invariants';
-
-export interface Pow2Params {
-  /** Pages in the pool (split between CPUs). */
-  pages: number;
-  /** Bytes per page = largest class (power of two). */
-  pageBytes: number;
-  /** Snapshot granularity and smallest class (power of two). */
-  chunkBytes: number;
-  /** CPUs, 1..MAX_CPUS. */
-  cpus: number;
-  /** Simulated address of page 0. */
-  baseAddress: number;
-}
-
-export const POW2_DEFAULTS: Readonly<Pow2Params> = {
-  pages: 4094,
-  pageBytes: 4096,
-  chunkBytes: 32,
-  cpus: 1,
-  baseAddress: 0x2554000,
-};
-
-const CSTRIDE = 8; // f64 counter slots per CPU (one cache line)
-export const LSTRIDE = 16; // i32 slots per CPU in locks (one cache line)
-const C_ALLOCS = 0,
-  C_FREES = 1,
-  C_REQ = 2,
-  C_ALLOC_B = 3,
-  C_HELD = 4;
-export const OBJ_LIVE = 1,
-  OBJ_FREED = 2;
-/** i32 slots per CPU in cpuSlots: K free-slot counts and the held-page count, padded to cache lines. */
-export const slotStride = (K: number): number => Math.ceil((K + 1) / LSTRIDE) * LSTRIDE;
+import { checkPow2Invariants } from './invariants';
+import {
+  CSTRIDE,
+  C_ALLOCS,
+  C_ALLOC_B,
+  C_FREES,
+  C_HELD,
+  C_REQ,
+  LSTRIDE,
+  OBJ_FREED,
+  OBJ_LIVE,
+  planOf,
+  slotStride,
+  type Pow2Plan,
+  type Pow2State,
+} from './layout';
+import { POW2_LABEL, resolvePow2, type Pow2Params } from './params';
 
 export const POW2_CAPABILITIES: Capabilities = {
   remoteFrees: false,
@@ -127,56 +81,9 @@ export const POW2_CAPABILITIES: Capabilities = {
   contiguousRuns: false,
 };
 
-function resolve(p: Partial<Pow2Params>): Pow2Params {
-  const r = { ...POW2_DEFAULTS, ...p };
-  const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
-  if (!Number.isInteger(r.pages) || r.pages < 1 || r.pages > MAX_PAGES)
-    throw new Error(`pow2: pages must be 1..${MAX_PAGES}, got ${r.pages}`);
-  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > MAX_CPUS)
-    throw new Error(`pow2: cpus must be 1..${MAX_CPUS}, got ${r.cpus}`);
-  if (!pow2(r.pageBytes) || !pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes || r.pageBytes > 1 << 24) {
-    throw new Error(`pow2: pageBytes ${r.pageBytes} / chunkBytes ${r.chunkBytes} must be powers of two, chunk <= page`);
-  }
-  // reqBytes holds 4 bytes per chunk, and one field must fit in one buffer (core/layout.ts).
-  if (r.pages * (r.pageBytes / r.chunkBytes) * 4 > MAX_FIELD_BYTES)
-    throw new Error(
-      `pow2: ${r.pages} pages of ${r.pageBytes / r.chunkBytes} chunks exceed ${MAX_FIELD_BYTES / 4} chunks`,
-    );
-  if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0 || r.baseAddress + r.pages * r.pageBytes > 2 ** 53)
-    throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
-  return r;
-}
-
-function planOf(p: Pow2Params) {
-  const P = p.pages,
-    C = p.pageBytes / p.chunkBytes,
-    W = Math.ceil(C / 32),
-    N = p.cpus;
-  const K = Math.log2(C) + 1;
-  return planLayout({
-    // Per-CPU slots are spaced a cache line apart (LSTRIDE): CPU workers running free must not
-    // share lines they write on every op (false sharing cost 2 workers more than half their speed).
-    locks: field('i32', N * LSTRIDE),
-    counters: field('f64', N * CSTRIDE),
-    failures: field('f64', N * CSTRIDE),
-    partialHead: field('i32', N * Math.max(K, LSTRIDE)),
-    cpuSlots: field('i32', N * slotStride(K)),
-    heldTree: field('u32', N * new HeldTree(Math.ceil(P / N)).stride),
-    pageClass: field('u8', P, 1),
-    pageLive: field('i32', P, 1),
-    pageNext: field('i32', P, 1),
-    pagePrev: field('i32', P, 1),
-    freeBits: field('u32', P * W, W),
-    chunkState: field('u8', P * C, C),
-    objState: field('u8', P * C, C),
-    reqBytes: field('i32', P * C, C),
-  });
-}
-export type Pow2Plan = ReturnType<typeof planOf>;
-
-export class Pow2Allocator implements Allocator {
+export class Pow2Allocator implements Allocator, Pow2State {
   readonly name = 'pow2';
-  readonly label = 'pow2 (SLAB-like)';
+  readonly label = POW2_LABEL;
   readonly capabilities = POW2_CAPABILITIES;
   readonly concurrency: Concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: 'all' };
   /** Never called: pow2 has no state shared by all CPUs. */
@@ -223,13 +130,13 @@ export class Pow2Allocator implements Allocator {
   private readonly epoch: Int32Array;
 
   static bytesNeeded(params: Partial<Pow2Params> = {}): number {
-    const p = resolve(params);
+    const p = resolvePow2(params);
     return planOf(p).byteLength + DirtyPages.bytesNeeded(p.pages);
   }
 
   /** `buffers`: attach to (init false) or initialise (init true) another instance's buffers; default: fresh ones. */
   constructor(params: Partial<Pow2Params> = {}, buffers?: readonly ArrayBufferLike[], init = true) {
-    const p = resolve(params);
+    const p = resolvePow2(params);
     this.params = p;
     this.cpus = p.cpus;
     this.plan = planOf(p);

@@ -13,12 +13,12 @@
  *    exactly the list's length; links, tails, counts (plus the untouched regions on each CPU's
  *    full-region list) and the nonEmpty bits agree.
  * 3. Every free bit is covered by exactly one listed run; every used bit by exactly one live,
- *    mapped, pending or postponed block (no overlap, chunks conserved).
+ *    mapped, pending or postponed block (no overlap, chunks conserved); only a run's or a block's
+ *    first chunk is marked a head (what the derived chunk states, page-states.ts, rely on).
  * 4. Remote-free lists hold exactly the pending blocks, each on its owner's list.
  * 5. Counters equal a recount.
  */
-import { ChunkState } from '../../core/types';
-import { META_PAGES_TAKEN, H_FREE, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, U_STRIDE } from './layout';
+import { META_PAGES_TAKEN, H_NONE, H_FREE, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, U_STRIDE } from './layout';
 import { initialRegionOwner, initialRegions } from './regions';
 import type { NtaAllocator } from './nta';
 
@@ -49,8 +49,8 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
       }
       if (!small) continue;
       for (let c = pg * cpp; c < (pg + 1) * cpp; c++)
-        if (v.state[c] !== ChunkState.Unheld || bit(c) || v.head[c] !== 0) {
-          err(`${what} page ${pg}: chunk ${c} was written (state ${v.state[c]}, bit ${bit(c)}, head ${v.head[c]})`);
+        if (bit(c) || v.head[c] !== 0 || v.len[c] !== 0 || v.req[c] !== 0) {
+          err(`${what} page ${pg}: chunk ${c} was written (bit ${bit(c)}, head ${v.head[c]}, len ${v.len[c]})`);
           return;
         }
     }
@@ -142,7 +142,8 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
         if (owner !== cpu) err(`cpu ${cpu} list ${idx}: run at ${c} lies on cpu ${owner}'s page`);
         if (c + idx + 1 > re) err(`run at ${c} of ${idx + 1} chunks crosses its node's end`);
         for (let i = c; i < c + idx + 1 && i < re; i++) {
-          if (!bit(i) || v.state[i] !== ChunkState.Free) err(`run at ${c}: chunk ${i} not free in bitmap/state`);
+          if (!bit(i)) err(`run at ${c}: chunk ${i} not free in the bitmap`);
+          if (i > c && v.head[i] !== H_NONE) err(`run at ${c}: chunk ${i} inside it is marked a block head`);
           coverOnce(i, `run at ${c}`);
         }
         if (c > rs && bit(c - 1))
@@ -176,20 +177,10 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
       err(`block at ${c} of ${n} chunks crosses its node`);
       return;
     }
-    const want =
-      h === H_PENDING
-        ? ChunkState.PendingRemote
-        : h === H_MAPPED
-          ? ChunkState.Mapped
-          : h === H_POSTPONED
-            ? ChunkState.Postponed
-            : -1;
     for (let i = c; i < c + n; i++) {
       if (bit(i)) err(`block at ${c}: chunk ${i} has its free bit set`);
+      if (i > c && v.head[i] !== H_NONE) err(`block at ${c}: chunk ${i} inside it is marked a block head`);
       coverOnce(i, `block at ${c}`);
-      const s = v.state[i];
-      if (want >= 0 ? s !== want : s !== ChunkState.Used && s !== ChunkState.Waste)
-        err(`block at ${c}: chunk ${i} state ${s}`);
     }
     if (h === H_LIVE || h === H_MAPPED) {
       req += v.req[c];

@@ -31,7 +31,8 @@
  *   len         i32[chunks]   [cpp] at a block's first chunk: the block's length in chunks
  *   req         i32[chunks]   [cpp] at an allocation's first chunk: the bytes requested
  *   head        u8[chunks]    [cpp] at a block's first chunk: its kind (H_* below), else 0
- *   state       u8[chunks]    [cpp] ChunkState of every chunk: what pageStates copies
+ * No state byte per chunk: pageStates derives ChunkState codes from bitmap, head and len
+ * (page-states.ts), so allocations and frees write no per-chunk bytes beyond the bitmap.
  * Virtual (untouched) regions: a fresh instance writes no page-major field (they stay zero, so a
  * pool of millions of pages costs no memory until used). The initial regions of each CPU enter
  * its full-region list (index L-1) in address order, so that list is always "regions
@@ -102,7 +103,6 @@ export function ntaLayout(g: NtaGeometry) {
     len: field('i32', chunks, cpp),
     req: field('i32', chunks, cpp),
     head: field('u8', chunks, cpp),
-    state: field('u8', chunks, cpp),
   });
 }
 export type NtaLayout = ReturnType<typeof ntaLayout> extends LayoutPlan<infer T> ? T : never;

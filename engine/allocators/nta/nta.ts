@@ -27,7 +27,6 @@
  */
 import {
   AllocError,
-  ChunkState,
   FREE_OK,
   FreeError,
   type Allocator,
@@ -42,7 +41,8 @@ import {
 import { stateFields, viewsOf, type Views } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, unlock } from '../../core/lock';
-import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
+import { countSetDown, countSetUp, fillBits, findSetFrom, testBit } from './bits';
+import { ntaPageStates } from './page-states';
 import { NTA_LABEL, ntaParams, type NtaParams } from './presets';
 import { initialPages, initialRegionOwner, initialRegions } from './regions';
 import {
@@ -190,7 +190,6 @@ export class NtaAllocator implements Allocator {
     const c = firstPage * this.cpp,
       n = pages * this.cpp;
     fillBits(v.bitmap, c, n, 1);
-    v.state.fill(ChunkState.Free, c, c + n);
     v.head[c] = H_FREE;
     v.len[c] = n;
     return c;
@@ -219,13 +218,15 @@ export class NtaAllocator implements Allocator {
 
   // ---- free lists -----------------------------------------------------------------
 
+  // The callers stamp c's own node (alloc, freeLocal, writeNode); these stamp the list neighbours,
+  // which lie in other nodes.
+
   private insertTail(cpu: number, idx: number, c: number): void {
     const { v } = this;
     const k = cpu * this.lists + idx;
     const t = v.listTail[k];
     v.prev[c] = t;
     v.next[c] = -1;
-    this.mark(c);
     if (t >= 0) {
       v.next[t] = c;
       this.mark(t);
@@ -248,7 +249,6 @@ export class NtaAllocator implements Allocator {
       this.mark(n);
     } else v.listTail[k] = pr;
     v.next[c] = v.prev[c] = -1;
-    this.mark(c);
     if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
 
@@ -285,10 +285,6 @@ export class NtaAllocator implements Allocator {
     v.head[c] = H_LIVE;
     v.len[c] = n;
     v.req[c] = bytes;
-    // A chunk holding no requested byte is rounding waste; with ceil() rounding NTA never has one.
-    const used = Math.ceil(bytes / C);
-    v.state.fill(ChunkState.Used, c, c + used);
-    v.state.fill(ChunkState.Waste, c + used, c + n);
     this.mark(c); // a block never leaves its node, and a node never spans two segments
     cnt[base + C_ALLOCS]++;
     cnt[base + C_REQ] += bytes;
@@ -312,8 +308,7 @@ export class NtaAllocator implements Allocator {
     this.log?.updateNode(this, c, i, n, bytes);
     fillBits(v.bitmap, c, n, 0);
     this.log?.fillBits(this, c, n);
-    v.head[c] = H_NONE;
-    this.mark(c);
+    v.head[c] = H_NONE; // alloc stamps c's node when the block is written
     if (i + 1 > n) {
       const t = c + n;
       v.head[t] = H_FREE;
@@ -342,19 +337,16 @@ export class NtaAllocator implements Allocator {
 
   /** First chunk of the live block starting at `address`, or a negative FreeError. */
   private liveBlockAt(address: number): number {
-    const C = this.params.chunkBytes;
-    const off = address - this.params.baseAddress;
-    if (!Number.isInteger(address) || off < 0 || off % C !== 0) return FreeError.UnknownPointer;
-    const c = off / C;
-    if (c >= this.v.head.length) return FreeError.UnknownPointer;
+    // A chunk index: in the pool and whole (the address is a chunk multiple); NaN fails too.
+    const c = (address - this.params.baseAddress) / this.params.chunkBytes;
+    if (!(c >= 0 && c < this.v.head.length) || (c | 0) !== c) return FreeError.UnknownPointer;
     const page = Math.floor(c / this.cpp);
     // An untouched region is free: freeing in it is a double free, as anywhere in a free run.
     if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
     const h = this.v.head[c];
     if (h === H_LIVE || h === H_MAPPED || h === H_PENDING || h === H_POSTPONED) return c;
-    const s = this.v.state[c];
     // Freeing a chunk that is free now is a double free; the middle of an allocation is unknown.
-    return s === ChunkState.Free ? FreeError.DoubleFree : FreeError.UnknownPointer;
+    return testBit(this.v.bitmap, c) ? FreeError.DoubleFree : FreeError.UnknownPointer;
   }
 
   free(cpu: number, address: number, bytes: number): number {
@@ -373,7 +365,6 @@ export class NtaAllocator implements Allocator {
     cnt[base + C_ALLOC] -= blockBytes;
     if (h === H_MAPPED) {
       v.head[c] = H_POSTPONED;
-      v.state.fill(ChunkState.Postponed, c, c + v.len[c]);
       this.mark(c);
       cnt[base + C_POSTPONED] += blockBytes;
     } else {
@@ -392,7 +383,6 @@ export class NtaAllocator implements Allocator {
       return;
     }
     v.head[c] = H_PENDING;
-    v.state.fill(ChunkState.PendingRemote, c, c + v.len[c]);
     this.mark(c);
     v.counters[cpu * C_SLOTS + C_PUSHED] += v.len[c] * this.params.chunkBytes;
     this.log?.queued(this, c, owner);
@@ -402,8 +392,12 @@ export class NtaAllocator implements Allocator {
     unlock(v.locks, owner);
   }
 
-  /** End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. */
+  /**
+   * End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. With one
+   * CPU nothing is ever queued (every free is local), so there is nothing to look at.
+   */
   private drain(cpu: number): void {
+    if (this.cpus === 1) return;
     const { v } = this;
     while (Atomics.load(v.remoteHead, cpu) !== -1) {
       lock(v.locks, cpu);
@@ -425,7 +419,6 @@ export class NtaAllocator implements Allocator {
     this.log?.free(this, c, rs);
     fillBits(v.bitmap, c, n, 1);
     this.log?.fillBits(this, c, n);
-    v.state.fill(ChunkState.Free, c, c + n);
     v.head[c] = H_NONE;
     v.req[c] = 0;
     v.next[c] = -1;
@@ -471,7 +464,6 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     if (v.head[c] !== H_LIVE) return v.head[c] === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
     v.head[c] = H_MAPPED;
-    v.state.fill(ChunkState.Mapped, c, c + v.len[c]);
     this.mark(c);
     return FREE_OK;
   }
@@ -484,7 +476,6 @@ export class NtaAllocator implements Allocator {
     const h = v.head[c];
     if (h === H_MAPPED) {
       v.head[c] = H_LIVE;
-      v.state.fill(ChunkState.Used, c, c + v.len[c]);
       this.mark(c);
       return FREE_OK;
     }
@@ -497,14 +488,9 @@ export class NtaAllocator implements Allocator {
 
   // ---- inspection -------------------------------------------------------------------------
 
+  /** Derived from the bitmap and the block heads (page-states.ts): NTA keeps no state byte per chunk. */
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
-    const cpp = this.cpp;
-    out.set(this.v.state.subarray(firstPage * cpp, (firstPage + count) * cpp));
-    // Untouched initial regions are free runs whose states were never written (0 = Unheld there).
-    const end = Math.min(firstPage + count, this.initialPages),
-      node = this.v.pageNode;
-    for (let p = firstPage; p < end; p++)
-      if (node[p] === 0) out.fill(ChunkState.Free, (p - firstPage) * cpp, (p - firstPage + 1) * cpp);
+    ntaPageStates(this, firstPage, count, out);
   }
 
   snapshot(out: Uint8Array): void {

@@ -11,9 +11,8 @@
  * first page's per-page fields), unless the pool is small (up to 2^16 chunks): then every
  * page is checked whole. So the cost follows the pages used, not the pool.
  */
-import { ChunkState } from '../../core/types';
 import { SEGMENT_PAGES } from '../../core/dirty';
-import { LSTRIDE, OBJ_LIVE, type Pow2State } from './layout';
+import { LSTRIDE, type Pow2State } from './layout';
 
 const SMALL_CHUNKS = 1 << 16;
 
@@ -50,13 +49,11 @@ export function checkPow2Invariants(a: Pow2State): string[] {
       if (heldBit(p)) bad.push(`page ${p}: unheld but held in cpu ${owner}'s tree`);
       if (a.pageLive[p] !== 0) bad.push(`page ${p}: unheld with ${a.pageLive[p]} live objects`);
       if (a.pageNext[p] !== 0 || a.pagePrev[p] !== 0) bad.push(`page ${p}: unheld but linked`);
-      for (let w = 0; w < W; w++) if (a.freeBits[p * W + w] !== 0) bad.push(`page ${p}: unheld with free bits`);
+      for (let w = 0; w < W; w++)
+        if (a.freeBits[p * W + w] !== 0 || a.handedBits[p * W + w] !== 0)
+          bad.push(`page ${p}: unheld with free or handed-out bits`);
       for (let c = p * C; c < (p + 1) * C; c++) {
-        if (a.chunkState[c] !== ChunkState.Unheld) {
-          bad.push(`chunk ${c}: unheld page, state ${a.chunkState[c]}`);
-          break;
-        }
-        if (a.objState[c] !== 0 || a.reqBytes[c] !== 0) {
+        if (a.reqBytes[c] !== 0) {
           bad.push(`chunk ${c}: unheld page with object data`);
           break;
         }
@@ -73,44 +70,29 @@ export function checkPow2Invariants(a: Pow2State): string[] {
     let live = 0,
       freeCount = 0;
     for (let s = 0; s < 32 * W; s++) {
-      const isFree = (a.freeBits[p * W + (s >>> 5)] >>> (s & 31)) & 1;
+      const isFree = (a.freeBits[p * W + (s >>> 5)] >>> (s & 31)) & 1,
+        handed = (a.handedBits[p * W + (s >>> 5)] >>> (s & 31)) & 1;
       if (s >= slots) {
-        if (isFree) bad.push(`page ${p}: free bit ${s} beyond ${slots} slots`);
+        if (isFree || handed) bad.push(`page ${p}: free or handed-out bit ${s} beyond ${slots} slots`);
         continue;
       }
-      const c0 = p * C + s * objChunks,
-        st = a.objState[c0];
+      const c0 = p * C + s * objChunks;
       if (s * size + size > a.pageBytes) bad.push(`page ${p}: slot ${s} straddles the page end`);
       for (let c = c0 + 1; c < c0 + objChunks; c++) {
-        if (a.objState[c] !== 0 || a.reqBytes[c] !== 0) {
+        if (a.reqBytes[c] !== 0) {
           bad.push(`chunk ${c}: object data inside an object`);
           break;
         }
       }
       if (isFree) {
         freeCount++;
-        if (st === OBJ_LIVE) bad.push(`page ${p} slot ${s}: free bit set but object live`);
         if (a.reqBytes[c0] !== 0) bad.push(`page ${p} slot ${s}: free with requested bytes`);
-        for (let c = c0; c < c0 + objChunks; c++) {
-          if (a.chunkState[c] !== ChunkState.Free) {
-            bad.push(`chunk ${c}: free slot, state ${a.chunkState[c]}`);
-            break;
-          }
-        }
       } else {
         live++;
         const r = a.reqBytes[c0];
-        if (st !== OBJ_LIVE) bad.push(`page ${p} slot ${s}: allocated but objState ${st}`);
+        if (!handed) bad.push(`page ${p} slot ${s}: allocated but never handed out`);
         const min = k === 0 ? 1 : (size >>> 1) + 1;
         if (r < min || r > size) bad.push(`page ${p} slot ${s}: ${r} bytes is not class ${size}`);
-        const used = Math.ceil(r / a.chunkBytes);
-        for (let c = c0; c < c0 + objChunks; c++) {
-          const want = c - c0 < used ? ChunkState.Used : ChunkState.Waste;
-          if (a.chunkState[c] !== want) {
-            bad.push(`chunk ${c}: state ${a.chunkState[c]}, want ${want}`);
-            break;
-          }
-        }
         req += r;
         allocd += size;
       }

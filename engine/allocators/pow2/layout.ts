@@ -18,12 +18,14 @@
  *   pageNext     i32[P]     [1] 1 + next page in its partial list; 0 at the end / not listed
  *   pagePrev     i32[P]     [1] 1 + previous page in its partial list; 0 at the head / not listed
  *   freeBits     u32[P*W]   [W] per page, bit s set = slot s free (bits >= slots of the class stay 0)
- *   chunkState   u8[P*C]    [C] ChunkState per chunk (kept incrementally; pageStates() copies it)
- *   objState     u8[P*C]    [C] at an object's first chunk: 1 live, 2 freed since dedication; else 0
+ *   handedBits   u32[P*W]   [W] per page, bit s set = slot s was handed out since the page was
+ *                           dedicated (with freeBits: live, freed = a double free, or never = unknown)
  *   reqBytes     i32[P*C]   [C] at a live object's first chunk: the requested bytes; else 0
  * A fresh instance writes no page-major field (all zero = unheld, unlisted): a pool of millions
  * of pages costs memory only where pages get dedicated, and nothing per op or per summary
  * is O(pages).
+ * No state byte per chunk: pageStates derives ChunkState codes from pageClass, freeBits and
+ * reqBytes (page-states.ts), so allocations and frees write no per-chunk bytes beyond reqBytes.
  * After the layout's buffers, Allocator.buffers ends with the dirty-page buffer (core/dirty.ts): every
  * write of a page-major field above (perPage in brackets) stamps its page's segment.
  * Address of chunk c = baseAddress + c * chunkBytes; page p starts at baseAddress + p * pageBytes.
@@ -42,8 +44,6 @@ export const C_ALLOCS = 0,
   C_REQ = 2,
   C_ALLOC_B = 3,
   C_HELD = 4;
-export const OBJ_LIVE = 1,
-  OBJ_FREED = 2;
 /** i32 slots per CPU in cpuSlots: K free-slot counts and the held-page count, padded to cache lines. */
 export const slotStride = (K: number): number => Math.ceil((K + 1) / LSTRIDE) * LSTRIDE;
 
@@ -67,8 +67,7 @@ export function planOf(p: Pow2Params) {
     pageNext: field('i32', P, 1),
     pagePrev: field('i32', P, 1),
     freeBits: field('u32', P * W, W),
-    chunkState: field('u8', P * C, C),
-    objState: field('u8', P * C, C),
+    handedBits: field('u32', P * W, W),
     reqBytes: field('i32', P * C, C),
   });
 }
@@ -96,8 +95,7 @@ export interface Pow2State {
   readonly pageNext: Int32Array;
   readonly pagePrev: Int32Array;
   readonly freeBits: Uint32Array;
-  readonly chunkState: Uint8Array;
-  readonly objState: Uint8Array;
+  readonly handedBits: Uint32Array;
   readonly reqBytes: Int32Array;
   ownerOfPage(page: number): number;
   firstPageOf(cpu: number): number;

@@ -374,7 +374,8 @@ describe('pow2 shared memory', () => {
 describe('pow2 checkInvariants detects corruption', () => {
   type Mutate = (view: (name: string) => Uint8Array | Int32Array | Uint32Array | Float64Array) => void;
   const cases: [string, Mutate][] = [
-    ['a chunk state', (v) => (v('chunkState')[20] = ChunkState.Used)],
+    ['a live slot not handed out', (v) => (v('handedBits')[4 * 4] = 0)], // page 4's slot 0 is live
+    ['requested bytes inside an object', (v) => (v('reqBytes')[3] = 5)],
     ['a counter', (v) => (v('counters')[2] += 1)],
     ['a partial list head', (v) => (v('partialHead')[0] = 1)],
     ['a live count', (v) => (v('pageLive')[0] = 1)],

@@ -20,7 +20,7 @@
  * - Free errors: address outside the pool, not a chunk multiple, on an unheld page, not on an object
  *   boundary of the page's class, or a slot never handed out since the page was dedicated:
  *   UnknownPointer. A slot that was handed out and freed since the page was dedicated: DoubleFree
- *   (objState remembers "freed"; a pointer into a page released and re-dedicated since is Unknown).
+ *   (handedBits remembers "handed out"; a pointer into a page released and re-dedicated since is Unknown).
  *   bytes differing from the requested bytes recorded at alloc: WrongSize.
  * - map/unmap: pow2 has no zero-copy support; both always return FreeError.BadMapState.
  * - Counters are per executing CPU (only the thread running an op writes its CPU's slots; a
@@ -41,7 +41,7 @@
  *
  * State layout: see ./layout.ts.
  */
-import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
+import { AllocError, FreeError, FREE_OK } from '../../core/types';
 import type {
   Allocator,
   BlockInfo,
@@ -57,6 +57,7 @@ import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, pagesOfCpu, unlock } from '../../core/lock';
 import { HeldTree } from './held-tree';
 import { checkPow2Invariants } from './invariants';
+import { pow2PageStates } from './page-states';
 import {
   CSTRIDE,
   C_ALLOCS,
@@ -65,8 +66,6 @@ import {
   C_HELD,
   C_REQ,
   LSTRIDE,
-  OBJ_FREED,
-  OBJ_LIVE,
   planOf,
   slotStride,
   type Pow2Plan,
@@ -86,6 +85,11 @@ export class Pow2Allocator implements Allocator, Pow2State {
   readonly label = POW2_LABEL;
   readonly capabilities = POW2_CAPABILITIES;
   readonly concurrency: Concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: 'all' };
+  /**
+   * More than one CPU: ops may run on several threads, so a CPU's pages are locked. With one CPU
+   * every op runs on CPU 0's one thread and the spinlock (two atomic writes per op) is skipped.
+   */
+  private readonly shared: boolean;
   /** Never called: pow2 has no state shared by all CPUs. */
   gate: () => void = () => {};
   readonly params: Pow2Params;
@@ -123,8 +127,7 @@ export class Pow2Allocator implements Allocator, Pow2State {
   readonly pageNext: Int32Array;
   readonly pagePrev: Int32Array;
   readonly freeBits: Uint32Array;
-  readonly chunkState: Uint8Array;
-  readonly objState: Uint8Array;
+  readonly handedBits: Uint32Array;
   readonly reqBytes: Int32Array;
   private readonly segGen: Int32Array;
   private readonly epoch: Int32Array;
@@ -139,6 +142,7 @@ export class Pow2Allocator implements Allocator, Pow2State {
     const p = resolvePow2(params);
     this.params = p;
     this.cpus = p.cpus;
+    this.shared = p.cpus > 1;
     this.plan = planOf(p);
     this.P = p.pages;
     this.C = p.pageBytes / p.chunkBytes;
@@ -171,8 +175,7 @@ export class Pow2Allocator implements Allocator, Pow2State {
     this.pageNext = v.pageNext;
     this.pagePrev = v.pagePrev;
     this.freeBits = v.freeBits;
-    this.chunkState = v.chunkState;
-    this.objState = v.objState;
+    this.handedBits = v.handedBits;
     this.reqBytes = v.reqBytes;
     if (init) this.partialHead.fill(-1); // global; every page-major field starts at 0
   }
@@ -205,12 +208,12 @@ export class Pow2Allocator implements Allocator, Pow2State {
       ph = this.partialHead,
       hx = cpu * this.PSTRIDE + k,
       sx = cpu * this.SSTRIDE;
-    lock(locks, cpu * LSTRIDE);
+    if (this.shared) lock(locks, cpu * LSTRIDE);
     let page = ph[hx];
     if (page < 0) {
       page = this.takeUnheld(cpu);
       if (page < 0) {
-        unlock(locks, cpu * LSTRIDE);
+        if (this.shared) unlock(locks, cpu * LSTRIDE);
         this.fails[cpu * CSTRIDE]++;
         return AllocError.NoSpace;
       }
@@ -218,7 +221,6 @@ export class Pow2Allocator implements Allocator, Pow2State {
       for (let w = 0, left = slots; w < W; w++, left -= 32) {
         this.freeBits[page * W + w] = left >= 32 ? 0xffffffff : left > 0 ? (1 << left) - 1 : 0;
       }
-      this.chunkState.fill(ChunkState.Free, page * this.C, (page + 1) * this.C);
       ph[hx] = page; // list was empty
       this.cpuSlots[sx + k] += slots;
       this.cpuSlots[sx + this.K]++;
@@ -232,6 +234,7 @@ export class Pow2Allocator implements Allocator, Pow2State {
     const x = fb[fw + w];
     const bit = 31 - Math.clz32(x & -x);
     fb[fw + w] = x & ~(1 << bit);
+    this.handedBits[fw + w] |= 1 << bit;
     const slot = (w << 5) + bit;
     this.cpuSlots[sx + k]--;
     if (++this.pageLive[page] === slots) {
@@ -245,12 +248,9 @@ export class Pow2Allocator implements Allocator, Pow2State {
       this.pageNext[page] = 0;
     }
     const c0 = page * this.C + slot * objChunks;
-    this.objState[c0] = OBJ_LIVE;
     this.reqBytes[c0] = bytes;
-    this.chunkState.fill(ChunkState.Used, c0, c0 + n);
-    if (n < objChunks) this.chunkState.fill(ChunkState.Waste, c0 + n, c0 + objChunks);
     this.segGen[page >>> SEGMENT_SHIFT] = this.epoch[0];
-    unlock(locks, cpu * LSTRIDE);
+    if (this.shared) unlock(locks, cpu * LSTRIDE);
     const cb = cpu * CSTRIDE,
       cnt = this.cnt;
     cnt[cb + C_ALLOCS]++;
@@ -275,27 +275,32 @@ export class Pow2Allocator implements Allocator, Pow2State {
     const page = Math.floor(off / this.pageBytes);
     const owner = this.ownerOfPage(page),
       locks = this.locks;
-    lock(locks, owner * LSTRIDE);
+    if (this.shared) lock(locks, owner * LSTRIDE);
     const cls = this.pageClass[page];
     const k = cls - 1,
       objChunks = 1 << k;
     const c0 = off / this.chunkBytes; // chunk index (< 2^31: the per-chunk fields fit one buffer)
-    const st = cls === 0 || ((c0 - page * this.C) & (objChunks - 1)) !== 0 ? 0 : this.objState[c0];
-    if (st !== OBJ_LIVE) {
-      unlock(locks, owner * LSTRIDE);
-      return st === OBJ_FREED ? FreeError.DoubleFree : FreeError.UnknownPointer;
+    const inPage = c0 - page * this.C,
+      slot = inPage >>> k,
+      sw = page * this.W + (slot >>> 5),
+      sbit = 1 << (slot & 31);
+    // Live: handed out and not free; handed out and free again: a double free; never handed out: unknown.
+    if (cls === 0 || (inPage & (objChunks - 1)) !== 0 || (this.handedBits[sw] & sbit) === 0) {
+      if (this.shared) unlock(locks, owner * LSTRIDE);
+      return FreeError.UnknownPointer;
+    }
+    if ((this.freeBits[sw] & sbit) !== 0) {
+      if (this.shared) unlock(locks, owner * LSTRIDE);
+      return FreeError.DoubleFree;
     }
     if (this.reqBytes[c0] !== bytes) {
-      unlock(locks, owner * LSTRIDE);
+      if (this.shared) unlock(locks, owner * LSTRIDE);
       return FreeError.WrongSize;
     }
-    this.objState[c0] = OBJ_FREED;
     this.reqBytes[c0] = 0;
-    this.chunkState.fill(ChunkState.Free, c0, c0 + objChunks);
-    const slot = (c0 - page * this.C) >>> k,
-      slots = this.C >>> k,
+    const slots = this.C >>> k,
       sx = owner * this.SSTRIDE;
-    this.freeBits[page * this.W + (slot >>> 5)] |= 1 << (slot & 31);
+    this.freeBits[sw] |= sbit;
     this.cpuSlots[sx + k]++;
     const live = --this.pageLive[page];
     const cb = cpu * CSTRIDE,
@@ -319,7 +324,7 @@ export class Pow2Allocator implements Allocator, Pow2State {
       this.partialHead[hx] = page;
     }
     this.segGen[page >>> SEGMENT_SHIFT] = this.epoch[0];
-    unlock(locks, owner * LSTRIDE);
+    if (this.shared) unlock(locks, owner * LSTRIDE);
     cnt[cb + C_FREES]++;
     cnt[cb + C_REQ] -= bytes;
     cnt[cb + C_ALLOC_B] -= objChunks * this.chunkBytes;
@@ -343,12 +348,9 @@ export class Pow2Allocator implements Allocator, Pow2State {
 
   /** Give an empty held page back to its owner's unheld set. Caller holds the owner's lock. */
   private release(owner: number, page: number): void {
-    const C = this.C,
-      W = this.W;
+    const W = this.W;
     this.pageClass[page] = 0;
-    for (let w = 0; w < W; w++) this.freeBits[page * W + w] = 0;
-    this.chunkState.fill(ChunkState.Unheld, page * C, (page + 1) * C);
-    this.objState.fill(0, page * C, (page + 1) * C);
+    for (let w = 0; w < W; w++) this.freeBits[page * W + w] = this.handedBits[page * W + w] = 0;
     this.tree.clear(this.heldTree, owner * this.tree.stride, page - this.firstPageOf(owner));
   }
 
@@ -360,7 +362,7 @@ export class Pow2Allocator implements Allocator, Pow2State {
   }
 
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
-    out.set(this.chunkState.subarray(firstPage * this.C, (firstPage + count) * this.C));
+    pow2PageStates(this, firstPage, count, out);
   }
 
   snapshot(out: Uint8Array): void {
@@ -434,7 +436,8 @@ export class Pow2Allocator implements Allocator, Pow2State {
     const size = this.chunkBytes * 2 ** (cls - 1);
     const slotStart = pageStart + Math.floor((off - pageStart) / size) * size;
     const c0 = slotStart / this.chunkBytes;
-    const live = this.objState[c0] === OBJ_LIVE;
+    const slot = (c0 - page * this.C) / (size / this.chunkBytes);
+    const live = ((this.freeBits[page * this.W + (slot >>> 5)] >>> (slot & 31)) & 1) === 0;
     return {
       kind: live ? 'allocation' : 'free',
       start: this.base + slotStart,

@@ -13,9 +13,7 @@
  *   whole parsed trace;
  * - the maps: per chunk, the UI's copy, the map image and its canvas.
  */
-import { ntaParams } from '../engine/allocators/nta/presets';
-import { POW2_DEFAULTS } from '../engine/allocators/pow2';
-import { bytesNeeded, type AllocatorSpec } from '../engine/allocators/registry';
+import { bytesNeeded, geometryOf, type AllocatorSpec } from '../engine/allocators/registry';
 import { OP_BYTES } from '../engine/core/op-buffer';
 import { DEFAULT_BUDGET, DEFAULT_INTERVAL } from '../engine/runtime/engine';
 import { RING_OPS, opBound } from '../engine/runtime/source';
@@ -73,12 +71,8 @@ export interface MemoryEstimate {
 
 /** Chunks an allocator's map shows (pages x chunks per page) without building the allocator. */
 export function poolChunks(spec: AllocatorSpec, cpus: number): number {
-  if (spec.kind === 'pow2') {
-    const p = { ...POW2_DEFAULTS, ...spec.overrides };
-    return (p.pages * p.pageBytes) / p.chunkBytes;
-  }
-  const p = ntaParams(spec.preset, cpus, spec.overrides);
-  return (p.maxPages * p.pageBytes) / p.chunkBytes;
+  const g = geometryOf(spec, cpus);
+  return (g.pages * g.pageBytes) / g.chunkBytes;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Command-line parsing for `npm run -s cli -- COMMAND [flags]`. Anything unknown
  * is a UsageError: main prints the message and the usage on stderr and exits 2.
  */
-import { NTA_PRESETS, type NtaPresetName } from '../allocators/nta/presets';
+import { NTA_PRESETS, OVERRIDE_KEYS, type NtaPresetName } from '../allocators/registry';
 import { COMMON_PARAMS, createWorkload, workloadParams } from '../workloads/generators';
 import { TRACE_FORMAT_NAMES } from '../workloads/trace';
 
@@ -28,11 +28,8 @@ const REPEATABLE = new Set(['--param', '--nta', '--pow2', '--request']);
 /** `ops:FILE`, `wee:FILE` (that format) or `trace:FILE` (recognised, or as --format says). */
 export const TRACE_WORKLOAD = /^(ops|wee|trace):(.+)$/;
 
-/** Parameters each allocator kind lets users override (the rest of its params are derived). */
-export const OVERRIDE_KEYS = {
-  nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages', 'drainOnAlloc'],
-  pow2: ['pages', 'pageBytes', 'chunkBytes'],
-} as const satisfies Record<string, readonly string[]>;
+/** Parameters each allocator kind lets users override: the registry's. */
+export { OVERRIDE_KEYS };
 
 export const USAGE = `Usage: npm run -s cli -- COMMAND [flags]
 
@@ -260,7 +257,7 @@ export function parseArgs(argv: string[]): Command {
         const eq = kv.indexOf('=');
         const key = kv.slice(0, eq),
           v = kv.slice(eq + 1);
-        if (eq <= 0 || !(OVERRIDE_KEYS[kind] as readonly string[]).includes(key))
+        if (eq <= 0 || !OVERRIDE_KEYS[kind].includes(key))
           throw new UsageError(
             `${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`,
           );

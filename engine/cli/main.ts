@@ -5,7 +5,7 @@
  * Exit codes: 0 done (also when a reader such as `| head` closed our output
  * early), 1 bad input or a failed run, 2 bad usage (the message, then the usage).
  */
-import { seedExampleLog } from '../allocators/nta/example';
+import { seedExampleLog } from '../allocators/registry';
 import { parseArgs, UsageError, USAGE } from './args';
 import { ClosedPipe } from './outputs';
 import { formatWorkloads } from './report';

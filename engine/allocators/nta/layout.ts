@@ -10,16 +10,18 @@
  *                             (avl_free_list_head; the list is linked through `next`)
  *   counters    f64[cpus*8]   per-CPU counters, index cpu*8 + C_*; written only by that CPU
  *                             (8 f64 = one cache line per CPU)
+ *   untouched   i32[cpus*16]  [cpu*16] the CPU's next untouched initial region (see "Virtual" below)
  * Per CPU free lists (L = chunks of the largest node; list i holds free runs of i+1 chunks):
  *   listHead    i32[cpus*L]   first container (chunk index) of list cpu*L+i, -1 = empty
  *   listTail    i32[cpus*L]   last container; runs are appended here (list_add_tail)
- *   listCount   i32[cpus*L]   runs on the list (for the free-run histogram without a walk)
+ *   listCount   i32[cpus*L]   runs on the list, untouched regions included (histograms without a walk)
  *   nonEmpty    u32[cpus*S]   bit i of words cpu*S.. set iff list i of that CPU is non-empty (fast
  *                             upward scan); S = max(L/32, 16): each CPU's words fill whole cache lines
  * Per page (pages = maxPages) [1]:
- *   pageNode    i32[pages]    first page of the node (region) holding this page, -1 = not taken
+ *   pageNode    i32[pages]    1 + first page of the node (region) holding this page; 0 = none
+ *                             written yet: a page not taken, or of an untouched initial region
  *                             (the kernel kept the node pointer in page->lru.next)
- *   pageOwner   i32[pages]    owner CPU of the page (page->lru.prev), -1 = not taken
+ *   pageOwner   i32[pages]    1 + owner CPU of the page (page->lru.prev); 0 as pageNode
  *   nodePages   i32[pages]    at a node's first page: pages in the node (2^order)
  * Per chunk (chunks = maxPages * cpp, cpp = pageBytes / chunkBytes; "block" = free run or allocation):
  *   bitmap      u32[chunks/32] [cpp/32] node->mask: 1 = free, 0 = used, as in the patches
@@ -29,7 +31,15 @@
  *   len         i32[chunks]   [cpp] at a block's first chunk: the block's length in chunks
  *   req         i32[chunks]   [cpp] at an allocation's first chunk: the bytes requested
  *   head        u8[chunks]    [cpp] at a block's first chunk: its kind (H_* below), else 0
- *   state       u8[chunks]    [cpp] ChunkState of every chunk: what pageStates copies
+ * No state byte per chunk: pageStates derives ChunkState codes from bitmap, head and len
+ * (page-states.ts), so allocations and frees write no per-chunk bytes beyond the bitmap.
+ * Virtual (untouched) regions: a fresh instance writes no page-major field (they stay zero, so a
+ * pool of millions of pages costs no memory until used). The initial regions of each CPU enter
+ * its full-region list (index L-1) in address order, so that list is always "regions
+ * untouched[cpu] .. end of this CPU's initial regions" (implied, not linked) followed by the
+ * linked entries: allocation takes the head, materialising the next untouched region first (its
+ * pages' node, owner, bitmap, states and container). A page is of an untouched region iff it is
+ * an initial page (< initialPages) with pageNode 0; each such region is one free run.
  * After the layout's buffers, Allocator.buffers ends with the dirty-page buffer (core/dirty.ts):
  * every write of a page-major field above stamps its page's segment.
  */
@@ -49,6 +59,9 @@ export const C_ALLOCS = 0,
   C_DRAINED = 6,
   C_POSTPONED = 7,
   C_SLOTS = 8;
+
+/** i32 slots per CPU in `untouched` (a cache line each: every CPU advances its own). */
+export const U_STRIDE = 16;
 
 /** Block kinds stored in `head`. */
 export const H_NONE = 0,
@@ -76,6 +89,7 @@ export function ntaLayout(g: NtaGeometry) {
     locks: field('i32', g.cpus),
     remoteHead: field('i32', g.cpus),
     counters: field('f64', g.cpus * C_SLOTS),
+    untouched: field('i32', g.cpus * U_STRIDE),
     listHead: field('i32', g.cpus * g.lists),
     listTail: field('i32', g.cpus * g.lists),
     listCount: field('i32', g.cpus * g.lists),
@@ -89,7 +103,6 @@ export function ntaLayout(g: NtaGeometry) {
     len: field('i32', chunks, cpp),
     req: field('i32', chunks, cpp),
     head: field('u8', chunks, cpp),
-    state: field('u8', chunks, cpp),
   });
 }
 export type NtaLayout = ReturnType<typeof ntaLayout> extends LayoutPlan<infer T> ? T : never;

@@ -18,13 +18,15 @@
  *   (parameter drainOnAlloc=1: also at the start of every allocation, as the seed proposed);
  * - zero-copy sniffer (seed, 18 Aug 2006): a mapped allocation's free is
  *   postponed until it is unmapped.
+ * Virtual pools: the initial regions are not written at start; each CPU's untouched regions
+ * are the implied head of its full-region list, materialised one by one as allocations take
+ * them (layout.ts, "Virtual"), so nothing is O(pages) but the buffers' (lazily zeroed) size.
  * What the kernel did not check (wrong size, unknown pointer, double free) the
  * model rejects with an error code and no change of state.
  * State layout: see ./layout.ts.
  */
 import {
   AllocError,
-  ChunkState,
   FREE_OK,
   FreeError,
   type Allocator,
@@ -38,9 +40,11 @@ import {
 } from '../../core/types';
 import { stateFields, viewsOf, type Views } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
-import { lock, pagesOfCpu, unlock } from '../../core/lock';
-import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
-import { ntaParams, initialPages, type NtaParams } from './presets';
+import { lock, unlock } from '../../core/lock';
+import { countSetDown, countSetUp, fillBits, findSetFrom, testBit } from './bits';
+import { ntaPageStates } from './page-states';
+import { NTA_LABEL, ntaParams, type NtaParams } from './presets';
+import { initialPages, initialRegionOwner, initialRegions } from './regions';
 import {
   ntaLayout,
   type NtaLayout,
@@ -57,6 +61,7 @@ import {
   C_POSTPONED,
   C_SLOTS,
   listStride,
+  U_STRIDE,
   H_NONE,
   H_FREE,
   H_LIVE,
@@ -108,6 +113,10 @@ export class NtaAllocator implements Allocator {
   private readonly segShift: number;
   private readonly segGen: Int32Array;
   private readonly epoch: Int32Array;
+  /** Pages per node, pages of the initial nodes, and the end of each CPU's initial regions (constants). */
+  private readonly perNode: number;
+  readonly initialPages: number;
+  private readonly untouchedEnd: Int32Array;
   /** Optional debug log in the seed's format (set by the CLI's `example`); null on the hot path. */
   log: NtaLog | null = null;
 
@@ -126,7 +135,7 @@ export class NtaAllocator implements Allocator {
     this.lists = this.cpp << p.regionOrder;
     this.listWords = this.lists / 32;
     this.listStride = listStride(this.lists);
-    this.label = `NTA (${p.preset})`;
+    this.label = `${NTA_LABEL} (${p.preset})`;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.maxPages, baseAddress: p.baseAddress };
     this.concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: p.drainOnAlloc ? 'all' : 'frees' };
     const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: this.cpp, lists: this.lists });
@@ -139,47 +148,68 @@ export class NtaAllocator implements Allocator {
     this.segShift = this.cppShift + SEGMENT_SHIFT;
     this.v = viewsOf(plan, b.layout);
     this.fields = stateFields(plan, this.v);
+    this.perNode = 1 << p.regionOrder;
+    this.initialPages = initialPages(p);
+    this.untouchedEnd = Int32Array.from({ length: p.cpus }, (_, cpu) => {
+      const r = initialRegions(p, cpu);
+      return r.first + r.count;
+    });
     if (init) this.initialise();
     else if (Atomics.load(this.v.meta, META_MAGIC) !== MAGIC)
       throw new Error('NTA: attached to a buffer that was never initialised');
   }
 
-  /** Take the initial nodes: in address order, each CPU's nodes enter its lists in address order. */
+  /**
+   * Take the initial nodes: in address order, each CPU's nodes enter its full-region list in
+   * address order. They stay untouched (virtual) until allocated: only list counts are written.
+   */
   private initialise(): void {
-    const { v, params: p } = this;
-    v.pageNode.fill(-1);
-    v.pageOwner.fill(-1);
+    const { v } = this;
     v.listHead.fill(-1);
     v.listTail.fill(-1);
     v.remoteHead.fill(-1);
-    v.next.fill(-1);
-    v.prev.fill(-1);
-    const perNode = 1 << p.regionOrder;
-    for (let cpu = 0; cpu < p.cpus; cpu++) {
-      const nodes =
-        p.regionsScope === 'total' ? pagesOfCpu(p.regions, p.cpus, cpu) : { first: cpu * p.regions, count: p.regions };
-      for (let r = nodes.first; r < nodes.first + nodes.count; r++) this.addNode(cpu, r * perNode, perNode);
+    const full = this.lists - 1;
+    for (let cpu = 0; cpu < this.cpus; cpu++) {
+      const { first, count } = initialRegions(this.params, cpu);
+      v.untouched[cpu * U_STRIDE] = first;
+      v.listCount[cpu * this.lists + full] = count;
+      if (count > 0) v.nonEmpty[cpu * this.listStride + (full >>> 5)] |= 1 << (full & 31);
     }
-    v.meta[META_PAGES_TAKEN] = initialPages(p);
+    v.meta[META_PAGES_TAKEN] = this.initialPages;
     Atomics.store(v.meta, META_MAGIC, MAGIC);
   }
 
-  /** avl_node_entry_commit for one node: owner and node of each page, all chunks free, one container. */
-  private addNode(cpu: number, firstPage: number, pages: number): void {
+  /** avl_node_entry_commit for one node, not linked yet: owner and node of each page, all chunks free, one run. */
+  private writeNode(cpu: number, firstPage: number, pages: number): number {
     const { v } = this;
     for (let i = 0; i < pages; i++) {
-      v.pageNode[firstPage + i] = firstPage;
-      v.pageOwner[firstPage + i] = cpu;
+      v.pageNode[firstPage + i] = firstPage + 1;
+      v.pageOwner[firstPage + i] = cpu + 1;
       this.segGen[(firstPage + i) >>> SEGMENT_SHIFT] = this.epoch[0];
     }
     v.nodePages[firstPage] = pages;
     const c = firstPage * this.cpp,
       n = pages * this.cpp;
     fillBits(v.bitmap, c, n, 1);
-    v.state.fill(ChunkState.Free, c, c + n);
     v.head[c] = H_FREE;
     v.len[c] = n;
-    this.insertTail(cpu, n - 1, c);
+    return c;
+  }
+
+  /** A node appended to its CPU's lists (growth). */
+  private addNode(cpu: number, firstPage: number, pages: number): void {
+    this.insertTail(cpu, pages * this.cpp - 1, this.writeNode(cpu, firstPage, pages));
+  }
+
+  /** The head of `cpu`'s full-region list while untouched regions remain: write the next one; its first chunk. */
+  private materialise(cpu: number): number {
+    const r = this.v.untouched[cpu * U_STRIDE]++;
+    return this.writeNode(cpu, r * this.perNode, this.perNode);
+  }
+
+  /** Is `page` in an initial region nobody has touched yet (a free run the state does not spell out)? */
+  isUntouched(page: number): boolean {
+    return page < this.initialPages && this.v.pageNode[page] === 0;
   }
 
   /** Dirty-page mark for chunk c's page (core/dirty.ts): after writing any per-page or per-chunk field there. */
@@ -189,13 +219,15 @@ export class NtaAllocator implements Allocator {
 
   // ---- free lists -----------------------------------------------------------------
 
+  // The callers stamp c's own node (alloc, freeLocal, writeNode); these stamp the list neighbours,
+  // which lie in other nodes.
+
   private insertTail(cpu: number, idx: number, c: number): void {
     const { v } = this;
     const k = cpu * this.lists + idx;
     const t = v.listTail[k];
     v.prev[c] = t;
     v.next[c] = -1;
-    this.mark(c);
     if (t >= 0) {
       v.next[t] = c;
       this.mark(t);
@@ -218,7 +250,6 @@ export class NtaAllocator implements Allocator {
       this.mark(n);
     } else v.listTail[k] = pr;
     v.next[c] = v.prev[c] = -1;
-    this.mark(c);
     if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
 
@@ -255,10 +286,6 @@ export class NtaAllocator implements Allocator {
     v.head[c] = H_LIVE;
     v.len[c] = n;
     v.req[c] = bytes;
-    // A chunk holding no requested byte is rounding waste; with ceil() rounding NTA never has one.
-    const used = Math.ceil(bytes / C);
-    v.state.fill(ChunkState.Used, c, c + used);
-    v.state.fill(ChunkState.Waste, c + used, c + n);
     this.mark(c); // a block never leaves its node, and a node never spans two segments
     cnt[base + C_ALLOCS]++;
     cnt[base + C_REQ] += bytes;
@@ -271,13 +298,18 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     const i = findSetFrom(v.nonEmpty, cpu * this.listStride, this.listWords, n - 1);
     if (i < 0) return -1;
-    const c = v.listHead[cpu * this.lists + i];
-    this.unlink(cpu, i, c);
+    let c: number;
+    if (i === this.lists - 1 && v.untouched[cpu * U_STRIDE] < this.untouchedEnd[cpu]) {
+      c = this.materialise(cpu); // the list's implied head
+      if (--v.listCount[cpu * this.lists + i] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
+    } else {
+      c = v.listHead[cpu * this.lists + i];
+      this.unlink(cpu, i, c);
+    }
     this.log?.updateNode(this, c, i, n, bytes);
     fillBits(v.bitmap, c, n, 0);
     this.log?.fillBits(this, c, n);
-    v.head[c] = H_NONE;
-    this.mark(c);
+    v.head[c] = H_NONE; // alloc stamps c's node when the block is written
     if (i + 1 > n) {
       const t = c + n;
       v.head[t] = H_FREE;
@@ -307,16 +339,16 @@ export class NtaAllocator implements Allocator {
 
   /** First chunk of the live block starting at `address`, or a negative FreeError. */
   private liveBlockAt(address: number): number {
-    const C = this.params.chunkBytes;
-    const off = address - this.params.baseAddress;
-    if (!Number.isInteger(address) || off < 0 || off % C !== 0) return FreeError.UnknownPointer;
-    const c = off / C;
-    if (c >= this.v.head.length || this.v.pageNode[Math.floor(c / this.cpp)] < 0) return FreeError.UnknownPointer;
+    // A chunk index: in the pool and whole (the address is a chunk multiple); NaN fails too.
+    const c = (address - this.params.baseAddress) / this.params.chunkBytes;
+    if (!(c >= 0 && c < this.v.head.length) || (c | 0) !== c) return FreeError.UnknownPointer;
+    const page = Math.floor(c / this.cpp);
+    // An untouched region is free: freeing in it is a double free, as anywhere in a free run.
+    if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
     const h = this.v.head[c];
     if (h === H_LIVE || h === H_MAPPED || h === H_PENDING || h === H_POSTPONED) return c;
-    const s = this.v.state[c];
     // Freeing a chunk that is free now is a double free; the middle of an allocation is unknown.
-    return s === ChunkState.Free ? FreeError.DoubleFree : FreeError.UnknownPointer;
+    return testBit(this.v.bitmap, c) ? FreeError.DoubleFree : FreeError.UnknownPointer;
   }
 
   free(cpu: number, address: number, bytes: number): number {
@@ -335,7 +367,6 @@ export class NtaAllocator implements Allocator {
     cnt[base + C_ALLOC] -= blockBytes;
     if (h === H_MAPPED) {
       v.head[c] = H_POSTPONED;
-      v.state.fill(ChunkState.Postponed, c, c + v.len[c]);
       this.mark(c);
       cnt[base + C_POSTPONED] += blockBytes;
     } else {
@@ -348,13 +379,12 @@ export class NtaAllocator implements Allocator {
   /** __avl_free: push to the owner's remote list, or free locally. */
   private release(cpu: number, c: number): void {
     const { v } = this;
-    const owner = v.pageOwner[Math.floor(c / this.cpp)];
+    const owner = v.pageOwner[c >>> this.cppShift] - 1;
     if (owner === cpu) {
       this.freeLocal(cpu, c);
       return;
     }
     v.head[c] = H_PENDING;
-    v.state.fill(ChunkState.PendingRemote, c, c + v.len[c]);
     this.mark(c);
     v.counters[cpu * C_SLOTS + C_PUSHED] += v.len[c] * this.params.chunkBytes;
     this.log?.queued(this, c, owner);
@@ -364,8 +394,12 @@ export class NtaAllocator implements Allocator {
     unlock(v.locks, owner);
   }
 
-  /** End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. */
+  /**
+   * End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. With one
+   * CPU nothing is ever queued (every free is local), so there is nothing to look at.
+   */
   private drain(cpu: number): void {
+    if (this.cpus === 1) return;
     const { v } = this;
     while (Atomics.load(v.remoteHead, cpu) !== -1) {
       lock(v.locks, cpu);
@@ -381,12 +415,12 @@ export class NtaAllocator implements Allocator {
   private freeLocal(cpu: number, c: number): void {
     const { v } = this;
     const n = v.len[c];
-    const rs = v.pageNode[Math.floor(c / this.cpp)] * this.cpp;
-    const re = rs + v.nodePages[rs / this.cpp] * this.cpp;
+    const node = v.pageNode[c >>> this.cppShift] - 1;
+    const rs = node * this.cpp;
+    const re = rs + v.nodePages[node] * this.cpp;
     this.log?.free(this, c, rs);
     fillBits(v.bitmap, c, n, 1);
     this.log?.fillBits(this, c, n);
-    v.state.fill(ChunkState.Free, c, c + n);
     v.head[c] = H_NONE;
     v.req[c] = 0;
     v.next[c] = -1;
@@ -432,7 +466,6 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     if (v.head[c] !== H_LIVE) return v.head[c] === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
     v.head[c] = H_MAPPED;
-    v.state.fill(ChunkState.Mapped, c, c + v.len[c]);
     this.mark(c);
     return FREE_OK;
   }
@@ -445,7 +478,6 @@ export class NtaAllocator implements Allocator {
     const h = v.head[c];
     if (h === H_MAPPED) {
       v.head[c] = H_LIVE;
-      v.state.fill(ChunkState.Used, c, c + v.len[c]);
       this.mark(c);
       return FREE_OK;
     }
@@ -458,8 +490,9 @@ export class NtaAllocator implements Allocator {
 
   // ---- inspection -------------------------------------------------------------------------
 
+  /** Derived from the bitmap and the block heads (page-states.ts): NTA keeps no state byte per chunk. */
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
-    out.set(this.v.state.subarray(firstPage * this.cpp, (firstPage + count) * this.cpp));
+    ntaPageStates(this, firstPage, count, out);
   }
 
   snapshot(out: Uint8Array): void {
@@ -501,7 +534,13 @@ export class NtaAllocator implements Allocator {
 
   ownerOf(address: number): number {
     const pg = Math.floor((address - this.params.baseAddress) / this.params.pageBytes);
-    return pg >= 0 && pg < this.params.maxPages ? this.v.pageOwner[pg] : -1;
+    return pg >= 0 && pg < this.params.maxPages ? this.ownerOfPage(pg) : -1;
+  }
+
+  /** Owner CPU of a page, -1 when not taken (untouched regions: their CPU by the initial layout). */
+  ownerOfPage(page: number): number {
+    if (this.isUntouched(page)) return initialRegionOwner(this.params, page >> this.params.regionOrder);
+    return this.v.pageOwner[page] - 1;
   }
 
   blockAt(address: number): BlockInfo | null {

@@ -20,7 +20,7 @@
  * - Free errors: address outside the pool, not a chunk multiple, on an unheld page, not on an object
  *   boundary of the page's class, or a slot never handed out since the page was dedicated:
  *   UnknownPointer. A slot that was handed out and freed since the page was dedicated: DoubleFree
- *   (objState remembers "freed"; a pointer into a page released and re-dedicated since is Unknown).
+ *   (handedBits remembers "handed out"; a pointer into a page released and re-dedicated since is Unknown).
  *   bytes differing from the requested bytes recorded at alloc: WrongSize.
  * - map/unmap: pow2 has no zero-copy support; both always return FreeError.BadMapState.
  * - Counters are per executing CPU (only the thread running an op writes its CPU's slots; a
@@ -39,33 +39,9 @@
  *   the address: 'allocation' when live (requested = reqBytes at its first chunk), else 'free';
  *   bytes = the class size. On an unheld page: 'unheld', the whole page, owner = ownerOf. Null outside.
  *
- * Shared-memory layout (planLayout, core/layout.ts; P = pages, C = pageBytes/chunkBytes chunks per
- * page, W = ceil(C/32) bitmap words per page, K = classes, N = cpus, U = ceil(ceil(P/N)/32);
- * perPage in brackets, none = a global field):
- *   (per-CPU slots of locks, failures, partialHead, unheldHint, cpuSlots are a cache line apart: index cpu*16)
- *   locks        i32[N]     spinlock per CPU (0 free, 1 held), guards the state of that CPU's pages
- *   counters     f64[N*8]   per executing CPU: [0] allocs, [1] frees, [2] requested-bytes delta,
- *                           [3] allocated-bytes delta (class sizes), [4] held-bytes delta, [5..7] pad
- *   failures     f64[N]     failed allocs per executing CPU
- *   partialHead  i32[N*K]   first partial page of (cpu, class), -1 when none
- *   cpuSlots     i32[N*S]   per owner CPU (S = max(K+1, 16)): [k] free slots of class k on its held
- *                           pages, [K] its held pages (for freeSummary and largestFree without a scan)
- *   unheldHint   i32[N]     first word of the CPU's unheldBits that may have a set bit
- *   unheldBits   u32[N*U]   per CPU, bit i of its words set = page first+i is unheld
- *   pageClass    u8[P]      [1] 0 = unheld, k+1 = dedicated to class k
- *   pageLive     i32[P]     [1] live objects on the page
- *   pageNext     i32[P]     [1] next page in its partial list, -1 at the end / not listed
- *   pagePrev     i32[P]     [1] previous page in its partial list, -1 at the head / not listed
- *   freeBits     u32[P*W]   [W] per page, bit s set = slot s free (bits >= slots of the class stay 0)
- *   chunkState   u8[P*C]    [C] ChunkState per chunk (kept incrementally; pageStates() copies it)
- *   objState     u8[P*C]    [C] at an object's first chunk: 1 live, 2 freed since dedication; else 0
- *   reqBytes     i32[P*C]   [C] at a live object's first chunk: the requested bytes; else 0
- * After the layout's buffers, Allocator.buffers ends with the dirty-page buffer (core/dirty.ts): every
- * write of a page-major field above (perPage in brackets) stamps its page's segment.
- * Address of chunk c = baseAddress + c * chunkBytes; page p starts at baseAddress + p * pageBytes.
- * Addresses pass 2^32 in big pools: address arithmetic is in doubles, never 32-bit bit operations.
+ * State layout: see ./layout.ts.
  */
-import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
+import { AllocError, FreeError, FREE_OK } from '../../core/types';
 import type {
   Allocator,
   BlockInfo,
@@ -75,45 +51,27 @@ import type {
   FreeSummary,
   Geometry,
   StateField,
-} from '../core/types';
-import { field, MAX_FIELD_BYTES, planLayout, stateFields, viewsOf } from '../core/layout';
-import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../core/dirty';
-import { lock, pagesOfCpu, unlock } from '../core/lock';
-import { MAX_CPUS, MAX_PAGES } from '../core/limits';
-import { checkPow2Invariants } from './pow2-invariants';
-
-export interface Pow2Params {
-  /** Pages in the pool (split between CPUs). */
-  pages: number;
-  /** Bytes per page = largest class (power of two). */
-  pageBytes: number;
-  /** Snapshot granularity and smallest class (power of two). */
-  chunkBytes: number;
-  /** CPUs, 1..MAX_CPUS. */
-  cpus: number;
-  /** Simulated address of page 0. */
-  baseAddress: number;
-}
-
-export const POW2_DEFAULTS: Readonly<Pow2Params> = {
-  pages: 4094,
-  pageBytes: 4096,
-  chunkBytes: 32,
-  cpus: 1,
-  baseAddress: 0x2554000,
-};
-
-const CSTRIDE = 8; // f64 counter slots per CPU (one cache line)
-export const LSTRIDE = 16; // i32 slots per CPU in locks and unheldHint (one cache line)
-const C_ALLOCS = 0,
-  C_FREES = 1,
-  C_REQ = 2,
-  C_ALLOC_B = 3,
-  C_HELD = 4;
-export const OBJ_LIVE = 1,
-  OBJ_FREED = 2;
-/** i32 slots per CPU in cpuSlots: K free-slot counts and the held-page count, padded to cache lines. */
-export const slotStride = (K: number): number => Math.ceil((K + 1) / LSTRIDE) * LSTRIDE;
+} from '../../core/types';
+import { stateFields, viewsOf } from '../../core/layout';
+import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
+import { lock, pagesOfCpu, unlock } from '../../core/lock';
+import { HeldTree } from './held-tree';
+import { checkPow2Invariants } from './invariants';
+import { pow2PageStates } from './page-states';
+import {
+  CSTRIDE,
+  C_ALLOCS,
+  C_ALLOC_B,
+  C_FREES,
+  C_HELD,
+  C_REQ,
+  LSTRIDE,
+  planOf,
+  slotStride,
+  type Pow2Plan,
+  type Pow2State,
+} from './layout';
+import { POW2_LABEL, resolvePow2, type Pow2Params } from './params';
 
 export const POW2_CAPABILITIES: Capabilities = {
   remoteFrees: false,
@@ -122,62 +80,16 @@ export const POW2_CAPABILITIES: Capabilities = {
   contiguousRuns: false,
 };
 
-function resolve(p: Partial<Pow2Params>): Pow2Params {
-  const r = { ...POW2_DEFAULTS, ...p };
-  // Worded as NTA's (nta/presets.ts), so callers treat both kinds' bad parameters alike.
-  const bad = (what: string): never => {
-    throw new Error(`invalid pow2 parameter: ${what}`);
-  };
-  const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
-  if (!Number.isInteger(r.pages) || r.pages < 1 || r.pages > MAX_PAGES)
-    bad(`pages=${r.pages}, expected an integer from 1 to ${MAX_PAGES}`);
-  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > MAX_CPUS) bad(`cpus=${r.cpus}, expected 1..${MAX_CPUS}`);
-  if (!pow2(r.pageBytes) || r.pageBytes > 1 << 24)
-    bad(`pageBytes=${r.pageBytes}, expected a power of two up to ${1 << 24}`);
-  if (!pow2(r.chunkBytes) || r.chunkBytes > r.pageBytes)
-    bad(`chunkBytes=${r.chunkBytes}, expected a power of two <= pageBytes (${r.pageBytes})`);
-  // reqBytes holds 4 bytes per chunk, and one field must fit in one buffer (core/layout.ts).
-  if (r.pages * (r.pageBytes / r.chunkBytes) * 4 > MAX_FIELD_BYTES)
-    bad(`pages=${r.pages}: ${r.pageBytes / r.chunkBytes} chunks a page exceed ${MAX_FIELD_BYTES / 4} chunks in all`);
-  if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0 || r.baseAddress + r.pages * r.pageBytes > 2 ** 53)
-    bad(`baseAddress=${r.baseAddress}, expected a non-negative integer`);
-  return r;
-}
-
-function planOf(p: Pow2Params) {
-  const P = p.pages,
-    C = p.pageBytes / p.chunkBytes,
-    W = Math.ceil(C / 32),
-    N = p.cpus;
-  const K = Math.log2(C) + 1,
-    U = Math.ceil(Math.ceil(P / N) / 32);
-  return planLayout({
-    // Per-CPU slots are spaced a cache line apart (LSTRIDE): CPU workers running free must not
-    // share lines they write on every op (false sharing cost 2 workers more than half their speed).
-    locks: field('i32', N * LSTRIDE),
-    counters: field('f64', N * CSTRIDE),
-    failures: field('f64', N * CSTRIDE),
-    partialHead: field('i32', N * Math.max(K, LSTRIDE)),
-    cpuSlots: field('i32', N * slotStride(K)),
-    unheldHint: field('i32', N * LSTRIDE),
-    unheldBits: field('u32', N * U),
-    pageClass: field('u8', P, 1),
-    pageLive: field('i32', P, 1),
-    pageNext: field('i32', P, 1),
-    pagePrev: field('i32', P, 1),
-    freeBits: field('u32', P * W, W),
-    chunkState: field('u8', P * C, C),
-    objState: field('u8', P * C, C),
-    reqBytes: field('i32', P * C, C),
-  });
-}
-export type Pow2Plan = ReturnType<typeof planOf>;
-
-export class Pow2Allocator implements Allocator {
+export class Pow2Allocator implements Allocator, Pow2State {
   readonly name = 'pow2';
-  readonly label = 'pow2 (SLAB-like)';
+  readonly label = POW2_LABEL;
   readonly capabilities = POW2_CAPABILITIES;
   readonly concurrency: Concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: 'all' };
+  /**
+   * More than one CPU: ops may run on several threads, so a CPU's pages are locked. With one CPU
+   * every op runs on CPU 0's one thread and the spinlock (two atomic writes per op) is skipped.
+   */
+  private readonly shared: boolean;
   /** Never called: pow2 has no state shared by all CPUs. */
   gate: () => void = () => {};
   onHeldChange: ((bytes: number) => void) | null = null;
@@ -197,7 +109,9 @@ export class Pow2Allocator implements Allocator {
   readonly K: number;
   readonly PSTRIDE: number;
   readonly SSTRIDE: number;
-  readonly U: number;
+  /** The shape of each CPU's held-page tree, and each CPU's page count (constants). */
+  readonly tree: HeldTree;
+  private readonly cpuPages: Int32Array;
   readonly chunkBytes: number;
   readonly pageBytes: number;
   readonly base: number;
@@ -208,29 +122,28 @@ export class Pow2Allocator implements Allocator {
   private readonly fails: Float64Array;
   readonly partialHead: Int32Array;
   readonly cpuSlots: Int32Array;
-  readonly unheldHint: Int32Array;
-  readonly unheldBits: Uint32Array;
+  readonly heldTree: Uint32Array;
   readonly pageClass: Uint8Array;
   readonly pageLive: Int32Array;
   readonly pageNext: Int32Array;
   readonly pagePrev: Int32Array;
   readonly freeBits: Uint32Array;
-  readonly chunkState: Uint8Array;
-  readonly objState: Uint8Array;
+  readonly handedBits: Uint32Array;
   readonly reqBytes: Int32Array;
   private readonly segGen: Int32Array;
   private readonly epoch: Int32Array;
 
   static bytesNeeded(params: Partial<Pow2Params> = {}): number {
-    const p = resolve(params);
+    const p = resolvePow2(params);
     return planOf(p).byteLength + DirtyPages.bytesNeeded(p.pages);
   }
 
   /** `buffers`: attach to (init false) or initialise (init true) another instance's buffers; default: fresh ones. */
   constructor(params: Partial<Pow2Params> = {}, buffers?: readonly ArrayBufferLike[], init = true) {
-    const p = resolve(params);
+    const p = resolvePow2(params);
     this.params = p;
     this.cpus = p.cpus;
+    this.shared = p.cpus > 1;
     this.plan = planOf(p);
     this.P = p.pages;
     this.C = p.pageBytes / p.chunkBytes;
@@ -238,7 +151,8 @@ export class Pow2Allocator implements Allocator {
     this.K = Math.log2(this.C) + 1;
     this.PSTRIDE = Math.max(this.K, LSTRIDE);
     this.SSTRIDE = slotStride(this.K);
-    this.U = Math.ceil(Math.ceil(p.pages / p.cpus) / 32);
+    this.tree = new HeldTree(Math.ceil(p.pages / p.cpus));
+    this.cpuPages = Int32Array.from({ length: p.cpus }, (_, c) => pagesOfCpu(p.pages, p.cpus, c).count);
     this.chunkBytes = p.chunkBytes;
     this.pageBytes = p.pageBytes;
     this.base = p.baseAddress;
@@ -256,25 +170,15 @@ export class Pow2Allocator implements Allocator {
     this.fails = v.failures;
     this.partialHead = v.partialHead;
     this.cpuSlots = v.cpuSlots;
-    this.unheldHint = v.unheldHint;
-    this.unheldBits = v.unheldBits;
+    this.heldTree = v.heldTree;
     this.pageClass = v.pageClass;
     this.pageLive = v.pageLive;
     this.pageNext = v.pageNext;
     this.pagePrev = v.pagePrev;
     this.freeBits = v.freeBits;
-    this.chunkState = v.chunkState;
-    this.objState = v.objState;
+    this.handedBits = v.handedBits;
     this.reqBytes = v.reqBytes;
-    if (init) {
-      this.partialHead.fill(-1);
-      this.pageNext.fill(-1);
-      this.pagePrev.fill(-1);
-      for (let c = 0; c < p.cpus; c++) {
-        const { count } = pagesOfCpu(this.P, this.cpus, c);
-        for (let i = 0; i < count; i++) this.unheldBits[c * this.U + (i >>> 5)] |= 1 << (i & 31);
-      }
-    }
+    if (init) this.partialHead.fill(-1); // global; every page-major field starts at 0
   }
 
   /** Owner CPU of page `page` (0 <= page < P): inverse of pagesOfCpu. */
@@ -305,12 +209,12 @@ export class Pow2Allocator implements Allocator {
       ph = this.partialHead,
       hx = cpu * this.PSTRIDE + k,
       sx = cpu * this.SSTRIDE;
-    lock(locks, cpu * LSTRIDE);
+    if (this.shared) lock(locks, cpu * LSTRIDE);
     let page = ph[hx];
     if (page < 0) {
       page = this.takeUnheld(cpu);
       if (page < 0) {
-        unlock(locks, cpu * LSTRIDE);
+        if (this.shared) unlock(locks, cpu * LSTRIDE);
         this.fails[cpu * CSTRIDE]++;
         return AllocError.NoSpace;
       }
@@ -318,7 +222,6 @@ export class Pow2Allocator implements Allocator {
       for (let w = 0, left = slots; w < W; w++, left -= 32) {
         this.freeBits[page * W + w] = left >= 32 ? 0xffffffff : left > 0 ? (1 << left) - 1 : 0;
       }
-      this.chunkState.fill(ChunkState.Free, page * this.C, (page + 1) * this.C);
       ph[hx] = page; // list was empty
       this.cpuSlots[sx + k] += slots;
       this.cpuSlots[sx + this.K]++;
@@ -333,25 +236,23 @@ export class Pow2Allocator implements Allocator {
     const x = fb[fw + w];
     const bit = 31 - Math.clz32(x & -x);
     fb[fw + w] = x & ~(1 << bit);
+    this.handedBits[fw + w] |= 1 << bit;
     const slot = (w << 5) + bit;
     this.cpuSlots[sx + k]--;
     if (++this.pageLive[page] === slots) {
       // full: leave the partial list (it is the head)
-      const nx = this.pageNext[page];
+      const nx = this.pageNext[page] - 1;
       ph[hx] = nx;
       if (nx >= 0) {
-        this.pagePrev[nx] = -1;
+        this.pagePrev[nx] = 0;
         this.segGen[nx >>> SEGMENT_SHIFT] = this.epoch[0];
       }
-      this.pageNext[page] = -1;
+      this.pageNext[page] = 0;
     }
     const c0 = page * this.C + slot * objChunks;
-    this.objState[c0] = OBJ_LIVE;
     this.reqBytes[c0] = bytes;
-    this.chunkState.fill(ChunkState.Used, c0, c0 + n);
-    if (n < objChunks) this.chunkState.fill(ChunkState.Waste, c0 + n, c0 + objChunks);
     this.segGen[page >>> SEGMENT_SHIFT] = this.epoch[0];
-    unlock(locks, cpu * LSTRIDE);
+    if (this.shared) unlock(locks, cpu * LSTRIDE);
     const cb = cpu * CSTRIDE,
       cnt = this.cnt;
     cnt[cb + C_ALLOCS]++;
@@ -362,19 +263,11 @@ export class Pow2Allocator implements Allocator {
 
   /** Lowest unheld page of `cpu` (marked held), or -1. Caller holds the CPU's lock. */
   private takeUnheld(cpu: number): number {
-    const ub = this.unheldBits,
-      wb = cpu * this.U,
-      U = this.U;
-    for (let w = this.unheldHint[cpu * LSTRIDE]; w < U; w++) {
-      const x = ub[wb + w];
-      if (x !== 0) {
-        const bit = 31 - Math.clz32(x & -x);
-        ub[wb + w] = x & ~(1 << bit);
-        this.unheldHint[cpu * LSTRIDE] = w;
-        return this.firstPageOf(cpu) + (w << 5) + bit;
-      }
-    }
-    return -1; // hint left as is: a failed alloc writes nothing but its failure counter
+    const base = cpu * this.tree.stride;
+    const i = this.tree.lowestUnheld(this.heldTree, base, this.cpuPages[cpu]);
+    if (i < 0) return -1; // a failed alloc writes nothing but its failure counter
+    this.tree.set(this.heldTree, base, i);
+    return this.firstPageOf(cpu) + i;
   }
 
   free(cpu: number, address: number, bytes: number): number {
@@ -384,27 +277,32 @@ export class Pow2Allocator implements Allocator {
     const page = Math.floor(off / this.pageBytes);
     const owner = this.ownerOfPage(page),
       locks = this.locks;
-    lock(locks, owner * LSTRIDE);
+    if (this.shared) lock(locks, owner * LSTRIDE);
     const cls = this.pageClass[page];
     const k = cls - 1,
       objChunks = 1 << k;
     const c0 = off / this.chunkBytes; // chunk index (< 2^31: the per-chunk fields fit one buffer)
-    const st = cls === 0 || ((c0 - page * this.C) & (objChunks - 1)) !== 0 ? 0 : this.objState[c0];
-    if (st !== OBJ_LIVE) {
-      unlock(locks, owner * LSTRIDE);
-      return st === OBJ_FREED ? FreeError.DoubleFree : FreeError.UnknownPointer;
+    const inPage = c0 - page * this.C,
+      slot = inPage >>> k,
+      sw = page * this.W + (slot >>> 5),
+      sbit = 1 << (slot & 31);
+    // Live: handed out and not free; handed out and free again: a double free; never handed out: unknown.
+    if (cls === 0 || (inPage & (objChunks - 1)) !== 0 || (this.handedBits[sw] & sbit) === 0) {
+      if (this.shared) unlock(locks, owner * LSTRIDE);
+      return FreeError.UnknownPointer;
+    }
+    if ((this.freeBits[sw] & sbit) !== 0) {
+      if (this.shared) unlock(locks, owner * LSTRIDE);
+      return FreeError.DoubleFree;
     }
     if (this.reqBytes[c0] !== bytes) {
-      unlock(locks, owner * LSTRIDE);
+      if (this.shared) unlock(locks, owner * LSTRIDE);
       return FreeError.WrongSize;
     }
-    this.objState[c0] = OBJ_FREED;
     this.reqBytes[c0] = 0;
-    this.chunkState.fill(ChunkState.Free, c0, c0 + objChunks);
-    const slot = (c0 - page * this.C) >>> k,
-      slots = this.C >>> k,
+    const slots = this.C >>> k,
       sx = owner * this.SSTRIDE;
-    this.freeBits[page * this.W + (slot >>> 5)] |= 1 << (slot & 31);
+    this.freeBits[sw] |= sbit;
     this.cpuSlots[sx + k]++;
     const live = --this.pageLive[page];
     const cb = cpu * CSTRIDE,
@@ -420,16 +318,16 @@ export class Pow2Allocator implements Allocator {
       // was full: push on the head of the partial list
       const hx = owner * this.PSTRIDE + k,
         head = this.partialHead[hx];
-      this.pageNext[page] = head;
-      this.pagePrev[page] = -1;
+      this.pageNext[page] = head + 1;
+      this.pagePrev[page] = 0;
       if (head >= 0) {
-        this.pagePrev[head] = page;
+        this.pagePrev[head] = page + 1;
         this.segGen[head >>> SEGMENT_SHIFT] = this.epoch[0];
       }
       this.partialHead[hx] = page;
     }
     this.segGen[page >>> SEGMENT_SHIFT] = this.epoch[0];
-    unlock(locks, owner * LSTRIDE);
+    if (this.shared) unlock(locks, owner * LSTRIDE);
     cnt[cb + C_FREES]++;
     cnt[cb + C_REQ] -= bytes;
     cnt[cb + C_ALLOC_B] -= objChunks * this.chunkBytes;
@@ -437,32 +335,26 @@ export class Pow2Allocator implements Allocator {
   }
 
   private unlinkPartial(owner: number, k: number, page: number): void {
-    const nx = this.pageNext[page],
-      pv = this.pagePrev[page];
+    const nx = this.pageNext[page] - 1,
+      pv = this.pagePrev[page] - 1;
     if (pv >= 0) {
-      this.pageNext[pv] = nx;
+      this.pageNext[pv] = nx + 1;
       this.segGen[pv >>> SEGMENT_SHIFT] = this.epoch[0];
     } else this.partialHead[owner * this.PSTRIDE + k] = nx;
     if (nx >= 0) {
-      this.pagePrev[nx] = pv;
+      this.pagePrev[nx] = pv + 1;
       this.segGen[nx >>> SEGMENT_SHIFT] = this.epoch[0];
     }
-    this.pageNext[page] = -1;
-    this.pagePrev[page] = -1;
+    this.pageNext[page] = 0;
+    this.pagePrev[page] = 0;
   }
 
   /** Give an empty held page back to its owner's unheld set. Caller holds the owner's lock. */
   private release(owner: number, page: number): void {
-    const C = this.C,
-      W = this.W;
+    const W = this.W;
     this.pageClass[page] = 0;
-    for (let w = 0; w < W; w++) this.freeBits[page * W + w] = 0;
-    this.chunkState.fill(ChunkState.Unheld, page * C, (page + 1) * C);
-    this.objState.fill(0, page * C, (page + 1) * C);
-    const i = page - this.firstPageOf(owner),
-      w = i >>> 5;
-    this.unheldBits[owner * this.U + w] |= 1 << (i & 31);
-    if (w < this.unheldHint[owner * LSTRIDE]) this.unheldHint[owner * LSTRIDE] = w;
+    for (let w = 0; w < W; w++) this.freeBits[page * W + w] = this.handedBits[page * W + w] = 0;
+    this.tree.clear(this.heldTree, owner * this.tree.stride, page - this.firstPageOf(owner));
   }
 
   map(_cpu: number, _address: number): number {
@@ -473,7 +365,7 @@ export class Pow2Allocator implements Allocator {
   }
 
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
-    out.set(this.chunkState.subarray(firstPage * this.C, (firstPage + count) * this.C));
+    pow2PageStates(this, firstPage, count, out);
   }
 
   snapshot(out: Uint8Array): void {
@@ -534,7 +426,7 @@ export class Pow2Allocator implements Allocator {
 
   largestFree(cpu: number): number {
     const sx = cpu * this.SSTRIDE;
-    if (this.cpuSlots[sx + this.K] < pagesOfCpu(this.P, this.cpus, cpu).count) return this.pageBytes;
+    if (this.cpuSlots[sx + this.K] < this.cpuPages[cpu]) return this.pageBytes;
     for (let k = this.K - 1; k >= 0; k--) if (this.cpuSlots[sx + k] > 0) return this.chunkBytes * 2 ** k;
     return 0;
   }
@@ -555,7 +447,8 @@ export class Pow2Allocator implements Allocator {
     const size = this.chunkBytes * 2 ** (cls - 1);
     const slotStart = pageStart + Math.floor((off - pageStart) / size) * size;
     const c0 = slotStart / this.chunkBytes;
-    const live = this.objState[c0] === OBJ_LIVE;
+    const slot = (c0 - page * this.C) / (size / this.chunkBytes);
+    const live = ((this.freeBits[page * this.W + (slot >>> 5)] >>> (slot & 31)) & 1) === 0;
     return {
       kind: live ? 'allocation' : 'free',
       start: this.base + slotStart,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Pow2Allocator, POW2_DEFAULTS } from './pow2';
-import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
-import { pagesOfCpu } from '../core/lock';
-import { MAX_CPUS, MAX_PAGES } from '../core/limits';
-import { bufferBytes, countOf, fieldView, firstDiff, stateBytes } from './test-util';
+import { Pow2Allocator } from './pow2';
+import { POW2_DEFAULTS } from './params';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
+import { pagesOfCpu } from '../../core/lock';
+import { MAX_CPUS, MAX_PAGES } from '../../core/limits';
+import { applyRandom, bufferBytes, countOf, fieldView, firstDiff, stateBytes, type Live } from '../test-util';
 
 const BASE = POW2_DEFAULTS.baseAddress;
 const PAGE = 4096;
@@ -373,13 +374,15 @@ describe('pow2 shared memory', () => {
 describe('pow2 checkInvariants detects corruption', () => {
   type Mutate = (view: (name: string) => Uint8Array | Int32Array | Uint32Array | Float64Array) => void;
   const cases: [string, Mutate][] = [
-    ['a chunk state', (v) => (v('chunkState')[20] = ChunkState.Used)],
+    ['a live slot not handed out', (v) => (v('handedBits')[4 * 4] = 0)], // page 4's slot 0 is live
+    ['requested bytes inside an object', (v) => (v('reqBytes')[3] = 5)],
     ['a counter', (v) => (v('counters')[2] += 1)],
     ['a partial list head', (v) => (v('partialHead')[0] = 1)],
     ['a live count', (v) => (v('pageLive')[0] = 1)],
     ['a free bit', (v) => (v('freeBits')[0] |= 1)],
     ['a page class', (v) => (v('pageClass')[1] = 3)],
-    ['the unheld bitmap', (v) => (v('unheldBits')[0] |= 1)],
+    ['the held-page tree', (v) => (v('heldTree')[0] |= 2)],
+    ['a partial list link', (v) => (v('pageNext')[0] = 3)],
     ['a free-slot count', (v) => (v('cpuSlots')[3] += 1)],
   ];
   it.each(cases)('%s', (_name, mutate) => {
@@ -390,5 +393,71 @@ describe('pow2 checkInvariants detects corruption', () => {
     expect(a.checkInvariants()).toEqual([]);
     mutate((name) => fieldView(a, name));
     expect(a.checkInvariants().length).toBeGreaterThan(0);
+  });
+});
+
+describe('pow2 virtual pools: pages never dedicated are never written', () => {
+  const BIG = 1_048_576;
+  it('a fresh pool writes no page-major field', () => {
+    const a = new Pow2Allocator({ pages: 20000, cpus: 3 });
+    for (const f of a.fields) if (f.perPage > 0) expect(f.view.every((x) => x === 0)).toBe(true);
+    expect(a.dirty.segGen.every((x) => x === 0)).toBe(true);
+  });
+  it('a 1,048,576-page pool answers from counts and trees: summary, largest free, lowest page first', () => {
+    const a = new Pow2Allocator({ pages: BIG, cpus: 4 });
+    expect(a.freeSummary()).toEqual({ bytes: [PAGE], counts: [BIG] });
+    const first3 = pagesOfCpu(BIG, 4, 3).first;
+    expect(a.alloc(3, 100)).toBe(BASE + first3 * PAGE);
+    expect(a.alloc(3, 4096)).toBe(BASE + (first3 + 1) * PAGE);
+    expect(a.free(3, BASE + first3 * PAGE, 100)).toBe(FREE_OK); // page released
+    expect(a.alloc(3, 3000)).toBe(BASE + first3 * PAGE); // the lowest unheld page again
+    expect(a.freeSummary()).toEqual({ bytes: [PAGE], counts: [BIG - 2] });
+    expect(a.largestFree(3)).toBe(PAGE);
+    expect(a.blockAt(BASE + (BIG - 1) * PAGE)).toMatchObject({ kind: 'unheld', owner: 3 });
+    expect(a.checkInvariants()).toEqual([]);
+  });
+  it('invariants hold after every op on 1,048,576 pages (fast-check, a few thousand ops)', () => {
+    const op = fc.record({
+      kind: fc.integer({ min: 0, max: 9 }),
+      cpu: fc.nat(3),
+      bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 300 })),
+      pick: fc.nat(),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(op, { minLength: 500, maxLength: 1000, size: 'max' }),
+        (cpus, ops) => {
+          const a = new Pow2Allocator({ pages: BIG, cpus });
+          const live: Live[] = [];
+          for (const o of ops) {
+            applyRandom(a, o, live);
+            const v = a.checkInvariants();
+            if (v.length > 0) throw new Error(v.join('\n'));
+          }
+        },
+      ),
+      { numRuns: 3 },
+    );
+  });
+  it('invariants hold after every op at the seed size, 4094 pages (fast-check)', () => {
+    const op = fc.record({
+      kind: fc.integer({ min: 0, max: 9 }),
+      cpu: fc.nat(3),
+      bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 64 })),
+      pick: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 300, size: 'max' }), (cpus, ops) => {
+        const a = new Pow2Allocator({ cpus });
+        const live: Live[] = [];
+        for (const o of ops) {
+          applyRandom(a, o, live);
+          const v = a.checkInvariants();
+          if (v.length > 0) throw new Error(v.join('\n'));
+        }
+      }),
+      { numRuns: 20 },
+    );
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * What every timed run must match before the bench prints a figure: no rejected free
+ * (a rejected free changes nothing and is cheap, so it inflates ops/s) and the same
+ * failed allocations as an inline run of the same stream on the same allocator (an
+ * allocation that fails fast on a full pool is cheap too).
+ *
+ * The reference goes through the project's own inline runner (core/runner Lane), which
+ * takes a free's size from its allocation, not from the stream: a stream whose frees
+ * carry wrong sizes is caught by the timed run's errors, not copied into the reference.
+ */
+import { createAllocator, specName, type AllocatorSpec } from '../allocators/registry';
+import { Lane, SKIPPED } from '../core/runner';
+import { errorName } from '../core/types';
+import type { Op, Workload } from '../workloads/types';
+import { OP_ALLOC, type OpStream, type ReplayCounts } from './op-stream';
+
+/** A stream's ops [0, upto) as a Workload; each op runs on CPU `cpu` (-1: the CPU recorded in the stream). */
+function streamWorkload(s: OpStream, cpu: number, upto: number): Workload {
+  let i = 0;
+  const end = Math.min(upto, s.length);
+  return {
+    name: 'bench-stream',
+    next: (): Op | null => {
+      if (i >= end) return null;
+      const op: Op = {
+        kind: s.kind[i] === OP_ALLOC ? 'alloc' : 'free',
+        cpu: cpu >= 0 ? cpu : s.cpu[i],
+        id: s.id[i],
+        bytes: s.kind[i] === OP_ALLOC ? s.bytes[i] : 0,
+      };
+      i++;
+      return op;
+    },
+    result: () => {},
+  };
+}
+
+/** Errors of the reference run, by name, for the report ("wrong-size x 3"). */
+export interface Reference extends ReplayCounts {
+  errorNames: string[];
+}
+
+/**
+ * Inline reference runs on one fresh allocator with `streams.length` CPUs: stream k on CPU k
+ * (one stream: the CPUs recorded in it), each up to op `upto`. Per-CPU pools with only own
+ * frees do not interact, so running the streams one after the other gives the outcomes of
+ * any interleaving. One result per stream.
+ */
+export function referenceRun(spec: AllocatorSpec, streams: OpStream[], upto = Infinity): Reference[] {
+  const cpus = streams.length;
+  const allocator = createAllocator(spec, cpus);
+  return streams.map((s, k) => {
+    const lane = new Lane(allocator, streamWorkload(s, cpus > 1 ? k : -1, upto));
+    const r: Reference = { ops: 0, failed: 0, errors: 0, errorNames: [] };
+    while (lane.step()) {
+      const out = lane.lastOutcome;
+      if (out === SKIPPED) continue;
+      r.ops++;
+      if (out >= 0) continue;
+      if (lane.lastOp!.kind === 'alloc') r.failed++;
+      else {
+        r.errors++;
+        if (r.errorNames.length < 5) r.errorNames.push(`op ${lane.ops - 1} ${errorName(out)}`);
+      }
+    }
+    return r;
+  });
+}
+
+/**
+ * Compare one timed run (one entry per CPU stream) with the reference. Returns what differed,
+ * one line each, naming the contender and the run; empty when the run may be reported.
+ */
+export function checkRun(
+  contender: string,
+  run: number,
+  got: readonly ReplayCounts[],
+  ref: readonly ReplayCounts[],
+): string[] {
+  const out: string[] = [];
+  got.forEach((g, k) => {
+    const where = `${contender}, run ${run}${got.length > 1 ? `, cpu ${k}` : ''}`;
+    const r = ref[k];
+    if (g.errors !== 0) out.push(`${where}: ${g.errors} rejected frees, expected 0`);
+    if (!r) out.push(`${where}: no reference run for this stream`);
+    else {
+      if (g.failed !== r.failed)
+        out.push(`${where}: ${g.failed} failed allocations, the inline run of the same stream has ${r.failed}`);
+      if (g.ops !== r.ops) out.push(`${where}: ${g.ops} ops executed, the inline run of the same stream ran ${r.ops}`);
+    }
+  });
+  return out;
+}
+
+/** Lines about the reference itself: a stream the inline runner rejects frees of is broken. */
+export function checkReference(spec: AllocatorSpec, refs: readonly Reference[]): string[] {
+  return refs.flatMap((r, k) =>
+    r.errors === 0
+      ? []
+      : [`inline ${specName(spec)}, stream ${k}: ${r.errors} rejected frees (${r.errorNames.join(', ')}), expected 0`],
+  );
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAllocator } from '../allocators/registry';
-import { checkReference, checkRun, referenceRun } from './check';
+import { checkReference, checkRun, mergeRuns, referenceRun } from './check';
 import { BENCH_NTA, OP_FREE, recordChurn, replay, type OpStream } from './op-stream';
 
 function copy(s: OpStream): OpStream {
@@ -49,6 +49,27 @@ describe('checkRun', () => {
     expect(checkRun('pow2 2 workers free-running', 3, got, refs)).toEqual([
       'pow2 2 workers free-running, run 3, cpu 1: 1 failed allocations, the inline run of the same stream has 0',
       'pow2 2 workers free-running, run 3, cpu 1: 9 ops executed, the inline run of the same stream ran 10',
+    ]);
+  });
+});
+
+describe('mergeRuns', () => {
+  it('merges the same difference of several runs into one line and keeps the rest in order', () => {
+    expect(
+      mergeRuns([
+        'nta inline, run 0: 3 rejected frees, expected 0',
+        'nta inline, run 1: 3 rejected frees, expected 0',
+        'inline nta:blog, stream 0: 3 rejected frees (op 7 wrong-size), expected 0',
+        'nta inline, run 2: 3 rejected frees, expected 0',
+        'pow2 2 workers free-running, run 1, cpu 1: 2 rejected frees, expected 0',
+        'pow2 2 workers free-running, run 3, cpu 1: 2 rejected frees, expected 0',
+        'pow2 2 workers free-running, run 3, cpu 0: 1 rejected frees, expected 0',
+      ]),
+    ).toEqual([
+      'nta inline, runs 0-2: 3 rejected frees, expected 0',
+      'inline nta:blog, stream 0: 3 rejected frees (op 7 wrong-size), expected 0',
+      'pow2 2 workers free-running, runs 1, 3, cpu 1: 2 rejected frees, expected 0',
+      'pow2 2 workers free-running, run 3, cpu 0: 1 rejected frees, expected 0',
     ]);
   });
 });

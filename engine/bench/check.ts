@@ -100,3 +100,31 @@ export function checkReference(spec: AllocatorSpec, refs: readonly Reference[]):
       : [`inline ${specName(spec)}, stream ${k}: ${r.errors} rejected frees (${r.errorNames.join(', ')}), expected 0`],
   );
 }
+
+/**
+ * The same difference in several runs of one contender, one line: "nta inline, runs 0-5: ...".
+ * Runs are deterministic, so a broken stream repeats its lines in every run; merging keeps the
+ * report short enough to read. Lines with no run are kept as they are.
+ */
+export function mergeRuns(problems: readonly string[]): string[] {
+  const merged = new Map<string, number[]>();
+  for (const p of problems) {
+    const m = /^(.*?), run (\d+)(.*)$/.exec(p);
+    const key = m ? `${m[1]}\u0000${m[3]}` : p;
+    const runs = merged.get(key) ?? [];
+    if (m) runs.push(Number(m[2]));
+    merged.set(key, runs);
+  }
+  return [...merged].map(([key, runs]) => {
+    if (runs.length === 0) return key;
+    const [who, rest] = key.split('\u0000');
+    const contiguous = runs.every((r, i) => i === 0 || r === runs[i - 1] + 1);
+    const list =
+      runs.length === 1
+        ? `run ${runs[0]}`
+        : contiguous
+          ? `runs ${runs[0]}-${runs[runs.length - 1]}`
+          : `runs ${runs.join(', ')}`;
+    return `${who}, ${list}${rest}`;
+  });
+}

@@ -52,9 +52,9 @@ export function parseNativeOutput(text: string): NativeRun[] {
 }
 
 /**
- * Build the replayer and run `runs` timed runs (after one warm-up) of the stream's first
- * `upto` ops for each entry of `uptos`. Null when there is no `cc`. The temporary
- * directory is removed whatever happens.
+ * Build the replayer and run the stream's first `upto` ops, for each entry of `uptos`, in
+ * runs + 1 runs: run 0 is the warm-up (checked, not timed), runs 1..runs are timed. Null when
+ * there is no `cc`. The temporary directory is removed whatever happens.
  */
 export function runNative(s: OpStream, runs: number, uptos: number[]): NativeRun[][] | null {
   if (!haveCc()) return null;

@@ -6,11 +6,11 @@
  * STREAM is the binary file engine/bench/native.ts writes (little-endian int32):
  *   header  ops, ids
  *   ops x   kind (0 alloc, 1 free), id, bytes (requested bytes; a free carries its allocation's)
- * Runs the stream's first UPTO ops (default all) RUNS + 1 times (the first is a warm-up and
- * is not printed). Each run frees with the pointer the alloc with that id returned, so it
+ * Runs the stream's first UPTO ops (default all) RUNS + 1 times: run 0 warms caches and the
+ * heap up, the caller times runs 1..RUNS. Each run frees with the pointer the alloc with that id returned, so it
  * replays exactly the stream the models replay; a free of an id whose alloc failed is skipped.
  * Only the replay loop is timed (CLOCK_MONOTONIC); what a run leaves live is freed untimed.
- * Prints one line per timed run:  ops OPS failed FAILED errors ERRORS ns NS
+ * Prints one line per run, run 0 first:  ops OPS failed FAILED errors ERRORS ns NS
  * errors counts frees of an id that is not live or whose bytes differ from its alloc's.
  * Exit 1 with a message on a bad file, 2 on bad usage.
  */
@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
     for (int32_t id = 0; id < ids; id++)
       if (state[id] == ST_LIVE) free(ptr[id]);
     long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
-    if (r > 0) printf("ops %ld failed %ld errors %ld ns %lld\n", done, failed, errors, ns);
+    printf("ops %ld failed %ld errors %ld ns %lld\n", done, failed, errors, ns);
   }
   free(ptr);
   free(size);

@@ -77,6 +77,7 @@ function model(spec: AllocatorSpec): () => Contender {
 
 /** @thi.ng/malloc on the same memory; malloc returns 0 on failure, free false when it rejects. */
 function thing(): Contender {
+  // One page more than the models get: MemPool keeps its own header in the buffer.
   const pool = new MemPool({ size: BENCH_POOL_BYTES + 4096, compact: true, split: true });
   return {
     alloc: (_c, b) => {

@@ -13,6 +13,7 @@
 import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import type { Allocator } from '../core/types';
 import { Lane } from '../core/runner';
+import { CHURN_PARAMS } from '../workloads/churn';
 import { createWorkload } from '../workloads/generators';
 import type { Op, Workload } from '../workloads/types';
 
@@ -33,8 +34,8 @@ export interface OpStream {
 
 /** The NTA the bench records on and compares with: the seed's 4094 pages. */
 export const BENCH_NTA: AllocatorSpec = { kind: 'nta', preset: 'blog' };
-/** The seed's pool: 4094 pages of 4 KiB, the capacity the churn target refers to. */
-export const BENCH_POOL_BYTES = 4094 * 4096;
+/** The seed's pool (4094 pages of 4 KiB): the capacity churn's target refers to by default. */
+export const BENCH_POOL_BYTES = CHURN_PARAMS.capacityBytes.default;
 
 export function emptyStream(capacity: number): OpStream {
   return {
@@ -87,7 +88,7 @@ function onCpu(w: Workload, cpu: number): Workload {
  */
 export function recordChurn(ops: number, seed: number, cpus = 1, spec: AllocatorSpec = BENCH_NTA): OpStream[] {
   const allocator = createAllocator(spec, cpus);
-  const capacityBytes = Math.floor(BENCH_POOL_BYTES / 4096 / cpus) * 4096;
+  const capacityBytes = Math.floor(BENCH_POOL_BYTES / cpus);
   const streams: OpStream[] = [];
   for (let cpu = 0; cpu < cpus; cpu++) {
     const w = createWorkload('churn', { seed: seed + cpu, cpus: 1, ops, capacityBytes });

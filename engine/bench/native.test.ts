@@ -21,6 +21,17 @@ describe('the native glibc replayer', () => {
     ]);
   });
 
+  it('skips the row (null) when no cc is on the PATH', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(haveCc()).toBe(false);
+      expect(runNative(s, 1, [s.length])).toBeNull();
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('rejects output lines it does not know, naming the line', () => {
     expect(() => parseNativeOutput('ops 1 failed 0 errors 0 ns 5\nhello\n')).toThrow(/line 2: expected/);
   });

@@ -92,9 +92,11 @@ export function printReport(info: RunInfo, rows: Row[], json: boolean): void {
     return;
   }
   console.log(
-    `churn, 4094 pages, ~half live: ${info.ops} ops per run (2 workers: ${info.perCpuOps.join(' + ')} ops, ` +
-      `one stream per CPU), median of ${info.runs} runs after one warm-up. Every run checked: 0 rejected ` +
-      `frees, failed allocations as the inline run of the same stream. Ratios on the same ops.\n`,
+    [
+      `churn, 4094 pages, ~half live: ${info.ops} ops per run; 2 workers: ${info.perCpuOps.join(' + ')} ops, one stream per CPU.`,
+      `Median of ${info.runs} runs after one warm-up; ratios on the same ops. Every run checked: 0 rejected frees`,
+      'and the failed allocations of an inline run of the same stream on the same allocator.\n',
+    ].join('\n'),
   );
   const ratio = (x: number | null) => (x === null ? '-' : `${x.toFixed(2)}x`);
   console.log(

@@ -22,7 +22,7 @@ import { COMMON_PARAMS, type ParamSpec, WORKLOADS } from '../../engine/workloads
 import { parseTrace } from '../../engine/workloads/trace';
 import { startOrAsk } from '../runtime/actions';
 import { AUTO_FORMAT, importFile, loadSample } from '../runtime/traces';
-import { MAX_OPS, OVERRIDE_MAX } from '../run-limits';
+import { MAX_OPS } from '../run-limits';
 import { type LoadedTrace, useStore } from '../store/store';
 import { TRACE_DESCRIPTION, TraceFormatPicker, TraceFormats, TraceInfo } from './TraceParts';
 import {

@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { createAllocator, type AllocatorSpec } from './registry';
 import type { Allocator } from '../core/types';
-import { Lane } from '../core/runner';
+import { K_ALLOC, OpBuffer } from '../core/op-buffer';
 import { createWorkload } from '../workloads/generators';
 import { MAX_PAGES } from '../core/limits';
 
@@ -52,26 +52,30 @@ const now = (): number => {
 };
 const RUNS = Number(opt('--runs') ?? 7);
 
-/** The churn stream as the bench records it: run once on NTA (the generator adapts to results). */
+/** The churn stream as the bench records it: the workload's op buffer, each free with its allocation's size. */
 function record(ops: number): Stream {
+  const w = createWorkload('churn', { seed: 1, ops });
+  if (w.kind !== 'stream') throw new Error('churn is a stream');
+  const buf = OpBuffer.create({ capacity: ops, shared: false });
+  buf.beginProducing();
+  buf.reserve(ops);
+  w.produce(buf, ops);
+  buf.publish();
+  const n = buf.produced;
   const s: Stream = {
-    kind: new Uint8Array(ops),
-    id: new Int32Array(ops),
-    bytes: new Int32Array(ops),
-    length: 0,
-    ids: 0,
+    kind: new Uint8Array(n),
+    id: new Int32Array(n),
+    bytes: new Int32Array(n),
+    length: n,
+    ids: buf.slots,
   };
-  const lane = new Lane(createAllocator({ kind: 'nta', preset: 'blog' }, 1), createWorkload('churn', { seed: 1, ops }));
-  const size = new Int32Array(ops);
-  while (s.length < ops && lane.step()) {
-    const op = lane.lastOp;
-    if (!op) break;
-    const i = s.length++;
-    s.kind[i] = op.kind === 'alloc' ? 0 : 1;
-    s.id[i] = op.id;
-    if (op.kind === 'alloc') size[op.id] = op.bytes;
-    s.bytes[i] = op.kind === 'alloc' ? op.bytes : size[op.id];
-    if (op.id + 1 > s.ids) s.ids = op.id + 1;
+  const size = new Int32Array(Math.max(1, buf.slots));
+  for (let i = 0; i < n; i++) {
+    const alloc = buf.kind[i] === K_ALLOC;
+    if (alloc) size[buf.slot[i]] = buf.size[i];
+    s.kind[i] = alloc ? 0 : 1;
+    s.id[i] = buf.slot[i];
+    s.bytes[i] = size[buf.slot[i]];
   }
   return s;
 }

@@ -4,12 +4,10 @@
  * keep its text in the store for RunConfig.opsText.
  *
  * An import can name its format instead of letting it be recognised (e.g. a valgrind
- * log whose first lines are the program's own output). The workers recognise the
- * format of RunConfig.opsText from the text, so a trace read in a chosen format that
- * the text would not be recognised as travels as the op file of its ops (exact:
- * formatOpFile's round trip).
+ * log whose program printed lines of another format); the format travels with the
+ * text (RunConfig.opsText.format), and the control worker parses it once, in it.
  */
-import { detectTraceFormat, parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
+import { parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
 import { type LoadedTrace, useStore } from '../store/store';
 import { isLocalTrace, LOCAL_PREFIX, sampleTrace, traceFileName, type Setup, TRACE_WORKLOAD } from '../url-state';
 

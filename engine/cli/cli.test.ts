@@ -40,7 +40,7 @@ describe('cli', () => {
     [['run', '--seed'], /--seed needs a value/],
     [['run', '--nta', 'bogus=1'], /--nta expects KEY=VALUE with KEY one of chunkBytes/],
     [['run', '--nta', 'chunkBytes=48'], /invalid NTA parameter: chunkBytes=48, expected a power of two/],
-    [['run', '--pow2', 'pages=0'], /invalid pow2 parameter: pages=0, expected an integer from 1 to 4194304/],
+    [['run', '--pow2', 'pages=0'], /invalid pow2 parameter: pages=0, expected 1..4194304/],
     [
       ['run', '--pow2', 'chunkBytes=8192'],
       /invalid pow2 parameter: chunkBytes=8192, expected a power of two <= pageBytes/,

@@ -48,22 +48,23 @@ export const POW2_PARAMS: readonly ParamInfo[] = [
   },
 ];
 
-/** Full parameters with the defaults filled in, checked. */
+/** Full parameters with the defaults filled in, checked; worded as NTA's (invalid NTA parameter: ...). */
 export function resolvePow2(p: Partial<Pow2Params>): Pow2Params {
   const r = { ...POW2_DEFAULTS, ...p };
+  const bad = (what: string): never => {
+    throw new Error(`invalid pow2 parameter: ${what}`);
+  };
   for (const info of POW2_PARAMS) {
     const problem = paramProblem(info, r[info.key as keyof Pow2Params]);
-    if (problem) throw new Error(`pow2: ${info.key}=${r[info.key as keyof Pow2Params]}, ${problem}`);
+    if (problem) bad(`${info.key}=${r[info.key as keyof Pow2Params]}, ${problem}`);
   }
-  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > MAX_CPUS)
-    throw new Error(`pow2: cpus must be 1..${MAX_CPUS}, got ${r.cpus}`);
-  if (r.chunkBytes > r.pageBytes) throw new Error(`pow2: chunkBytes ${r.chunkBytes} > pageBytes ${r.pageBytes}`);
+  if (!Number.isInteger(r.cpus) || r.cpus < 1 || r.cpus > MAX_CPUS) bad(`cpus=${r.cpus}, expected 1..${MAX_CPUS}`);
+  if (r.chunkBytes > r.pageBytes)
+    bad(`chunkBytes=${r.chunkBytes}, expected a power of two <= pageBytes (${r.pageBytes})`);
   // reqBytes holds 4 bytes per chunk, and one field must fit in one buffer (core/layout.ts).
   if (r.pages * (r.pageBytes / r.chunkBytes) * 4 > MAX_FIELD_BYTES)
-    throw new Error(
-      `pow2: ${r.pages} pages of ${r.pageBytes / r.chunkBytes} chunks exceed ${MAX_FIELD_BYTES / 4} chunks`,
-    );
+    bad(`pages=${r.pages}: ${r.pageBytes / r.chunkBytes} chunks a page exceed ${MAX_FIELD_BYTES / 4} chunks in all`);
   if (!Number.isSafeInteger(r.baseAddress) || r.baseAddress < 0 || r.baseAddress + r.pages * r.pageBytes > 2 ** 53)
-    throw new Error(`pow2: bad baseAddress ${r.baseAddress}`);
+    bad(`baseAddress=${r.baseAddress}, expected a non-negative integer`);
   return r;
 }

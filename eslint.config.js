@@ -18,6 +18,24 @@ const domGlobals = [
   'location',
 ];
 
+const engineOnlyPaths = [
+  { name: 'react', message: `${noDomMessage}; UI code belongs in app/` },
+  { name: 'react-dom', message: `${noDomMessage}; UI code belongs in app/` },
+  { name: 'comlink', message: `${noDomMessage}; worker plumbing belongs in app/` },
+  { name: 'zustand', message: `${noDomMessage}; UI state belongs in app/` },
+];
+const engineOnlyPatterns = [
+  { group: ['react/*', 'react-dom/*', 'zustand/*'], message: `${noDomMessage}; UI code belongs in app/` },
+  { group: ['d3', 'd3-*', 'd3/*'], message: `${noDomMessage}; d3 belongs in app/` },
+  { group: ['**/app/**', '**/app', '../app/*', '../../app/*'], message: 'engine/ must not import from app/' },
+];
+/** A kind's own folder (engine/allocators/<kind>/...): reach it through engine/allocators/registry.ts. */
+const allocatorInternals = {
+  group: ['**/allocators/*/**', 'allocators/*/**'],
+  message:
+    "import allocators through engine/allocators/registry.ts (types: engine/allocators/kind.ts), not a kind's folder",
+};
+
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'out/**'] },
   js.configs.recommended,
@@ -46,24 +64,25 @@ export default defineConfig(
   {
     files: ['engine/**/*.{ts,tsx,mts,js,mjs}'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'react', message: `${noDomMessage}; UI code belongs in app/` },
-            { name: 'react-dom', message: `${noDomMessage}; UI code belongs in app/` },
-            { name: 'comlink', message: `${noDomMessage}; worker plumbing belongs in app/` },
-            { name: 'zustand', message: `${noDomMessage}; UI state belongs in app/` },
-          ],
-          patterns: [
-            { group: ['react/*', 'react-dom/*', 'zustand/*'], message: `${noDomMessage}; UI code belongs in app/` },
-            { group: ['d3', 'd3-*', 'd3/*'], message: `${noDomMessage}; d3 belongs in app/` },
-            { group: ['**/app/**', '**/app', '../app/*', '../../app/*'], message: 'engine/ must not import from app/' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: engineOnlyPaths, patterns: engineOnlyPatterns }],
       'no-restricted-globals': ['error', ...domGlobals.map((name) => ({ name, message: noDomMessage }))],
     },
+  },
+  // One way into the allocators: outside engine/allocators/, only registry.ts (and the types in
+  // kind.ts) may be imported, never a kind's own folder. Tests inside a kind's folder may.
+  {
+    files: ['engine/**/*.{ts,tsx,mts,js,mjs}'],
+    ignores: ['engine/allocators/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: engineOnlyPaths, patterns: [...engineOnlyPatterns, allocatorInternals] },
+      ],
+    },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}', 'e2e/**/*.ts', 'scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals] }] },
   },
   {
     files: ['scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}', 'engine/cli/**/*.ts', 'engine/bench/**/*.ts'],

@@ -6,35 +6,37 @@ import {
   confirmReasons,
   estimateMemory,
   fmtMemory,
-  MAX_CHECKPOINTS,
   poolChunks,
   type RunShape,
 } from './run-limits';
 import { DEFAULT_SETUP } from './url-state';
+import { DEFAULT_BUDGET } from '../engine/runtime/engine';
 
 const run = (p: Partial<RunShape>): RunShape => ({ ...DEFAULT_SETUP, ...p });
 
 describe('estimateMemory(run, traceOps)', () => {
-  it('counts allocator state, one copy per checkpoint, op records and the maps', () => {
+  it('counts allocator state, checkpoints up to the budget, the op buffer and the maps', () => {
     const r = run({ workload: 'churn', ops: 100_000, allocators: [{ kind: 'nta', preset: 'blog' }] });
     const e = estimateMemory(r);
     const state = bytesNeeded({ kind: 'nta', preset: 'blog' }, 1);
     expect(e.ops).toBe(100_000);
     expect(e.allocatorBytes).toBe(state);
-    // 100,000 ops: checkpoints at 0, 1024, ... pass 16 and the interval doubles: 17 at the peak.
-    expect(e.checkpointBytes).toBeGreaterThanOrEqual((MAX_CHECKPOINTS + 1) * state);
-    expect(e.recordBytes).toBeGreaterThan(0);
+    // 100,000 ops: checkpoints at 0, 65536 and the end at most.
+    expect(e.checkpointBytes).toBe(3 * state);
+    expect(e.opBytes).toBe(12 * 100_000);
     expect(e.viewBytes).toBe(poolChunks({ kind: 'nta', preset: 'blog' }, 1) * 10);
-    expect(e.total).toBe(e.allocatorBytes + e.checkpointBytes + e.recordBytes + e.viewBytes);
+    expect(e.total).toBe(e.allocatorBytes + e.checkpointBytes + e.opBytes + e.viewBytes);
   });
 
-  it('a short run keeps few checkpoints; an unknown length is taken as long', () => {
+  it('checkpoints never take more than the budget, however long the run; an unknown length is taken as long', () => {
     const short = estimateMemory(run({ workload: 'seed-example' }));
     expect(short.ops).toBe(6);
-    expect(short.checkpointBytes).toBe(short.allocatorBytes + 6 * 2 * 2); // one checkpoint at op 0
+    expect(short.checkpointBytes).toBe(2 * short.allocatorBytes);
+    const long = estimateMemory(run({ workload: 'churn', ops: 90_000_000 }));
+    expect(long.checkpointBytes).toBe(DEFAULT_BUDGET);
     const frag = estimateMemory(run({ workload: 'seed-fragmentation' })); // ends by itself: unknown
     expect(frag.ops).toBe(0);
-    expect(frag.checkpointBytes).toBe((MAX_CHECKPOINTS + 1) * frag.allocatorBytes);
+    expect(frag.checkpointBytes).toBe(DEFAULT_BUDGET);
   });
 
   it("a trace's length comes from its parsed op count, cut by ops", () => {
@@ -64,19 +66,19 @@ describe('confirmReasons(run, op)', () => {
   });
 
   it('asks when the run is long, starts far in, or needs much memory, naming the figure and the threshold', () => {
-    const long = confirmReasons(run({ workload: 'churn', ops: 6_000_000 }), 0).join(' ');
-    expect(long).toContain('6,000,000 ops');
+    const long = confirmReasons(run({ workload: 'churn', ops: 30_000_000 }), 0).join(' ');
+    expect(long).toContain('30,000,000 ops');
     expect(long).toContain(CONFIRM_OPS.toLocaleString('en'));
-    const far = confirmReasons(run({ workload: 'churn', ops: 20_000_000 }), 6_000_000).join(' ');
-    expect(far).toContain('starts at op 6,000,000');
+    const far = confirmReasons(run({ workload: 'churn', ops: 90_000_000 }), 25_000_000).join(' ');
+    expect(far).toContain('starts at op 25,000,000');
     const big = run({
       workload: 'churn',
-      allocators: [{ kind: 'nta', preset: 'blog', overrides: { regions: 65536 } }],
+      allocators: [{ kind: 'nta', preset: 'blog', overrides: { regions: 131072 } }],
     });
     expect(estimateMemory(big).total).toBeGreaterThan(CONFIRM_BYTES);
     const mem = confirmReasons(big, 0);
     expect(mem).toHaveLength(1);
-    expect(mem[0]).toMatch(/estimated to need [\d.]+ GiB of memory \(more than 512 MiB\)/);
+    expect(mem[0]).toMatch(/estimated to need [\d.]+ (MiB|GiB) of memory \(more than 512 MiB\)/);
   });
 });
 

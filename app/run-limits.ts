@@ -4,25 +4,27 @@
  * field; a run within them but large is started only after the user says yes
  * (runtime/actions.ts startOrAsk and the ConfirmRun dialog).
  *
- * Where the memory goes (engine/runtime/lockstep.ts, controller.ts):
- * - allocator state: one buffer per allocator (registry bytesNeeded), shared with the CPU workers;
- * - seek checkpoints: full copies of every allocator buffer and id table, one per
- *   CHECKPOINT_INTERVAL ops; past MAX_CHECKPOINTS the interval doubles, so at most
- *   MAX_CHECKPOINTS + 1 exist at once (a 1 GB allocator can cost 18 GB after 17 k ops);
- * - op records: typed arrays per lane and op, doubled when full, and the id tables;
- * - the maps: the published snapshot, the UI's copy and the map image per chunk.
- * Measured in Node on churn (two nta:blog lanes, 1 M ops): 416 MiB of heap and buffers;
- * this estimate says 460 MiB.
+ * Where the memory goes (engine/runtime/engine.ts, source.ts, checkpoints.ts):
+ * - allocator state: the allocators' buffers (registry bytesNeeded), shared with the workers;
+ * - seek checkpoints: run-length coded copies of the pages that changed, at most one per
+ *   interval of ops and never more than the engine's budget (DEFAULT_BUDGET): past it they thin
+ *   out, so they do not grow with the run;
+ * - the op buffer: a ring of RING_OPS ops for a generated workload (a seek regenerates), or the
+ *   whole parsed trace;
+ * - the maps: per chunk, the UI's copy, the map image and its canvas.
  */
-import { ntaParams } from '../engine/allocators/nta/presets';
-import { POW2_DEFAULTS } from '../engine/allocators/pow2';
-import { bytesNeeded, type AllocatorSpec } from '../engine/allocators/registry';
-import { opBound } from '../engine/runtime/workload-of';
+import { bytesNeeded, geometryOf, type AllocatorSpec } from '../engine/allocators/registry';
+import { OP_BYTES } from '../engine/core/op-buffer';
+import { DEFAULT_BUDGET, DEFAULT_INTERVAL } from '../engine/runtime/engine';
+import { RING_OPS, opBound } from '../engine/runtime/source';
 
 /** Most ops a run may have (`ops=`), and the furthest op cursor a link may start at (`op=`). */
-export const MAX_OPS = 20_000_000;
-/** More ops than this (to run, or to replay before a link's op cursor) are asked about first. */
-export const CONFIRM_OPS = 5_000_000;
+export const MAX_OPS = 100_000_000;
+/**
+ * A run longer than this, or a link starting further in (every op before it runs first), is
+ * asked about first: memory does not grow with the run, but time does.
+ */
+export const CONFIRM_OPS = 20_000_000;
 /** Most model state one allocator may have (pow2 refuses pools over 1 GiB by itself, NTA does not). */
 export const MAX_ALLOCATOR_BYTES = 2 ** 30;
 /** A run estimated to need more memory than this is asked about first. */
@@ -43,13 +45,6 @@ export const OVERRIDE_MAX: Readonly<Record<string, number>> = {
   drainOnAlloc: 1,
 };
 
-/** engine/runtime/controller.ts configure(): its default checkpoint interval and count. */
-export const CHECKPOINT_INTERVAL = 1024;
-export const MAX_CHECKPOINTS = 16;
-/** Per op and lane: 14 B of records (capacity doubles: up to 28) and the id tables; measured 30 B on churn. */
-export const RECORD_BYTES_PER_OP = 30;
-/** Per op, lane and checkpoint: the id tables copied (8 B per allocation, about half the ops so far on average). */
-export const CHECKPOINT_TABLE_BYTES_PER_OP = 2;
 /** Per chunk: the snapshot byte, the UI's copy, the map's RGBA image and its canvas (1 + 1 + 4 + 4). */
 export const VIEW_BYTES_PER_CHUNK = 10;
 
@@ -66,7 +61,8 @@ export interface RunShape {
 export interface MemoryEstimate {
   allocatorBytes: number;
   checkpointBytes: number;
-  recordBytes: number;
+  /** The op buffer. */
+  opBytes: number;
   viewBytes: number;
   total: number;
   /** Ops the run has at most (0 = unknown: the workload ends by itself). */
@@ -75,12 +71,8 @@ export interface MemoryEstimate {
 
 /** Chunks an allocator's map shows (pages x chunks per page) without building the allocator. */
 export function poolChunks(spec: AllocatorSpec, cpus: number): number {
-  if (spec.kind === 'pow2') {
-    const p = { ...POW2_DEFAULTS, ...spec.overrides };
-    return (p.pages * p.pageBytes) / p.chunkBytes;
-  }
-  const p = ntaParams(spec.preset, cpus, spec.overrides);
-  return (p.maxPages * p.pageBytes) / p.chunkBytes;
+  const g = geometryOf(spec, cpus);
+  return (g.pages * g.pageBytes) / g.chunkBytes;
 }
 
 /**
@@ -98,13 +90,13 @@ export function estimateMemory(run: RunShape, traceOps?: number): MemoryEstimate
   const lanes = run.allocators.length;
   const allocatorBytes = run.allocators.reduce((n, s) => n + bytesNeeded(s, run.cpus), 0);
   const viewBytes = run.allocators.reduce((n, s) => n + poolChunks(s, run.cpus) * VIEW_BYTES_PER_CHUNK, 0);
-  // An unknown length is taken as long: every checkpoint slot in use.
-  const checkpoints =
-    ops > 0 ? Math.min(MAX_CHECKPOINTS + 1, Math.ceil(ops / CHECKPOINT_INTERVAL)) : MAX_CHECKPOINTS + 1;
-  const checkpointBytes = checkpoints * (allocatorBytes + CHECKPOINT_TABLE_BYTES_PER_OP * ops * lanes);
-  const recordBytes = RECORD_BYTES_PER_OP * ops * lanes;
-  const total = allocatorBytes + checkpointBytes + recordBytes + viewBytes;
-  return { allocatorBytes, checkpointBytes, recordBytes, viewBytes, total, ops };
+  // At most one checkpoint per interval, each at most a copy of the state, never past the budget
+  // (an unknown length is taken as long).
+  const checkpoints = ops > 0 ? Math.ceil(ops / DEFAULT_INTERVAL) + 1 : Infinity;
+  const checkpointBytes = Math.min(DEFAULT_BUDGET, checkpoints * allocatorBytes);
+  const opBytes = OP_BYTES * (traceOps !== undefined ? ops : Math.min(RING_OPS, ops > 0 ? ops : RING_OPS));
+  const total = allocatorBytes + checkpointBytes + opBytes + viewBytes * (lanes > 0 ? 1 : 0);
+  return { allocatorBytes, checkpointBytes, opBytes, viewBytes, total, ops };
 }
 
 /** '1 GiB', '1.5 GiB', '452 MiB', '9.1 MiB': binary units, so the limits read as round numbers. */
@@ -130,7 +122,7 @@ export function confirmReasons(run: RunShape, op: number, traceOps?: number): st
     out.push(
       `It is estimated to need ${fmtMemory(e.total)} of memory (more than ${fmtMemory(CONFIRM_BYTES)}): ` +
         `allocator state ${fmtMemory(e.allocatorBytes)}, seek checkpoints ${fmtMemory(e.checkpointBytes)}, ` +
-        `op records ${fmtMemory(e.recordBytes)}, maps ${fmtMemory(e.viewBytes)}.`,
+        `op buffer ${fmtMemory(e.opBytes)}, maps ${fmtMemory(e.viewBytes)}.`,
     );
   if (e.ops > CONFIRM_OPS) out.push(`It runs up to ${count(e.ops)} ops (more than ${count(CONFIRM_OPS)}).`);
   if (op > CONFIRM_OPS)

@@ -183,15 +183,15 @@ describe('decodeUrl: what a link may ask for (run-limits.ts)', () => {
     expect(d.setup.ops).toBe(0);
     expect(d.op).toBe(0);
     expect(d.errors).toHaveLength(2);
-    expect(d.errors[0]).toContain("'ops=9007199254740991' must be an integer from 0 to 20000000");
-    expect(d.errors[1]).toContain("'op=9007199254740991' is past 20000000");
+    expect(d.errors[0]).toContain("'ops=9007199254740991' must be an integer from 0 to 100000000");
+    expect(d.errors[1]).toContain("'op=9007199254740991' is past 100000000");
   });
 
   it('keeps ops and op cursors up to the limit', () => {
-    const d = decodeUrl('?w=churn&ops=20000000&op=20000000');
+    const d = decodeUrl('?w=churn&ops=100000000&op=100000000');
     expect(d.errors).toEqual([]);
-    expect(d.setup.ops).toBe(20_000_000);
-    expect(d.op).toBe(20_000_000);
+    expect(d.setup.ops).toBe(100_000_000);
+    expect(d.op).toBe(100_000_000);
   });
 
   it('refuses an allocator parameter past its limit, naming it, and keeps the others', () => {

@@ -17,7 +17,13 @@
  * Parts past run-limits.ts's hard limits (ops, the op cursor, allocator sizes) are invalid
  * too, so a link cannot ask for unbounded work or memory.
  */
-import { bytesNeeded, parseAllocatorSpec, specName, type AllocatorSpec } from '../engine/allocators/registry';
+import {
+  bytesNeeded,
+  OVERRIDE_KEYS,
+  parseAllocatorSpec,
+  specName,
+  type AllocatorSpec,
+} from '../engine/allocators/registry';
 import type { Schedule } from '../engine/runtime/api';
 import { createWorkload, workloadParams, WORKLOADS } from '../engine/workloads/generators';
 import { resolveParams } from '../engine/workloads/params';
@@ -95,13 +101,10 @@ export const MAX_ALLOCATORS = 4;
 export const MAX_CPUS = 16;
 
 /**
- * Override keys each allocator kind accepts in URLs and the setup form. Values are checked
- * by the allocator's own parameter validation (e.g. NTA's drainOnAlloc must be 0 or 1).
+ * Override keys each allocator kind accepts in URLs and the setup form: the registry's. Values
+ * are checked by the allocator's own parameter validation (e.g. NTA's drainOnAlloc must be 0 or 1).
  */
-export const OVERRIDE_KEYS = {
-  nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages', 'drainOnAlloc'],
-  pow2: ['pages', 'pageBytes', 'chunkBytes'],
-} as const;
+export { OVERRIDE_KEYS };
 
 export interface DecodedUrl {
   setup: Setup;

@@ -16,8 +16,8 @@ const frames = (page: Page, n = 20) =>
 test('a link asking for unbounded work or memory is refused field by field, naming each limit', async ({ page }) => {
   await openApp(page, '?w=churn&ops=9007199254740991&op=9007199254740991&a=nta:blog&a0.regions=500000');
   const banner = page.getByTestId('url-errors');
-  await expect(banner).toContainText("'ops=9007199254740991' must be an integer from 0 to 20000000");
-  await expect(banner).toContainText("op cursor 'op=9007199254740991' is past 20000000");
+  await expect(banner).toContainText("'ops=9007199254740991' must be an integer from 0 to 100000000");
+  await expect(banner).toContainText("op cursor 'op=9007199254740991' is past 100000000");
   await expect(banner).toContainText("'a0.regions=500000' is more than 262144, the largest a0.regions allowed");
   if (process.env.SHOTS_DIR) await banner.screenshot({ path: `${process.env.SHOTS_DIR}/limits-banner.png` });
   // The defaults are used instead, which need no question.
@@ -27,11 +27,11 @@ test('a link asking for unbounded work or memory is refused field by field, nami
 });
 
 test('a large run asks first; Cancel (and Escape) start nothing', async ({ page }) => {
-  await page.goto('/?w=churn&ops=6000000&a=nta:blog');
+  await page.goto('/?w=churn&ops=30000000&a=nta:blog&a0.regions=131072');
   const dialog = page.getByTestId('confirm-run');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('Start this large run?');
-  await expect(dialog).toContainText('It runs up to 6,000,000 ops (more than 5,000,000)');
+  await expect(dialog).toContainText('It runs up to 30,000,000 ops (more than 20,000,000)');
   await expect(dialog).toContainText(/estimated to need [\d.]+ MiB of memory \(more than 512 MiB\)/);
   if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/limits-confirm.png` });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -43,7 +43,7 @@ test('a large run asks first; Cancel (and Escape) start nothing', async ({ page 
   await expect(page.getByTestId('map-0')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeDisabled();
   // The setup keeps the link's values: Apply asks again; Escape answers no.
-  await expect(page.getByLabel('ops')).toHaveValue('6000000');
+  await expect(page.getByLabel('ops')).toHaveValue('30000000');
   await page.getByRole('button', { name: /^Apply/ }).click();
   await expect(dialog).toBeVisible();
   await page.keyboard.press('Escape');
@@ -53,12 +53,12 @@ test('a large run asks first; Cancel (and Escape) start nothing', async ({ page 
 });
 
 test('a large run starts when the user says so', async ({ page }) => {
-  await page.goto('/?w=churn&ops=6000000&a=nta:blog');
+  await page.goto('/?w=churn&ops=30000000&a=nta:blog&a0.regions=131072');
   const dialog = page.getByTestId('confirm-run');
   await dialog.getByRole('button', { name: 'Start the run' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('map-0')).toHaveAttribute('data-hash', /.+/, { timeout: 30000 });
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => opCursor(page)).toBe(1);
-  expect(new URL(page.url()).searchParams.get('ops')).toBe('6000000');
+  expect(new URL(page.url()).searchParams.get('ops')).toBe('30000000');
 });

@@ -91,7 +91,8 @@ test('an invalid shared link says which part is wrong and falls back to defaults
 });
 
 test('the map stays responsive while playing (two allocators, 4094 pages)', async ({ page }) => {
-  await openApp(page, '?w=churn&a=nta:blog,pow2');
+  // Long enough to be still playing at full speed when the test pauses it (it runs millions of ops a second).
+  await openApp(page, '?w=churn&ops=20000000&a=nta:blog,pow2');
   await page.getByLabel('speed').fill('5');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled();

@@ -107,12 +107,13 @@ test('a trace file dropped on the setup panel is imported', async ({ page }) => 
 
 test('a file whose format is not recognised is imported in the format chosen, and replays', async ({ page }) => {
   await openApp(page);
-  // A valgrind log whose first lines are the program's own output: the format sniffing misses it.
-  const chatter = Array.from({ length: 25 }, (_, i) => `program says line ${i}`).join('\n');
+  // A valgrind log whose program printed lines that look like another format's (op-file lines):
+  // the format sniffing counts more of those and gets it wrong.
+  const chatter = Array.from({ length: 25 }, (_, i) => `a ${i} 10`).join('\n');
   const trace = '--1-- malloc(120) = 0x1000\n--1-- malloc(200) = 0x2000\n--1-- free(0x1000)\n--1-- free(0x2000)\n';
   const text = `${chatter}\n${trace}`;
   await importTrace(page, 'chatty.log', text);
-  await expect(page.getByTestId('trace-msg')).toContainText('chatty.log:1: not a trace format Fragscope reads');
+  await expect(page.getByTestId('trace-msg')).toContainText(/chatty\.log:26: /);
   const format = page.getByLabel('trace format');
   await expect(format).toHaveValue('auto');
   // auto, then each format the engine reads.

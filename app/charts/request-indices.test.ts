@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { freeHistogram, requestIndices } from '../../engine/core/metrics';
+import { freeHistogram, requestIndices, summaryOf } from '../../engine/core/metrics';
 import { indicesFromHistogram } from './request-indices';
 
 const expand = (hist: readonly (readonly [number, number])[]): number[] =>
@@ -13,9 +13,10 @@ describe('indicesFromHistogram(hist, request)', () => {
         fc.array(fc.integer({ min: 1, max: 1 << 16 }), { maxLength: 300 }),
         fc.integer({ min: 1, max: 1 << 15 }),
         (blocks, request) => {
-          const hist = freeHistogram(blocks);
-          const want = requestIndices(blocks, request);
-          expect(requestIndices(expand(hist), request)).toEqual(want);
+          const summary = summaryOf(blocks);
+          const hist = freeHistogram(summary);
+          const want = requestIndices(summary, request);
+          expect(requestIndices(summaryOf(expand(hist)), request)).toEqual(want);
           expect(indicesFromHistogram(hist, request)).toEqual(want);
           expect(indicesFromHistogram(Float64Array.from(hist.flat()), request)).toEqual(want);
         },

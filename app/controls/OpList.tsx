@@ -1,7 +1,7 @@
 /** The last ops with their CPU, size, address and result per allocator; failures say why. */
 import { useShallow } from 'zustand/react/shallow';
-import type { Failure } from '../../engine/core/runner';
-import { SEED_FAILURE_BYTES } from '../../engine/cli/seed-compare';
+import type { Failure } from '../../engine/core/records';
+import { SEED_2006_FAILURES } from '../../engine/workloads/generators';
 import { useStore } from '../store/store';
 import type { Setup } from '../url-state';
 import { outcomeCell } from './op-outcome';
@@ -65,7 +65,7 @@ export function showsSeedFigures(setup: Setup | null, lane: number): boolean {
 }
 
 /** "seed (6 Aug 2006): 1912, 968, 504, 252 B at MAX 4096, 2048, 1024, 512" */
-export const SEED_FIGURES_TEXT = `seed (6 Aug 2006): ${SEED_FAILURE_BYTES.join(', ')} B at MAX ${SEED_FAILURE_BYTES.map((_, i) => 4096 >> i).join(', ')}`;
+export const SEED_FIGURES_TEXT = `seed (6 Aug 2006): ${SEED_2006_FAILURES.map((f) => f.bytes).join(', ')} B at MAX ${SEED_2006_FAILURES.map((f) => f.max).join(', ')}`;
 export const SEED_FIGURES_NOTE =
   'The seed did not say how it drew sizes: with uniform sizes 1..MAX the model fails at about twice these (see README); nothing here is tuned to match.';
 
@@ -81,14 +81,14 @@ export function Failures() {
   const { allocs, runSetup } = useStore(useShallow((s) => ({ allocs: s.summary?.allocators, runSetup: s.runSetup })));
   if (!allocs) return null;
   const seedLanes = allocs.map((_, i) => showsSeedFigures(runSetup, i));
-  if (allocs.every((a) => a.failures.length === 0) && !seedLanes.some(Boolean)) return null;
+  if (allocs.every((a) => a.failureCount === 0) && !seedLanes.some(Boolean)) return null;
   return (
     <section className="card failures" data-testid="failures">
       {allocs.map((a, i) => {
         const f = a.failures[a.failures.length - 1];
         return (
           <div key={a.label + i}>
-            <b>{a.label}</b>: {a.failures.length} failed allocation{a.failures.length === 1 ? '' : 's'}
+            <b>{a.label}</b>: {a.failureCount.toLocaleString('en')} failed allocation{a.failureCount === 1 ? '' : 's'}
             {f && (
               <span data-testid="last-failure">
                 {' '}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SKIPPED } from '../../engine/core/runner';
+import { SKIPPED } from '../../engine/runtime/lane';
 import { AllocError } from '../../engine/core/types';
 import type { OpRecord } from '../../engine/runtime/api';
 import { outcomeCell } from './op-outcome';

@@ -7,7 +7,7 @@
  * outcome for every later op (engine/runtime/controller.ts lastOps): it is shown as
  * the lane's end, not as an error.
  */
-import { SKIPPED } from '../../engine/core/runner';
+import { SKIPPED } from '../../engine/runtime/lane';
 import { errorName } from '../../engine/core/types';
 import type { OpRecord } from '../../engine/runtime/api';
 import { hex } from '../render/format';

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeBlock, describeChunk, ownerCpu } from './describe-chunk';
+import { describeBlock, describeChunk } from './describe-chunk';
 
 const info = { name: 'nta', label: 'NTA (blog)', chunkBytes: 32, pageBytes: 4096, pages: 2, baseAddress: 0x2554000 };
-
-describe('ownerCpu(spec, cpus, page)', () => {
-  it('splits the blog pool and the pow2 pool in contiguous blocks', () => {
-    expect(ownerCpu({ kind: 'nta', preset: 'blog' }, 2, 0)).toBe(0);
-    expect(ownerCpu({ kind: 'nta', preset: 'blog' }, 2, 4093)).toBe(1);
-    expect(ownerCpu({ kind: 'pow2' }, 4, 1024)).toBe(1);
-  });
-  it('gives per-CPU nodes of patch1 and leaves patch2 growth pages unknown', () => {
-    expect(ownerCpu({ kind: 'nta', preset: 'patch1' }, 2, 4084)).toBe(1);
-    expect(ownerCpu({ kind: 'nta', preset: 'patch2' }, 1, 63)).toBe(0);
-    expect(ownerCpu({ kind: 'nta', preset: 'patch2' }, 1, 64)).toBeNull();
-  });
-});
 
 describe('describeChunk', () => {
   it('names page, chunk, state, address, owner and the run around it', () => {

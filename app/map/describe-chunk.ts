@@ -7,39 +7,15 @@
  * map at most every ~50 ms). Until that answer arrives the tooltip shows what
  * the snapshot alone gives: the run of same-state chunks around the hovered one
  * (adjacent allocations of the same state merge into one run) and the owner CPU
- * derived from how each allocator splits its initial pages between CPUs (NTA
- * growth pages, owned by whichever CPU grew, are unknown there).
+ * derived from how each allocator splits its initial pages between CPUs (the registry's
+ * pageOwner; NTA growth pages, owned by whichever CPU grew, are unknown there).
  */
-import { initialPages, ntaParams } from '../../engine/allocators/nta/presets';
-import type { AllocatorSpec } from '../../engine/allocators/registry';
-import { pagesOfCpu } from '../../engine/core/lock';
+import { pageOwner, type AllocatorSpec } from '../../engine/allocators/registry';
 import { ChunkState, type BlockInfo } from '../../engine/core/types';
 import type { AllocatorInfo } from '../../engine/runtime/api';
 import { hex } from '../render/format';
 import { PALETTE } from '../render/palette';
 import { columnCounts, runAround, SORTED_ORDER } from '../render/render-map';
-
-/** Owner CPU of a page, or null when it depends on the run (NTA growth pages). */
-export function ownerCpu(spec: AllocatorSpec, cpus: number, page: number): number | null {
-  if (spec.kind === 'pow2') {
-    const pages = spec.overrides?.pages ?? 4094;
-    for (let c = 0; c < cpus; c++) {
-      const b = pagesOfCpu(pages, cpus, c);
-      if (page >= b.first && page < b.first + b.count) return c;
-    }
-    return null;
-  }
-  const p = ntaParams(spec.preset, cpus, spec.overrides);
-  if (page >= initialPages(p)) return null;
-  const perNode = 1 << p.regionOrder,
-    node = Math.floor(page / perNode);
-  if (p.regionsScope === 'per-cpu') return Math.floor(node / p.regions);
-  for (let c = 0; c < cpus; c++) {
-    const b = pagesOfCpu(p.regions, cpus, c);
-    if (node >= b.first && node < b.first + b.count) return c;
-  }
-  return null;
-}
 
 /** One line about the block holding the hovered chunk, e.g. "allocation 0x2554080: 200 B requested, 224 B rounded (7 chunks)". */
 export function describeBlock(b: BlockInfo, chunkBytes: number): string {
@@ -70,7 +46,7 @@ export function describeChunk(
     ? block.owner >= 0
       ? String(block.owner)
       : 'none (page not taken)'
-    : (ownerCpu(spec, cpus, page) ?? 'taken by growth (not in the snapshot)');
+    : (pageOwner(spec, cpus, page) ?? 'taken by growth (not in the snapshot)');
   const lines = [
     `page ${page}, chunk ${chunk} (of ${cpp})`,
     `state: ${PALETTE[code]?.label ?? `code ${code}`}`,
@@ -99,7 +75,7 @@ export function describeColumn(
 ): string[] {
   const cpp = info.pageBytes / info.chunkBytes;
   const counts = columnCounts(states, page, cpp);
-  const owner = ownerCpu(spec, cpus, page);
+  const owner = pageOwner(spec, cpus, page);
   const lines = [
     `page ${page} at ${hex(info.baseAddress + page * info.pageBytes)}`,
     `owner CPU: ${owner ?? 'taken by growth'}`,

@@ -44,7 +44,6 @@ const ENTRIES: [number, string, string, string][] = [
   ],
   [ChunkState.Mapped, paletteCss(ChunkState.Mapped), 'mapped', 'used and mapped to user space (zero-copy)'],
   [ChunkState.Postponed, paletteCss(ChunkState.Postponed), 'postponed', 'freed while mapped: waits for the unmap'],
-  [ChunkState.Cached, paletteCss(ChunkState.Cached), 'cached', 'cached in a per-CPU array'],
 ];
 
 export const PALETTE: readonly PaletteEntry[] = ENTRIES.map(([code, css, label, description]) => ({

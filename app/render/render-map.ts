@@ -30,7 +30,6 @@ export const SORTED_ORDER: readonly number[] = [
   ChunkState.Waste,
   ChunkState.Postponed,
   ChunkState.PendingRemote,
-  ChunkState.Cached,
   ChunkState.Free,
   ChunkState.Unheld,
 ];

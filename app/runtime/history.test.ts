@@ -20,13 +20,18 @@ const fakeSummary = (op: number, labels = ['NTA (blog)', 'pow2']): Summary => ({
   op,
   done: false,
   playing: false,
+  checkpoints: { used: 0, budget: 0, count: 0, interval: 0 },
   lastOps: [],
   allocators: labels.map((label, i) => ({
     name: label,
     label,
     op,
     metrics: metrics(op + i),
+    failureCount: 0,
     failures: [],
+    errors: 0,
+    errorSample: [],
+    skipped: 0,
     histogram: [
       [32, op + i],
       [4096, 1],

@@ -4,13 +4,10 @@
  * keep its text in the store for RunConfig.opsText.
  *
  * An import can name its format instead of letting it be recognised (e.g. a valgrind
- * log whose first lines are the program's own output). The workers recognise the
- * format of RunConfig.opsText from the text, so a trace read in a chosen format that
- * the text would not be recognised as travels as the op file of its ops (exact:
- * formatOpFile's round trip).
+ * log whose program printed lines of another format); the format travels with the
+ * text (RunConfig.opsText.format), and the control worker parses it once, in it.
  */
-import { formatOpFile } from '../../engine/workloads/opfile';
-import { detectTraceFormat, parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
+import { parseTrace, TRACE_FORMATS } from '../../engine/workloads/trace';
 import { type LoadedTrace, useStore } from '../store/store';
 import { isLocalTrace, LOCAL_PREFIX, sampleTrace, traceFileName, type Setup, TRACE_WORKLOAD } from '../url-state';
 
@@ -29,14 +26,10 @@ export interface TraceFormatChoice {
   description: string;
 }
 
-/**
- * The import's format choices: auto, then every format the engine reads. The one place
- * in app/ that lists them: built from engine/workloads/trace.ts TRACE_FORMATS until the
- * engine exports its own list of names and labels.
- */
+/** The import's format choices: auto, then every format the engine reads (its own list). */
 export const TRACE_FORMAT_CHOICES: readonly TraceFormatChoice[] = [
   { name: AUTO_FORMAT, label: 'auto', description: 'recognised from the first lines of the text' },
-  ...TRACE_FORMATS.map((f) => ({ name: f.name, label: f.name, description: f.description })),
+  ...TRACE_FORMATS.map((f) => ({ name: f.name, label: f.label, description: f.description })),
 ];
 
 /**
@@ -46,23 +39,7 @@ export const TRACE_FORMAT_CHOICES: readonly TraceFormatChoice[] = [
 export function parseLoaded(key: string, text: string, cpus: number, format = AUTO_FORMAT): LoadedTrace {
   const fileName = traceFileName(key);
   const parsed = parseTrace(text, fileName, cpus, format === AUTO_FORMAT ? undefined : format);
-  if (parsed.ops.length === 0)
-    throw new Error(`${fileName}: no allocations or frees found reading it as ${parsed.format}`);
   return { key, fileName, text, format: parsed.format, ops: parsed.ops.length };
-}
-
-/**
- * The text the workers get for a loaded trace: its own text when they recognise it as the
- * format it was read in, else the op file of its ops.
- */
-export function workerText(t: LoadedTrace, cpus: number): string {
-  return detectTraceFormat(t.text)?.name === t.format ? t.text : opFileOf(t, cpus);
-}
-
-/** The trace's ops, read in its format, as a Fragscope op file. */
-export function opFileOf(t: LoadedTrace, cpus: number): string {
-  const { ops } = parseTrace(t.text, t.fileName, cpus, t.format);
-  return formatOpFile(ops, `${t.fileName}, read as ${t.format}`);
 }
 
 /** Read and parse a local file (in `format`, default recognised); stores it only when it parses. Throws with a message for the user. */
@@ -95,13 +72,18 @@ export async function loadSample(path: string, cpus: number): Promise<LoadedTrac
   return t;
 }
 
-/** The op text a trace setup replays: from the store, fetching a sample when needed. */
-export async function traceOpsText(setup: Setup): Promise<{ fileName: string; text: string } | undefined> {
+/**
+ * The text a trace setup replays and the format it was read in: from the store, fetching a
+ * sample when needed. The control worker parses it once, in that format.
+ */
+export async function traceOpsText(
+  setup: Setup,
+): Promise<{ fileName: string; text: string; format: string } | undefined> {
   if (setup.workload !== TRACE_WORKLOAD) return undefined;
   const key = setup.trace;
   if (!key) throw new Error("workload 'trace' without a trace: pick a sample or import a trace file");
   const cached = useStore.getState().traces[key];
   const t = cached ?? (isLocalTrace(key) ? null : await loadSample(key, setup.cpus));
   if (!t) throw new Error(`the imported trace '${traceFileName(key)}' is no longer loaded: import it again`);
-  return { fileName: t.fileName, text: workerText(t, setup.cpus) };
+  return { fileName: t.fileName, text: t.text, format: t.format };
 }

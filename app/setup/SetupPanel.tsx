@@ -10,14 +10,19 @@
  */
 import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { NTA_PRESETS, ntaParams, type NtaPresetName } from '../../engine/allocators/nta/presets';
-import { POW2_DEFAULTS } from '../../engine/allocators/pow2';
-import type { AllocatorSpec } from '../../engine/allocators/registry';
+import {
+  NTA_PRESETS,
+  PARAMS,
+  paramValues,
+  specLabel,
+  type AllocatorSpec,
+  type NtaPresetName,
+} from '../../engine/allocators/registry';
 import { COMMON_PARAMS, type ParamSpec, WORKLOADS } from '../../engine/workloads/generators';
 import { parseTrace } from '../../engine/workloads/trace';
 import { startOrAsk } from '../runtime/actions';
 import { AUTO_FORMAT, importFile, loadSample } from '../runtime/traces';
-import { MAX_OPS, OVERRIDE_MAX } from '../run-limits';
+import { MAX_OPS } from '../run-limits';
 import { type LoadedTrace, useStore } from '../store/store';
 import { TRACE_DESCRIPTION, TraceFormatPicker, TraceFormats, TraceInfo } from './TraceParts';
 import {
@@ -27,7 +32,6 @@ import {
   isLocalTrace,
   MAX_ALLOCATORS,
   MAX_CPUS,
-  OVERRIDE_KEYS,
   resolvedParams,
   SAMPLE_TRACES,
   type Setup,
@@ -82,15 +86,10 @@ function ParamField({
   );
 }
 
-const OVERRIDE_TITLES: Partial<Record<string, string>> = {
-  drainOnAlloc:
-    "0 = drain the remote-free queue in free only (the patches); 1 = at the owner's next allocation too (the seed's proposal, 11 Aug 2006)",
-};
-
+/** The preset's value of each parameter (the inputs' placeholders); none when the preset is invalid on these CPUs. */
 function defaultsOf(spec: AllocatorSpec, cpus: number): Record<string, number> {
-  if (spec.kind === 'pow2') return { ...POW2_DEFAULTS } as unknown as Record<string, number>;
   try {
-    return ntaParams(spec.preset, cpus) as unknown as Record<string, number>;
+    return paramValues({ ...spec, overrides: undefined }, cpus);
   } catch {
     return {};
   }
@@ -126,18 +125,18 @@ function AllocatorRow({
       >
         {NTA_PRESETS.map((p) => (
           <option key={p} value={`nta:${p}`}>
-            NTA ({p})
+            {specLabel({ kind: 'nta', preset: p })}
           </option>
         ))}
-        <option value="pow2">pow2 (SLAB-like)</option>
+        <option value="pow2">{specLabel({ kind: 'pow2' })}</option>
       </select>
-      {OVERRIDE_KEYS[spec.kind].map((k) => (
-        <label key={k} className="field small" title={OVERRIDE_TITLES[k]}>
+      {PARAMS[spec.kind].map(({ key: k, doc, min, max }) => (
+        <label key={k} className="field small" title={doc}>
           <span>{k}</span>
           <input
             type="number"
-            min={0}
-            max={OVERRIDE_MAX[k]}
+            min={min}
+            max={max}
             step={1}
             placeholder={String(defaults[k] ?? '')}
             value={overrides[k] ?? ''}

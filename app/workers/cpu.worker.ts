@@ -1,5 +1,5 @@
-/** Browser entry of one simulated CPU's worker: messages in, the pure loop (engine/runtime/cpu-loop.ts), messages out. */
-import { createCpuWorker, type FromCpu, type ToCpu } from '../../engine/runtime/cpu-loop';
+/** Browser entry of a CPU worker: messages in, the pure worker (engine/runtime/workers/cpu-worker.ts), messages out. */
+import { createCpuWorker, type WorkerMessage, type WorkerReply } from '../../engine/runtime/workers/cpu-worker';
 
-const handle = createCpuWorker((m: FromCpu) => self.postMessage(m));
-self.onmessage = (ev: MessageEvent<ToCpu>) => handle(ev.data);
+const handle = createCpuWorker((m: WorkerReply) => self.postMessage(m));
+self.onmessage = (ev: MessageEvent<WorkerMessage>) => handle(ev.data);

@@ -1,13 +1,13 @@
 /** CPU workers as browser module Web Workers (bundled by Vite), for the Controller in the control worker. */
-import type { FromCpu, ToCpu } from '../../engine/runtime/cpu-loop';
-import type { SpawnCpuWorker, WorkerHandle } from '../../engine/runtime/pool';
+import type { WorkerMessage, WorkerReply } from '../../engine/runtime/workers/cpu-worker';
+import type { SpawnCpuWorker, WorkerHandle } from '../../engine/runtime/workers/pool';
 
-export const browserSpawn: SpawnCpuWorker = (cpu: number): WorkerHandle => {
-  const w = new Worker(new URL('./cpu.worker.ts', import.meta.url), { type: 'module', name: `fragscope-cpu-${cpu}` });
+export const browserSpawn: SpawnCpuWorker = (index: number): WorkerHandle => {
+  const w = new Worker(new URL('./cpu.worker.ts', import.meta.url), { type: 'module', name: `fragscope-cpu-${index}` });
   return {
-    postMessage: (m: ToCpu) => w.postMessage(m),
+    postMessage: (m: WorkerMessage) => w.postMessage(m),
     listen(onMessage, onDeath) {
-      w.onmessage = (ev: MessageEvent<FromCpu>) => onMessage(ev.data);
+      w.onmessage = (ev: MessageEvent<WorkerReply>) => onMessage(ev.data);
       w.onerror = (ev: ErrorEvent) => {
         ev.preventDefault();
         onDeath(ev.message || 'the worker script failed to load or threw');

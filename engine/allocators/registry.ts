@@ -1,39 +1,92 @@
 /**
- * Allocators by name, so the CLI, the runtime and the UI build them the same way.
- * A spec is plain data (it crosses worker boundaries and goes into shared URLs).
+ * One way into the allocators. Each kind declares, in one entry of KINDS (its folder's kind.ts),
+ * its presets, parameters (key, doc, limits; defaults per preset through `values`),
+ * capabilities, label, memory estimate, creation/attachment and the page owner the map's hover
+ * can tell before the allocator answers. The CLI, the runtime and the UI ask this module and
+ * never import an allocator's own files (eslint.config.js enforces it).
+ *
+ * A spec is plain data: it crosses worker boundaries and goes into shared URLs.
  */
-import type { Allocator } from '../core/types';
-import { NtaAllocator } from './nta/nta';
-import { ntaParams, NTA_PRESETS, type NtaParams, type NtaPresetName } from './nta/presets';
-import { Pow2Allocator, POW2_DEFAULTS, type Pow2Params } from './pow2';
+import type { Allocator, Geometry, Capabilities } from '../core/types';
+import type { AllocatorKind, ParamInfo } from './kind';
+import { NTA_KIND, type NtaSpec } from './nta/kind';
+import { NTA_PRESETS, type NtaPresetName } from './nta/presets';
+import { POW2_KIND, type Pow2Spec } from './pow2/kind';
 
-export type AllocatorSpec =
-  | { kind: 'nta'; preset: NtaPresetName; overrides?: Partial<NtaParams> }
-  | { kind: 'pow2'; overrides?: Partial<Pow2Params> };
+export { NTA_PRESETS, type NtaPresetName };
+export type { ParamInfo };
+/** The seed's worked example as NTA's debug log (the CLI's `example`). */
+export { seedExampleLog } from './nta/example';
 
-export const ALLOCATOR_KINDS = ['nta', 'pow2'] as const;
+export type AllocatorSpec = NtaSpec | Pow2Spec;
+export type AllocatorKindName = AllocatorSpec['kind'];
+
+/** Every kind: adding one is its folder and one line here. */
+const KINDS: { [K in AllocatorKindName]: AllocatorKind<Extract<AllocatorSpec, { kind: K }>> } = {
+  nta: NTA_KIND,
+  pow2: POW2_KIND,
+};
+
+export const ALLOCATOR_KINDS = Object.keys(KINDS) as readonly AllocatorKindName[];
+
+function kindOf<S extends AllocatorSpec>(spec: S): AllocatorKind<S> {
+  const k = (KINDS as Record<string, AllocatorKind<S> | undefined>)[spec.kind];
+  if (!k) throw new Error(`unknown allocator '${spec.kind}': expected one of ${ALLOCATOR_KINDS.join(', ')}`);
+  return k;
+}
+
+/** Parameters users may override, per kind (CLI --nta/--pow2 KEY=VALUE, URL a0.KEY, the setup form). */
+export const PARAMS: { readonly [K in AllocatorKindName]: readonly ParamInfo[] } = {
+  nta: NTA_KIND.params,
+  pow2: POW2_KIND.params,
+};
+
+/** The keys of PARAMS: what the CLI and URLs accept as overrides. */
+export const OVERRIDE_KEYS: { readonly [K in AllocatorKindName]: readonly string[] } = {
+  nta: NTA_KIND.params.map((p) => p.key),
+  pow2: POW2_KIND.params.map((p) => p.key),
+};
+
+export function capabilitiesOf(kind: AllocatorKindName): Capabilities {
+  return KINDS[kind].capabilities;
+}
+
+/** Presets of a kind, the default first (none for pow2). */
+export function presetsOf(kind: AllocatorKindName): readonly string[] {
+  return KINDS[kind].presets;
+}
+
+/** Each overridable parameter's value for this spec on `cpus` CPUs (preset defaults, then overrides); throws when invalid. */
+export function paramValues(spec: AllocatorSpec, cpus: number): Record<string, number> {
+  return kindOf(spec).values(spec, cpus);
+}
+
+/** Bytes of all the buffers the allocator needs (checks the parameters: throws when invalid). */
+export function bytesNeeded(spec: AllocatorSpec, cpus: number): number {
+  return kindOf(spec).bytesNeeded(spec, cpus);
+}
+
+/** The pool an allocator of this spec would have (pages, chunk and page size), without creating it; throws when invalid. */
+export function geometryOf(spec: AllocatorSpec, cpus: number): Geometry {
+  return kindOf(spec).geometry(spec, cpus);
+}
+
+/** Build an allocator on fresh buffers; with `buffers`, attach to (init false) or re-initialise another's. */
+export function createAllocator(
+  spec: AllocatorSpec,
+  cpus: number,
+  buffers?: readonly ArrayBufferLike[],
+  init = true,
+): Allocator {
+  return kindOf(spec).create(spec, cpus, buffers, init);
+}
 
 /**
- * pow2 gets the same memory as the NTA preset it is compared with when the caller
- * gives no page count: 4094 pages, the seed's pool.
+ * Owner CPU of `page` as the parameters alone say (the map's hover before the allocator's
+ * blockAt answers), or null where only the run knows (NTA growth pages) or outside the pool.
  */
-function pow2Params(spec: Extract<AllocatorSpec, { kind: 'pow2' }>, cpus: number): Pow2Params {
-  return { ...POW2_DEFAULTS, ...spec.overrides, cpus };
-}
-
-export function bytesNeeded(spec: AllocatorSpec, cpus: number): number {
-  return spec.kind === 'nta'
-    ? NtaAllocator.bytesNeeded(ntaParams(spec.preset, cpus, spec.overrides))
-    : Pow2Allocator.bytesNeeded(pow2Params(spec, cpus));
-}
-
-/** Build an allocator; with `init` false, attach to a buffer another thread initialised. */
-export function createAllocator(spec: AllocatorSpec, cpus: number, buffer?: ArrayBufferLike, init = true): Allocator {
-  if (spec.kind === 'nta') return new NtaAllocator({ ...spec.overrides, preset: spec.preset, cpus }, buffer, 0, init);
-  if (spec.kind === 'pow2') return new Pow2Allocator(pow2Params(spec, cpus), buffer, 0, init);
-  throw new Error(
-    `unknown allocator '${(spec as { kind: string }).kind}': expected one of ${ALLOCATOR_KINDS.join(', ')}`,
-  );
+export function pageOwner(spec: AllocatorSpec, cpus: number, page: number): number | null {
+  return kindOf(spec).pageOwner(spec, cpus, page);
 }
 
 /** Parse a CLI/URL name: 'nta', 'nta:patch2', 'pow2'. `preset` applies to a bare 'nta'. */
@@ -51,4 +104,9 @@ export function parseAllocatorSpec(text: string, preset: NtaPresetName = 'blog')
 
 export function specName(spec: AllocatorSpec): string {
   return spec.kind === 'nta' ? `nta:${spec.preset}` : 'pow2';
+}
+
+/** The label of a spec before an instance exists: 'NTA (blog)', 'pow2 (SLAB-like)'. */
+export function specLabel(spec: AllocatorSpec): string {
+  return spec.kind === 'nta' ? `${KINDS.nta.label} (${spec.preset})` : KINDS.pow2.label;
 }

@@ -2,15 +2,34 @@
  * Command-line parsing for `npm run -s cli -- COMMAND [flags]`. Anything unknown
  * is a UsageError: main prints the message and the usage on stderr and exits 2.
  */
-import { NTA_PRESETS, type NtaPresetName } from '../allocators/nta/presets';
+import { NTA_PRESETS, OVERRIDE_KEYS, type NtaPresetName } from '../allocators/registry';
+import { COMMON_PARAMS, createWorkload, workloadParams } from '../workloads/generators';
+import { TRACE_FORMAT_NAMES } from '../workloads/trace';
 
+/** Bad usage: main prints the message and the usage on stderr and exits 2. */
 export class UsageError extends Error {}
 
-/** Parameters each allocator kind lets users override (the rest of its params are derived). */
-export const OVERRIDE_KEYS = {
-  nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages', 'drainOnAlloc'],
-  pow2: ['pages', 'pageBytes', 'chunkBytes'],
-} as const satisfies Record<string, readonly string[]>;
+/**
+ * Bad values in what the user typed (an unknown allocator or workload, a parameter
+ * out of range) are usage errors: whatever an allocator or workload module throws
+ * while being built from them becomes a UsageError, one class for every kind.
+ */
+export function asUsage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof UsageError ? e : new UsageError((e as Error).message);
+  }
+}
+
+/** Flags that may be given more than once (each adds an entry); any other flag given twice is a usage error. */
+const REPEATABLE = new Set(['--param', '--nta', '--pow2', '--request']);
+
+/** `ops:FILE`, `wee:FILE` (that format) or `trace:FILE` (recognised, or as --format says). */
+export const TRACE_WORKLOAD = /^(ops|wee|trace):(.+)$/;
+
+/** Parameters each allocator kind lets users override: the registry's. */
+export { OVERRIDE_KEYS };
 
 export const USAGE = `Usage: npm run -s cli -- COMMAND [flags]
 
@@ -28,9 +47,12 @@ run flags:
   --workload NAME         a generated workload (see 'workloads'), or a trace file:
                           trace:FILE (format recognised from the text), ops:FILE (op file:
                           a ID BYTES, f ID, m ID, u ID, cpu N, # comments), wee:FILE (wee_alloc)
+  --format NAME           read trace:FILE as this format instead of recognising it:
+                          ${TRACE_FORMAT_NAMES.join(' | ')}
   --seed N                PRNG seed (default 1)
   --ops N                 stop after N ops (default: the workload's own end)
-  --param KEY=VALUE       a workload parameter, repeatable (e.g. --param max=2048)
+  --param KEY=VALUE       a parameter of the workload (see 'workloads'), repeatable
+                          (e.g. --param max=2048); seed, cpus and ops are flags
   --nta KEY=VALUE         override an NTA parameter, repeatable: chunkBytes, pageBytes,
                           regionOrder, regions, growPages, maxPages, drainOnAlloc (0|1)
   --pow2 KEY=VALUE        override a pow2 parameter, repeatable: pages, pageBytes, chunkBytes
@@ -47,12 +69,19 @@ run flags:
                           orientation (higher addresses first) (default low-first)
   --oplog FILE            write one line per op and allocator (page and chunk, or the error)
   --check                 run every allocator's invariant checker after every op (slow)
+
+Output paths are checked before the run; files are written under a temporary name
+and moved into place only when the run succeeds (special files such as /dev/stdout
+and FIFOs are written directly). A flag given twice is an error, except --param,
+--nta, --pow2 and --request, which add to each other.
 `;
 
 export interface RunArgs {
   allocators: string[];
   preset: NtaPresetName;
   workload: string;
+  /** `--format`: the trace format to read trace:FILE as (else recognised from the text). */
+  format?: string;
   seed: number;
   ops: number;
   params: Record<string, string>;
@@ -90,6 +119,54 @@ function oneOf<T extends string>(flag: string, v: string | undefined, values: re
   return v as T;
 }
 
+/** The flag's value; a missing or empty one is a usage error (an empty path would write nothing). */
+function valueOf(flag: string, v: string | undefined): string {
+  if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+  if (v === '') throw new UsageError(`${flag} needs a value, got ''`);
+  return v;
+}
+
+/** Rejects a second use of a flag that is not REPEATABLE (the last value would silently win). */
+function onceEach(): (flag: string) => void {
+  const seen = new Set<string>();
+  return (flag) => {
+    if (REPEATABLE.has(flag)) return;
+    if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    seen.add(flag);
+  };
+}
+
+/** `KEY=VALUE` of a repeatable flag, each KEY at most once. */
+function keyValue(flag: string, kv: string, seen: Set<string>): [string, string] {
+  const eq = kv.indexOf('=');
+  if (eq <= 0) throw new UsageError(`${flag} expects KEY=VALUE, got '${kv}'`);
+  const key = kv.slice(0, eq);
+  if (seen.has(key)) throw new UsageError(`${flag} ${key} given twice`);
+  seen.add(key);
+  return [key, kv.slice(eq + 1)];
+}
+
+/**
+ * `--param` pairs checked against the workload: only its own parameter names
+ * (never an Object.prototype member such as `constructor` or `__proto__`), and not
+ * the common ones, which have flags of their own.
+ */
+function workloadParamsOf(workload: string, pairs: [string, string][]): Record<string, string> {
+  if (pairs.length === 0) return {};
+  if (TRACE_WORKLOAD.test(workload))
+    throw new UsageError(`--param ${pairs[0][0]}: a trace workload takes no parameters`);
+  const own = asUsage(() => Object.keys(workloadParams(workload))).filter((k) => !Object.hasOwn(COMMON_PARAMS, k));
+  for (const [key] of pairs) {
+    if (Object.hasOwn(COMMON_PARAMS, key)) throw new UsageError(`--param ${key}: use --${key} N instead`);
+    if (!own.includes(key)) {
+      throw new UsageError(
+        `workload '${workload}' has no parameter '${key}'; its parameters: ${own.join(', ') || '(none)'}`,
+      );
+    }
+  }
+  return Object.fromEntries(pairs);
+}
+
 export function parseArgs(argv: string[]): Command {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') return { name: 'help' };
@@ -116,13 +193,14 @@ export function parseArgs(argv: string[]): Command {
     check: false,
     requests: [],
   };
+  const once = onceEach();
+  const params: [string, string][] = [];
+  const paramKeys = new Set<string>();
+  const overrideKeys = { nta: new Set<string>(), pow2: new Set<string>() };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
-    const val = () => {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+    const val = () => valueOf(flag, rest[++i]);
+    once(flag);
     switch (flag) {
       case '--allocators':
         a.allocators = val().split(',').filter(Boolean);
@@ -132,6 +210,9 @@ export function parseArgs(argv: string[]): Command {
         break;
       case '--workload':
         a.workload = val();
+        break;
+      case '--format':
+        a.format = oneOf(flag, val(), TRACE_FORMAT_NAMES);
         break;
       case '--seed':
         a.seed = int(flag, val(), 0, 0xffffffff);
@@ -176,42 +257,50 @@ export function parseArgs(argv: string[]): Command {
         const eq = kv.indexOf('=');
         const key = kv.slice(0, eq),
           v = kv.slice(eq + 1);
-        if (eq <= 0 || !(OVERRIDE_KEYS[kind] as readonly string[]).includes(key))
+        if (eq <= 0 || !OVERRIDE_KEYS[kind].includes(key))
           throw new UsageError(
             `${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`,
           );
+        if (overrideKeys[kind].has(key)) throw new UsageError(`${flag} ${key} given twice`);
+        overrideKeys[kind].add(key);
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${key} expects a non-negative integer, got '${v}'`);
         a.overrides[kind][key] = Number(v);
         break;
       }
-      case '--param': {
-        const kv = val();
-        const eq = kv.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got '${kv}'`);
-        a.params[kv.slice(0, eq)] = kv.slice(eq + 1);
+      case '--param':
+        params.push(keyValue(flag, val(), paramKeys));
         break;
-      }
       default:
         throw new UsageError(`unknown flag '${flag}' for 'run'`);
     }
   }
+  a.params = workloadParamsOf(a.workload, params);
   if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
   if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
+  if (a.format !== undefined) {
+    const kind = TRACE_WORKLOAD.exec(a.workload)?.[1];
+    if (kind === undefined) throw new UsageError(`--format ${a.format} needs a trace workload (trace:FILE)`);
+    if (kind !== 'trace' && kind !== a.format)
+      throw new UsageError(`--format ${a.format} contradicts --workload ${kind}:FILE (use trace:FILE)`);
+  }
   return { name: 'run', args: a };
 }
 
 function parseCompare(rest: string[]): Command {
   const c = { name: 'compare-seed' as const, seeds: 20, params: {} as Record<string, string>, json: false };
+  const once = onceEach();
+  const params: [string, string][] = [];
+  const paramKeys = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
+    once(flag);
     if (flag === '--json') c.json = true;
     else if (flag === '--seeds') c.seeds = int(flag, rest[++i], 1, 1000);
-    else if (flag === '--param') {
-      const kv = rest[++i] ?? '';
-      const eq = kv.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got '${kv}'`);
-      c.params[kv.slice(0, eq)] = kv.slice(eq + 1);
-    } else throw new UsageError(`unknown flag '${flag}' for 'compare-seed'`);
+    else if (flag === '--param') params.push(keyValue(flag, valueOf(flag, rest[++i]), paramKeys));
+    else throw new UsageError(`unknown flag '${flag}' for 'compare-seed'`);
   }
+  // compare-seed runs seed-fragmentation once per seed: its seed is the loop's, not a parameter.
+  c.params = workloadParamsOf('seed-fragmentation', params);
+  asUsage(() => createWorkload('seed-fragmentation', c.params)); // their values
   return c;
 }

@@ -1,12 +1,17 @@
 /** The CLI as users run it: a child process, its stdout, stderr, exit code and files. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { PALETTE } from '../core/palette';
 import { ChunkState } from '../core/types';
+import { tempDirs } from './test-tmp';
+
+// Every directory a test makes is removed after it; one left behind fails the suite.
+const tmp = tempDirs('fragscope-cli-test-');
+afterEach(() => tmp.cleanup());
+afterAll(() => expect(tmp.leaked()).toEqual([]));
 
 const here = (f: string) => new URL(f, import.meta.url).pathname;
 function cli(...args: string[]) {
@@ -35,6 +40,22 @@ describe('cli', () => {
     [['run', '--seed'], /--seed needs a value/],
     [['run', '--nta', 'bogus=1'], /--nta expects KEY=VALUE with KEY one of chunkBytes/],
     [['run', '--nta', 'chunkBytes=48'], /invalid NTA parameter: chunkBytes=48, expected a power of two/],
+    [['run', '--pow2', 'pages=0'], /invalid pow2 parameter: pages=0, expected 1..4194304/],
+    [
+      ['run', '--pow2', 'chunkBytes=8192'],
+      /invalid pow2 parameter: chunkBytes=8192, expected a power of two <= pageBytes/,
+    ],
+    [['run', '--pow2', 'pageBytes=3000'], /invalid pow2 parameter: pageBytes=3000, expected a power of two/],
+    [['run', '--param', 'constructor=1'], /workload 'seed-fragmentation' has no parameter 'constructor'/],
+    [['run', '--workload', 'churn', '--param', 'ops=5'], /--param ops: use --ops N instead/],
+    [['run', '--png', ''], /--png needs a value, got ''/],
+    [['run', '--oplog', '/no-such-dir/x.log'], /--oplog \/no-such-dir\/x\.log: directory \/no-such-dir does not exist/],
+    [['run', '--png', '/dev/null'], /--png \/dev\/null: is not a directory/],
+    [
+      ['run', '--workload', 'trace:x', '--format', 'elf'],
+      /--format expects one of wee, valgrind, ftrace, mtrace, malloclab, ops/,
+    ],
+    [['run', '--seed', '1', '--seed', '2'], /--seed given twice/],
   ])('%j is a usage error: message and usage on stderr, exit 2', (args, msg) => {
     const r = cli(...args);
     expect(r.code).toBe(2);
@@ -142,7 +163,7 @@ describe('cli', () => {
   });
 
   it('replays an op file and writes the golden op log', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fragscope-'));
+    const dir = tmp.make();
     const r = cli(
       'run',
       '--allocators',
@@ -160,7 +181,7 @@ describe('cli', () => {
   });
 
   it('rejects a bad op file with file and line before anything runs or is written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fragscope-'));
+    const dir = tmp.make();
     const r = cli(
       'run',
       '--workload',
@@ -177,7 +198,7 @@ describe('cli', () => {
   });
 
   it('--png writes one 4094 x 128 picture per allocator, one pixel per chunk', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fragscope-'));
+    const dir = tmp.make();
     const r = cli('run', '--allocators', 'nta,pow2', '--workload', 'seed-example', '--ops', '3', '--png', dir);
     expect(r.code).toBe(0);
     const files = readdirSync(dir).sort();
@@ -198,5 +219,131 @@ describe('cli', () => {
       (pow2.data[(7 * pow2.width + 1) * 4 + 1] << 8) |
       pow2.data[(7 * pow2.width + 1) * 4 + 2];
     expect(wasteAt).toBe(PALETTE[ChunkState.Waste]); // 200 B in a 256-byte object on page 1: chunk 7 is rounding waste
+  });
+});
+
+/** Write `text` to `name` in a fresh temporary directory; returns its path. */
+function file(name: string, text: string): string {
+  const path = join(tmp.make(), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const SCHED =
+  '          <idle>-0       [001] d..2.   100.000100: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=bash next_pid=2101 next_prio=120';
+const kmalloc = (ptr: string, fields: string) =>
+  `            bash-2101    [001] .....   100.000200: kmalloc: call_site=f+0x1/0x2 ptr=${ptr} ${fields}`;
+
+describe('cli: output files', () => {
+  it('a failed run leaves nothing: neither its op log nor the PNGs of its failures', () => {
+    const dir = tmp.make();
+    // 4 pages fail at once; the op log's write to /dev/full fails at its end, after the failure PNGs.
+    const r = cli(
+      ...['run', '--allocators', 'pow2', '--pow2', 'pages=4', '--workload', 'seed-fragmentation'],
+      ...['--png', join(dir, 'png'), '--png-failures', '--oplog', '/dev/full'],
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: --oplog \/dev\/full: cannot write \(ENOSPC/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a run writes its files under their names only, and replaces an older op log', () => {
+    const dir = tmp.make();
+    writeFileSync(join(dir, 'o.log'), 'old\n');
+    const r = cli(
+      ...['run', '--allocators', 'pow2', '--pow2', 'pages=4', '--workload', 'seed-fragmentation'],
+      ...['--png', join(dir, 'png'), '--png-failures', '--oplog', join(dir, 'o.log'), '--json'],
+    );
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['o.log', 'png']);
+    expect(readFileSync(join(dir, 'o.log'), 'utf8')).toMatch(/^pow2 0 cpu 0 alloc 0 /);
+    const pngs = readdirSync(join(dir, 'png'));
+    expect(pngs.filter((n) => /-fail\d+-/.test(n)).length).toBeGreaterThan(0);
+    expect(pngs.filter((n) => !n.endsWith('.png'))).toEqual([]);
+  });
+
+  it('--oplog /dev/stdout | head -2 stops quietly, as a closed stdout does', () => {
+    const main = here('./main.ts');
+    const r = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; "${process.execPath}" --import tsx "${main}" run --oplog /dev/stdout | head -2`],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'nta 0 cpu 0 alloc 0 2147 -> page 0 chunk 0',
+      'pow2 0 cpu 0 alloc 0 2147 -> page 0 chunk 0',
+      '',
+    ]);
+  });
+});
+
+describe('cli: trace input', () => {
+  it('refuses an empty or comment-only op file with the same message inline and on workers', () => {
+    for (const [kind, text] of [
+      ['ops', ''],
+      ['ops', '# nothing\n\n'],
+      ['wee', '// nothing\n'],
+    ]) {
+      const path = file(`e.${kind}`, text);
+      const msg = `error: ${path}:1: no allocation events found (the file is empty or has only comments)\n`;
+      for (const threads of ['inline', 'workers']) {
+        const r = cli('run', '--workload', `${kind}:${path}`, '--threads', threads, '--json');
+        expect([r.code, r.err, r.out]).toEqual([1, msg, '']);
+      }
+    }
+  });
+
+  it('--format reads a file as the format named, inline and on workers alike', () => {
+    // The program's output looks like an op file (3 event lines against valgrind's 1): read as valgrind, one malloc.
+    const path = file('mixed.txt', 'a 0 100\na 1 200\nf 0\n--7-- malloc(8) = 0x10\n');
+    const ops = (out: string) => (JSON.parse(out) as { allocators: { ops: number }[] }).allocators[0].ops;
+    const base = ['run', '--allocators', 'nta', '--workload', `trace:${path}`, '--json'];
+    // Recognised, it is an op file with a bad line 4.
+    expect(cli(...base).err).toMatch(/mixed\.txt:4: expected one of 'a ID BYTES'/);
+    const inline = cli(...base, '--format', 'valgrind');
+    const workers = cli(...base, '--format', 'valgrind', '--threads', 'workers');
+    expect(ops(inline.out)).toBe(1);
+    expect(workers.out).toBe(inline.out);
+  });
+
+  it('recognises ftrace after many scheduler events, and warns about a last line cut mid-number', () => {
+    const path = file(
+      'cut.ftrace',
+      [
+        ...Array<string>(40).fill(SCHED),
+        kmalloc('ffff1', 'bytes_req=28 bytes_alloc=32'),
+        kmalloc('ffff2', 'bytes_req=20'),
+      ].join('\n'),
+    );
+    const r = cli('run', '--allocators', 'nta', '--workload', `trace:${path}`, '--cpus', '2', '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      `warning: ${path}:42: the last line has no newline at its end, so the file may be cut short: '...0200: kmalloc: call_site=f+0x1/0x2 ptr=ffff2 bytes_req=20'\n`,
+    );
+    expect((JSON.parse(r.out) as { allocators: { ops: number }[] }).allocators[0].ops).toBe(2);
+  });
+
+  it('escapes control characters of the input in its error messages', () => {
+    const path = file('esc.ops', 'a 1 8\n\u001b[2J\u001b[Hgotcha\n');
+    const r = cli('run', '--workload', `ops:${path}`);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${path}:2: expected one of`);
+    expect(r.err).toContain("got '\\x1b[2J\\x1b[Hgotcha'");
+    expect(r.err).not.toContain('\u001b');
+  });
+});
+
+describe('cli: workloads', () => {
+  it('prints one parameter a line, in aligned columns', () => {
+    const r = cli('workloads');
+    expect(r.code).toBe(0);
+    const rows = r.out.split('\n').filter((l) => l.startsWith('  ') && l.includes(' default '));
+    expect(rows.map((l) => l.trim().split(/\s+/)[0])).toEqual(
+      expect.arrayContaining(['max', 'minMax', 'dist', 'liveLimit', 'target', 'sizes', 'inflight']),
+    );
+    expect(new Set(rows.map((l) => l.indexOf(' default '))).size).toBe(1);
+    expect(r.out).toMatch(/\n {2}dist +uniform\|small +default uniform +size distribution/);
   });
 });

@@ -4,11 +4,8 @@
  * does not say how it drew sizes, so this prints our figures beside its own
  * rather than tuning anything to match (allocators.md 1.6).
  */
-import { createAllocator } from '../allocators/registry';
-import { Lane } from '../core/runner';
-import { createWorkload } from '../workloads/generators';
-
-export const SEED_FAILURE_BYTES = [1912, 968, 504, 252];
+import { Engine } from '../runtime/engine';
+import { SEED_2006_FAILURES } from '../workloads/generators';
 
 export interface StageRow {
   max: number;
@@ -19,25 +16,34 @@ export interface StageRow {
 }
 
 export function compareSeeds(seeds: number, params: Record<string, string> = {}): StageRow[] {
-  const rows: StageRow[] = SEED_FAILURE_BYTES.map((b, i) => ({
-    max: 4096 >> i,
-    seedBytes: b,
+  const rows: StageRow[] = SEED_2006_FAILURES.map((f) => ({
+    max: f.max,
+    seedBytes: f.bytes,
     nta: { bytes: [], utilisation: [] },
     pow2: { bytes: [], utilisation: [] },
   }));
   for (let seed = 1; seed <= seeds; seed++) {
-    for (const kind of ['nta', 'pow2'] as const) {
-      const a = createAllocator(kind === 'nta' ? { kind, preset: 'blog' } : { kind }, 1);
-      const lane = new Lane(a, createWorkload('seed-fragmentation', { ...params, seed }));
-      lane.run();
-      lane.failures.forEach((f, i) => {
+    const e = new Engine(
+      {
+        allocators: [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }],
+        workload: 'seed-fragmentation',
+        params,
+        seed,
+        cpus: 1,
+        ops: 0,
+      },
+      { checkpoints: false },
+    );
+    e.run(Infinity);
+    (['nta', 'pow2'] as const).forEach((kind, k) => {
+      e.lanes[k].failures.list().forEach((f, i) => {
         const row = rows[i];
         if (row) {
           row[kind].bytes.push(f.bytes);
-          row[kind].utilisation.push(f.utilisation ?? 0);
+          row[kind].utilisation.push(f.utilisation);
         }
       });
-    }
+    });
   }
   return rows;
 }

@@ -1,8 +1,9 @@
 /**
  * Fragmentation metrics, each defined once here (the UI shows these texts beside the numbers).
- * All are computed from an allocator's counters and its list of free blocks.
+ * All are computed from an allocator's counters and its free blocks, given as sizes and counts
+ * (Allocator.freeSummary(): no allocator lists its blocks one by one).
  */
-import type { Allocator } from './types';
+import type { Allocator, FreeSummary } from './types';
 
 export interface Metrics {
   requestedBytes: number;
@@ -35,13 +36,14 @@ export const METRIC_DEFINITIONS: Record<keyof Metrics, string> = {
   postponedBytes: 'Postponed: bytes freed while mapped to user space, waiting for the unmap (NTA zero-copy).',
 };
 
-export function computeMetrics(a: Allocator, blocks: readonly number[] = a.freeBlocks()): Metrics {
+export function computeMetrics(a: Allocator, summary: FreeSummary = a.freeSummary()): Metrics {
   const k = a.counters();
   let free = 0,
     largest = 0;
-  for (const b of blocks) {
-    free += b;
-    if (b > largest) largest = b;
+  const { bytes, counts } = summary;
+  for (let i = 0; i < bytes.length; i++) {
+    free += bytes[i] * counts[i];
+    if (counts[i] > 0 && bytes[i] > largest) largest = bytes[i];
   }
   return {
     requestedBytes: k.requestedBytes,
@@ -68,25 +70,36 @@ export function computeMetrics(a: Allocator, blocks: readonly number[] = a.freeB
  *   near 1: it fails because the free memory is in pieces too small (fragmentation).
  */
 export function requestIndices(
-  blocks: readonly number[],
+  summary: FreeSummary,
   requestBytes: number,
 ): { unusable: number; fragmentation: number } {
   let free = 0,
+    blocks = 0,
     suitableUnits = 0;
-  for (const b of blocks) {
-    free += b;
-    if (b >= requestBytes) suitableUnits += Math.floor(b / requestBytes);
+  const { bytes, counts } = summary;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i],
+      n = counts[i];
+    free += b * n;
+    blocks += n;
+    if (b >= requestBytes) suitableUnits += n * Math.floor(b / requestBytes);
   }
   const unusable = free > 0 ? (free - suitableUnits * requestBytes) / free : 1;
-  const fragmentation = suitableUnits > 0 ? -1 : blocks.length > 0 ? 1 - (1 + free / requestBytes) / blocks.length : 0;
+  const fragmentation = suitableUnits > 0 ? -1 : blocks > 0 ? 1 - (1 + free / requestBytes) / blocks : 0;
   return { unusable, fragmentation };
 }
 
 /** Histogram of free block sizes: [bytes, count] pairs sorted by size. */
-export function freeHistogram(blocks: readonly number[]): [number, number][] {
+export function freeHistogram(summary: FreeSummary): [number, number][] {
+  return summary.bytes.map((b, i): [number, number] => [b, summary.counts[i]]).filter(([, n]) => n > 0);
+}
+
+/** The summary of a list of block sizes (for tests and for allocators that do keep a list). */
+export function summaryOf(blocks: readonly number[]): FreeSummary {
   const m = new Map<number, number>();
   for (const b of blocks) m.set(b, (m.get(b) ?? 0) + 1);
-  return [...m.entries()].sort((x, y) => x[0] - y[0]);
+  const sizes = [...m.keys()].sort((x, y) => x - y);
+  return { bytes: sizes, counts: sizes.map((b) => m.get(b) ?? 0) };
 }
 
 /** Page index and chunk offset of an address. */

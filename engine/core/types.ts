@@ -7,10 +7,11 @@
  *   free()  -> 0 (FREE_OK) or a negative FreeError code.
  * A failed call leaves the allocator state exactly as it was.
  *
- * Every allocator keeps all of its state in one ArrayBuffer or SharedArrayBuffer
- * that it is given (see each allocator's layout comment), so the same code runs
- * inline, in a Node worker_thread and in a browser Web Worker.
+ * Every allocator keeps all of its state in (Shared)ArrayBuffers (`buffers`), as named
+ * typed-array `fields` (see each allocator's layout comment), so the same code runs inline,
+ * in a Node worker_thread and in a browser Web Worker, and a checkpoint is a copy of fields.
  */
+import type { DirtyPages } from './dirty';
 
 /** One byte per chunk in snapshots; the UI colours and the PNG export key off these. */
 export const ChunkState = {
@@ -28,20 +29,8 @@ export const ChunkState = {
   Mapped: 5,
   /** Freed while mapped: the free is postponed until user space unmaps it. */
   Postponed: 6,
-  /** Cached in a per-CPU array (SLAB-style baselines). */
-  Cached: 7,
 } as const;
-export type ChunkStateCode = (typeof ChunkState)[keyof typeof ChunkState];
-export const CHUNK_STATE_NAMES = [
-  'unheld',
-  'free',
-  'used',
-  'waste',
-  'pending-remote',
-  'mapped',
-  'postponed',
-  'cached',
-] as const;
+export const CHUNK_STATE_NAMES = ['unheld', 'free', 'used', 'waste', 'pending-remote', 'mapped', 'postponed'] as const;
 
 /** Why an allocation failed. Negative so that any address (>= 0) is distinguishable. */
 export const AllocError = {
@@ -158,6 +147,57 @@ export interface BlockInfo {
   owner: number;
 }
 
+/** One typed array of allocator state (see Allocator.fields). */
+export type StateView = Uint8Array | Int32Array | Uint32Array | Float64Array;
+
+/**
+ * A named piece of allocator state. `perPage` > 0: the field is page-major, page p owns
+ * `view.subarray(p * perPage, (p + 1) * perPage)` (chunks per page for per-chunk fields, 1 for
+ * per-page fields, words per page for bitmaps); 0: a global field (list heads, counters,
+ * locks...), small, copied whole.
+ */
+export interface StateField {
+  readonly name: string;
+  readonly view: StateView;
+  readonly perPage: number;
+}
+
+/**
+ * Free blocks as sizes and counts: `counts[i]` blocks of `bytes[i]` bytes each, sorted by
+ * size, no zero counts. What one allocation could get, block by block (metrics.ts).
+ */
+export interface FreeSummary {
+  bytes: number[];
+  counts: number[];
+}
+
+/** What an allocator kind can do (the registry declares it; the UI and runtime ask). */
+export interface Capabilities {
+  /** A free on a foreign CPU is queued for the page's owner and stays pending until drained (NTA). */
+  readonly remoteFrees: boolean;
+  /** map()/unmap() work: a mapped allocation's free is postponed until unmap (NTA zero-copy). */
+  readonly mappedChunks: boolean;
+  /** Freed objects wait in per-CPU caches before they are free (SLAB-style); none yet. */
+  readonly caches: boolean;
+  /**
+   * Free memory is contiguous runs that any request up to a run's size can take (NTA), so a
+   * failed allocation means no run on that CPU is as large as the request. False: free memory
+   * is fixed slots per size class (pow2), and a request can fail beside a larger free slot.
+   */
+  readonly contiguousRuns: boolean;
+}
+
+/** What the runtime's worker scheduler must know of an allocator (documented per allocator). */
+export interface Concurrency {
+  /** A free executed on a CPU other than the page's owner writes state the owner's own ops read or write. */
+  readonly crossFreeTouchesOwner: boolean;
+  /**
+   * Which of the owner's own ops touch state that other CPUs' frees write: 'none'; 'frees' (its
+   * frees, e.g. NTA draining its remote-free list); 'all' (every alloc and free).
+   */
+  readonly ownerOpsTouchingShared: 'none' | 'frees' | 'all';
+}
+
 export interface Allocator {
   /** Short name used on the CLI and in files: 'nta', 'pow2'. */
   readonly name: string;
@@ -165,19 +205,57 @@ export interface Allocator {
   readonly label: string;
   readonly cpus: number;
   readonly geometry: Geometry;
-  /** The memory holding all state (shareable between workers). */
-  readonly buffer: ArrayBufferLike;
+  /** Every buffer holding state (SharedArrayBuffers when available): pass them to attach another thread. */
+  readonly buffers: readonly ArrayBufferLike[];
+  /** Every piece of state, by name: every byte of state lives in exactly one field. */
+  readonly fields: readonly StateField[];
+  /** Which pages were written since when (its buffer is the last of `buffers`; see dirty.ts). */
+  readonly dirty: DirtyPages;
+  readonly capabilities: Capabilities;
+  readonly concurrency: Concurrency;
+  /**
+   * Called right before the allocator touches state shared by ALL CPUs (never on the common
+   * path); a no-op until the runtime replaces it (e.g. to serialise workers there).
+   */
+  gate: () => void;
+  /**
+   * Called with +bytes when the allocator takes pages from its page source and -bytes when it
+   * gives them back (what counters().heldBytes adds up); null until the runtime sets it (CPU
+   * workers report each op's change, so the coordinator knows the held bytes at every op).
+   */
+  onHeldChange: ((bytes: number) => void) | null;
+  /**
+   * A page allocator's own requests (trace page-level events: mm_page_alloc/mm_page_free):
+   * 2^order pages, returning the address or a negative AllocError; the 2^order pages count as
+   * requested bytes while allocated. Absent on allocators with no page allocator: the runtime
+   * then counts these events as not modelled.
+   */
+  allocPages?(cpu: number, order: number): number;
+  freePages?(cpu: number, address: number, order: number): number;
   alloc(cpu: number, bytes: number): number;
   free(cpu: number, address: number, bytes: number): number;
   /** Mark a live allocation as mapped to user space (its free will be postponed). */
   map(cpu: number, address: number): number;
   /** Hand a mapping back; a postponed free then really happens on `cpu`. */
   unmap(cpu: number, address: number): number;
-  /** Copy one state byte per chunk (ChunkState codes) into `out` (length >= pages * chunksPerPage). */
+  /**
+   * One ChunkState byte per chunk of pages [firstPage, firstPage + count) into `out` (length >=
+   * count * chunksPerPage), right for pages the allocator has never written too.
+   */
+  pageStates(firstPage: number, count: number, out: Uint8Array): void;
+  /** pageStates of the whole pool. */
   snapshot(out: Uint8Array): void;
   counters(): Counters;
-  /** Sizes in bytes of every free block the allocator could hand out as one allocation. */
-  freeBlocks(): number[];
+  /** Free blocks the allocator could hand out as one allocation each, by size, without listing them. */
+  freeSummary(): FreeSummary;
+  /** Bytes of the largest block one allocation on `cpu` could get now. */
+  largestFree(cpu: number): number;
+  /**
+   * Bytes this allocator hands out for a request of `bytes` (its rounding: whole chunks, a size
+   * class), or 0 when it can never serve it. A function of the size alone, so statistics per call
+   * site need not ask the allocator at every op.
+   */
+  handedOut(bytes: number): number;
   /** Owner CPU of the page holding `address`, or -1. */
   ownerOf(address: number): number;
   /**
@@ -187,4 +265,11 @@ export interface Allocator {
   blockAt(address: number): BlockInfo | null;
   /** Full consistency check; returns a list of violations (empty when consistent). Slow. */
   checkInvariants(): string[];
+  /**
+   * With capabilities.remoteFrees: drain `cpu`'s remote-free list now, as the end of a free on
+   * `cpu` would (call on `cpu`'s thread); returns the bytes drained.
+   */
+  drainRemote?(cpu: number): number;
+  /** With capabilities.remoteFrees: bytes `cpu` pushed on other CPUs' lists, and drained from its own, so far. */
+  remoteTotals?(cpu: number): { pushed: number; drained: number };
 }

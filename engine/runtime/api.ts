@@ -9,7 +9,7 @@
 import type { AllocatorSpec } from '../allocators/registry';
 import type { Metrics } from '../core/metrics';
 import type { BlockInfo } from '../core/types';
-import type { Failure } from '../core/runner';
+import type { Failure } from '../core/records';
 import type { OpKind } from '../workloads/types';
 
 export type Schedule = 'lockstep' | 'free';
@@ -19,8 +19,8 @@ export interface RunConfig {
   workload: string;
   /** Workload parameters (see WORKLOADS[name].params); seed, cpus and ops are set from below. */
   params: Record<string, number | string>;
-  /** An imported op file / trace, when workload is 'ops' (or 'trace'). */
-  opsText?: { fileName: string; text: string };
+  /** An imported op file / trace, when workload is 'ops' (or 'trace'); `format` forces one. */
+  opsText?: { fileName: string; text: string; format?: string };
   allocators: AllocatorSpec[];
   cpus: number;
   schedule: Schedule;
@@ -65,7 +65,15 @@ export interface AllocatorSummary {
   /** Ops this allocator's lane has executed. */
   op: number;
   metrics: Metrics;
-  failures: Failure[];
+  /** Failed allocations before the cursor. */
+  failureCount: number;
+  /** A sample of them (the first and the last ones kept, see core/records.ts), with the reason's name. */
+  failures: (Failure & { reason: string })[];
+  /** Frees, maps and unmaps the allocator rejected (wrong size, double free, ...), and the first few. */
+  errors: number;
+  errorSample: { op: number; kind: string; reason: string }[];
+  /** Frees, maps and unmaps skipped because their allocation had failed in this lane. */
+  skipped: number;
   /** Free-run histogram: [bytes, count] sorted by size. */
   histogram: [number, number][];
 }
@@ -82,6 +90,8 @@ export interface Summary {
   lastOps: OpRecord[];
   /** A worker error or a hang turned into a message; the run must be reset. */
   error?: string;
+  /** Checkpoints kept for seeking: bytes used, the budget, how many, and the op interval between them. */
+  checkpoints: { used: number; budget: number; count: number; interval: number };
 }
 
 export type RunTarget = { kind: 'failure' } | { kind: 'op'; op: number } | { kind: 'end' };

@@ -1,40 +1,54 @@
 /**
- * The Controller: ControlApi over a LockstepEngine, inline (spawn = null: the
- * reference) or with one worker per CPU (spawn given; it runs in Node or in the
- * browser's control worker, since lockstep turns block in Atomics.wait).
+ * The Controller: ControlApi over an Engine. It lives off the main thread (the
+ * browser's control worker, or Node), because commands to CPU workers block in
+ * Atomics.wait. Lockstep runs of a stream go to CPU workers in batches (one worker
+ * per CPU, or CPUs shared between workers when there are more CPUs than cores);
+ * adaptive workloads, seeks and replays run on this thread. Free-running uses the
+ * workers without ordering.
  *
- * Long operations (play, runUntil) run in batches of ~12 ms and yield to the event
- * loop between batches, so pause() and comlink messages get through; after each
- * batch the snapshot region is republished and subscribers are called at most
- * every 16 ms. A dead or hung worker rejects the pending call with the pool's
- * message and leaves `summary.error` set until reset().
+ * Long operations (play, runUntil) run in slices of ~12 ms and yield between them so
+ * pause() and other calls get through; after each slice the snapshot is republished
+ * and subscribers hear at most every 16 ms. A dead or hung worker rejects the pending
+ * call with a clear message and leaves `summary.error` set until reset().
  */
 import { computeMetrics, freeHistogram } from '../core/metrics';
+import { KIND_NAMES } from '../core/op-buffer';
+import type { Failure, FailureLog } from '../core/records';
+import { errorName } from '../core/types';
 import { specName } from '../allocators/registry';
 import type { BlockInfo } from '../core/types';
-import type { OpKind } from '../workloads/types';
-import type { AllocatorInfo, ControlApi, OpRecord, RunConfig, RunInfo, RunTarget, Summary } from './api';
-import { KIND_NAME, K_ALLOC } from './cpu-loop';
-import { LockstepEngine } from './lockstep';
-import { CpuPool, WorkerFault, type SpawnCpuWorker } from './pool';
-import { defaultFreeStream, runFreeRunning } from './run-free';
+import type { AllocatorInfo, ControlApi, RunConfig, RunInfo, RunTarget, Summary } from './api';
+import { Engine } from './engine';
+import { buildFreeRun, defaultFreeStream } from './free-run';
+import { lastOps } from './last-ops';
 import { createSnapshotRegion, generationOf, publish, type SnapshotRegion } from './snapshot';
+import { quiesce } from './run-headless';
+import { startPool, type PoolSetup } from './start-pool';
+import type { SpawnCpuWorker } from './workers/pool';
+
+/** The failures a summary carries: the first few and the newest (a summary goes out ~60 times a second). */
+function sampleForSummary(log: FailureLog): Failure[] {
+  const head = log.head(10);
+  const tail = log.tail(50).filter((f) => !head.some((h) => h.op === f.op));
+  return [...head, ...tail];
+}
 
 export interface ControllerOptions {
-  /** A worker that does not answer within this fails the call (default 5000 ms). */
+  /** A worker that makes no progress for this long fails the call (default 10000 ms). */
   timeoutMs?: number;
-  /** First checkpoint interval in ops (doubles when more than maxCheckpoints are kept). */
+  /** First checkpoint interval in op indices. */
   interval?: number;
-  maxCheckpoints?: number;
-  /** Milliseconds of work per batch between yields (default 12). */
+  /** Checkpoint memory budget in bytes. */
+  budgetBytes?: number;
+  /** Milliseconds of work per slice between yields (default 12). */
   sliceMs?: number;
-  /** Hardware threads (navigator.hardwareConcurrency in the browser): decides how long turns poll. */
+  /** Hardware threads (navigator.hardwareConcurrency in the browser): how many CPU workers to start. */
   cores?: number;
 }
 
 /**
  * Yield to the event loop (so pause() and other comlink calls get through) without
- * setTimeout's 4 ms clamp on nested timers, which cost a quarter of the play loop's time.
+ * setTimeout's 4 ms clamp on nested timers.
  */
 const yieldChannel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
 const yieldQueue: (() => void)[] = [];
@@ -43,12 +57,11 @@ if (yieldChannel) {
   (yieldChannel.port1 as unknown as { onmessage: () => void }).onmessage = () => {
     yieldQueue.shift()?.();
   };
-  (yieldChannel.port1 as { unref?: () => void }).unref?.(); // Node: do not keep the process alive
+  (yieldChannel.port1 as { unref?: () => void }).unref?.();
 }
 const yieldNow = (): Promise<void> =>
   new Promise((r) => {
-    // Node drains a port's queue, messages posted meanwhile included, before other ports (up to
-    // ~1000 messages): a self-posting yield would starve comlink's port, so pause() waited seconds.
+    // Node drains a port's queue before other ports: a self-posting yield would starve comlink's port.
     if (typeof setImmediate === 'function') {
       setImmediate(r);
       return;
@@ -63,8 +76,8 @@ const yieldNow = (): Promise<void> =>
 
 export class Controller implements ControlApi {
   private cfg: RunConfig | null = null;
-  private engine: LockstepEngine | null = null;
-  private pool: CpuPool | null = null;
+  private engine: Engine | null = null;
+  private pool: PoolSetup | null = null;
   private region: SnapshotRegion | null = null;
   private infos: AllocatorInfo[] = [];
   private error: string | undefined;
@@ -73,8 +86,8 @@ export class Controller implements ControlApi {
   private loop: Promise<void> | null = null;
   private subs: ((s: Summary) => void)[] = [];
   private lastNotify = 0;
-  /** Free-running: how far the streams have got (the slowest CPU's op index), else null. */
-  private freeCursor: number | null = null;
+  /** Free-running with a stream per CPU: the ops run so far (all CPUs), else null. */
+  private freeOps: number | null = null;
   private freeDone = false;
 
   constructor(
@@ -87,63 +100,56 @@ export class Controller implements ControlApi {
     this.teardown();
     this.cfg = cfg;
     this.error = undefined;
-    this.freeCursor = null;
+    this.freeOps = null;
     this.freeDone = false;
-    const engine = new LockstepEngine(cfg, this.opts.interval ?? 1024, this.opts.maxCheckpoints ?? 16);
+    const free = cfg.schedule === 'free';
+    const engine = new Engine(
+      { ...cfg, params: cfg.params },
+      { checkpoints: !free, interval: this.opts.interval, budgetBytes: this.opts.budgetBytes },
+    );
     this.engine = engine;
-    this.infos = engine.lanes.map((L) => ({
-      name: specName(L.spec),
+    this.infos = engine.lanes.map((L, k) => ({
+      name: specName(cfg.allocators[k]),
       label: L.allocator.label,
       ...L.allocator.geometry,
     }));
     this.region = createSnapshotRegion(this.infos);
-    if (this.spawn && cfg.schedule === 'lockstep') {
-      const pool = await CpuPool.start(
-        this.spawn,
-        cfg.cpus,
-        cfg.allocators,
-        engine.allocators.map((a) => a.buffer),
-        engine.lanes.length,
-        this.opts.timeoutMs ?? 5000,
-      );
-      this.pool = pool;
-      const ahead = pool.enterLockstep(this.opts.cores ?? 1, { src: cfg, lanes: engine.lanes.length });
-      engine.setExecutor({ mailbox: (cpu) => pool.mailboxes[cpu], run: (cpu, n) => pool.turn(cpu, n), ahead });
-    }
+    const perCpu = free && defaultFreeStream(cfg.workload) === 'per-cpu';
+    if (this.spawn && engine.source.kind === 'stream' && !perCpu) {
+      this.pool = await startPool(this.spawn, engine, cfg, this.workers(cfg.cpus), !free, this.opts.timeoutMs);
+      engine.setExecutor(this.pool.executor);
+    } else if (free && !this.spawn) throw new Error('the free-running schedule needs CPU workers');
     this.publish();
     return { allocators: this.infos, snapshot: this.region.buffer as SharedArrayBuffer };
   }
 
+  private workers(cpus: number): number {
+    return Math.max(1, Math.min(cpus, this.opts.cores ?? 1));
+  }
+
   step(n: number): Promise<Summary> {
     return this.exclusive(async () => {
-      this.work((e) => {
-        e.run(n);
-        return true;
-      });
+      this.need().run(n);
     });
   }
 
   runUntil(target: RunTarget): Promise<Summary> {
     return this.exclusive(async () => {
       const e = this.need();
-      if (this.cfg!.schedule === 'free') {
+      if (this.cfg?.schedule === 'free' && !this.pool) {
         if (target.kind !== 'end') throw new Error('the free-running schedule only runs to the end');
-        await this.runFree();
+        await this.runFreePerCpu();
         return;
       }
-      const failures = (): number => e.lanes.reduce((s, L) => s + L.failures.length, 0);
-      const before = failures();
       if (target.kind === 'op' && target.op < e.cursor) {
-        this.work((x) => {
-          x.seek(target.op);
-          return true;
-        });
+        e.seek(target.op);
         return;
       }
-      await this.batches(
+      const before = e.failureCount();
+      await this.slices(
         () => {
           if (target.kind === 'op') return target.op - e.cursor;
-          if (target.kind === 'failure' && failures() > before) return 0;
+          if (target.kind === 'failure' && e.failureCount() > before) return 0;
           return Infinity;
         },
         false,
@@ -154,17 +160,19 @@ export class Controller implements ControlApi {
 
   async play(opsPerSecond: number): Promise<void> {
     await this.exclusive(async () => {
-      if (this.cfg?.schedule === 'free') {
-        this.playing = true;
-        await this.runFree();
+      this.playing = true;
+      if (this.cfg?.schedule === 'free' && !this.pool) {
+        await this.runFreePerCpu();
         return;
       }
+      const e = this.need();
+      // Free-running has no pace: the workers race as fast as they can.
+      if (this.cfg?.schedule === 'free') opsPerSecond = Infinity;
       const t0 = performance.now();
-      const c0 = this.need().cursor;
-      this.playing = true;
-      await this.batches(() => {
+      const c0 = e.cursor;
+      await this.slices(() => {
         if (!Number.isFinite(opsPerSecond)) return Infinity;
-        return Math.floor(((performance.now() - t0) / 1000) * opsPerSecond) - (this.engine!.cursor - c0);
+        return Math.floor(((performance.now() - t0) / 1000) * opsPerSecond) - (e.cursor - c0);
       }, Number.isFinite(opsPerSecond));
     });
   }
@@ -182,11 +190,8 @@ export class Controller implements ControlApi {
 
   seek(op: number): Promise<Summary> {
     return this.exclusive(async () => {
-      if (this.cfg!.schedule === 'free') throw new Error('seek needs the lockstep schedule');
-      this.work((e) => {
-        e.seek(op);
-        return true;
-      });
+      if (this.cfg?.schedule === 'free') throw new Error('seek needs the lockstep schedule');
+      this.need().seek(op);
     });
   }
 
@@ -194,11 +199,7 @@ export class Controller implements ControlApi {
     return this.buildSummary();
   }
 
-  /**
-   * Reads the lane's allocator directly. Safe while a play loop runs: this thread runs it in
-   * batches, so the answer comes between two of them (free-running CPU workers may be mid-op;
-   * the allocators answer null or a block that was true a moment ago, never throw).
-   */
+  /** Reads the lane's allocator directly, between two slices of a running loop. */
   async blockAt(lane: number, address: number): Promise<BlockInfo | null> {
     return this.engine?.lanes[lane]?.allocator.blockAt(address) ?? null;
   }
@@ -215,13 +216,13 @@ export class Controller implements ControlApi {
 
   // ---- internals ----------------------------------------------------------------
 
-  private need(): LockstepEngine {
+  private need(): Engine {
     if (!this.engine || !this.cfg) throw new Error('configure() the run first');
     if (this.error) throw new Error(`the run failed (${this.error}); reset() it`);
     return this.engine;
   }
 
-  /** Run `fn` after stopping any play loop; the promise settles with the summary or the error. */
+  /** Run `fn` after stopping any play loop; settles with the summary or the error. */
   private async exclusive(fn: () => Promise<void>): Promise<Summary> {
     await this.halt();
     this.need();
@@ -241,33 +242,31 @@ export class Controller implements ControlApi {
     );
     await p;
     this.publish();
+    // Subscribers hear the final state too (play() answers nothing, the subscription does).
+    this.notify(true);
     return this.buildSummary();
   }
 
   /** A worker fault becomes the pool's message (and summary.error); other errors pass through. */
   private async fail(e: unknown): Promise<never> {
-    if (this.pool && (e instanceof WorkerFault || this.pool.broken)) {
-      const err = await this.pool.explain(e);
+    const pool = this.pool?.pool;
+    if (pool && pool.broken) {
+      const err = await pool.explain(e);
       this.error = err.message;
-      this.pool.terminate();
+      pool.terminate();
       this.pool = null;
       this.notify(true);
       throw err;
     }
+    if (pool) throw await pool.explain(e);
     throw e;
-  }
-
-  /** One synchronous piece of work on the engine. */
-  private work(fn: (e: LockstepEngine) => boolean): void {
-    fn(this.need());
   }
 
   /**
    * Run slices until `budget()` (ops allowed now; Infinity = no limit, 0 = stop) says
    * stop, the run ends, or pause() is called; publish and yield between slices.
-   * `untilFailure`: a batch ends right after the first new allocation failure.
    */
-  private async batches(budget: () => number, paced = false, untilFailure = false): Promise<void> {
+  private async slices(budget: () => number, paced = false, untilFailure = false): Promise<void> {
     const e = this.need();
     const slice = this.opts.sliceMs ?? 12;
     while (!this.stop && !e.done) {
@@ -276,7 +275,7 @@ export class Controller implements ControlApi {
       let b = budget();
       if (b <= 0 && !paced) break;
       while (b > 0 && performance.now() - t < slice) {
-        const n = Math.min(b, 1024);
+        const n = Math.min(b, 1 << 16);
         const got = e.run(n, untilFailure);
         ran += got;
         if (got < n) break;
@@ -289,37 +288,24 @@ export class Controller implements ControlApi {
     }
   }
 
-  /** Free-running to the end on the configured allocators, republishing while it runs. */
-  private async runFree(): Promise<void> {
+  /** Free-running with a stream per CPU, to the end, republishing while it runs. */
+  private async runFreePerCpu(): Promise<void> {
     if (!this.spawn) throw new Error('the free-running schedule needs CPU workers');
-    const cfg = this.cfg!;
     const e = this.need();
-    let progress: Int32Array | null = null;
-    this.freeCursor = 0;
-    const stream = defaultFreeStream(cfg.workload);
-    const timer = setInterval(() => {
-      if (progress) this.freeCursor = stream === 'shared' ? Math.min(...progress) : progress.reduce((a, b) => a + b, 0);
-      this.publish();
-      this.notify();
-    }, 16);
+    const cfg = this.cfg as RunConfig;
+    const run = await buildFreeRun(this.spawn, e, cfg, this.workers(cfg.cpus), this.opts.timeoutMs);
+    this.freeOps = 0;
     try {
-      const r = await runFreeRunning({
-        ...cfg,
-        stream,
-        spawn: this.spawn,
-        attach: e.allocators,
-        timeoutMs: this.opts.timeoutMs,
-        onStart: (p) => {
-          progress = p;
-        },
+      await run.go(() => {
+        this.freeOps = run.progress();
+        this.publish();
+        this.notify();
       });
-      r.lanes.forEach((l, k) => {
-        e.lanes[k].failures.push(...l.failures);
-      });
-      this.freeCursor = Math.max(0, ...r.lanes.map((l) => l.ops));
+      this.freeOps = run.progress();
+      quiesce(e.allocators, cfg.cpus, true);
       this.freeDone = true;
     } finally {
-      clearInterval(timer);
+      run.pool.terminate();
     }
   }
 
@@ -332,7 +318,7 @@ export class Controller implements ControlApi {
   }
 
   private teardown(): void {
-    this.pool?.terminate();
+    this.pool?.pool.terminate();
     this.pool = null;
     this.engine = null;
   }
@@ -340,11 +326,11 @@ export class Controller implements ControlApi {
   private publish(): void {
     const e = this.engine;
     if (!e || !this.region) return;
-    const op = this.freeCursor ?? e.cursor;
+    const op = this.freeOps ?? e.cursor;
     publish(
       this.region,
       e.allocators,
-      e.lanes.map((_, k) => this.freeCursor ?? e.laneOps(k)),
+      e.lanes.map((_, k) => this.freeOps ?? e.laneOps(k)),
       op,
     );
   }
@@ -365,49 +351,45 @@ export class Controller implements ControlApi {
 
   private buildSummary(): Summary {
     const e = this.engine;
+    const checkpoints = e?.checkpointBytes ?? { used: 0, budget: 0, count: 0, interval: 0 };
     if (!e)
-      return { generation: 0, op: 0, done: false, playing: false, allocators: [], lastOps: [], error: this.error };
+      return {
+        generation: 0,
+        op: 0,
+        done: false,
+        playing: false,
+        allocators: [],
+        lastOps: [],
+        error: this.error,
+        checkpoints,
+      };
     const s: Summary = {
       generation: this.region ? generationOf(this.region) : 0,
-      op: this.freeCursor ?? e.cursor,
+      op: this.freeOps ?? e.cursor,
       done: this.freeDone || e.done,
       playing: this.playing,
       allocators: e.lanes.map((L, k) => {
-        const blocks = L.allocator.freeBlocks();
-        const op = this.freeCursor ?? e.laneOps(k);
+        const free = L.allocator.freeSummary();
+        const op = this.freeOps ?? e.laneOps(k);
         return {
           name: this.infos[k].name,
           label: L.allocator.label,
           op,
-          metrics: computeMetrics(L.allocator, blocks),
-          failures: L.failures.filter((f) => f.op < op),
-          histogram: freeHistogram(blocks),
+          metrics: computeMetrics(L.allocator, free),
+          failureCount: L.failures.count,
+          failures: sampleForSummary(L.failures).map((f) => ({ ...f, reason: errorName(f.code) })),
+          errors: L.errors,
+          errorSample: L.errorSample
+            .slice(0, 10)
+            .map((x) => ({ op: x.op, kind: KIND_NAMES[x.kind] ?? '?', reason: errorName(x.code) })),
+          skipped: L.skipped,
+          histogram: freeHistogram(free),
         };
       }),
-      lastOps: this.lastOps(e, 50),
+      lastOps: this.freeOps === null ? lastOps(e, 50) : [],
+      checkpoints,
     };
     if (this.error) s.error = this.error;
     return s;
-  }
-
-  private lastOps(e: LockstepEngine, n: number): OpRecord[] {
-    const out: OpRecord[] = [];
-    for (let i = Math.max(0, e.cursor - n); i < e.cursor; i++) {
-      const L = e.lanes.find((l) => i < l.rec.len);
-      if (!L) continue;
-      out.push({
-        index: i,
-        cpu: L.rec.cpu[i],
-        kind: KIND_NAME[L.rec.kind[i]] as OpKind,
-        id: L.rec.id[i],
-        bytes: L.rec.kind[i] === K_ALLOC ? L.rec.bytes[i] : (L.table.bytes[L.rec.id[i]] ?? 0),
-        outcomes: e.lanes.map((l) => (i < l.rec.len ? l.rec.out[i] : NaN)),
-        addresses: e.lanes.map((l) =>
-          i < l.rec.len && l.rec.kind[i] !== K_ALLOC ? (l.table.addr[l.rec.id[i]] ?? -1) : -1,
-        ),
-        reasons: e.lanes.map((l) => l.reasons.get(i) ?? null),
-      });
-    }
-    return out;
   }
 }

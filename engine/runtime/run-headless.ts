@@ -1,19 +1,19 @@
 /**
- * The runtime for the CLI: run a workload to its end inline, on lockstep workers
- * or free-running, and hand back the attached allocators (for metrics, snapshots
- * and PNGs). Inline and lockstep-workers use the same LockstepEngine and give the
- * same failures and the same final state as runner.ts Lane, op for op.
+ * The runtime for the CLI and the bench: run a workload to its end inline, on CPU
+ * workers in lockstep (the same results as inline, bit for bit) or free-running,
+ * through the same Engine as the app, without checkpoints (nothing seeks): memory
+ * follows the live set and a bounded history, not the length of the run.
  */
-import type { Allocator } from '../core/types';
-import { formatOpLine, type Failure } from '../core/runner';
 import type { AllocatorSpec } from '../allocators/registry';
-import type { Op, OpKind } from '../workloads/types';
+import type { Allocator } from '../core/types';
 import type { Schedule } from './api';
-import { KIND_NAME } from './cpu-loop';
-import { LockstepEngine } from './lockstep';
-import { CpuPool, type SpawnCpuWorker } from './pool';
-import { runFreeRunning, type RemoteFrees } from './run-free';
-import type { WorkloadSource } from './workload-of';
+import { Engine } from './engine';
+import { buildFreeRun, defaultFreeStream } from './free-run';
+import type { Lane } from './lane';
+import { OUT_RING } from './lane';
+import type { WorkloadSource } from './source';
+import { startPool, type PoolSetup } from './start-pool';
+import type { SpawnCpuWorker } from './workers/pool';
 
 export interface HeadlessOptions extends WorkloadSource {
   allocators: AllocatorSpec[];
@@ -21,97 +21,123 @@ export interface HeadlessOptions extends WorkloadSource {
   schedule: Schedule;
   /** Worker factory; default: Node worker_threads (node/spawn.ts). */
   spawn?: SpawnCpuWorker;
-  /** Op-log lines in runner.ts format, lane by lane per op index (lockstep only). */
-  oplog?: (lane: number, line: string) => void;
-  /** Check every allocator's invariants after every op (lockstep; slow). */
-  check?: boolean;
-  /** Free-running stream kind (see cpu-loop.ts). */
+  /** Called after every chunk of op indices [from, to) (lockstep): op logs, invariant checks. */
+  onChunk?: (engine: Engine, from: number, to: number) => void;
+  /** Op indices per chunk when onChunk is given (at most OUT_RING: the outcome rings hold that many). */
+  chunk?: number;
+  /** Stop right after every failed allocation and call this (inline only): PNGs at failures. */
+  onFailure?: (engine: Engine) => void;
+  /** Free-running stream kind (see free-run.ts). */
   stream?: 'shared' | 'per-cpu';
   timeoutMs?: number;
-  /** Hardware threads; default: os.availableParallelism() through node/spawn.ts. */
+  /** Hardware threads; default: os.availableParallelism(). */
   cores?: number;
 }
 
-export interface HeadlessLane {
-  spec: AllocatorSpec;
-  allocator: Allocator;
-  failures: Failure[];
-  ops: number;
-  remote?: RemoteFrees | null;
-}
-export interface HeadlessResult {
-  lanes: HeadlessLane[];
-  elapsedMs: number;
+/** Free-running: per CPU, remote-free bytes pushed to other CPUs and drained as owner (of them, at the final drain). */
+export interface RemoteFrees {
+  pushed: number[];
+  drained: number[];
+  drainedAtEnd: number[];
 }
 
-async function defaultSpawn(): Promise<SpawnCpuWorker> {
+export interface HeadlessResult {
+  engine: Engine;
+  lanes: Lane[];
+  allocators: Allocator[];
+  /** Ops each lane executed. */
+  ops: number[];
+  elapsedMs: number;
+  /** Free-running on allocators with remote frees (NTA): what went through them; else null. */
+  remote: (RemoteFrees | null)[];
+}
+
+/**
+ * The quiescent point of a free run: every CPU drains what others queued for it (as its
+ * next free would), so invariants can be checked and nothing stays pending.
+ */
+export function quiesce(allocators: readonly Allocator[], cpus: number, free: boolean): (RemoteFrees | null)[] {
+  return allocators.map((a) => {
+    if (!free || !a.drainRemote || !a.remoteTotals) return null;
+    const drainedAtEnd = Array.from({ length: cpus }, (_, c) => a.drainRemote?.(c) ?? 0);
+    const t = Array.from({ length: cpus }, (_, c) => a.remoteTotals?.(c) ?? { pushed: 0, drained: 0 });
+    return { pushed: t.map((x) => x.pushed), drained: t.map((x) => x.drained), drainedAtEnd };
+  });
+}
+
+async function nodeSpawn(): Promise<SpawnCpuWorker> {
   return (await import('./node/spawn')).nodeSpawn;
 }
 
+async function nodeCores(): Promise<number> {
+  return (await import('./node/spawn')).nodeCores();
+}
+
 export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
-  if (o.threads === 'inline' && o.schedule === 'free')
+  if (o.threads === 'inline' && o.schedule === 'free') {
     throw new Error('the free-running schedule needs worker threads (--threads workers)');
-  if (o.schedule === 'free') {
-    const r = await runFreeRunning({ ...o, spawn: o.spawn ?? (await defaultSpawn()) });
-    return { lanes: r.lanes, elapsedMs: r.elapsedMs };
   }
-  // No seeking headless: one checkpoint (op 0) only.
-  const engine = new LockstepEngine(o, Infinity);
-  let pool: CpuPool | null = null;
-  if (o.threads === 'workers') {
-    pool = await CpuPool.start(
-      o.spawn ?? (await defaultSpawn()),
-      o.cpus,
-      o.allocators,
-      engine.allocators.map((a) => a.buffer),
-      engine.lanes.length,
-      o.timeoutMs ?? 5000,
-    );
-    const p = pool;
-    const ahead = p.enterLockstep(o.cores ?? (await import('./node/spawn')).nodeCores(), {
-      src: o,
-      lanes: engine.lanes.length,
-    });
-    engine.setExecutor({ mailbox: (cpu) => p.mailboxes[cpu], run: (cpu, n) => p.turn(cpu, n), ahead });
-  }
-  const t0 = performance.now();
+  if (o.onFailure && o.threads !== 'inline') throw new Error('stopping at every failure needs --threads inline');
+  const engine = new Engine(o, { checkpoints: false });
+  const cores = o.cores ?? (await nodeCores());
+  const workers = Math.max(1, Math.min(o.cpus, cores));
+  // The run's time, not counting starting the workers (seconds in Node with tsx).
+  let t0 = performance.now();
+  let setup: PoolSetup | null = null;
   try {
-    const op: Op = { kind: 'alloc', cpu: 0, id: 0, bytes: 0 };
-    // Batches (run ahead on workers); checking invariants after every op index needs batches of one.
-    const chunk = o.check ? 1 : 16384;
-    for (let from = engine.cursor; engine.run(chunk) > 0; from = engine.cursor) {
-      if (!o.oplog && !o.check) continue;
-      for (let i = from; i < engine.cursor; i++)
-        engine.lanes.forEach((L, k) => {
-          if (i >= L.rec.len) return;
-          if (o.oplog) {
-            op.kind = KIND_NAME[L.rec.kind[i]] as OpKind;
-            op.cpu = L.rec.cpu[i];
-            op.id = L.rec.id[i];
-            op.bytes = L.rec.bytes[i];
-            o.oplog(k, formatOpLine(L.allocator, i, op, L.rec.out[i], L.table.bytes[op.id] ?? 0));
-          }
-          if (o.check) {
-            const errs = L.allocator.checkInvariants();
-            if (errs.length)
-              throw new Error(`invariant broken in ${L.allocator.label} after op ${i}:\n  ${errs.join('\n  ')}`);
-          }
-        });
+    if (o.threads === 'workers') {
+      const spawn = o.spawn ?? (await nodeSpawn());
+      const stream = o.stream ?? defaultFreeStream(o.workload);
+      if (o.schedule === 'free' && (stream === 'per-cpu' || engine.source.kind === 'adaptive')) {
+        const run = await buildFreeRun(spawn, engine, { ...o, schedule: 'free' }, workers, o.timeoutMs);
+        t0 = performance.now();
+        try {
+          await run.go(() => undefined);
+        } finally {
+          run.pool.terminate();
+        }
+        const ops = run.progress();
+        const elapsedMs = performance.now() - t0;
+        const remote = quiesce(engine.allocators, o.cpus, true);
+        return {
+          engine,
+          lanes: engine.lanes,
+          allocators: engine.allocators,
+          ops: engine.lanes.map(() => ops),
+          elapsedMs,
+          remote,
+        };
+      }
+      if (engine.source.kind === 'stream') {
+        setup = await startPool(spawn, engine, o, workers, o.schedule === 'lockstep', o.timeoutMs, cores);
+        engine.setExecutor(setup.executor);
+        t0 = performance.now();
+      }
+    }
+    const chunk = o.onChunk ? Math.min(o.chunk ?? OUT_RING, OUT_RING) : 1 << 20;
+    for (;;) {
+      const from = engine.cursor;
+      const ran = engine.run(chunk, o.onFailure !== undefined);
+      if (ran === 0) break;
+      o.onChunk?.(engine, from, engine.cursor);
+      if (o.onFailure) {
+        const at = engine.cursor - 1;
+        if (engine.lanes.some((L) => L.failures.count > 0 && L.failures.tail(1)[0]?.op === at)) o.onFailure(engine);
+      }
     }
     const elapsedMs = performance.now() - t0;
-    if (pool) await pool.leaveLockstep();
+    const remote = quiesce(engine.allocators, o.cpus, o.schedule === 'free');
     return {
-      lanes: engine.lanes.map((L, k) => ({
-        spec: L.spec,
-        allocator: L.allocator,
-        failures: L.failures,
-        ops: engine.laneOps(k),
-      })),
+      engine,
+      lanes: engine.lanes,
+      allocators: engine.allocators,
+      ops: engine.lanes.map((_, k) => engine.laneOps(k)),
       elapsedMs,
+      remote,
     };
   } catch (e) {
-    throw pool ? await pool.explain(e) : e;
+    throw setup ? await setup.pool.explain(e) : e;
   } finally {
-    pool?.terminate();
+    setup?.pool.terminate();
   }
 }

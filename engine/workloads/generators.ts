@@ -17,7 +17,7 @@ import {
 } from './seed-workloads';
 import type { Workload } from './types';
 
-export { createChurn, type ChurnWorkload } from './churn';
+export { createChurn, type ChurnStream } from './churn';
 export { createProducerConsumer, samplePacketSize, skbDataBytes } from './producer-consumer';
 export {
   createSeedExample,
@@ -25,6 +25,7 @@ export {
   createSeedStress,
   type FragFailure,
   type SeedFragmentationWorkload,
+  SEED_2006_FAILURES,
 } from './seed-workloads';
 export { COMMON_PARAMS, describeParams, type ParamSpec, type ParamSpecs, type ParamsInput } from './params';
 

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWorkload } from './generators';
-import { OpFileError, formatOpFile, opFileWorkload, parseOpFile } from './opfile';
+import { OpFileError, formatOpFile, parseOpFile } from './opfile';
+import { replayStream } from './replay';
 import { ParseError } from './parse-error';
-import { drive, parseErrorOf } from './test-util';
+import { drive, parseErrorOf, toDense } from './test-util';
 import type { Op } from './types';
 
 /** The error parseOpFile throws for `text` (fails the test if none). */
@@ -36,7 +37,14 @@ describe('parseOpFile', () => {
       { kind: 'unmap', cpu: 0, id: 1, bytes: 0 },
       { kind: 'free', cpu: 0, id: 1, bytes: 0 },
     ]);
-    expect(parseOpFile('', 'empty.txt')).toEqual([]);
+  });
+
+  it.each<[string, string]>([
+    ['', 'the file is empty or has only comments'],
+    ['# a comment\n\n  # another\n', 'the file is empty or has only comments'],
+    ['cpu 1\n# nothing else\n', "the file has only 'cpu N' lines and comments"],
+  ])('refuses %j: no allocation events found', (text, why) => {
+    expect(() => parseOpFile(text, 'ops.txt', 4)).toThrow(`ops.txt:1: no allocation events found (${why})`);
   });
 
   it('gives an ID reused after its free a new dense id', () => {
@@ -180,7 +188,10 @@ describe('parseOpFile', () => {
 
 /** Valid op sequences: dense alloc ids in order, frees/maps/unmaps only where legal. */
 const validOps = fc
-  .array(fc.tuple(fc.nat(5), fc.nat(1000), fc.integer({ min: 1, max: 100000 }), fc.nat(3)), { maxLength: 200 })
+  .array(fc.tuple(fc.nat(5), fc.nat(1000), fc.integer({ min: 1, max: 100000 }), fc.nat(3)), {
+    minLength: 1,
+    maxLength: 200,
+  })
   .map((steps) => {
     const ops: Op[] = [];
     const live: number[] = [];
@@ -220,7 +231,7 @@ describe('formatOpFile', () => {
     const ops = drive(createWorkload('seed-stress', { seed: 1, cpus: 3, ops: 2000, liveLimit: 50 }), 1e6).ops;
     const text = formatOpFile(ops);
     expect(text.startsWith('# Fragscope op file')).toBe(true);
-    expect(parseOpFile(text, 'rt.txt', 3)).toEqual(ops);
+    expect(parseOpFile(text, 'rt.txt', 3)).toEqual(toDense(ops));
   });
 
   it('writes cpu lines only on a change', () => {
@@ -238,18 +249,10 @@ describe('formatOpFile', () => {
   });
 });
 
-describe('opFileWorkload', () => {
-  it('replays the ops in order, then null; ignores result(); honours limit', () => {
+describe('replayStream of an op file', () => {
+  it('replays the ops in order, whatever the allocator answers; honours limit', () => {
     const ops = parseOpFile('a 1 10\na 2 20\nf 1\nf 2\n', 'ops.txt');
-    const w = opFileWorkload(ops);
-    expect(w.name).toBe('opfile');
-    const seen: Op[] = [];
-    for (let op = w.next(); op !== null; op = w.next()) {
-      seen.push(op);
-      w.result(op, -3);
-    }
-    expect(seen).toEqual(ops);
-    expect(w.next()).toBeNull();
-    expect(drive(opFileWorkload(ops, 'x', 3), 100).ops).toHaveLength(3);
+    expect(toDense(drive(replayStream('ops.txt', ops), 100, () => -3).ops)).toEqual(ops);
+    expect(drive(replayStream('x', ops, 3), 100).ops).toHaveLength(3);
   });
 });

@@ -17,9 +17,9 @@
  * postponed free of allocators.md 1.5). An ID cannot be allocated again while its
  * previous allocation is still mapped, as `u ID` would then be ambiguous.
  */
-import { ParseError, excerpt, splitLines } from './parse-error';
-import { replayWorkload } from './replay';
-import type { Op, OpKind, Workload } from './types';
+import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
+import type { FormatEvidence } from './trace-detect';
+import type { Op, OpKind } from './types';
 
 export class OpFileError extends ParseError {
   constructor(file: string, line: number, detail: string) {
@@ -43,7 +43,8 @@ const ARGS: Readonly<Record<string, readonly string[]>> = {
   cpu: ['N'],
 };
 const KIND: Readonly<Record<string, OpKind>> = { a: 'alloc', f: 'free', m: 'map', u: 'unmap' };
-const VERB: Readonly<Record<OpKind, string>> = { alloc: 'a', free: 'f', map: 'm', unmap: 'u' };
+// Page-level events (traces of mm_page_alloc/mm_page_free) have no op-file verb yet.
+const VERB: Readonly<Partial<Record<OpKind, string>>> = { alloc: 'a', free: 'f', map: 'm', unmap: 'u' };
 
 /** What the parser knows about the latest allocation made under one file ID. */
 interface Entry {
@@ -55,6 +56,15 @@ interface Entry {
   mapLine: number;
 }
 
+/** An op line, with an optional trailing comment (the window's lines are trimmed, comment lines gone). */
+const OP_LINE = /^(a\s+\d+\s+\d+|[fmu]\s+\d+|cpu\s+\d+)\s*(#.*)?$/;
+
+/** Every op line is an event; a bare number line is never an op file's (it starts a malloc-lab header). */
+export function sniffOpFile(lines: readonly string[]): FormatEvidence {
+  if (lines.some((l) => /^\d+$/.test(l))) return { events: 0, others: 0 };
+  return { events: lines.filter((l) => OP_LINE.test(l)).length, others: 0 };
+}
+
 /**
  * Parse op file TEXT. `fileName` is used in error messages only. When `cpus` is
  * given, `cpu N` needs N < cpus.
@@ -64,6 +74,7 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
   const entries = new Map<number, Entry>();
   let cpu = 0;
   let nextDense = 0;
+  let sawCpu = false;
   const lines = splitLines(text);
   for (let k = 0; k < lines.length; k++) {
     const lineNo = k + 1;
@@ -99,6 +110,7 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
         );
       }
       cpu = id;
+      sawCpu = true;
       continue;
     }
 
@@ -151,12 +163,10 @@ export function parseOpFile(text: string, fileName: string, cpus?: number): Op[]
         continue;
     }
   }
+  if (ops.length === 0) {
+    throw noAllocationsError(fileName, sawCpu ? "the file has only 'cpu N' lines and comments" : undefined);
+  }
   return ops;
-}
-
-/** A Workload replaying parsed ops (result() is ignored). */
-export function opFileWorkload(ops: readonly Op[], name = 'opfile', limit = 0): Workload {
-  return replayWorkload(name, ops, limit);
 }
 
 /**
@@ -176,7 +186,9 @@ export function formatOpFile(
       out.push(`cpu ${op.cpu}`);
       cpu = op.cpu;
     }
-    out.push(op.kind === 'alloc' ? `a ${op.id} ${op.bytes}` : `${VERB[op.kind]} ${op.id}`);
+    const verb = VERB[op.kind];
+    if (verb === undefined) throw new Error(`an op file cannot hold ${op.kind} ops`);
+    out.push(op.kind === 'alloc' ? `a ${op.id} ${op.bytes}` : `${verb} ${op.id}`);
   }
   return out.join('\n') + '\n';
 }

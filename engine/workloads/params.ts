@@ -79,7 +79,8 @@ export function resolveParams<T extends ParamSpecs>(
   const out: Record<string, number | string | boolean> = {};
   for (const [name, raw] of Object.entries(given)) {
     if (raw === undefined) continue;
-    const spec = all[name];
+    // Own keys only: 'constructor' or 'toString' must not find Object.prototype's members.
+    const spec = Object.hasOwn(all, name) ? all[name] : undefined;
     if (spec === undefined) {
       throw new Error(
         `workload '${workload}' has no parameter '${name}'; valid parameters: ${Object.keys(all).join(', ')}`,
@@ -91,6 +92,26 @@ export function resolveParams<T extends ParamSpecs>(
     if (!(name in out)) out[name] = spec.default;
   }
   return out as CommonParams & Resolved<T>;
+}
+
+/** One parameter for a table: its name, what values it takes, its default and its doc. */
+export interface ParamRow {
+  name: string;
+  /** `int >= 0`, `int 1..1024`, `number 0..1`, `bool`, or the enum's values `a|b|c`. */
+  values: string;
+  default: string;
+  doc: string;
+}
+
+/** One row per parameter, in declaration order (the CLI aligns them into columns). */
+export function paramRows(specs: ParamSpecs): ParamRow[] {
+  return Object.entries(specs).map(([name, s]) => {
+    let values: string;
+    if (s.kind === 'enum') values = s.values.join('|');
+    else if (s.kind === 'bool') values = 'bool';
+    else values = `${s.kind} ${s.max === undefined ? `>= ${s.min}` : `${s.min}..${s.max}`}`;
+    return { name, values, default: String(s.default), doc: s.doc };
+  });
 }
 
 /** One line per parameter, for CLI help: `name (default): doc`. */

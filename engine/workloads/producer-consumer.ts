@@ -7,9 +7,10 @@
  */
 import { PACKET_SIZE_DISTRIBUTIONS, type PacketSizeDistribution } from '../data/packet-sizes';
 import { resolveParams, type ParamSpecs, type ParamsInput } from './params';
-import { Rng } from './rng';
-import { IdFifo, opBudget } from './support';
-import type { Op, Workload } from './types';
+import { K_ALLOC, K_FREE, type OpBuffer } from '../core/op-buffer';
+import { Rng, type RngState } from './rng';
+import { SlotFifo, SlotPool, opBudget } from './support';
+import type { OpStream } from './types';
 
 export const PRODUCER_CONSUMER_PARAMS = {
   sizes: {
@@ -63,41 +64,63 @@ export function samplePacketSize(dist: PacketSizeDistribution, u: number): numbe
   return Math.min(dist.rest.hi, dist.rest.lo + Math.floor(v * span));
 }
 
+interface PcState {
+  rng: RngState;
+  queue: Int32Array;
+  slots: ReturnType<SlotPool['save']>;
+  index: number;
+  frees: number;
+}
+
 /**
  * Each op draws exactly one u (the packet size of an alloc; discarded by a free).
- * While fewer than `inflight` buffers are live the op allocates on CPU 0; otherwise
- * it frees the oldest live buffer on the next consumer CPU (1, 2, ..., cpus-1, 1, ...).
- * With cpus === 1 everything runs on CPU 0. Only successful allocations (per
- * result()) are queued, so a failed one is never freed.
+ * While fewer than `inflight` buffers are queued the op allocates on CPU 0; otherwise
+ * it frees the oldest queued buffer on the next consumer CPU (1, 2, ..., cpus-1, 1, ...).
+ * With cpus === 1 everything runs on CPU 0. A stream does not see outcomes: a buffer
+ * whose allocation failed in some allocator is still queued (a NIC ring slot left
+ * empty), and that allocator skips its free.
  */
-export function createProducerConsumer(params: ParamsInput = {}): Workload {
+export function createProducerConsumer(params: ParamsInput = {}): OpStream {
   const p = resolveParams('producer-consumer', PRODUCER_CONSUMER_PARAMS, params);
   const dist = PACKET_SIZE_DISTRIBUTIONS[p.sizes];
   const rng = new Rng(p.seed);
   const limit = opBudget(p.ops, PRODUCER_CONSUMER_DEFAULT_OPS);
-  const queue = new IdFifo();
+  const queue = new SlotFifo();
+  const slots = new SlotPool();
   const consumers = p.cpus - 1;
   let index = 0;
-  let nextId = 0;
   let frees = 0;
   return {
     name: 'producer-consumer',
-    next(): Op | null {
-      if (index >= limit) return null;
-      const u = rng.nextFloat();
-      index++;
-      if (queue.size >= p.inflight) {
-        const cpu = consumers > 0 ? 1 + (frees % consumers) : 0;
-        frees++;
-        return { kind: 'free', cpu, id: queue.shift(), bytes: 0 };
+    kind: 'stream',
+    produce(out: OpBuffer, n: number): number {
+      let made = 0;
+      for (; made < n && index < limit; made++) {
+        const u = rng.nextFloat();
+        index++;
+        if (queue.size >= p.inflight) {
+          const cpu = consumers > 0 ? 1 + (frees % consumers) : 0;
+          frees++;
+          const slot = queue.shift();
+          out.push(K_FREE, cpu, slot);
+          slots.release(slot);
+        } else {
+          const len = samplePacketSize(dist, u);
+          const slot = slots.take();
+          queue.push(slot);
+          out.push(K_ALLOC, 0, slot, p.skb ? skbDataBytes(len, p.line, p.shinfo, p.pad) : len);
+        }
       }
-      const len = samplePacketSize(dist, u);
-      const bytes = p.skb ? skbDataBytes(len, p.line, p.shinfo, p.pad) : len;
-      return { kind: 'alloc', cpu: 0, id: nextId++, bytes };
+      return made;
     },
-    result(op: Op, outcome: number): void {
-      if (op.kind === 'alloc' && outcome >= 0) queue.push(op.id);
+    save: (): PcState => ({ rng: rng.getState(), queue: queue.save(), slots: slots.save(), index, frees }),
+    restore(state: unknown): void {
+      const s = state as PcState;
+      rng.setState(s.rng);
+      queue.restore(s.queue);
+      slots.restore(s.slots);
+      index = s.index;
+      frees = s.frees;
     },
-    annotate: () => ({ inflight: queue.size }),
   };
 }

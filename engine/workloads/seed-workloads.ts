@@ -7,31 +7,43 @@
  * only from result(); an allocation whose result never came is never freed.
  */
 import { resolveParams, type ParamSpecs, type ParamsInput } from './params';
-import { Rng } from './rng';
-import { IdFifo, opBudget, uniformSize } from './support';
-import type { Op, Workload } from './types';
+import { K_ALLOC, K_FREE, type OpBuffer } from '../core/op-buffer';
+import { Rng, type RngState } from './rng';
+import { SlotFifo, SlotPool, opBudget, uniformSize } from './support';
+import type { AdaptiveWorkload, Op, OpStream } from './types';
 
 // ---------------------------------------------------------------- seed-example
 
 export const SEED_EXAMPLE_PARAMS = {} as const satisfies ParamSpecs;
 
-/** alloc 120, 200, 70 (ids 0, 1, 2) on CPU 0; free id 0, id 2, id 1: exactly 6 ops. */
-export function createSeedExample(params: ParamsInput = {}): Workload {
+/** alloc 120, 200, 70 (slots 0, 1, 2) on CPU 0; free slot 0, slot 2, slot 1: exactly 6 ops. A stream. */
+export function createSeedExample(params: ParamsInput = {}): OpStream {
   const p = resolveParams('seed-example', SEED_EXAMPLE_PARAMS, params);
-  const script: readonly Op[] = [
-    { kind: 'alloc', cpu: 0, id: 0, bytes: 120 },
-    { kind: 'alloc', cpu: 0, id: 1, bytes: 200 },
-    { kind: 'alloc', cpu: 0, id: 2, bytes: 70 },
-    { kind: 'free', cpu: 0, id: 0, bytes: 0 },
-    { kind: 'free', cpu: 0, id: 2, bytes: 0 },
-    { kind: 'free', cpu: 0, id: 1, bytes: 0 },
+  const script: readonly (readonly [number, number, number])[] = [
+    [K_ALLOC, 0, 120],
+    [K_ALLOC, 1, 200],
+    [K_ALLOC, 2, 70],
+    [K_FREE, 0, 0],
+    [K_FREE, 2, 0],
+    [K_FREE, 1, 0],
   ];
-  const limit = opBudget(p.ops, script.length);
+  const limit = Math.min(opBudget(p.ops, script.length), script.length);
   let i = 0;
   return {
     name: 'seed-example',
-    next: () => (i < Math.min(limit, script.length) ? { ...script[i++] } : null),
-    result: () => {},
+    kind: 'stream',
+    produce(out: OpBuffer, n: number): number {
+      let made = 0;
+      for (; made < n && i < limit; made++, i++) {
+        const [kind, slot, bytes] = script[i];
+        out.push(kind, 0, slot, bytes);
+      }
+      return made;
+    },
+    save: () => i,
+    restore: (s: unknown) => {
+      i = s as number;
+    },
   };
 }
 
@@ -53,19 +65,35 @@ export const SEED_FRAGMENTATION_PARAMS = {
   },
 } as const satisfies ParamSpecs;
 
+/** The seed's first failures (6 Aug 2006) at MAX = 4096, 2048, 1024, 512: the one home of these figures. */
+export const SEED_2006_FAILURES: readonly { max: number; bytes: number; chunks: number }[] = [
+  { max: 4096, bytes: 1912, chunks: 60 },
+  { max: 2048, bytes: 968, chunks: 31 },
+  { max: 1024, bytes: 504, chunks: 16 },
+  { max: 512, bytes: 252, chunks: 8 },
+];
+
 export interface FragFailure {
-  /** Index of the failed op in the stream (0-based; equals its id, as there are no frees). */
+  /** Index of the failed op in the stream (0-based; equals its slot, as there are no frees). */
   op: number;
   bytes: number;
   /** MAX of the stage the op was drawn in. */
   max: number;
 }
 
-export interface SeedFragmentationWorkload extends Workload {
+export interface SeedFragmentationWorkload extends AdaptiveWorkload {
   /** One entry per failed allocation that ended a stage, in order. */
   readonly failures: readonly FragFailure[];
   /** MAX of the current stage. */
   readonly max: number;
+}
+
+interface FragState {
+  rng: RngState;
+  failures: FragFailure[];
+  max: number;
+  index: number;
+  done: boolean;
 }
 
 /**
@@ -81,38 +109,46 @@ export function createSeedFragmentation(params: ParamsInput = {}): SeedFragmenta
   const rng = new Rng(p.seed);
   const small = p.dist === 'small';
   const limit = opBudget(p.ops, 0);
-  const failures: FragFailure[] = [];
+  let failures: FragFailure[] = [];
   let max = p.max;
   let index = 0;
-  let stageStart = 0;
   let done = false;
+  const op: Op = { kind: 'alloc', cpu: 0, id: 0, bytes: 0 };
   return {
     name: 'seed-fragmentation',
-    failures,
+    kind: 'adaptive',
+    get failures() {
+      return failures;
+    },
     get max() {
       return max;
     },
     next(): Op | null {
       if (done || (limit > 0 && index >= limit)) return null;
       const u = rng.nextFloat();
-      const bytes = uniformSize(small ? u * u : u, max);
-      const op: Op = { kind: 'alloc', cpu: index % p.cpus, id: index, bytes };
+      op.bytes = uniformSize(small ? u * u : u, max);
+      op.cpu = index % p.cpus;
+      op.id = index;
       index++;
       return op;
     },
-    result(op: Op, outcome: number): void {
-      // A late result for an op of an earlier stage must not halve MAX twice.
-      if (outcome >= 0 || done || op.kind !== 'alloc' || op.id < stageStart) return;
+    result(outcome: number): void {
+      if (outcome >= 0 || done) return;
       failures.push({ op: op.id, bytes: op.bytes, max });
       const half = Math.floor(max / 2);
-      if (half < p.minMax) {
-        done = true;
-      } else {
-        max = half;
-        stageStart = index;
-      }
+      if (half < p.minMax) done = true;
+      else max = half;
     },
     annotate: () => ({ max, stage: failures.length }),
+    save: (): FragState => ({ rng: rng.getState(), failures: failures.slice(), max, index, done }),
+    restore(state: unknown): void {
+      const s = state as FragState;
+      rng.setState(s.rng);
+      failures = s.failures.slice();
+      max = s.max;
+      index = s.index;
+      done = s.done;
+    },
   };
 }
 
@@ -132,40 +168,59 @@ export const SEED_STRESS_PARAMS = {
 
 export const SEED_STRESS_DEFAULT_OPS = 200000;
 
+interface StressState {
+  rng: RngState;
+  live: Int32Array;
+  slots: ReturnType<SlotPool['save']>;
+  index: number;
+  toFree: number;
+}
+
 /**
  * Allocate random sizes until an allocation fails or `liveLimit` are live; then
  * free the oldest, one per op, until ceil(live * freeFraction) are freed; repeat.
  * Each op draws exactly one u (used for the size of an alloc, discarded by a free).
  * Op i runs on CPU i % cpus (so frees are often on a CPU other than the alloc's).
  */
-export function createSeedStress(params: ParamsInput = {}): Workload {
+export function createSeedStress(params: ParamsInput = {}): AdaptiveWorkload {
   const p = resolveParams('seed-stress', SEED_STRESS_PARAMS, params);
   const rng = new Rng(p.seed);
   const limit = opBudget(p.ops, SEED_STRESS_DEFAULT_OPS);
-  const live = new IdFifo();
+  const live = new SlotFifo();
+  const slots = new SlotPool();
   let index = 0;
-  let nextId = 0;
   let toFree = 0;
+  const op: Op = { kind: 'alloc', cpu: 0, id: 0, bytes: 0 };
   const startFreeing = (): void => {
     toFree = Math.ceil(live.size * p.freeFraction);
   };
   return {
     name: 'seed-stress',
+    kind: 'adaptive',
     next(): Op | null {
       if (index >= limit) return null;
       const u = rng.nextFloat();
-      const cpu = index % p.cpus;
+      op.cpu = index % p.cpus;
       index++;
       if (toFree > 0 && live.size > 0) {
         toFree--;
-        return { kind: 'free', cpu, id: live.shift(), bytes: 0 };
+        op.kind = 'free';
+        op.id = live.shift();
+        op.bytes = 0;
+        slots.release(op.id);
+        return op;
       }
       toFree = 0;
-      return { kind: 'alloc', cpu, id: nextId++, bytes: uniformSize(u, p.max) };
+      op.kind = 'alloc';
+      op.id = slots.take();
+      op.bytes = uniformSize(u, p.max);
+      return op;
     },
-    result(op: Op, outcome: number): void {
+    result(outcome: number): void {
       if (op.kind !== 'alloc') return;
       if (outcome < 0) {
+        // A failed allocation is never freed: its slot is free again at once.
+        slots.release(op.id);
         startFreeing();
         return;
       }
@@ -173,5 +228,14 @@ export function createSeedStress(params: ParamsInput = {}): Workload {
       if (live.size >= p.liveLimit) startFreeing();
     },
     annotate: () => ({ live: live.size, freeing: toFree }),
+    save: (): StressState => ({ rng: rng.getState(), live: live.save(), slots: slots.save(), index, toFree }),
+    restore(state: unknown): void {
+      const s = state as StressState;
+      rng.setState(s.rng);
+      live.restore(s.live);
+      slots.restore(s.slots);
+      index = s.index;
+      toFree = s.toFree;
+    },
   };
 }

@@ -1,10 +1,43 @@
 /** Small helpers shared by the generators. */
 
+/** Freed slots that must wait before one is reused (see SlotPool). */
+export const SLOT_QUARANTINE = 1024;
+
 /**
- * FIFO of allocation ids (oldest first). Amortised O(1) push/shift without
+ * Allocation slots (see engine/core/op-buffer.ts). A freed slot is reused only once
+ * SLOT_QUARANTINE other slots have been freed after it (oldest first): an op on a slot
+ * waits for the slot's previous op when CPU workers run ahead (runtime/workers), so a
+ * slot reused at once would tie the allocating CPU to the freeing one at every op.
+ * Slot numbers stay below the peak live count plus the quarantine.
+ */
+export class SlotPool {
+  private free = new SlotFifo();
+  /** Slots ever handed out (the high-water mark: slot tables need this many entries). */
+  issued = 0;
+
+  take(): number {
+    return this.free.size > SLOT_QUARANTINE ? this.free.shift() : this.issued++;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  save(): { free: Int32Array; issued: number } {
+    return { free: this.free.save(), issued: this.issued };
+  }
+
+  restore(s: { free: Int32Array; issued: number }): void {
+    this.free.restore(s.free);
+    this.issued = s.issued;
+  }
+}
+
+/**
+ * FIFO of slots (oldest first). Amortised O(1) push/shift without
  * Array.prototype.shift's O(n) copy: a head index, compacted once it passes half.
  */
-export class IdFifo {
+export class SlotFifo {
   private items: number[] = [];
   private head = 0;
 
@@ -16,7 +49,7 @@ export class IdFifo {
     this.items.push(id);
   }
 
-  /** Remove and return the oldest id; -1 when empty. */
+  /** Remove and return the oldest; -1 when empty. */
   shift(): number {
     if (this.head >= this.items.length) return -1;
     const id = this.items[this.head++];
@@ -25,6 +58,15 @@ export class IdFifo {
       this.head = 0;
     }
     return id;
+  }
+
+  save(): Int32Array {
+    return Int32Array.from(this.items.slice(this.head));
+  }
+
+  restore(s: Int32Array): void {
+    this.items = Array.from(s);
+    this.head = 0;
   }
 }
 
@@ -58,6 +100,16 @@ export class LiveSet {
     this.ids.pop();
     this.bytes.pop();
     return id;
+  }
+
+  save(): { ids: Int32Array; bytes: Float64Array; totalBytes: number } {
+    return { ids: Int32Array.from(this.ids), bytes: Float64Array.from(this.bytes), totalBytes: this.totalBytes };
+  }
+
+  restore(s: { ids: Int32Array; bytes: Float64Array; totalBytes: number }): void {
+    this.ids = Array.from(s.ids);
+    this.bytes = Array.from(s.bytes);
+    this.totalBytes = s.totalBytes;
   }
 }
 

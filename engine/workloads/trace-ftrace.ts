@@ -29,6 +29,7 @@
  * (`%p`) pointers work.
  */
 import { ParseError, excerpt, splitLines } from './parse-error';
+import type { FormatEvidence } from './trace-detect';
 import type { Op } from './types';
 
 /** `TASK-PID [CPU] FLAGS? TIMESTAMP: [kmem:]EVENT: FIELDS`; TASK may contain spaces. */
@@ -53,13 +54,16 @@ function pointerKey(text: string): string | null {
   return k === '' ? null : k;
 }
 
-function isKmemEvent(l: string): boolean {
-  const m = EVENT.exec(l);
-  return m !== null && (m[4] === undefined || m[4] === 'kmem') && (ALLOCS.has(m[5]) || FREES.has(m[5]));
-}
-
-export function sniffFtrace(head: readonly string[]): boolean {
-  return head.some(isKmemEvent);
+/** Events: kmem alloc and free lines; others: any other event line (sched_switch, ...) and lost-event notes. */
+export function sniffFtrace(lines: readonly string[]): FormatEvidence {
+  let events = 0;
+  let others = 0;
+  for (const l of lines) {
+    const m = EVENT.exec(l);
+    if (m !== null && (m[4] === undefined || m[4] === 'kmem') && (ALLOCS.has(m[5]) || FREES.has(m[5]))) events++;
+    else if (m !== null || LOST.test(l)) others++;
+  }
+  return { events, others };
 }
 
 /**

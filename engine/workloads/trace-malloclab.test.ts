@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './parse-error';
-import { replayWorkload } from './replay';
-import { drive, parseErrorOf } from './test-util';
+import { replayStream } from './replay';
+import { drive, parseErrorOf, toDense } from './test-util';
 import { parseMalloclab, sniffMalloclab } from './trace-malloclab';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
@@ -29,7 +29,7 @@ describe('parseMalloclab', () => {
       { kind: 'free', cpu: 0, id: 6, bytes: 0 },
       { kind: 'free', cpu: 0, id: 5, bytes: 0 },
     ]);
-    expect(drive(replayWorkload('short', ops), 1e6).ops).toEqual(ops);
+    expect(toDense(drive(replayStream('short', ops), 1e6).ops)).toEqual(ops);
   });
 
   it('accepts blank and # lines, CRLF, and a 0-byte request as 1 byte', () => {
@@ -39,10 +39,16 @@ describe('parseMalloclab', () => {
     ]);
   });
 
-  it('sniffs 4 bare numbers then an op, not an op file', () => {
-    expect(sniffMalloclab(['20000', '2', '3', '1', 'a 0 8'])).toBe(true);
-    expect(sniffMalloclab(['a 0 8', 'f 0'])).toBe(false);
-    expect(sniffMalloclab(['20000', '2', '3', 'a 0 8', 'f 0'])).toBe(false);
+  it('sniffs 4 bare numbers then ops, not an op file', () => {
+    expect(sniffMalloclab(['20000', '2', '3', '1', 'a 0 8', 'r 0 16', 'f 0']).events).toBe(3);
+    expect(sniffMalloclab(['a 0 8', 'f 0']).events).toBe(0);
+    expect(sniffMalloclab(['20000', '2', '3', 'a 0 8', 'f 0']).events).toBe(0);
+  });
+
+  it('refuses a file with only its header', () => {
+    expect(() => parseMalloclab('100\n1\n0\n1\n', 't.rep')).toThrow(
+      't.rep:1: no allocation events found (the file has only its header)',
+    );
   });
 
   it.each<[string, string, string]>([

@@ -20,16 +20,22 @@
  * The op file (opfile.ts) also has `a ID BYTES` and `f ID` lines, but never bare
  * numbers: the 4 number lines of the header tell the formats apart.
  */
-import { ParseError, excerpt, splitLines } from './parse-error';
+import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
+import type { FormatEvidence } from './trace-detect';
 import type { Op } from './types';
 
 const HEADER = ['suggested heap size', 'number of ids', 'number of ops', 'weight'] as const;
 const NUMBER = /^\d+$/;
 const OP = /^([arf])(?:\s+(\S+))?(?:\s+(\S+))?$/;
 
-/** True when `head` starts with the 4 bare-number header lines and an op line. */
-export function sniffMalloclab(head: readonly string[]): boolean {
-  return head.length >= 5 && head.slice(0, 4).every((l) => NUMBER.test(l)) && /^[arf]\s+\d+/.test(head[4]);
+/**
+ * Without the 4 bare-number header lines nothing is malloc-lab (an op file has the
+ * same `a` and `f` lines); after them, every `a`, `r` and `f` line is an event.
+ */
+export function sniffMalloclab(lines: readonly string[]): FormatEvidence {
+  if (lines.length < 5 || !lines.slice(0, 4).every((l) => NUMBER.test(l))) return { events: 0, others: 0 };
+  const events = lines.slice(4).filter((l) => /^([ar]\s+\d+\s+\d+|f\s+\d+)$/.test(l)).length;
+  return { events, others: events > 0 ? 4 : 0 };
 }
 
 /** Parse malloc-lab trace TEXT (`fileName` for messages only) into ops on CPU 0. */
@@ -102,6 +108,7 @@ export function parseMalloclab(text: string, fileName: string): Op[] {
       `expected 4 header lines (${HEADER.join(', ')}), the file ends after ${header.length}`,
     );
   }
+  if (ops.length === 0) throw noAllocationsError(fileName, 'the file has only its header');
   const numOps = header[2];
   if (numOps.value !== opLines) {
     throw new ParseError(

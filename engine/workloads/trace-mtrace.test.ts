@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './parse-error';
-import { replayWorkload } from './replay';
-import { drive, parseErrorOf } from './test-util';
+import { replayStream } from './replay';
+import { drive, parseErrorOf, toDense } from './test-util';
 import { parseMtrace } from './trace-mtrace';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
@@ -26,7 +26,7 @@ describe('parseMtrace', () => {
       { kind: 'alloc', cpu: 0, id: 4, bytes: 200 },
     ]);
     expect(allocs.map((op) => op.id)).toEqual(Array.from({ length: 37 }, (_, i) => i));
-    expect(drive(replayWorkload('prog', r.ops), 1e6).ops).toEqual(r.ops);
+    expect(toDense(drive(replayStream('prog', r.ops), 1e6).ops)).toEqual(r.ops);
   });
 
   it('accepts lines without a caller, size 0, (nil) and failed reallocs; skips and counts frees of unknown blocks', () => {

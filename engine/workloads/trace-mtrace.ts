@@ -21,6 +21,7 @@
  * still live means a free is missing and is a ParseError, as is any other line.
  */
 import { ParseError, excerpt, splitLines } from './parse-error';
+import type { FormatEvidence } from './trace-detect';
 import type { Op } from './types';
 
 const LINE = /^(?:@\s+(.*?)\s+)?([-+<>!])\s+(\S+)(?:\s+(\S+))?$/;
@@ -33,10 +34,20 @@ export interface MtraceParse {
   skippedFrees: number;
 }
 
-export function sniffMtrace(head: readonly string[]): boolean {
-  return head.some(
-    (l) => l === '= Start' || /^@\s+\S.*\s[-+<>]\s+(0x[0-9a-fA-F]+|\(nil\))(\s+(0x[0-9a-fA-F]+|0))?$/.test(l),
-  );
+/** Events: `+ - < > !` lines with a well-formed pointer (and size); others: `= Start` and `= End`. */
+export function sniffMtrace(lines: readonly string[]): FormatEvidence {
+  let events = 0;
+  let others = 0;
+  for (const l of lines) {
+    if (l === '= Start' || l === '= End') {
+      others++;
+      continue;
+    }
+    const m = LINE.exec(l);
+    const sized = m !== null && (m[2] === '+' || m[2] === '>' || m[2] === '!');
+    if (m !== null && POINTER.test(m[3]) && (sized ? SIZE.test(m[4] ?? '') : m[4] === undefined)) events++;
+  }
+  return { events, others };
 }
 
 /** Canonical address key, or null for a null pointer. */

@@ -25,6 +25,7 @@
  * alloc at an address that is still live (a free is missing), is a ParseError.
  */
 import { ParseError, excerpt, splitLines } from './parse-error';
+import type { FormatEvidence } from './trace-detect';
 import type { Op } from './types';
 
 /** `--PID-- rest` (valgrind's trace lines) and `==PID== rest` (its messages). */
@@ -61,8 +62,18 @@ function addr(text: string): string | null {
 
 const NUM = /^\d+$/;
 
-export function sniffValgrind(head: readonly string[]): boolean {
-  return head.some((l) => PREFIX.test(l));
+/** Events: `--PID-- CALL(...)` lines of an allocation function; others: the rest of valgrind's lines. */
+export function sniffValgrind(lines: readonly string[]): FormatEvidence {
+  let events = 0;
+  let others = 0;
+  for (const l of lines) {
+    const p = PREFIX.exec(l);
+    if (p === null) continue;
+    const c = p[1] === '--' ? CALL.exec(p[3].trim()) : null;
+    if (c !== null && kindOf(c[1]) !== null) events++;
+    else others++;
+  }
+  return { events, others };
 }
 
 /**

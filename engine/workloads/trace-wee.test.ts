@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { drive, parseErrorOf } from './test-util';
-import { WeeTraceError, parseWeeTrace, weeTraceWorkload } from './trace-wee';
+import { drive, parseErrorOf, toDense } from './test-util';
+import { WeeTraceError, parseWeeTrace } from './trace-wee';
+import { replayStream } from './replay';
 
 const read = (name: string): string => readFileSync(new URL(`../data/wee_alloc/${name}`, import.meta.url), 'utf8');
 
@@ -30,8 +31,8 @@ describe('parseWeeTrace', () => {
     expect(ops.length - allocs.length).toBe(563);
     expect(allocs.reduce((sum, op) => sum + op.bytes, 0)).toBe(1704172);
     // drive() throws on any free of a non-live id.
-    const run = drive(weeTraceWorkload(ops, 'find'), 1e6);
-    expect(run.ops).toEqual(ops);
+    const run = drive(replayStream('find', ops), 1e6);
+    expect(toDense(run.ops)).toEqual(ops);
   });
 
   it('accepts a missing trailing comma, spaces, CRLF, blank and comment lines', () => {

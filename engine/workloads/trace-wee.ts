@@ -14,9 +14,9 @@
  * unique minimum-size chunk, so by default it becomes a 1-byte request; pass
  * `zeroSize: 'error'` to reject it instead.
  */
-import { ParseError, excerpt, splitLines } from './parse-error';
-import { replayWorkload } from './replay';
-import type { Op, Workload } from './types';
+import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
+import type { FormatEvidence } from './trace-detect';
+import type { Op } from './types';
 
 export class WeeTraceError extends ParseError {
   constructor(file: string, line: number, detail: string) {
@@ -31,6 +31,11 @@ export interface WeeTraceOptions {
 }
 
 const LINE = /^(Alloc|Free)\(\s*(\d+)\s*\)\s*,?$/;
+
+/** Every `Alloc(SIZE),` / `Free(K),` line is an event; the format has no other lines. */
+export function sniffWee(lines: readonly string[]): FormatEvidence {
+  return { events: lines.filter((l) => LINE.test(l)).length, others: 0 };
+}
 
 /**
  * Parse wee_alloc trace TEXT (`fileName` for messages only) into ops on CPU 0.
@@ -76,10 +81,6 @@ export function parseWeeTrace(text: string, fileName: string, options: WeeTraceO
     freedOn[n] = lineNo;
     ops.push({ kind: 'free', cpu: 0, id: n, bytes: 0 });
   }
+  if (ops.length === 0) throw noAllocationsError(fileName);
   return ops;
-}
-
-/** A Workload replaying a parsed wee_alloc trace (result() is ignored). */
-export function weeTraceWorkload(ops: readonly Op[], name = 'wee-trace', limit = 0): Workload {
-  return replayWorkload(name, ops, limit);
 }

@@ -4,6 +4,7 @@
  * node of the address, so a lookup costs at most one node's chunks.
  *
  * - a page not taken yet (growth capacity): 'unheld', owner -1;
+ * - a page of an untouched initial region: that whole region, one free run;
  * - a free chunk (bitmap bit 1): the maximal run of free bits around it inside its
  *   node, which is exactly one free-list run (frees merge with both neighbours);
  * - a used chunk: the nearest chunk at or below it inside the node whose `head` is
@@ -31,9 +32,14 @@ export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
   const c = Math.floor(off / C);
   if (c >= v.head.length) return null;
   const page = Math.floor(c / cpp);
-  const node = v.pageNode[page];
+  if (a.isUntouched(page)) {
+    const first = (page >> a.params.regionOrder) << a.params.regionOrder;
+    const bytes = (1 << a.params.regionOrder) * pageBytes;
+    return { kind: 'free', start: base + first * pageBytes, bytes, requested: 0, owner: a.ownerOfPage(page) };
+  }
+  const node = v.pageNode[page] - 1;
   if (node < 0) return { kind: 'unheld', start: base + page * pageBytes, bytes: pageBytes, requested: 0, owner: -1 };
-  const owner = v.pageOwner[page];
+  const owner = v.pageOwner[page] - 1;
   const rs = node * cpp,
     re = rs + v.nodePages[node] * cpp;
   if (testBit(v.bitmap, c)) {

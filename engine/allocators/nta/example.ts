@@ -5,6 +5,7 @@
  */
 import { createSeedExample } from '../../workloads/generators';
 import { errorText } from '../../core/types';
+import { K_ALLOC, OpBuffer } from '../../core/op-buffer';
 import { NtaAllocator } from './nta';
 import { NtaLog } from './log';
 
@@ -13,22 +14,25 @@ export function seedExampleLog(): string[] {
   const log = new NtaLog();
   a.log = log;
   log.header(a);
-  const w = createSeedExample({ seed: 1 });
+  const ops = OpBuffer.create({ capacity: 16, shared: false });
+  ops.beginProducing();
+  ops.reserve(16);
+  createSeedExample({ seed: 1 }).produce(ops, 16);
+  ops.publish();
   const addr: number[] = [],
     size: number[] = [];
-  for (let op = w.next(); op; op = w.next()) {
-    if (op.kind === 'alloc') {
-      const p = a.alloc(op.cpu, op.bytes);
-      if (p < 0) throw new Error(`seed example: alloc ${op.bytes} failed: ${errorText(p)}`);
-      addr[op.id] = p;
-      size[op.id] = op.bytes;
-      log.emit(`main: allocated ptr: 0x${p.toString(16)}, size: ${op.bytes}.`);
-      w.result(op, p);
+  for (let i = 0; i < ops.produced; i++) {
+    const [kind, cpu, slot, bytes] = [ops.kind[i], ops.cpu[i], ops.slot[i], ops.size[i]];
+    if (kind === K_ALLOC) {
+      const p = a.alloc(cpu, bytes);
+      if (p < 0) throw new Error(`seed example: alloc ${bytes} failed: ${errorText(p)}`);
+      addr[slot] = p;
+      size[slot] = bytes;
+      log.emit(`main: allocated ptr: 0x${p.toString(16)}, size: ${bytes}.`);
     } else {
-      const r = a.free(op.cpu, addr[op.id], size[op.id]);
+      const r = a.free(cpu, addr[slot], size[slot]);
       if (r < 0) throw new Error(`seed example: free failed: ${errorText(r)}`);
-      log.emit(`main: freed ptr: 0x${addr[op.id].toString(16)}.`);
-      w.result(op, r);
+      log.emit(`main: freed ptr: 0x${addr[slot].toString(16)}.`);
     }
     log.emit('');
   }

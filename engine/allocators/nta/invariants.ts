@@ -1,17 +1,29 @@
 /**
  * Full consistency check of an NTA instance (slow; tests run it after every op).
  *
- * 1. Pages: a taken page belongs to a node of its owner; an untaken page is all Unheld.
- * 2. Lists: every container is a maximal run of free bits in one node of its CPU, of
- *    exactly the list's length; links, tails, counts and the nonEmpty bits agree.
- * 3. Every free bit is covered by exactly one listed run; every used bit by exactly
- *    one live, mapped, pending or postponed block (no overlap, chunks conserved).
+ * Chunk by chunk it walks only what the allocator has written: each CPU's touched initial
+ * regions and the grown pages. Untouched regions and untaken pages must be all zero (never
+ * written); in a small pool (up to 2^16 chunks) every byte of them is checked, in a big one
+ * their per-page fields at both ends of each range, O(1) per range. So the cost follows the
+ * touched pages, not the pool.
+ *
+ * 1. Pages: a touched page belongs to a node of its owner (initial pages: the CPU the initial
+ *    layout gives); held pages (touched + untouched) are the pages taken.
+ * 2. Lists: every linked container is a maximal run of free bits in one node of its CPU, of
+ *    exactly the list's length; links, tails, counts (plus the untouched regions on each CPU's
+ *    full-region list) and the nonEmpty bits agree.
+ * 3. Every free bit is covered by exactly one listed run; every used bit by exactly one live,
+ *    mapped, pending or postponed block (no overlap, chunks conserved); only a run's or a block's
+ *    first chunk is marked a head (what the derived chunk states, page-states.ts, rely on).
  * 4. Remote-free lists hold exactly the pending blocks, each on its owner's list.
  * 5. Counters equal a recount.
  */
-import { ChunkState } from '../../core/types';
-import { META_PAGES_TAKEN, H_FREE, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED } from './layout';
+import { META_PAGES_TAKEN, H_NONE, H_FREE, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, U_STRIDE } from './layout';
+import { initialRegionOwner, initialRegions } from './regions';
 import type { NtaAllocator } from './nta';
+
+/** Pools up to this many chunks get their never-written pages checked byte by byte. */
+const SMALL_CHUNKS = 1 << 16;
 
 export function checkNtaInvariants(a: NtaAllocator): string[] {
   const errs: string[] = [];
@@ -19,33 +31,98 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     if (errs.length < 20) errs.push(m);
   };
   const { v, cpp, lists } = a;
-  const C = a.params.chunkBytes;
-  const chunks = v.state.length;
+  const p = a.params;
+  const C = p.chunkBytes;
+  const perNode = 1 << p.regionOrder;
   const bit = (i: number) => (v.bitmap[i >>> 5] >>> (i & 31)) & 1;
-  const cover = new Uint8Array(chunks);
   const taken = Atomics.load(v.meta, META_PAGES_TAKEN);
+  const small = p.maxPages * cpp <= SMALL_CHUNKS;
 
-  let heldPages = 0;
-  for (let pg = 0; pg < a.params.maxPages; pg++) {
-    const node = v.pageNode[pg];
-    if (node < 0) {
+  /** Pages [from, to) were never written: all zero (whole when small, else both ends' per-page fields). */
+  const neverWritten = (from: number, to: number, what: string) => {
+    if (from >= to) return;
+    const pages = small ? Array.from({ length: to - from }, (_, i) => from + i) : [from, to - 1];
+    for (const pg of pages) {
+      if (v.pageNode[pg] !== 0 || v.pageOwner[pg] !== 0 || v.nodePages[pg] !== 0) {
+        err(`${what} page ${pg} has a node or owner`);
+        return;
+      }
+      if (!small) continue;
       for (let c = pg * cpp; c < (pg + 1) * cpp; c++)
-        if (v.state[c] !== ChunkState.Unheld || bit(c)) {
-          err(`page ${pg} not taken but chunk ${c} is not Unheld/used-bit 0`);
-          break;
+        if (bit(c) || v.head[c] !== 0 || v.len[c] !== 0 || v.req[c] !== 0) {
+          err(`${what} page ${pg}: chunk ${c} was written (bit ${bit(c)}, head ${v.head[c]}, len ${v.len[c]})`);
+          return;
         }
-      continue;
     }
-    heldPages++;
-    if (node > pg || node + v.nodePages[node] <= pg) err(`page ${pg} points to node ${node} that does not contain it`);
-    if (v.pageOwner[pg] !== v.pageOwner[node] || v.pageOwner[pg] < 0)
-      err(`page ${pg} owner ${v.pageOwner[pg]} differs from its node's`);
+  };
+
+  // Touched page ranges [start, end): each CPU's touched initial regions, then the grown pages.
+  const ranges: [number, number][] = [];
+  const untouchedRegions: number[] = [];
+  let untouchedPages = 0;
+  for (let cpu = 0; cpu < a.cpus; cpu++) {
+    const { first, count } = initialRegions(p, cpu);
+    const next = v.untouched[cpu * U_STRIDE];
+    if (next < first || next > first + count)
+      err(`cpu ${cpu}: next untouched region ${next} outside ${first}..${first + count}`);
+    const upto = Math.min(Math.max(next, first), first + count);
+    if (upto > first) ranges.push([first * perNode, upto * perNode]);
+    untouchedRegions.push(first + count - upto);
+    untouchedPages += (first + count - upto) * perNode;
+    neverWritten(upto * perNode, (first + count) * perNode, `untouched (cpu ${cpu})`);
   }
-  if (heldPages !== taken) err(`${heldPages} pages belong to nodes, but ${taken} were taken`);
+  if (taken < a.initialPages || taken > p.maxPages)
+    err(`${taken} pages taken, outside ${a.initialPages}..${p.maxPages}`);
+  if (taken > a.initialPages) ranges.push([a.initialPages, taken]);
+  neverWritten(Math.max(taken, a.initialPages), p.maxPages, 'untaken');
+  ranges.sort((x, y) => x[0] - y[0]);
+
+  // Coverage counts for the touched chunks only.
+  const offset: number[] = [];
+  let touchedChunks = 0;
+  for (const [s, e] of ranges) {
+    offset.push(touchedChunks);
+    touchedChunks += (e - s) * cpp;
+  }
+  const cover = new Uint8Array(touchedChunks);
+  const coverAt = (c: number): number => {
+    const pg = Math.floor(c / cpp);
+    for (let i = 0; i < ranges.length; i++)
+      if (pg >= ranges[i][0] && pg < ranges[i][1]) return offset[i] + c - ranges[i][0] * cpp;
+    return -1;
+  };
+  const touched = (visit: (c: number) => void) => {
+    for (const [s, e] of ranges) for (let c = s * cpp; c < e * cpp; c++) visit(c);
+  };
+
+  let heldPages = untouchedPages;
+  for (const [s, e] of ranges) {
+    for (let pg = s; pg < e; pg++) {
+      const node = v.pageNode[pg] - 1,
+        owner = v.pageOwner[pg] - 1;
+      if (node < 0) {
+        err(`page ${pg} was touched but has no node`);
+        continue;
+      }
+      heldPages++;
+      if (node > pg || node + v.nodePages[node] <= pg)
+        err(`page ${pg} points to node ${node} that does not contain it`);
+      if (owner !== v.pageOwner[node] - 1 || owner < 0) err(`page ${pg} owner ${owner} differs from its node's`);
+      if (pg < a.initialPages && owner !== initialRegionOwner(p, pg >> p.regionOrder))
+        err(`initial page ${pg} owned by cpu ${owner}, not the cpu the initial layout gives it`);
+    }
+  }
+  if (heldPages !== taken) err(`${heldPages} pages belong to nodes or untouched regions, but ${taken} were taken`);
 
   const nodeBounds = (c: number) => {
-    const first = v.pageNode[Math.floor(c / cpp)];
-    return { rs: first * cpp, re: (first + v.nodePages[first]) * cpp, owner: v.pageOwner[first] };
+    const first = v.pageNode[Math.floor(c / cpp)] - 1;
+    if (first < 0) return { rs: c, re: c, owner: -1 };
+    return { rs: first * cpp, re: (first + v.nodePages[first]) * cpp, owner: v.pageOwner[first] - 1 };
+  };
+  const coverOnce = (i: number, what: string) => {
+    const k = coverAt(i);
+    if (k < 0) err(`${what}: chunk ${i} is not on a touched page`);
+    else if (cover[k]++) err(`chunk ${i} covered twice (${what})`);
   };
 
   for (let cpu = 0; cpu < a.cpus; cpu++) {
@@ -54,7 +131,7 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
       let c = v.listHead[k],
         prev = -1,
         count = 0;
-      while (c >= 0 && count <= chunks) {
+      while (c >= 0 && count <= touchedChunks) {
         count++;
         if (v.prev[c] !== prev) err(`cpu ${cpu} list ${idx}: bad prev link at chunk ${c}`);
         if (v.head[c] !== H_FREE || v.len[c] !== idx + 1)
@@ -64,9 +141,10 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
         const { rs, re, owner } = nodeBounds(c);
         if (owner !== cpu) err(`cpu ${cpu} list ${idx}: run at ${c} lies on cpu ${owner}'s page`);
         if (c + idx + 1 > re) err(`run at ${c} of ${idx + 1} chunks crosses its node's end`);
-        for (let i = c; i < c + idx + 1 && i < chunks; i++) {
-          if (!bit(i) || v.state[i] !== ChunkState.Free) err(`run at ${c}: chunk ${i} not free in bitmap/state`);
-          if (cover[i]++) err(`chunk ${i} covered twice`);
+        for (let i = c; i < c + idx + 1 && i < re; i++) {
+          if (!bit(i)) err(`run at ${c}: chunk ${i} not free in the bitmap`);
+          if (i > c && v.head[i] !== H_NONE) err(`run at ${c}: chunk ${i} inside it is marked a block head`);
+          coverOnce(i, `run at ${c}`);
         }
         if (c > rs && bit(c - 1))
           err(`run at ${c} is not maximal: chunk ${c - 1} below is free (two adjacent free runs)`);
@@ -76,9 +154,12 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
         c = v.next[c];
       }
       if (v.listTail[k] !== prev) err(`cpu ${cpu} list ${idx}: tail ${v.listTail[k]} but last is ${prev}`);
-      if (v.listCount[k] !== count) err(`cpu ${cpu} list ${idx}: count ${v.listCount[k]} but ${count} runs`);
+      const implied = idx === lists - 1 ? untouchedRegions[cpu] : 0;
+      if (v.listCount[k] !== count + implied)
+        err(`cpu ${cpu} list ${idx}: count ${v.listCount[k]} but ${count} linked runs + ${implied} untouched regions`);
       const ne = (v.nonEmpty[cpu * a.listStride + (idx >>> 5)] >>> (idx & 31)) & 1;
-      if (ne !== (count > 0 ? 1 : 0)) err(`cpu ${cpu} list ${idx}: nonEmpty bit ${ne} with ${count} runs`);
+      if (ne !== (count + implied > 0 ? 1 : 0))
+        err(`cpu ${cpu} list ${idx}: nonEmpty bit ${ne} with ${count + implied} runs`);
     }
   }
 
@@ -87,29 +168,19 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     postponed = 0,
     pendingBlocks = 0,
     pendingBytes = 0;
-  for (let c = 0; c < chunks; c++) {
+  touched((c) => {
     const h = v.head[c];
-    if (h !== H_LIVE && h !== H_MAPPED && h !== H_PENDING && h !== H_POSTPONED) continue;
+    if (h !== H_LIVE && h !== H_MAPPED && h !== H_PENDING && h !== H_POSTPONED) return;
     const n = v.len[c];
     const { re } = nodeBounds(c);
     if (n < 1 || c + n > re) {
       err(`block at ${c} of ${n} chunks crosses its node`);
-      continue;
+      return;
     }
-    const want =
-      h === H_PENDING
-        ? ChunkState.PendingRemote
-        : h === H_MAPPED
-          ? ChunkState.Mapped
-          : h === H_POSTPONED
-            ? ChunkState.Postponed
-            : -1;
     for (let i = c; i < c + n; i++) {
       if (bit(i)) err(`block at ${c}: chunk ${i} has its free bit set`);
-      if (cover[i]++) err(`chunk ${i} covered twice (block at ${c})`);
-      const s = v.state[i];
-      if (want >= 0 ? s !== want : s !== ChunkState.Used && s !== ChunkState.Waste)
-        err(`block at ${c}: chunk ${i} state ${s}`);
+      if (i > c && v.head[i] !== H_NONE) err(`block at ${c}: chunk ${i} inside it is marked a block head`);
+      coverOnce(i, `block at ${c}`);
     }
     if (h === H_LIVE || h === H_MAPPED) {
       req += v.req[c];
@@ -120,17 +191,13 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
       pendingBlocks++;
       pendingBytes += n * C;
     }
-  }
-  for (let c = 0; c < chunks; c++) {
-    if (v.pageNode[Math.floor(c / cpp)] >= 0 && cover[c] !== 1) {
-      err(`chunk ${c} is covered ${cover[c]} times (chunks not conserved)`);
-      break;
-    }
-  }
+  });
+  const lost = cover.findIndex((x) => x !== 1);
+  if (lost >= 0) err(`a touched chunk is covered ${cover[lost]} times (chunks not conserved)`);
 
   let queued = 0;
   for (let cpu = 0; cpu < a.cpus; cpu++) {
-    for (let c = v.remoteHead[cpu], n = 0; c >= 0 && n <= chunks; c = v.next[c], n++) {
+    for (let c = v.remoteHead[cpu], n = 0; c >= 0 && n <= touchedChunks; c = v.next[c], n++) {
       queued++;
       if (v.head[c] !== H_PENDING) err(`remote list of cpu ${cpu}: chunk ${c} is not pending`);
       if (nodeBounds(c).owner !== cpu)
@@ -144,6 +211,6 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
   if (k.allocatedBytes !== alloc) err(`counter allocatedBytes ${k.allocatedBytes} != recount ${alloc}`);
   if (k.pendingBytes !== pendingBytes) err(`counter pendingBytes ${k.pendingBytes} != recount ${pendingBytes}`);
   if (k.postponedBytes !== postponed) err(`counter postponedBytes ${k.postponedBytes} != recount ${postponed}`);
-  if (k.heldBytes !== heldPages * a.params.pageBytes) err(`counter heldBytes ${k.heldBytes} != ${heldPages} pages`);
+  if (k.heldBytes !== heldPages * p.pageBytes) err(`counter heldBytes ${k.heldBytes} != ${heldPages} pages`);
   return errs;
 }

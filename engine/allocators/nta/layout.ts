@@ -1,36 +1,49 @@
 /**
- * Shared-memory layout of one NTA instance (all offsets from planLayout, in this order).
+ * Shared-memory layout of one NTA instance: fields placed by planLayout (core/layout.ts) in
+ * this order, each with its perPage in brackets (global fields have none: perPage 0).
  *
  * Global (written with Atomics where several CPUs may touch them):
  *   meta        i32[4]        [0] pages taken so far (initial + grown; CAS on growth)
  *                             [1] layout magic, set last by the initialising thread
- *   locks       i32[cpus]     spinlock of each CPU's remote-free list (avl_free_lock)
+ *   locks       i32[cpus]     spinlock of each CPU's remote-free list (avl_free_lock); 0 when quiescent
  *   remoteHead  i32[cpus]     first chunk of each CPU's remote-free LIFO list, -1 = empty
  *                             (avl_free_list_head; the list is linked through `next`)
  *   counters    f64[cpus*8]   per-CPU counters, index cpu*8 + C_*; written only by that CPU
  *                             (8 f64 = one cache line per CPU)
- * Per page (pages = maxPages):
- *   pageNode    i32[pages]    first page of the node (region) holding this page, -1 = not taken
- *                             (the kernel kept the node pointer in page->lru.next)
- *   pageOwner   i32[pages]    owner CPU of the page (page->lru.prev), -1 = not taken
- *   nodePages   i32[pages]    at a node's first page: pages in the node (2^order)
+ *   untouched   i32[cpus*16]  [cpu*16] the CPU's next untouched initial region (see "Virtual" below)
  * Per CPU free lists (L = chunks of the largest node; list i holds free runs of i+1 chunks):
  *   listHead    i32[cpus*L]   first container (chunk index) of list cpu*L+i, -1 = empty
  *   listTail    i32[cpus*L]   last container; runs are appended here (list_add_tail)
- *   listCount   i32[cpus*L]   runs on the list (for the free-run histogram without a walk)
+ *   listCount   i32[cpus*L]   runs on the list, untouched regions included (histograms without a walk)
  *   nonEmpty    u32[cpus*S]   bit i of words cpu*S.. set iff list i of that CPU is non-empty (fast
  *                             upward scan); S = max(L/32, 16): each CPU's words fill whole cache lines
- * Per chunk (chunks = maxPages * pageBytes / chunkBytes; "block" = free run or allocation):
- *   bitmap      u32[chunks/32] node->mask: 1 = free, 0 = used, as in the patches
- *   next, prev  i32[chunks]   at a free run's first chunk: its container's list links
+ * Per page (pages = maxPages) [1]:
+ *   pageNode    i32[pages]    1 + first page of the node (region) holding this page; 0 = none
+ *                             written yet: a page not taken, or of an untouched initial region
+ *                             (the kernel kept the node pointer in page->lru.next)
+ *   pageOwner   i32[pages]    1 + owner CPU of the page (page->lru.prev); 0 as pageNode
+ *   nodePages   i32[pages]    at a node's first page: pages in the node (2^order)
+ * Per chunk (chunks = maxPages * cpp, cpp = pageBytes / chunkBytes; "block" = free run or allocation):
+ *   bitmap      u32[chunks/32] [cpp/32] node->mask: 1 = free, 0 = used, as in the patches
+ *   next, prev  i32[chunks]   [cpp] at a free run's first chunk: its container's list links
  *                             (the container lives inside the free run); at a pending
  *                             block's first chunk, `next` links the remote-free list
- *   len         i32[chunks]   at a block's first chunk: the block's length in chunks
- *   req         i32[chunks]   at an allocation's first chunk: the bytes requested
- *   head        u8[chunks]    at a block's first chunk: its kind (H_* below), else 0
- *   state       u8[chunks]    ChunkState of every chunk: what snapshots copy
+ *   len         i32[chunks]   [cpp] at a block's first chunk: the block's length in chunks
+ *   req         i32[chunks]   [cpp] at an allocation's first chunk: the bytes requested
+ *   head        u8[chunks]    [cpp] at a block's first chunk: its kind (H_* below), else 0
+ * No state byte per chunk: pageStates derives ChunkState codes from bitmap, head and len
+ * (page-states.ts), so allocations and frees write no per-chunk bytes beyond the bitmap.
+ * Virtual (untouched) regions: a fresh instance writes no page-major field (they stay zero, so a
+ * pool of millions of pages costs no memory until used). The initial regions of each CPU enter
+ * its full-region list (index L-1) in address order, so that list is always "regions
+ * untouched[cpu] .. end of this CPU's initial regions" (implied, not linked) followed by the
+ * linked entries: allocation takes the head, materialising the next untouched region first (its
+ * pages' node, owner, bitmap, states and container). A page is of an untouched region iff it is
+ * an initial page (< initialPages) with pageNode 0; each such region is one free run.
+ * After the layout's buffers, Allocator.buffers ends with the dirty-page buffer (core/dirty.ts):
+ * every write of a page-major field above stamps its page's segment.
  */
-import { planLayout, type LayoutPlan, type FieldKind } from '../../core/layout';
+import { field, planLayout, type LayoutPlan } from '../../core/layout';
 
 export const META_PAGES_TAKEN = 0;
 export const META_MAGIC = 1;
@@ -46,6 +59,9 @@ export const C_ALLOCS = 0,
   C_DRAINED = 6,
   C_POSTPONED = 7,
   C_SLOTS = 8;
+
+/** i32 slots per CPU in `untouched` (a cache line each: every CPU advances its own). */
+export const U_STRIDE = 16;
 
 /** Block kinds stored in `head`. */
 export const H_NONE = 0,
@@ -67,26 +83,26 @@ export const listStride = (lists: number): number => Math.max(lists / 32, 16);
 
 export function ntaLayout(g: NtaGeometry) {
   const chunks = g.maxPages * g.chunksPerPage;
-  const f = <K extends FieldKind>(kind: K, count: number) => ({ kind, count });
+  const cpp = g.chunksPerPage;
   return planLayout({
-    meta: f('i32', 4),
-    locks: f('i32', g.cpus),
-    remoteHead: f('i32', g.cpus),
-    counters: f('f64', g.cpus * C_SLOTS),
-    pageNode: f('i32', g.maxPages),
-    pageOwner: f('i32', g.maxPages),
-    nodePages: f('i32', g.maxPages),
-    listHead: f('i32', g.cpus * g.lists),
-    listTail: f('i32', g.cpus * g.lists),
-    listCount: f('i32', g.cpus * g.lists),
-    nonEmpty: f('u32', g.cpus * listStride(g.lists)),
-    bitmap: f('u32', chunks / 32),
-    next: f('i32', chunks),
-    prev: f('i32', chunks),
-    len: f('i32', chunks),
-    req: f('i32', chunks),
-    head: f('u8', chunks),
-    state: f('u8', chunks),
+    meta: field('i32', 4),
+    locks: field('i32', g.cpus),
+    remoteHead: field('i32', g.cpus),
+    counters: field('f64', g.cpus * C_SLOTS),
+    untouched: field('i32', g.cpus * U_STRIDE),
+    listHead: field('i32', g.cpus * g.lists),
+    listTail: field('i32', g.cpus * g.lists),
+    listCount: field('i32', g.cpus * g.lists),
+    nonEmpty: field('u32', g.cpus * listStride(g.lists)),
+    pageNode: field('i32', g.maxPages, 1),
+    pageOwner: field('i32', g.maxPages, 1),
+    nodePages: field('i32', g.maxPages, 1),
+    bitmap: field('u32', chunks / 32, cpp / 32),
+    next: field('i32', chunks, cpp),
+    prev: field('i32', chunks, cpp),
+    len: field('i32', chunks, cpp),
+    req: field('i32', chunks, cpp),
+    head: field('u8', chunks, cpp),
   });
 }
 export type NtaLayout = ReturnType<typeof ntaLayout> extends LayoutPlan<infer T> ? T : never;

@@ -29,7 +29,7 @@ export class NtaLog {
     return chunk < 0 ? -1 : a.params.baseAddress + chunk * a.params.chunkBytes;
   }
   private nodeOf(a: NtaAllocator, chunk: number): { start: number; index: number } {
-    const first = a.v.pageNode[Math.floor(chunk / a.cpp)];
+    const first = a.v.pageNode[Math.floor(chunk / a.cpp)] - 1;
     return { start: first * a.cpp, index: first >> a.params.regionOrder };
   }
 

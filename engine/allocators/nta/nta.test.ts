@@ -5,6 +5,7 @@ import { NtaAllocator } from './nta';
 import { seedExampleLog } from './example';
 import { AllocError, ChunkState, FreeError, type BlockInfo } from '../../core/types';
 import type { NtaParams } from './presets';
+import { applyRandom, bufferBytes, type Live } from '../test-util';
 
 const SEED_LOG = readFileSync(new URL('./testdata/seed-2006-08-02.txt', import.meta.url), 'utf8')
   .trimEnd()
@@ -106,15 +107,15 @@ describe('free errors leave the state unchanged', () => {
       const a = small({});
       const p = a.alloc(0, 100);
       a.alloc(0, 50);
-      const before = new Uint8Array(a.buffer.slice(0));
+      const before = bufferBytes(a);
       let r = act(a, p);
       if (name === 'double free' || name === 'map twice') {
         expect(r).toBe(code);
-        const again = new Uint8Array(a.buffer.slice(0));
+        const again = bufferBytes(a);
         r = act === cases[4][1] ? a.free(0, p, 100) : a.map(0, p);
-        expect(new Uint8Array(a.buffer.slice(0))).toEqual(again);
+        expect(bufferBytes(a)).toEqual(again);
       } else {
-        expect(new Uint8Array(a.buffer.slice(0))).toEqual(before);
+        expect(bufferBytes(a)).toEqual(before);
       }
       expect(r).toBe(code);
       expect(a.checkInvariants()).toEqual([]);
@@ -339,5 +340,110 @@ describe('blockAt', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('virtual pools: untouched initial regions are implied, never written', () => {
+  const BIG = 1_048_576;
+  it('a fresh pool writes no page-major field', () => {
+    const a = new NtaAllocator({ preset: 'patch2', regions: 1024, maxPages: 16384, cpus: 2 });
+    for (const f of a.fields) if (f.perPage > 0) expect(f.view.every((x) => x === 0)).toBe(true);
+    expect(a.dirty.segGen.every((x) => x === 0)).toBe(true);
+  });
+  it('untouched regions are free runs of their CPU, for every question asked of them', () => {
+    const a = new NtaAllocator({ preset: 'blog', regions: BIG, maxPages: BIG, cpus: 4 });
+    const base = a.geometry.baseAddress;
+    const page = 3 * (BIG / 4) + 5; // CPU 3's sixth page
+    expect(a.blockAt(base + page * 4096 + 100)).toEqual({
+      kind: 'free',
+      start: base + page * 4096,
+      bytes: 4096,
+      requested: 0,
+      owner: 3,
+    });
+    expect(a.ownerOf(base + page * 4096)).toBe(3);
+    const states = new Uint8Array(2 * 128);
+    a.pageStates(page, 2, states);
+    expect(states.every((s) => s === ChunkState.Free)).toBe(true);
+    expect(a.free(3, base + page * 4096, 32)).toBe(FreeError.DoubleFree); // free memory, as any free run
+    expect(a.freeSummary()).toEqual({ bytes: [4096], counts: [BIG] });
+    expect(a.largestFree(2)).toBe(4096);
+    expect(a.counters().heldBytes).toBe(BIG * 4096);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+  it('allocations take the untouched regions in address order, after nothing else on that list', () => {
+    const a = new NtaAllocator({ preset: 'patch1', regions: 1000, cpus: 2 }); // order-2 nodes: 16 KiB
+    const base = a.geometry.baseAddress;
+    const x = a.alloc(1, 16384); // CPU 1's first node: region 1000
+    expect(x).toBe(base + 1000 * 16384);
+    expect(a.alloc(1, 16384)).toBe(base + 1001 * 16384);
+    expect(a.free(1, x, 16384)).toBe(0); // region 1000 is whole again: linked at the list's tail
+    expect(a.alloc(1, 16384)).toBe(base + 1002 * 16384); // untouched ones come first
+    expect(a.alloc(1, 100)).toBe(base + 1003 * 16384); // the list's head is still untouched
+    expect(a.checkInvariants()).toEqual([]);
+    const touched = a.fields.find((f) => f.name === 'pageNode')!.view;
+    expect(touched.subarray(4 * 1004).every((n) => n === 0)).toBe(true); // the rest never written
+  });
+  it('invariants hold after every op on 1,048,576 pages (fast-check, a few thousand ops)', () => {
+    const big = fc.record({
+      kind: fc.integer({ min: 0, max: 9 }),
+      cpu: fc.nat(3),
+      bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 300 })),
+      pick: fc.nat(),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(big, { minLength: 500, maxLength: 1000, size: 'max' }),
+        (cpus, ops) => {
+          const a = new NtaAllocator({ preset: 'blog', regions: BIG, maxPages: BIG, cpus });
+          const live: Live[] = [];
+          for (const o of ops) {
+            applyRandom(a, o, live);
+            const errs = a.checkInvariants();
+            if (errs.length) throw new Error(errs.join('\n'));
+          }
+        },
+      ),
+      { numRuns: 4 },
+    );
+  });
+  it('invariants hold after every op at the seed size, 4094 pages (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(op, { minLength: 1, maxLength: 300, size: 'max' }),
+        (cpus, ops) => {
+          const a = new NtaAllocator({ preset: 'blog', cpus });
+          const live: Live[] = [];
+          for (const o of ops) {
+            applyRandom(a, o, live);
+            const errs = a.checkInvariants();
+            if (errs.length) throw new Error(errs.join('\n'));
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('checkInvariants detects corruption, untouched regions included', () => {
+  const cases: [string, (v: NtaAllocator['v']) => void][] = [
+    ['a page of an untouched region written', (v) => (v.pageNode[40] = 41)],
+    ['a chunk in an untouched region (small pool: checked byte by byte)', (v) => (v.len[40 * 128 + 3] = 1)],
+    ['a head inside an allocation', (v) => (v.head[2] = 1)],
+    ['the full-region list count', (v) => v.listCount[127]++],
+    ['the untouched cursor past its CPU', (v) => (v.untouched[0] = 99)],
+    ['a touched page without a node', (v) => (v.pageNode[1] = 0)],
+    ['a free bit inside an allocation', (v) => (v.bitmap[0] |= 2)],
+  ];
+  it.each(cases)('%s', (_name, corrupt) => {
+    const a = new NtaAllocator({ preset: 'blog', regions: 64, maxPages: 64 });
+    a.alloc(0, 100);
+    a.alloc(0, 4096);
+    expect(a.checkInvariants()).toEqual([]);
+    corrupt(a.v);
+    expect(a.checkInvariants().length).toBeGreaterThan(0);
   });
 });

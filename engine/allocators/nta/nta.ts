@@ -18,24 +18,33 @@
  *   (parameter drainOnAlloc=1: also at the start of every allocation, as the seed proposed);
  * - zero-copy sniffer (seed, 18 Aug 2006): a mapped allocation's free is
  *   postponed until it is unmapped.
+ * Virtual pools: the initial regions are not written at start; each CPU's untouched regions
+ * are the implied head of its full-region list, materialised one by one as allocations take
+ * them (layout.ts, "Virtual"), so nothing is O(pages) but the buffers' (lazily zeroed) size.
  * What the kernel did not check (wrong size, unknown pointer, double free) the
  * model rejects with an error code and no change of state.
  * State layout: see ./layout.ts.
  */
 import {
   AllocError,
-  ChunkState,
   FREE_OK,
   FreeError,
   type Allocator,
   type BlockInfo,
+  type Capabilities,
+  type Concurrency,
   type Counters,
+  type FreeSummary,
   type Geometry,
+  type StateField,
 } from '../../core/types';
-import { allocateBuffer, viewsOf, type Views } from '../../core/layout';
-import { lock, pagesOfCpu, unlock } from '../../core/lock';
-import { countSetDown, countSetUp, fillBits, findSetFrom } from './bits';
-import { ntaParams, initialPages, type NtaParams } from './presets';
+import { stateFields, viewsOf, type Views } from '../../core/layout';
+import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
+import { lock, unlock } from '../../core/lock';
+import { countSetDown, countSetUp, fillBits, findSetFrom, testBit } from './bits';
+import { ntaPageStates } from './page-states';
+import { NTA_LABEL, ntaParams, type NtaParams } from './presets';
+import { initialPages, initialRegionOwner, initialRegions } from './regions';
 import {
   ntaLayout,
   type NtaLayout,
@@ -52,6 +61,7 @@ import {
   C_POSTPONED,
   C_SLOTS,
   listStride,
+  U_STRIDE,
   H_NONE,
   H_FREE,
   H_LIVE,
@@ -63,12 +73,33 @@ import type { NtaLog } from './log';
 import { checkNtaInvariants } from './invariants';
 import { ntaBlockAt } from './block-at';
 
+export const NTA_CAPABILITIES: Capabilities = {
+  remoteFrees: true,
+  mappedChunks: true,
+  caches: false,
+  contiguousRuns: true,
+};
+
 export class NtaAllocator implements Allocator {
   readonly name = 'nta';
   readonly label: string;
   readonly cpus: number;
   readonly geometry: Geometry;
-  readonly buffer: ArrayBufferLike;
+  readonly buffers: readonly ArrayBufferLike[];
+  readonly fields: readonly StateField[];
+  readonly dirty: DirtyPages;
+  readonly capabilities = NTA_CAPABILITIES;
+  /**
+   * - crossFreeTouchesOwner: a free on a CPU other than the page's owner pushes the block onto
+   *   the owner's remote-free list (under the owner's spinlock) and writes the block's head and
+   *   chunk states;
+   * - ownerOpsTouchingShared: the owner pops that list at the end of every free ('frees'), and
+   *   with drainOnAlloc=1 at the start of every allocation too ('all').
+   */
+  readonly concurrency: Concurrency;
+  /** Called before growth takes pages from the capacity shared by all CPUs (meta[META_PAGES_TAKEN]). */
+  gate: () => void = () => {};
+  onHeldChange: ((bytes: number) => void) | null = null;
   readonly params: NtaParams;
   /** Chunks per page, chunks of the largest node (= lists per CPU), words of nonEmpty per CPU. */
   readonly cpp: number;
@@ -77,16 +108,26 @@ export class NtaAllocator implements Allocator {
   /** Words per CPU in `nonEmpty` (listWords padded to cache lines). */
   readonly listStride: number;
   readonly v: Views<NtaLayout>;
+  /** log2 of chunks per page, and of chunks per dirty-page segment (chunk c is in segment c >>> segShift). */
+  readonly cppShift: number;
+  private readonly segShift: number;
+  private readonly segGen: Int32Array;
+  private readonly epoch: Int32Array;
+  /** Pages per node, pages of the initial nodes, and the end of each CPU's initial regions (constants). */
+  private readonly perNode: number;
+  readonly initialPages: number;
+  private readonly untouchedEnd: Int32Array;
   /** Optional debug log in the seed's format (set by the CLI's `example`); null on the hot path. */
   log: NtaLog | null = null;
 
   static bytesNeeded(p: NtaParams): number {
     const cpp = p.pageBytes / p.chunkBytes;
-    return ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: cpp, lists: cpp << p.regionOrder })
-      .byteLength;
+    const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: cpp, lists: cpp << p.regionOrder });
+    return plan.byteLength + DirtyPages.bytesNeeded(p.maxPages);
   }
 
-  constructor(params: Partial<NtaParams> = {}, buffer?: ArrayBufferLike, byteOffset = 0, init = true) {
+  /** `buffers`: attach to (init false) or initialise (init true) another instance's buffers; default: fresh ones. */
+  constructor(params: Partial<NtaParams> = {}, buffers?: readonly ArrayBufferLike[], init = true) {
     const p = ntaParams(params.preset ?? 'blog', params.cpus ?? 1, params);
     this.params = p;
     this.cpus = p.cpus;
@@ -94,54 +135,92 @@ export class NtaAllocator implements Allocator {
     this.lists = this.cpp << p.regionOrder;
     this.listWords = this.lists / 32;
     this.listStride = listStride(this.lists);
-    this.label = `NTA (${p.preset})`;
+    this.label = `${NTA_LABEL} (${p.preset})`;
     this.geometry = { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.maxPages, baseAddress: p.baseAddress };
+    this.concurrency = { crossFreeTouchesOwner: true, ownerOpsTouchingShared: p.drainOnAlloc ? 'all' : 'frees' };
     const plan = ntaLayout({ cpus: p.cpus, maxPages: p.maxPages, chunksPerPage: this.cpp, lists: this.lists });
-    this.buffer = buffer ?? allocateBuffer(byteOffset + plan.byteLength);
-    this.v = viewsOf(plan, this.buffer, byteOffset);
+    const b = allocatorBuffers(plan, p.maxPages, buffers, init);
+    this.buffers = b.all;
+    this.dirty = b.dirty;
+    this.segGen = b.dirty.segGen;
+    this.epoch = b.dirty.epoch;
+    this.cppShift = Math.log2(this.cpp);
+    this.segShift = this.cppShift + SEGMENT_SHIFT;
+    this.v = viewsOf(plan, b.layout);
+    this.fields = stateFields(plan, this.v);
+    this.perNode = 1 << p.regionOrder;
+    this.initialPages = initialPages(p);
+    this.untouchedEnd = Int32Array.from({ length: p.cpus }, (_, cpu) => {
+      const r = initialRegions(p, cpu);
+      return r.first + r.count;
+    });
     if (init) this.initialise();
     else if (Atomics.load(this.v.meta, META_MAGIC) !== MAGIC)
       throw new Error('NTA: attached to a buffer that was never initialised');
   }
 
-  /** Take the initial nodes: in address order, each CPU's nodes enter its lists in address order. */
+  /**
+   * Take the initial nodes: in address order, each CPU's nodes enter its full-region list in
+   * address order. They stay untouched (virtual) until allocated: only list counts are written.
+   */
   private initialise(): void {
-    const { v, params: p } = this;
-    v.pageNode.fill(-1);
-    v.pageOwner.fill(-1);
+    const { v } = this;
     v.listHead.fill(-1);
     v.listTail.fill(-1);
     v.remoteHead.fill(-1);
-    v.next.fill(-1);
-    v.prev.fill(-1);
-    const perNode = 1 << p.regionOrder;
-    for (let cpu = 0; cpu < p.cpus; cpu++) {
-      const nodes =
-        p.regionsScope === 'total' ? pagesOfCpu(p.regions, p.cpus, cpu) : { first: cpu * p.regions, count: p.regions };
-      for (let r = nodes.first; r < nodes.first + nodes.count; r++) this.addNode(cpu, r * perNode, perNode);
+    const full = this.lists - 1;
+    for (let cpu = 0; cpu < this.cpus; cpu++) {
+      const { first, count } = initialRegions(this.params, cpu);
+      v.untouched[cpu * U_STRIDE] = first;
+      v.listCount[cpu * this.lists + full] = count;
+      if (count > 0) v.nonEmpty[cpu * this.listStride + (full >>> 5)] |= 1 << (full & 31);
     }
-    v.meta[META_PAGES_TAKEN] = initialPages(p);
+    v.meta[META_PAGES_TAKEN] = this.initialPages;
     Atomics.store(v.meta, META_MAGIC, MAGIC);
   }
 
-  /** avl_node_entry_commit for one node: owner and node of each page, all chunks free, one container. */
-  private addNode(cpu: number, firstPage: number, pages: number): void {
+  /** avl_node_entry_commit for one node, not linked yet: owner and node of each page, all chunks free, one run. */
+  private writeNode(cpu: number, firstPage: number, pages: number): number {
     const { v } = this;
     for (let i = 0; i < pages; i++) {
-      v.pageNode[firstPage + i] = firstPage;
-      v.pageOwner[firstPage + i] = cpu;
+      v.pageNode[firstPage + i] = firstPage + 1;
+      v.pageOwner[firstPage + i] = cpu + 1;
+      this.segGen[(firstPage + i) >>> SEGMENT_SHIFT] = this.epoch[0];
     }
     v.nodePages[firstPage] = pages;
     const c = firstPage * this.cpp,
       n = pages * this.cpp;
     fillBits(v.bitmap, c, n, 1);
-    v.state.fill(ChunkState.Free, c, c + n);
     v.head[c] = H_FREE;
     v.len[c] = n;
-    this.insertTail(cpu, n - 1, c);
+    return c;
+  }
+
+  /** A node appended to its CPU's lists (growth). */
+  private addNode(cpu: number, firstPage: number, pages: number): void {
+    this.insertTail(cpu, pages * this.cpp - 1, this.writeNode(cpu, firstPage, pages));
+  }
+
+  /** The head of `cpu`'s full-region list while untouched regions remain: write the next one; its first chunk. */
+  private materialise(cpu: number): number {
+    const r = this.v.untouched[cpu * U_STRIDE]++;
+    return this.writeNode(cpu, r * this.perNode, this.perNode);
+  }
+
+  /** Is `page` in an initial region nobody has touched yet (a free run the state does not spell out)? */
+  isUntouched(page: number): boolean {
+    return page < this.initialPages && this.v.pageNode[page] === 0;
+  }
+
+  /** Dirty-page mark for chunk c's page (core/dirty.ts): after writing any per-page or per-chunk field there. */
+  private mark(c: number): void {
+    this.segGen[c >>> this.segShift] = this.epoch[0];
   }
 
   // ---- free lists -----------------------------------------------------------------
+
+  // The callers stamp c's own node (alloc, freeLocal, writeNode); these stamp the list neighbours,
+  // which lie in other nodes.
 
   private insertTail(cpu: number, idx: number, c: number): void {
     const { v } = this;
@@ -149,8 +228,10 @@ export class NtaAllocator implements Allocator {
     const t = v.listTail[k];
     v.prev[c] = t;
     v.next[c] = -1;
-    if (t >= 0) v.next[t] = c;
-    else v.listHead[k] = c;
+    if (t >= 0) {
+      v.next[t] = c;
+      this.mark(t);
+    } else v.listHead[k] = c;
     v.listTail[k] = c;
     if (v.listCount[k]++ === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] |= 1 << (idx & 31);
   }
@@ -160,10 +241,14 @@ export class NtaAllocator implements Allocator {
     const k = cpu * this.lists + idx;
     const n = v.next[c],
       pr = v.prev[c];
-    if (pr >= 0) v.next[pr] = n;
-    else v.listHead[k] = n;
-    if (n >= 0) v.prev[n] = pr;
-    else v.listTail[k] = pr;
+    if (pr >= 0) {
+      v.next[pr] = n;
+      this.mark(pr);
+    } else v.listHead[k] = n;
+    if (n >= 0) {
+      v.prev[n] = pr;
+      this.mark(n);
+    } else v.listTail[k] = pr;
     v.next[c] = v.prev[c] = -1;
     if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
@@ -201,10 +286,7 @@ export class NtaAllocator implements Allocator {
     v.head[c] = H_LIVE;
     v.len[c] = n;
     v.req[c] = bytes;
-    // A chunk holding no requested byte is rounding waste; with ceil() rounding NTA never has one.
-    const used = Math.ceil(bytes / C);
-    v.state.fill(ChunkState.Used, c, c + used);
-    v.state.fill(ChunkState.Waste, c + used, c + n);
+    this.mark(c); // a block never leaves its node, and a node never spans two segments
     cnt[base + C_ALLOCS]++;
     cnt[base + C_REQ] += bytes;
     cnt[base + C_ALLOC] += n * C;
@@ -216,12 +298,18 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     const i = findSetFrom(v.nonEmpty, cpu * this.listStride, this.listWords, n - 1);
     if (i < 0) return -1;
-    const c = v.listHead[cpu * this.lists + i];
-    this.unlink(cpu, i, c);
+    let c: number;
+    if (i === this.lists - 1 && v.untouched[cpu * U_STRIDE] < this.untouchedEnd[cpu]) {
+      c = this.materialise(cpu); // the list's implied head
+      if (--v.listCount[cpu * this.lists + i] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
+    } else {
+      c = v.listHead[cpu * this.lists + i];
+      this.unlink(cpu, i, c);
+    }
     this.log?.updateNode(this, c, i, n, bytes);
     fillBits(v.bitmap, c, n, 0);
     this.log?.fillBits(this, c, n);
-    v.head[c] = H_NONE;
+    v.head[c] = H_NONE; // alloc stamps c's node when the block is written
     if (i + 1 > n) {
       const t = c + n;
       v.head[t] = H_FREE;
@@ -235,12 +323,14 @@ export class NtaAllocator implements Allocator {
   /** PATCH2's cache growth: up to growPages order-0 nodes from the capacity, for this CPU. */
   private grow(cpu: number): boolean {
     const { meta } = this.v;
+    this.gate();
     for (;;) {
       const taken = Atomics.load(meta, META_PAGES_TAKEN);
       const upto = Math.min(taken + this.params.growPages, this.params.maxPages);
       if (upto === taken) return false;
       if (Atomics.compareExchange(meta, META_PAGES_TAKEN, taken, upto) !== taken) continue;
       for (let pg = taken; pg < upto; pg++) this.addNode(cpu, pg, 1);
+      this.onHeldChange?.((upto - taken) * this.params.pageBytes);
       return true;
     }
   }
@@ -249,16 +339,16 @@ export class NtaAllocator implements Allocator {
 
   /** First chunk of the live block starting at `address`, or a negative FreeError. */
   private liveBlockAt(address: number): number {
-    const C = this.params.chunkBytes;
-    const off = address - this.params.baseAddress;
-    if (!Number.isInteger(address) || off < 0 || off % C !== 0) return FreeError.UnknownPointer;
-    const c = off / C;
-    if (c >= this.v.head.length || this.v.pageNode[Math.floor(c / this.cpp)] < 0) return FreeError.UnknownPointer;
+    // A chunk index: in the pool and whole (the address is a chunk multiple); NaN fails too.
+    const c = (address - this.params.baseAddress) / this.params.chunkBytes;
+    if (!(c >= 0 && c < this.v.head.length) || (c | 0) !== c) return FreeError.UnknownPointer;
+    const page = Math.floor(c / this.cpp);
+    // An untouched region is free: freeing in it is a double free, as anywhere in a free run.
+    if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
     const h = this.v.head[c];
     if (h === H_LIVE || h === H_MAPPED || h === H_PENDING || h === H_POSTPONED) return c;
-    const s = this.v.state[c];
     // Freeing a chunk that is free now is a double free; the middle of an allocation is unknown.
-    return s === ChunkState.Free ? FreeError.DoubleFree : FreeError.UnknownPointer;
+    return testBit(this.v.bitmap, c) ? FreeError.DoubleFree : FreeError.UnknownPointer;
   }
 
   free(cpu: number, address: number, bytes: number): number {
@@ -277,7 +367,7 @@ export class NtaAllocator implements Allocator {
     cnt[base + C_ALLOC] -= blockBytes;
     if (h === H_MAPPED) {
       v.head[c] = H_POSTPONED;
-      v.state.fill(ChunkState.Postponed, c, c + v.len[c]);
+      this.mark(c);
       cnt[base + C_POSTPONED] += blockBytes;
     } else {
       this.release(cpu, c);
@@ -289,13 +379,13 @@ export class NtaAllocator implements Allocator {
   /** __avl_free: push to the owner's remote list, or free locally. */
   private release(cpu: number, c: number): void {
     const { v } = this;
-    const owner = v.pageOwner[Math.floor(c / this.cpp)];
+    const owner = v.pageOwner[c >>> this.cppShift] - 1;
     if (owner === cpu) {
       this.freeLocal(cpu, c);
       return;
     }
     v.head[c] = H_PENDING;
-    v.state.fill(ChunkState.PendingRemote, c, c + v.len[c]);
+    this.mark(c);
     v.counters[cpu * C_SLOTS + C_PUSHED] += v.len[c] * this.params.chunkBytes;
     this.log?.queued(this, c, owner);
     lock(v.locks, owner);
@@ -304,8 +394,12 @@ export class NtaAllocator implements Allocator {
     unlock(v.locks, owner);
   }
 
-  /** End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. */
+  /**
+   * End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. With one
+   * CPU nothing is ever queued (every free is local), so there is nothing to look at.
+   */
   private drain(cpu: number): void {
+    if (this.cpus === 1) return;
     const { v } = this;
     while (Atomics.load(v.remoteHead, cpu) !== -1) {
       lock(v.locks, cpu);
@@ -321,15 +415,16 @@ export class NtaAllocator implements Allocator {
   private freeLocal(cpu: number, c: number): void {
     const { v } = this;
     const n = v.len[c];
-    const rs = v.pageNode[Math.floor(c / this.cpp)] * this.cpp;
-    const re = rs + v.nodePages[rs / this.cpp] * this.cpp;
+    const node = v.pageNode[c >>> this.cppShift] - 1;
+    const rs = node * this.cpp;
+    const re = rs + v.nodePages[node] * this.cpp;
     this.log?.free(this, c, rs);
     fillBits(v.bitmap, c, n, 1);
     this.log?.fillBits(this, c, n);
-    v.state.fill(ChunkState.Free, c, c + n);
     v.head[c] = H_NONE;
     v.req[c] = 0;
     v.next[c] = -1;
+    this.mark(c); // the merged run stays in this node: one segment
     const up = c + n;
     const lbits = up < re && (v.bitmap[up >>> 5] >>> (up & 31)) & 1 ? countSetUp(v.bitmap, up, re) : 0;
     const rbits = c > rs && (v.bitmap[(c - 1) >>> 5] >>> ((c - 1) & 31)) & 1 ? countSetDown(v.bitmap, c - 1, rs) : 0;
@@ -371,7 +466,7 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     if (v.head[c] !== H_LIVE) return v.head[c] === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
     v.head[c] = H_MAPPED;
-    v.state.fill(ChunkState.Mapped, c, c + v.len[c]);
+    this.mark(c);
     return FREE_OK;
   }
 
@@ -383,7 +478,7 @@ export class NtaAllocator implements Allocator {
     const h = v.head[c];
     if (h === H_MAPPED) {
       v.head[c] = H_LIVE;
-      v.state.fill(ChunkState.Used, c, c + v.len[c]);
+      this.mark(c);
       return FREE_OK;
     }
     if (h !== H_POSTPONED) return FreeError.BadMapState;
@@ -395,8 +490,13 @@ export class NtaAllocator implements Allocator {
 
   // ---- inspection -------------------------------------------------------------------------
 
+  /** Derived from the bitmap and the block heads (page-states.ts): NTA keeps no state byte per chunk. */
+  pageStates(firstPage: number, count: number, out: Uint8Array): void {
+    ntaPageStates(this, firstPage, count, out);
+  }
+
   snapshot(out: Uint8Array): void {
-    out.set(this.v.state);
+    this.pageStates(0, this.params.maxPages, out);
   }
 
   counters(): Counters {
@@ -415,35 +515,50 @@ export class NtaAllocator implements Allocator {
     };
   }
 
-  freeBlocks(): number[] {
-    const out: number[] = [];
-    const C = this.params.chunkBytes;
-    const cnt = this.v.listCount;
-    for (let k = 0; k < cnt.length; k++) for (let j = cnt[k]; j > 0; j--) out.push(((k % this.lists) + 1) * C);
-    return out;
+  /** Runs of each length, summed over CPUs from the list counts (no walk). */
+  freeSummary(): FreeSummary {
+    const bytes: number[] = [],
+      counts: number[] = [];
+    const cnt = this.v.listCount,
+      L = this.lists;
+    for (let i = 0; i < L; i++) {
+      let n = 0;
+      for (let cpu = 0; cpu < this.cpus; cpu++) n += cnt[cpu * L + i];
+      if (n > 0) {
+        bytes.push((i + 1) * this.params.chunkBytes);
+        counts.push(n);
+      }
+    }
+    return { bytes, counts };
   }
 
   ownerOf(address: number): number {
     const pg = Math.floor((address - this.params.baseAddress) / this.params.pageBytes);
-    return pg >= 0 && pg < this.params.maxPages ? this.v.pageOwner[pg] : -1;
+    return pg >= 0 && pg < this.params.maxPages ? this.ownerOfPage(pg) : -1;
+  }
+
+  /** Owner CPU of a page, -1 when not taken (untouched regions: their CPU by the initial layout). */
+  ownerOfPage(page: number): number {
+    if (this.isUntouched(page)) return initialRegionOwner(this.params, page >> this.params.regionOrder);
+    return this.v.pageOwner[page] - 1;
   }
 
   blockAt(address: number): BlockInfo | null {
     return ntaBlockAt(this, address);
   }
 
-  /** Page index and chunk offset of an address (for op logs). */
-  locate(address: number): { page: number; chunk: number } {
-    const c = (address - this.params.baseAddress) / this.params.chunkBytes;
-    return { page: Math.floor(c / this.cpp), chunk: c % this.cpp };
-  }
-
   checkInvariants(): string[] {
     return checkNtaInvariants(this);
   }
 
-  /** Bytes of the largest free run on `cpu`'s own lists (what an alloc there could get now). For failure messages. */
-  largestFreeOnCpu(cpu: number): number {
+  /** Whole chunks; nothing beyond the largest region. */
+  handedOut(bytes: number): number {
+    const n = Math.ceil(bytes / this.params.chunkBytes);
+    return bytes > 0 && n <= this.lists ? n * this.params.chunkBytes : 0;
+  }
+
+  /** Bytes of the largest free run on `cpu`'s own lists: an allocation never takes another CPU's memory. */
+  largestFree(cpu: number): number {
     const w0 = cpu * this.listStride;
     const ne = this.v.nonEmpty;
     for (let w = this.listWords - 1; w >= 0; w--) {
@@ -453,7 +568,14 @@ export class NtaAllocator implements Allocator {
   }
 
   /** Drain `cpu`'s remote-free list now, as the end of a free on `cpu` would (runtime: the final quiescent drain). Call only on `cpu`'s thread. */
-  drainRemote(cpu: number): void {
+  drainRemote(cpu: number): number {
+    const before = this.v.counters[cpu * C_SLOTS + C_DRAINED];
     this.drain(cpu);
+    return this.v.counters[cpu * C_SLOTS + C_DRAINED] - before;
+  }
+
+  remoteTotals(cpu: number): { pushed: number; drained: number } {
+    const c = this.v.counters;
+    return { pushed: c[cpu * C_SLOTS + C_PUSHED], drained: c[cpu * C_SLOTS + C_DRAINED] };
   }
 }

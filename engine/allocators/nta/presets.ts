@@ -11,6 +11,10 @@
  *           nothing, avl_node_entry_alloc(gfp, 0) adds 8 order-0 pages to the CPU
  *           and the allocation is retried once.
  */
+import { MAX_FIELD_BYTES } from '../../core/layout';
+import { MAX_CPUS, MAX_PAGES } from '../../core/limits';
+import { paramProblem, type ParamInfo } from '../kind';
+
 export interface NtaParams {
   preset: NtaPresetName;
   /** AVL_MIN_SIZE: the chunk (allocation unit) in bytes. */
@@ -39,8 +43,43 @@ export interface NtaParams {
   nodeAddress: number;
 }
 
+export const NTA_LABEL = 'NTA';
+
 export type NtaPresetName = 'blog' | 'patch1' | 'patch2';
 export const NTA_PRESETS: readonly NtaPresetName[] = ['blog', 'patch1', 'patch2'];
+
+/** The parameters users may override, with their limits (the rest are derived or fixed). */
+export const NTA_PARAMS: readonly ParamInfo[] = [
+  {
+    key: 'chunkBytes',
+    doc: 'AVL_MIN_SIZE: the chunk (allocation unit) in bytes',
+    min: 8,
+    max: 1 << 16,
+    powerOfTwo: true,
+  },
+  { key: 'pageBytes', doc: 'bytes per page (at least 32 chunks)', min: 256, max: 1 << 24, powerOfTwo: true },
+  { key: 'regionOrder', doc: 'order of the initial nodes: 2^order pages each (AVL_ORDER)', min: 0, max: 6 },
+  {
+    key: 'regions',
+    doc: 'initial nodes: per CPU (patch1, patch2) or in total (blog)',
+    min: 1,
+    max: MAX_PAGES,
+  },
+  { key: 'growPages', doc: 'one-page nodes added per growth (PATCH2); 0 = no growth', min: 0, max: MAX_PAGES },
+  {
+    key: 'maxPages',
+    doc: 'capacity in pages: the initial nodes plus room to grow (0 = the preset default)',
+    min: 0,
+    max: MAX_PAGES,
+  },
+  {
+    key: 'drainOnAlloc',
+    doc: "0 = drain the remote-free queue in free only (the patches); 1 = at the owner's next allocation too (the seed's proposal, 11 Aug 2006)",
+    min: 0,
+    max: 1,
+    values: [0, 1],
+  },
+];
 
 const COMMON = { pageBytes: 4096, baseAddress: 0x2554000, nodeAddress: 0x523800, drainOnAlloc: 0 };
 
@@ -92,7 +131,9 @@ export function ntaParams(preset: NtaPresetName = 'blog', cpus = 1, overrides: P
       throw new Error(`unknown NTA preset '${String(preset)}': expected one of ${NTA_PRESETS.join(', ')}`);
   }
   p = { ...p, ...overrides };
-  if (!overrides.maxPages && p.growPages === 0) p.maxPages = initialPages(p);
+  // Without growth the capacity is the initial nodes; with growth at least them (patch2's
+  // 8 nodes of 8 pages on each of 64 CPUs take 4096 pages, more than its default 4094).
+  if (!overrides.maxPages) p.maxPages = p.growPages === 0 ? initialPages(p) : Math.max(p.maxPages, initialPages(p));
   validate(p);
   return p;
 }
@@ -107,22 +148,21 @@ function validate(p: NtaParams): void {
   const bad = (what: string): never => {
     throw new Error(`invalid NTA parameter: ${what}`);
   };
-  const pow2 = (x: number) => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
-  if (!pow2(p.chunkBytes) || p.chunkBytes < 8) bad(`chunkBytes=${p.chunkBytes}, expected a power of two >= 8`);
-  if (!pow2(p.pageBytes) || p.pageBytes < p.chunkBytes * 32)
-    bad(`pageBytes=${p.pageBytes}, expected a power of two >= 32 chunks`);
-  if (!Number.isInteger(p.regionOrder) || p.regionOrder < 0 || p.regionOrder > 6)
-    bad(`regionOrder=${p.regionOrder}, expected 0..6`);
-  if (!Number.isInteger(p.cpus) || p.cpus < 1 || p.cpus > 16) bad(`cpus=${p.cpus}, expected 1..16`);
-  if (!Number.isInteger(p.regions) || p.regions < 1) bad(`regions=${p.regions}, expected >= 1`);
+  for (const info of NTA_PARAMS) {
+    const value = p[info.key as keyof NtaParams] as number;
+    const problem = paramProblem(info, value);
+    if (problem) bad(`${info.key}=${value}, ${problem}`);
+  }
+  if (p.pageBytes < p.chunkBytes * 32) bad(`pageBytes=${p.pageBytes}, expected a power of two >= 32 chunks`);
+  if (!Number.isInteger(p.cpus) || p.cpus < 1 || p.cpus > MAX_CPUS) bad(`cpus=${p.cpus}, expected 1..${MAX_CPUS}`);
   if (p.regionsScope === 'total' && p.regions < p.cpus)
     bad(`regions=${p.regions} in total is fewer than cpus=${p.cpus}`);
-  if (!Number.isInteger(p.growPages) || p.growPages < 0) bad(`growPages=${p.growPages}, expected >= 0`);
-  if (p.drainOnAlloc !== 0 && p.drainOnAlloc !== 1)
-    bad(`drainOnAlloc=${p.drainOnAlloc}, expected 0 (drain in free only, as the patches) or 1`);
   const init = initialPages(p);
-  if (!Number.isInteger(p.maxPages) || p.maxPages < init)
-    bad(`maxPages=${p.maxPages}, expected >= the ${init} initial pages`);
-  if (p.maxPages * p.pageBytes + p.baseAddress > 0x7fffffff)
-    bad(`maxPages=${p.maxPages}: the address space exceeds 2 GiB`);
+  if (init > MAX_PAGES) bad(`${init} initial pages, expected at most ${MAX_PAGES}`);
+  if (p.maxPages < init) bad(`maxPages=${p.maxPages}, expected >= the ${init} initial pages`);
+  // The per-chunk fields hold 4 bytes per chunk, and one field must fit in one buffer (core/layout.ts).
+  if (p.maxPages * (p.pageBytes / p.chunkBytes) * 4 > MAX_FIELD_BYTES)
+    bad(`maxPages=${p.maxPages} of ${p.pageBytes / p.chunkBytes} chunks: more than ${MAX_FIELD_BYTES / 4} chunks`);
+  if (!Number.isSafeInteger(p.baseAddress) || p.baseAddress < 0 || p.baseAddress + p.maxPages * p.pageBytes > 2 ** 53)
+    bad(`baseAddress=${p.baseAddress}, expected a non-negative integer leaving room for the pool below 2^53`);
 }

@@ -1,18 +1,18 @@
 /** CPU workers as Node worker_threads (CLI, bench, tests). */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FromCpu, ToCpu } from '../cpu-loop';
-import type { SpawnCpuWorker, WorkerHandle } from '../pool';
+import type { WorkerMessage, WorkerReply } from '../workers/cpu-worker';
+import type { SpawnCpuWorker, WorkerHandle } from '../workers/pool';
 
 const ENTRY = new URL('./cpu-worker.mjs', import.meta.url);
 
-export const nodeSpawn: SpawnCpuWorker = (cpu: number): WorkerHandle => {
-  const w = new Worker(ENTRY, { name: `fragscope-cpu-${cpu}` });
+export const nodeSpawn: SpawnCpuWorker = (index: number): WorkerHandle => {
+  const w = new Worker(ENTRY, { name: `fragscope-cpu-${index}` });
   let ending = false;
   return {
-    postMessage: (m: ToCpu) => w.postMessage(m),
+    postMessage: (m: WorkerMessage) => w.postMessage(m),
     listen(onMessage, onDeath) {
-      w.on('message', (m: FromCpu) => onMessage(m));
+      w.on('message', (m: WorkerReply) => onMessage(m));
       w.on('error', (e: Error) => onDeath(e.message));
       w.on('messageerror', (e: Error) => onDeath(`message could not be deserialised: ${e.message}`));
       w.on('exit', (code: number) => {
@@ -26,5 +26,5 @@ export const nodeSpawn: SpawnCpuWorker = (cpu: number): WorkerHandle => {
   };
 };
 
-/** Hardware threads of this machine (decides how long lockstep turns poll). */
+/** Hardware threads of this machine (how many CPU workers to start). */
 export const nodeCores = (): number => availableParallelism();

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Pow2Allocator, POW2_DEFAULTS } from './pow2';
-import { AllocError, ChunkState, FreeError, FREE_OK } from '../core/types';
-import { pagesOfCpu } from '../core/lock';
+import { Pow2Allocator } from './pow2';
+import { POW2_DEFAULTS } from './params';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
+import { pagesOfCpu } from '../../core/lock';
+import { MAX_CPUS, MAX_PAGES } from '../../core/limits';
+import { applyRandom, bufferBytes, countOf, fieldView, firstDiff, stateBytes, type Live } from '../test-util';
 
 const BASE = POW2_DEFAULTS.baseAddress;
 const PAGE = 4096;
@@ -16,21 +19,10 @@ function snap(a: Pow2Allocator): Uint8Array {
 function pageStates(a: Pow2Allocator, page: number): number[] {
   return Array.from(snap(a).subarray(page * CPP, (page + 1) * CPP));
 }
-function bytesOf(a: Pow2Allocator): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.plan.byteLength).slice();
-}
-/** Index of the first differing byte, or -1 (much faster than toEqual on big arrays). */
-function firstDiff(x: Uint8Array, y: Uint8Array): number {
-  if (x.length !== y.length) return Math.min(x.length, y.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
-  return -1;
-}
-/** The buffer without the per-CPU failure counters (a failed alloc is counted there). */
+const bytesOf = bufferBytes;
+/** The state without the per-CPU failure counters (a failed alloc is counted there). */
 function stateOf(a: Pow2Allocator): Uint8Array {
-  const b = bytesOf(a);
-  const at = a.plan.offsets.failures;
-  b.fill(0, at, at + a.plan.fields.failures.count * 8);
-  return b;
+  return stateBytes(a, ['failures']);
 }
 
 describe('pow2 size classes', () => {
@@ -95,9 +87,9 @@ describe('pow2 pages', () => {
     expect(a.alloc(0, 64)).toBe(BASE + PAGE); // class 64 gets page 1
     expect(a.alloc(0, 32)).toBe(BASE + 2 * PAGE); // page 0 full: class 32 gets page 2
     expect(a.counters().heldBytes).toBe(3 * PAGE);
-    expect(a.freeBlocks().filter((b) => b === PAGE)).toHaveLength(5);
-    expect(a.freeBlocks().filter((b) => b === 64)).toHaveLength(63);
-    expect(a.freeBlocks().filter((b) => b === 32)).toHaveLength(127);
+    expect(countOf(a.freeSummary(), PAGE)).toBe(5);
+    expect(countOf(a.freeSummary(), 64)).toBe(63);
+    expect(countOf(a.freeSummary(), 32)).toBe(127);
     // page 1 released when its only object is freed
     expect(a.free(0, BASE + PAGE, 64)).toBe(FREE_OK);
     expect(pageStates(a, 1).every((x) => x === ChunkState.Unheld)).toBe(true);
@@ -143,7 +135,7 @@ describe('pow2 pages', () => {
     for (let i = 0; i < 3 * 16; i++) expect(a.alloc(0, 256)).toBeGreaterThanOrEqual(BASE);
     expect(a.alloc(0, 256)).toBe(AllocError.NoSpace);
     expect(a.alloc(0, 32)).toBe(AllocError.NoSpace);
-    expect(a.freeBlocks()).toEqual([]);
+    expect(a.freeSummary()).toEqual({ bytes: [], counts: [] });
     expect(snap(a).every((x) => x === ChunkState.Used)).toBe(true);
     expect(a.checkInvariants()).toEqual([]);
   });
@@ -306,7 +298,12 @@ describe('pow2 property: invariants hold after every op', () => {
             let r: number;
             if (c.kind === 0 && live.length)
               r = a.free(c.cpu, live[c.pick % live.length].addr, live[c.pick % live.length].bytes + 1);
-            else if (c.kind === 1 && live.length)
+            else if (
+              c.kind === 1 &&
+              live.length &&
+              // Inside a live block, unless it is where another live block starts (then the free is valid).
+              !live.some((l) => l.addr === live[c.pick % live.length].addr + 32 * (1 + (c.pick % 3)))
+            )
               r = a.free(c.cpu, live[c.pick % live.length].addr + 32 * (1 + (c.pick % 3)), 32);
             else if (c.kind === 2 && freed.length)
               r = a.free(c.cpu, freed[c.pick % freed.length].addr, freed[c.pick % freed.length].bytes);
@@ -334,12 +331,11 @@ describe('pow2 property: invariants hold after every op', () => {
 describe('pow2 shared memory', () => {
   it('an instance attached with init=false sees the same state', () => {
     const params = { pages: 48, cpus: 3, baseAddress: 0x100000 };
-    const offset = 64;
-    const sab = new SharedArrayBuffer(offset + Pow2Allocator.bytesNeeded(params) + 16);
-    const a = new Pow2Allocator(params, sab, offset);
+    const a = new Pow2Allocator(params);
+    expect(a.buffers.every((b) => b instanceof SharedArrayBuffer)).toBe(true);
     for (let i = 0; i < 40; i++) expect(a.alloc(i % 3, 1 + ((i * 397) % 1024))).toBeGreaterThan(0);
     a.free(2, 0x100000, 1);
-    const b = new Pow2Allocator(params, sab, offset, false);
+    const b = new Pow2Allocator(params, a.buffers, false);
     expect(snap(b)).toEqual(snap(a));
     expect(b.counters()).toEqual(a.counters());
     expect(b.checkInvariants()).toEqual([]);
@@ -354,9 +350,9 @@ describe('pow2 shared memory', () => {
 
   it('works on a plain ArrayBuffer and re-initialises a dirty buffer', () => {
     const params = { pages: 4 };
-    const buf = new ArrayBuffer(Pow2Allocator.bytesNeeded(params));
-    new Uint8Array(buf).fill(0xab);
-    const a = new Pow2Allocator(params, buf);
+    const bufs = new Pow2Allocator(params).buffers.map((b) => new ArrayBuffer(b.byteLength));
+    for (const b of bufs) new Uint8Array(b).fill(0xab);
+    const a = new Pow2Allocator(params, bufs);
     expect(a.checkInvariants()).toEqual([]);
     expect(a.alloc(0, 32)).toBe(BASE);
     expect(a.checkInvariants()).toEqual([]);
@@ -364,10 +360,11 @@ describe('pow2 shared memory', () => {
 
   it('rejects bad params and too-small buffers', () => {
     expect(() => new Pow2Allocator({ cpus: 0 })).toThrow();
-    expect(() => new Pow2Allocator({ cpus: 17 })).toThrow();
+    expect(() => new Pow2Allocator({ cpus: MAX_CPUS + 1 })).toThrow();
+    expect(() => new Pow2Allocator({ pages: MAX_PAGES + 1 })).toThrow();
     expect(() => new Pow2Allocator({ pageBytes: 3000 })).toThrow();
     expect(() => new Pow2Allocator({ pages: 0 })).toThrow();
-    expect(() => new Pow2Allocator({ pages: 4 }, new ArrayBuffer(16))).toThrow();
+    expect(() => new Pow2Allocator({ pages: 4 }, [new ArrayBuffer(16)])).toThrow();
   });
 
   it('defaults match the seed (4094 pages of 4096 bytes, 32-byte chunks)', () => {
@@ -375,56 +372,23 @@ describe('pow2 shared memory', () => {
     expect(a.geometry).toEqual({ chunkBytes: 32, pageBytes: 4096, pages: 4094, baseAddress: 0x2554000 });
     expect(a.name).toBe('pow2');
     expect(a.label).toBe('pow2 (SLAB-like)');
-    expect(a.freeBlocks()).toHaveLength(4094);
+    expect(a.freeSummary()).toEqual({ bytes: [4096], counts: [4094] });
   });
 });
 
 describe('pow2 checkInvariants detects corruption', () => {
-  type Field = keyof Pow2Allocator['plan']['offsets'];
-  type Mutate = (buf: ArrayBufferLike, at: (f: Field) => number) => void;
+  type Mutate = (view: (name: string) => Uint8Array | Int32Array | Uint32Array | Float64Array) => void;
   const cases: [string, Mutate][] = [
-    [
-      'a chunk state',
-      (b, at) => {
-        new Uint8Array(b)[at('chunkState') + 20] = ChunkState.Used;
-      },
-    ],
-    [
-      'a counter',
-      (b, at) => {
-        new Float64Array(b, at('counters'), 3)[2] += 1;
-      },
-    ],
-    [
-      'a partial list head',
-      (b, at) => {
-        new Int32Array(b, at('partialHead'), 1)[0] = 1;
-      },
-    ],
-    [
-      'a live count',
-      (b, at) => {
-        new Int32Array(b, at('pageLive'), 1)[0] = 1;
-      },
-    ],
-    [
-      'a free bit',
-      (b, at) => {
-        new Uint32Array(b, at('freeBits'), 1)[0] |= 1;
-      },
-    ],
-    [
-      'a page class',
-      (b, at) => {
-        new Uint8Array(b)[at('pageClass') + 1] = 3;
-      },
-    ],
-    [
-      'the unheld bitmap',
-      (b, at) => {
-        new Uint32Array(b, at('unheldBits'), 1)[0] |= 1;
-      },
-    ],
+    ['a live slot not handed out', (v) => (v('handedBits')[4 * 4] = 0)], // page 4's slot 0 is live
+    ['requested bytes inside an object', (v) => (v('reqBytes')[3] = 5)],
+    ['a counter', (v) => (v('counters')[2] += 1)],
+    ['a partial list head', (v) => (v('partialHead')[0] = 1)],
+    ['a live count', (v) => (v('pageLive')[0] = 1)],
+    ['a free bit', (v) => (v('freeBits')[0] |= 1)],
+    ['a page class', (v) => (v('pageClass')[1] = 3)],
+    ['the held-page tree', (v) => (v('heldTree')[0] |= 2)],
+    ['a partial list link', (v) => (v('pageNext')[0] = 3)],
+    ['a free-slot count', (v) => (v('cpuSlots')[3] += 1)],
   ];
   it.each(cases)('%s', (_name, mutate) => {
     const a = new Pow2Allocator({ pages: 8, cpus: 2 });
@@ -432,7 +396,73 @@ describe('pow2 checkInvariants detects corruption', () => {
     a.alloc(0, 200);
     a.alloc(1, 40);
     expect(a.checkInvariants()).toEqual([]);
-    mutate(a.buffer, (f) => a.byteOffset + a.plan.offsets[f]);
+    mutate((name) => fieldView(a, name));
     expect(a.checkInvariants().length).toBeGreaterThan(0);
+  });
+});
+
+describe('pow2 virtual pools: pages never dedicated are never written', () => {
+  const BIG = 1_048_576;
+  it('a fresh pool writes no page-major field', () => {
+    const a = new Pow2Allocator({ pages: 20000, cpus: 3 });
+    for (const f of a.fields) if (f.perPage > 0) expect(f.view.every((x) => x === 0)).toBe(true);
+    expect(a.dirty.segGen.every((x) => x === 0)).toBe(true);
+  });
+  it('a 1,048,576-page pool answers from counts and trees: summary, largest free, lowest page first', () => {
+    const a = new Pow2Allocator({ pages: BIG, cpus: 4 });
+    expect(a.freeSummary()).toEqual({ bytes: [PAGE], counts: [BIG] });
+    const first3 = pagesOfCpu(BIG, 4, 3).first;
+    expect(a.alloc(3, 100)).toBe(BASE + first3 * PAGE);
+    expect(a.alloc(3, 4096)).toBe(BASE + (first3 + 1) * PAGE);
+    expect(a.free(3, BASE + first3 * PAGE, 100)).toBe(FREE_OK); // page released
+    expect(a.alloc(3, 3000)).toBe(BASE + first3 * PAGE); // the lowest unheld page again
+    expect(a.freeSummary()).toEqual({ bytes: [PAGE], counts: [BIG - 2] });
+    expect(a.largestFree(3)).toBe(PAGE);
+    expect(a.blockAt(BASE + (BIG - 1) * PAGE)).toMatchObject({ kind: 'unheld', owner: 3 });
+    expect(a.checkInvariants()).toEqual([]);
+  });
+  it('invariants hold after every op on 1,048,576 pages (fast-check, a few thousand ops)', () => {
+    const op = fc.record({
+      kind: fc.integer({ min: 0, max: 9 }),
+      cpu: fc.nat(3),
+      bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 300 })),
+      pick: fc.nat(),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(op, { minLength: 500, maxLength: 1000, size: 'max' }),
+        (cpus, ops) => {
+          const a = new Pow2Allocator({ pages: BIG, cpus });
+          const live: Live[] = [];
+          for (const o of ops) {
+            applyRandom(a, o, live);
+            const v = a.checkInvariants();
+            if (v.length > 0) throw new Error(v.join('\n'));
+          }
+        },
+      ),
+      { numRuns: 3 },
+    );
+  });
+  it('invariants hold after every op at the seed size, 4094 pages (fast-check)', () => {
+    const op = fc.record({
+      kind: fc.integer({ min: 0, max: 9 }),
+      cpu: fc.nat(3),
+      bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 64 })),
+      pick: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 300, size: 'max' }), (cpus, ops) => {
+        const a = new Pow2Allocator({ cpus });
+        const live: Live[] = [];
+        for (const o of ops) {
+          applyRandom(a, o, live);
+          const v = a.checkInvariants();
+          if (v.length > 0) throw new Error(v.join('\n'));
+        }
+      }),
+      { numRuns: 20 },
+    );
   });
 });

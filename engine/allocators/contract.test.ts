@@ -1,0 +1,224 @@
+/**
+ * The allocator contract (core/types.ts), checked the same way on every kind through the registry.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createAllocator, type AllocatorSpec } from './registry';
+import type { Allocator, BlockInfo, FreeSummary } from '../core/types';
+import { summaryOf } from '../core/metrics';
+import { MAX_CPUS } from '../core/limits';
+import { applyRandom, firstDiff, stateBytes, type Live, type RandomOp } from './test-util';
+
+const SPECS: [string, AllocatorSpec][] = [
+  ['nta blog', { kind: 'nta', preset: 'blog', overrides: { regions: 12, maxPages: 12 } }],
+  ['nta patch2', { kind: 'nta', preset: 'patch2', overrides: { regions: 1, maxPages: 64 } }],
+  ['pow2', { kind: 'pow2', overrides: { pages: 12 } }],
+];
+
+const randomOp: fc.Arbitrary<RandomOp> = fc.record({
+  kind: fc.integer({ min: 0, max: 9 }),
+  cpu: fc.nat(3),
+  bytes: fc.oneof(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 300 })),
+  pick: fc.nat(),
+});
+
+/** Every block of the pool, walked with blockAt from the first address to the last. */
+function blocks(a: Allocator): BlockInfo[] {
+  const { baseAddress: base, pages, pageBytes } = a.geometry;
+  const out: BlockInfo[] = [];
+  for (let at = base; at < base + pages * pageBytes;) {
+    const b = a.blockAt(at);
+    if (!b || b.start !== at) throw new Error(`no block starts at ${at}`);
+    out.push(b);
+    at += b.bytes;
+  }
+  return out;
+}
+
+/** Free blocks as the metric defines them: free runs or slots, and pow2's untaken pool pages. */
+const isFree = (a: Allocator, b: BlockInfo) => b.kind === 'free' || (b.kind === 'unheld' && a.name === 'pow2');
+
+function bruteSummary(a: Allocator): FreeSummary {
+  return summaryOf(
+    blocks(a)
+      .filter((b) => isFree(a, b))
+      .map((b) => b.bytes),
+  );
+}
+
+function bruteLargest(a: Allocator, cpu: number): number {
+  return Math.max(
+    0,
+    ...blocks(a)
+      .filter((b) => isFree(a, b) && b.owner === cpu)
+      .map((b) => b.bytes),
+  );
+}
+
+describe('freeSummary and largestFree equal a brute-force recount (fast-check)', () => {
+  for (const [name, spec] of SPECS) {
+    it(name, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(randomOp, { maxLength: 200, size: 'max' }),
+          (cpus, ops) => {
+            const a = createAllocator(spec, cpus);
+            const live: Live[] = [];
+            for (const o of ops) applyRandom(a, o, live);
+            expect(a.freeSummary()).toEqual(bruteSummary(a));
+            for (let cpu = 0; cpu < cpus; cpu++) expect(a.largestFree(cpu)).toBe(bruteLargest(a, cpu));
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  }
+});
+
+describe('pageStates(first, count) is the snapshot of those pages', () => {
+  for (const [name, spec] of SPECS) {
+    it(name, () => {
+      fc.assert(
+        fc.property(fc.array(randomOp, { maxLength: 100 }), fc.nat(), fc.nat(), (ops, x, y) => {
+          const a = createAllocator(spec, 2);
+          const live: Live[] = [];
+          for (const o of ops) applyRandom(a, o, live);
+          const { pages, pageBytes, chunkBytes } = a.geometry;
+          const cpp = pageBytes / chunkBytes;
+          const all = new Uint8Array(pages * cpp);
+          a.snapshot(all);
+          const first = x % pages,
+            count = y % (pages - first + 1);
+          const part = new Uint8Array(count * cpp);
+          a.pageStates(first, count, part);
+          expect(part).toEqual(all.subarray(first * cpp, (first + count) * cpp));
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+});
+
+describe(`${MAX_CPUS} CPUs`, () => {
+  for (const spec of [
+    { kind: 'nta', preset: 'blog' },
+    { kind: 'nta', preset: 'patch2' },
+    { kind: 'pow2' },
+  ] as AllocatorSpec[]) {
+    it(`${spec.kind}${spec.kind === 'nta' ? ':' + spec.preset : ''}: every CPU allocates, frees its own and its neighbour's blocks`, () => {
+      const a = createAllocator(spec, MAX_CPUS);
+      expect(a.cpus).toBe(MAX_CPUS);
+      const mine: number[][] = [];
+      for (let cpu = 0; cpu < MAX_CPUS; cpu++) {
+        mine.push([100, 700, 33].map((n) => a.alloc(cpu, n)));
+        expect(mine[cpu].every((p) => p >= 0 && a.ownerOf(p) === cpu)).toBe(true);
+      }
+      for (let cpu = 0; cpu < MAX_CPUS; cpu++) {
+        expect(a.free(cpu, mine[cpu][0], 100)).toBe(0);
+        expect(a.free((cpu + 1) % MAX_CPUS, mine[cpu][1], 700)).toBe(0); // a foreign CPU frees
+      }
+      for (let cpu = 0; cpu < MAX_CPUS; cpu++) a.drainRemote?.(cpu);
+      expect(a.counters()).toMatchObject({
+        allocs: 3 * MAX_CPUS,
+        frees: 2 * MAX_CPUS,
+        pendingBytes: 0,
+        requestedBytes: 33 * MAX_CPUS,
+      });
+      expect(a.checkInvariants()).toEqual([]);
+      expect(() => createAllocator(spec, MAX_CPUS + 1)).toThrow(/cpus/);
+    });
+  }
+});
+
+/** Pools past one 64-page dirty segment, so that ops write pages of several segments. */
+const WIDE: [string, AllocatorSpec][] = [
+  ['nta blog', { kind: 'nta', preset: 'blog', overrides: { pageBytes: 1024, regions: 300, maxPages: 300 } }],
+  ['nta patch2', { kind: 'nta', preset: 'patch2', overrides: { pageBytes: 1024, regions: 2, maxPages: 300 } }],
+  ['pow2', { kind: 'pow2', overrides: { pageBytes: 1024, pages: 300 } }],
+];
+const wideOp: fc.Arbitrary<RandomOp> = fc.record({
+  kind: fc.integer({ min: 0, max: 9 }),
+  cpu: fc.nat(3),
+  // Whole pages (many pages touched) and small objects (several pages of one class, linked).
+  bytes: fc.oneof(
+    fc.integer({ min: 1, max: 1024 }),
+    fc.integer({ min: 600, max: 1024 }),
+    fc.integer({ min: 1, max: 64 }),
+  ),
+  pick: fc.nat(),
+});
+
+describe('dirty pages: every op stamps the segment of every page whose fields it changed (fast-check)', () => {
+  for (const [name, spec] of WIDE) {
+    it(name, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(wideOp, { minLength: 50, maxLength: 250, size: 'max' }),
+          (cpus, ops) => {
+            const a = createAllocator(spec, cpus);
+            const paged = a.fields.filter((f) => f.perPage > 0);
+            const live: Live[] = [];
+            // CPU 0 takes 70 whole pages first: its later frees and allocations cross the segment boundary at page 64.
+            for (let i = 0; i < 70; i++)
+              applyRandom(a, { kind: 0, cpu: 0, bytes: a.geometry.pageBytes, pick: 0 }, live);
+            for (const o of ops) {
+              const before = paged.map((f) => f.view.slice());
+              const since = a.dirty.advance();
+              applyRandom(a, o, live);
+              paged.forEach((f, k) => {
+                const was = before[k],
+                  now = f.view;
+                for (let i = 0; i < now.length; i++) {
+                  if (now[i] === was[i]) continue;
+                  const page = Math.floor(i / f.perPage);
+                  if (!(a.dirty.segGen[page >>> 6] > since))
+                    throw new Error(
+                      `${f.name} of page ${page} changed, its segment is stamped ${a.dirty.segGen[page >>> 6]} <= ${since}`,
+                    );
+                  i = (page + 1) * f.perPage - 1; // next page
+                }
+              });
+            }
+          },
+        ),
+        { numRuns: 15 },
+      );
+    });
+  }
+});
+
+describe('fields round trip: copied into a fresh allocator, both go on identically (fast-check)', () => {
+  for (const [name, spec] of [...SPECS, ...WIDE]) {
+    it(name, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(randomOp, { maxLength: 150, size: 'max' }),
+          fc.array(randomOp, { maxLength: 150, size: 'max' }),
+          (cpus, first, then) => {
+            const a = createAllocator(spec, cpus);
+            const liveA: Live[] = [];
+            for (const o of first) applyRandom(a, o, liveA);
+            const b = createAllocator(spec, cpus);
+            b.fields.forEach((f, i) => f.view.set(a.fields[i].view));
+            const liveB = liveA.map((x) => ({ ...x }));
+            for (const o of then) expect(applyRandom(b, o, liveB)).toBe(applyRandom(a, o, liveA));
+            expect(b.checkInvariants()).toEqual([]);
+            expect(b.counters()).toEqual(a.counters());
+            expect(b.freeSummary()).toEqual(a.freeSummary());
+            const { pages, pageBytes, chunkBytes } = a.geometry;
+            const sa = new Uint8Array((pages * pageBytes) / chunkBytes),
+              sb = sa.slice();
+            a.snapshot(sa);
+            b.snapshot(sb);
+            expect(firstDiff(sb, sa)).toBe(-1);
+            expect(firstDiff(stateBytes(b), stateBytes(a))).toBe(-1);
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+  }
+});

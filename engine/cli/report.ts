@@ -1,0 +1,136 @@
+/** What the CLI prints: a run's results as text or JSON, and the workload list. */
+import { computeMetrics, freeHistogram, requestIndices, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
+import type { FailureLog } from '../core/records';
+import { errorName, type Allocator } from '../core/types';
+import type { RemoteFrees } from '../runtime/run-headless';
+import { COMMON_PARAMS, WORKLOADS, workloadNames } from '../workloads/generators';
+import { paramRows } from '../workloads/params';
+import type { RunArgs } from './args';
+import { SEED_2006_FAILURES } from '../workloads/generators';
+
+export interface LaneResult {
+  name: string;
+  allocator: Allocator;
+  /** Every failed allocation counted, a sample kept (core/records.ts). */
+  failures: FailureLog;
+  ops: number;
+  /** Frees, maps and unmaps the allocator rejected; and those skipped because their allocation had failed. */
+  errors: number;
+  skipped: number;
+  /** Free-running workers: remote frees each CPU pushed, and drained as owner (during the run and at the end). */
+  remote?: RemoteFrees | null;
+}
+
+const pct = (x: number) => (100 * x).toFixed(2) + '%';
+const kib = (x: number) => (x / 1024).toFixed(1) + ' KiB';
+
+export function printText(a: RunArgs, results: LaneResult[]): void {
+  console.log(
+    `workload ${a.workload}, seed ${a.seed}, cpus ${a.cpus}, ${a.threads}${a.threads === 'workers' ? ' ' + a.schedule : ''}`,
+  );
+  for (const r of results) {
+    const m = computeMetrics(r.allocator);
+    console.log(`\n${r.allocator.label}: ${r.ops} ops, ${r.failures.count} failed allocations`);
+    for (const f of r.failures.head(20)) {
+      console.log(
+        `  op ${f.op}: ${f.bytes} B on cpu ${f.cpu} failed (${errorName(f.code)})${f.max !== undefined ? `, MAX ${f.max}` : ''}, utilisation ${pct(f.utilisation)}`,
+      );
+    }
+    if (r.failures.count > 20) console.log(`  ... ${r.failures.count - 20} more`);
+    if (r.errors) console.log(`  ${r.errors} frees, maps or unmaps rejected by the allocator`);
+    if (r.skipped) console.log(`  ${r.skipped} frees, maps or unmaps skipped: their allocation had failed`);
+    if (r.remote) {
+      const { pushed, drained, drainedAtEnd } = r.remote;
+      pushed.forEach((p, cpu) =>
+        console.log(
+          `  cpu ${cpu}: pushed ${p} B of remote frees to their owners; as owner drained ${drained[cpu]} B (${drainedAtEnd[cpu]} B of it in the final quiescent drain)`,
+        ),
+      );
+    }
+    if (a.workload === 'seed-fragmentation' && r.allocator.label === 'NTA (blog)')
+      console.log(`  the seed's NTA failures (2006): ${SEED_2006_FAILURES.map((f) => f.bytes).join(', ')} B`);
+    const rows: [keyof Metrics, string][] = [
+      ['requestedBytes', kib(m.requestedBytes)],
+      ['allocatedBytes', kib(m.allocatedBytes)],
+      ['heldBytes', kib(m.heldBytes)],
+      ['freeBytes', kib(m.freeBytes)],
+      ['largestFreeBytes', `${m.largestFreeBytes} B`],
+      ['internalFragmentation', pct(m.internalFragmentation)],
+      ['externalFragmentation', pct(m.externalFragmentation)],
+      ['utilisation', pct(m.utilisation)],
+      ['pendingBytes', `${m.pendingBytes} B`],
+    ];
+    for (const [k, v] of rows)
+      console.log(`  ${k.padEnd(22)} ${v.padStart(12)}   ${METRIC_DEFINITIONS[k].split(':')[0]}`);
+    for (const req of a.requests) {
+      const x = requestIndices(r.allocator.freeSummary(), req);
+      console.log(
+        `  request ${req} B: unusable index ${x.unusable.toFixed(3)}, fragmentation index ${x.fragmentation.toFixed(3)}`,
+      );
+    }
+  }
+}
+
+export function toJson(results: LaneResult[], requests: number[]) {
+  return {
+    allocators: results.map((r) => {
+      const blocks = r.allocator.freeSummary();
+      const m = computeMetrics(r.allocator, blocks);
+      return {
+        name: r.name,
+        label: r.allocator.label,
+        ops: r.ops,
+        failureCount: r.failures.count,
+        /** The first and the last failures (all of them when there are few; core/records.ts). */
+        failures: r.failures.list().map((f) => ({
+          op: f.op,
+          bytes: f.bytes,
+          ...(f.max !== undefined ? { max: f.max } : {}),
+          cpu: f.cpu,
+          reason: errorName(f.code),
+          largestFree: f.largest,
+          utilisation: f.utilisation,
+        })),
+        errors: r.errors,
+        skipped: r.skipped,
+        metrics: m,
+        /** Free blocks by size: [bytes, count], sorted by size. */
+        freeHistogram: freeHistogram(blocks),
+        ...(requests.length
+          ? { requestIndices: Object.fromEntries(requests.map((q) => [q, requestIndices(blocks, q)])) }
+          : {}),
+        ...(r.remote ? { remoteFrees: r.remote } : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * `workloads`: each workload's description, then one parameter a line in aligned
+ * columns (name, values, default, doc), the same columns for every workload.
+ */
+export function formatWorkloads(): string {
+  const names = workloadNames();
+  const rows = names.map((n) => paramRows(WORKLOADS[n].params));
+  const width = (f: (r: ReturnType<typeof paramRows>[number]) => string) =>
+    Math.max(0, ...rows.flat().map((r) => f(r).length));
+  const wName = width((r) => r.name);
+  const wValues = width((r) => r.values);
+  const wDefault = width((r) => `default ${r.default}`);
+  const out: string[] = [];
+  names.forEach((n, i) => {
+    out.push(`${n}: ${WORKLOADS[n].description}`);
+    if (rows[i].length === 0) out.push('  (no parameters)');
+    for (const r of rows[i])
+      out.push(
+        `  ${r.name.padEnd(wName)}  ${r.values.padEnd(wValues)}  ${`default ${r.default}`.padEnd(wDefault)}  ${r.doc}`,
+      );
+    out.push('');
+  });
+  out.push(
+    `Give them as --param NAME=VALUE. Every workload also takes ${Object.keys(COMMON_PARAMS)
+      .map((k) => `--${k}`)
+      .join(', ')} (flags, not --param).`,
+  );
+  return out.join('\n');
+}

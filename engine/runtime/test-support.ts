@@ -1,0 +1,87 @@
+/**
+ * Test helpers for the runtime (used by *.test.ts only): an independent reference
+ * run, and the full state of allocators to compare runs bit for bit.
+ */
+import { createAllocator, type AllocatorSpec } from '../allocators/registry';
+import type { Failure } from '../core/records';
+import type { Allocator, Counters } from '../core/types';
+import { createWorkload } from '../workloads/generators';
+import { opsOf } from '../workloads/test-util';
+import type { Op } from '../workloads/types';
+
+export interface Snapshot {
+  chunks: Uint8Array;
+  counters: Counters;
+  /** Every field's bytes (the whole state, not only what snapshots show). */
+  fields: Uint8Array[];
+}
+
+export function stateOf(a: Allocator): Snapshot {
+  const g = a.geometry;
+  const chunks = new Uint8Array(g.pages * (g.pageBytes / g.chunkBytes));
+  a.pageStates(0, g.pages, chunks);
+  const fields = a.fields.map((f) => new Uint8Array(f.view.buffer, f.view.byteOffset, f.view.byteLength).slice());
+  return { chunks, counters: a.counters(), fields };
+}
+
+/** Lock fields hold 0 at rest; everything else must match byte for byte. */
+export function sameState(x: Allocator, y: Allocator): boolean {
+  const p = stateOf(x);
+  const q = stateOf(y);
+  if (Buffer.compare(p.chunks, q.chunks) !== 0) return false;
+  if (JSON.stringify(p.counters) !== JSON.stringify(q.counters)) return false;
+  return p.fields.every((f, j) => Buffer.compare(f, q.fields[j]) === 0);
+}
+
+export interface RefLane {
+  allocator: Allocator;
+  failures: { op: number; cpu: number; bytes: number; code: number }[];
+  errors: number;
+  skipped: number;
+}
+
+/**
+ * The reference: a plain loop over the stream's ops, one lane at a time, written
+ * without the runtime (no op buffer reads, no slot tables, no engine).
+ */
+export function referenceRun(
+  specs: AllocatorSpec[],
+  workload: string,
+  params: Record<string, number | string>,
+  cpus: number,
+  seed: number,
+  ops: number,
+): RefLane[] {
+  const w = createWorkload(workload, { ...params, seed, cpus, ops });
+  if (w.kind !== 'stream') throw new Error('referenceRun runs streams');
+  const list: Op[] = opsOf(w);
+  return specs.map((spec) => {
+    const a = createAllocator(spec, cpus);
+    const addr = new Map<number, { at: number; bytes: number }>();
+    const lane: RefLane = { allocator: a, failures: [], errors: 0, skipped: 0 };
+    list.forEach((op, i) => {
+      if (op.kind === 'alloc') {
+        const r = a.alloc(op.cpu, op.bytes);
+        addr.set(op.id, { at: r, bytes: op.bytes });
+        if (r < 0) lane.failures.push({ op: i, cpu: op.cpu, bytes: op.bytes, code: r });
+        return;
+      }
+      const x = addr.get(op.id);
+      if (!x || x.at < 0) {
+        lane.skipped++;
+        return;
+      }
+      const r =
+        op.kind === 'free'
+          ? a.free(op.cpu, x.at, x.bytes)
+          : op.kind === 'map'
+            ? a.map(op.cpu, x.at)
+            : a.unmap(op.cpu, x.at);
+      if (r < 0) lane.errors++;
+    });
+    return lane;
+  });
+}
+
+/** A failure without the fields the reference does not compute. */
+export const core = (f: Failure) => ({ op: f.op, cpu: f.cpu, bytes: f.bytes, code: f.code });

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { AllocatorSpec } from '../allocators/registry';
+import { nodeSpawn } from './node/spawn';
+import { runHeadless } from './run-headless';
+import { Engine } from './engine';
+import { startPool } from './start-pool';
+import { sameState } from './test-support';
+import type { SpawnCpuWorker, WorkerHandle } from './workers/pool';
+
+const SPECS: AllocatorSpec[] = [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }];
+const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
+  allocators: SPECS,
+  workload,
+  params,
+  seed: 7,
+  cpus,
+  ops,
+  schedule: 'lockstep' as const,
+});
+
+describe('lockstep on CPU workers', () => {
+  const cases: [string, number, Record<string, number | string>][] = [
+    ['churn', 1, {}],
+    ['churn', 2, {}],
+    ['churn', 4, {}],
+    ['producer-consumer', 2, {}],
+    ['producer-consumer', 4, { inflight: 200 }],
+  ];
+  for (const [workload, cpus, params] of cases) {
+    it(`${workload} on ${cpus} CPU(s), ${Math.min(cpus, 2)} workers: bit for bit the inline run (state, failures, outcomes)`, async () => {
+      const inline = await runHeadless({ ...base(workload, cpus, 60000, params), threads: 'inline' });
+      const workers = await runHeadless({ ...base(workload, cpus, 60000, params), threads: 'workers', cores: 2 });
+      SPECS.forEach((_, k) => {
+        const a = inline.lanes[k];
+        const b = workers.lanes[k];
+        expect(b.failures.list()).toEqual(a.failures.list());
+        expect([b.errors, b.skipped]).toEqual([a.errors, a.skipped]);
+        expect(Array.from(b.outcomes)).toEqual(Array.from(a.outcomes));
+        expect(sameState(a.allocator, b.allocator)).toBe(true);
+        expect(b.allocator.checkInvariants()).toEqual([]);
+      });
+    });
+  }
+
+  it('more CPUs than workers: 8 CPUs on 2 workers equal inline', async () => {
+    const inline = await runHeadless({ ...base('churn', 8, 40000), threads: 'inline' });
+    const workers = await runHeadless({ ...base('churn', 8, 40000), threads: 'workers', cores: 2 });
+    SPECS.forEach((_, k) => expect(sameState(inline.allocators[k], workers.allocators[k])).toBe(true));
+  });
+
+  it('NTA growth (patch2) goes through the gate: equal to inline with failures on 2 CPUs', async () => {
+    const specs: AllocatorSpec[] = [{ kind: 'nta', preset: 'patch2', overrides: { maxPages: 200 } }];
+    const o = { ...base('churn', 2, 50000), allocators: specs };
+    const inline = await runHeadless({ ...o, threads: 'inline' });
+    const workers = await runHeadless({ ...o, threads: 'workers', cores: 2 });
+    expect(inline.lanes[0].failures.count).toBeGreaterThan(0);
+    expect(workers.lanes[0].failures.list()).toEqual(inline.lanes[0].failures.list());
+    expect(sameState(inline.allocators[0], workers.allocators[0])).toBe(true);
+  });
+
+  it('seeking on this thread, then running on, stays equal to inline', async () => {
+    const cfg = { ...base('producer-consumer', 2, 80000), params: {} };
+    const e = new Engine(cfg, { interval: 8192 });
+    const setup = await startPool(nodeSpawn, e, cfg, 2, true);
+    e.setExecutor(setup.executor);
+    try {
+      e.run(50000);
+      e.seek(12345);
+      e.run(20000, true);
+      e.run(80000);
+      const ref = new Engine(cfg, { checkpoints: false });
+      ref.run(80000);
+      e.lanes.forEach((L, k) => {
+        expect(sameState(L.allocator, ref.lanes[k].allocator)).toBe(true);
+        expect(L.failures.list()).toEqual(ref.lanes[k].failures.list());
+      });
+    } finally {
+      setup.pool.terminate();
+    }
+  });
+});
+
+describe('free-running', () => {
+  it('producer-consumer on 2 CPUs (shared stream): invariants hold at the end, nothing left pending', async () => {
+    const r = await runHeadless({ ...base('producer-consumer', 2, 40000), schedule: 'free', threads: 'workers' });
+    for (const a of r.allocators) {
+      expect(a.checkInvariants()).toEqual([]);
+      expect(a.counters().pendingBytes).toBe(0);
+    }
+  });
+
+  it('churn with a stream per CPU: every CPU runs its own ops', async () => {
+    const r = await runHeadless({ ...base('churn', 2, 20000), schedule: 'free', threads: 'workers' });
+    expect(r.ops[0]).toBe(20000);
+    for (const a of r.allocators) expect(a.checkInvariants()).toEqual([]);
+  });
+});
+
+/** A factory whose worker 1 throws instead of serving, or never serves a command. */
+function faulty(mode: 'throw' | 'hang'): SpawnCpuWorker {
+  return (index): WorkerHandle => {
+    const real = nodeSpawn(index);
+    if (index === 0) return real;
+    return {
+      ...real,
+      postMessage(m) {
+        if (m.type !== 'serve') real.postMessage(m);
+        // 'hang': it never enters the command loop. 'throw': it gets a job it cannot do.
+        else if (mode === 'throw')
+          real.postMessage({ type: 'free-run', workload: 'nope', params: {}, seed: 1, ops: 1, cpus: [1] });
+      },
+    };
+  };
+}
+
+describe('a worker that dies or hangs', () => {
+  it('a hung worker becomes an error naming it, after the timeout without progress', async () => {
+    await expect(
+      runHeadless({
+        ...base('churn', 2, 200000),
+        threads: 'workers',
+        cores: 2,
+        spawn: faulty('hang'),
+        timeoutMs: 1500,
+      }),
+    ).rejects.toThrow(/CPU worker 1 made no progress for 1.5 s/);
+  });
+
+  it('a worker that throws fails the run with its message', async () => {
+    await expect(
+      runHeadless({ ...base('churn', 2, 200000), threads: 'workers', cores: 2, spawn: faulty('throw') }),
+    ).rejects.toThrow(/CPU worker 1 failed: unknown workload 'nope'/);
+  });
+
+  it('a long but moving batch is not called hung (the watchdog watches progress, not time)', async () => {
+    // 300 ms without progress would trip it; a batch of 65536 ops on 4 lanes takes longer than that, with progress.
+    const specs: AllocatorSpec[] = [SPECS[0], SPECS[1], SPECS[0], SPECS[1]];
+    const r = await runHeadless({
+      ...base('churn', 2, 300000),
+      allocators: specs,
+      threads: 'workers',
+      cores: 2,
+      timeoutMs: 300,
+    });
+    expect(r.ops[0]).toBe(300000);
+  });
+});

@@ -5,6 +5,7 @@
 import { NTA_PRESETS, OVERRIDE_KEYS, type NtaPresetName } from '../allocators/registry';
 import { COMMON_PARAMS, createWorkload, workloadParams } from '../workloads/generators';
 import { TRACE_FORMAT_NAMES } from '../workloads/trace';
+import { MAX_CPUS } from '../core/limits';
 
 /** Bad usage: main prints the message and the usage on stderr and exits 2. */
 export class UsageError extends Error {}
@@ -56,7 +57,8 @@ run flags:
   --nta KEY=VALUE         override an NTA parameter, repeatable: chunkBytes, pageBytes,
                           regionOrder, regions, growPages, maxPages, drainOnAlloc (0|1)
   --pow2 KEY=VALUE        override a pow2 parameter, repeatable: pages, pageBytes, chunkBytes
-  --cpus N                simulated CPUs, 1..16 (default 1)
+  --cpus N                simulated CPUs, 1..${MAX_CPUS} (default 1; a trace: its own count); CPU workers
+                          are shared when there are more CPUs than cores
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
   --schedule lockstep|free   workers take turns in one global op order, or run freely
   --request BYTES         also report Linux's unusable and fragmentation indices (mm/vmstat.c)
@@ -221,7 +223,7 @@ export function parseArgs(argv: string[]): Command {
         a.ops = int(flag, val(), 0, 1e9);
         break;
       case '--cpus':
-        a.cpus = int(flag, val(), 1, 16);
+        a.cpus = int(flag, val(), 1, MAX_CPUS);
         break;
       case '--threads':
         a.threads = oneOf(flag, val(), ['inline', 'workers'] as const);

@@ -108,7 +108,7 @@ describe('cli', () => {
     ]);
     for (const s of j.stages) {
       expect(s.nta.bytes).toHaveLength(3);
-      for (const b of s.nta.bytes) expect(b).toBeGreaterThan(s.max / 2); // uniform sizes fail above MAX/2 (allocators.md 1.6)
+      for (const b of s.nta.bytes) expect(b).toBeGreaterThan(s.max / 2); // uniform sizes fail above MAX/2 (docs/models.md 1.9)
     }
   });
 

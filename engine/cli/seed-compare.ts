@@ -2,7 +2,7 @@
  * `compare-seed`: the seed's fragmentation test (6 Aug 2006) over many seeds, NTA
  * and pow2 side by side, against the failure sizes the seed published. The seed
  * does not say how it drew sizes, so this prints our figures beside its own
- * rather than tuning anything to match (allocators.md 1.6).
+ * rather than tuning anything to match (docs/models.md 1.9).
  */
 import { Engine } from '../runtime/engine';
 import { SEED_2006_FAILURES } from '../workloads/generators';

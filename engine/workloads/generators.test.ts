@@ -61,7 +61,7 @@ describe('WORKLOADS registry', () => {
     );
     expect(() => createWorkload('churn', { max: 2.5 })).toThrow("parameter 'max' must be an integer >= 1, got 2.5");
     expect(() => createWorkload('churn', { cpus: 0 })).toThrow(
-      "parameter 'cpus' must be an integer between 1 and 1024, got 0",
+      "parameter 'cpus' must be an integer between 1 and 64, got 0",
     );
     expect(() => createWorkload('churn', { period: 'ten' })).toThrow(
       'parameter \'period\' must be an integer >= 1, got "ten"',

@@ -26,6 +26,7 @@ export {
   type FragFailure,
   type SeedFragmentationWorkload,
   SEED_2006_FAILURES,
+  seedExampleOps,
 } from './seed-workloads';
 export { COMMON_PARAMS, describeParams, type ParamSpec, type ParamSpecs, type ParamsInput } from './params';
 

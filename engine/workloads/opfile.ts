@@ -14,7 +14,7 @@
  * first error is thrown as an OpFileError naming file:line.
  *
  * Zero-copy: `u ID` is valid while ID is mapped, even after `f ID` (that is the
- * postponed free of allocators.md 1.5). An ID cannot be allocated again while its
+ * postponed free of docs/models.md 1.7). An ID cannot be allocated again while its
  * previous allocation is still mapped, as `u ID` would then be ambiguous.
  */
 import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';

@@ -3,7 +3,7 @@
  * path), the consumers on CPUs 1..cpus-1 free them a little later: the case the
  * NTA's remote-free lists exist for. Sizes come from a packet size distribution
  * (engine/data/packet-sizes.ts), optionally turned into Linux 2.6.18 skb data
- * sizes (allocators.md section 4).
+ * sizes (docs/models.md section 4).
  */
 import { PACKET_SIZE_DISTRIBUTIONS, type PacketSizeDistribution } from '../data/packet-sizes';
 import { resolveParams, type ParamSpecs, type ParamsInput } from './params';

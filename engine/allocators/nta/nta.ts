@@ -1,6 +1,6 @@
 /**
  * The network tree allocator (NTA), Evgeniy Polyakov, 2006, modelled as in
- * allocators.md section 1 and the posted patch (net/core/alloc/avl.c, PATCH2):
+ * docs/models.md section 1 and the posted patch (net/core/alloc/avl.c, PATCH2):
  *
  * - memory is cut into chunks of AVL_MIN_SIZE; a node (region) of 2^order pages
  *   has one bitmap of its chunks (1 = free);

@@ -1,5 +1,5 @@
 /**
- * NTA presets (allocators.md section 1.4). Every field can be overridden.
+ * NTA presets (docs/models.md 1.6). Every field can be overridden.
  *
  * - blog:   the seed's userspace model (2 and 6 Aug 2006): 32-byte chunks, 4094
  *           one-page nodes in total, no growth.

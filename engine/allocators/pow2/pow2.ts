@@ -1,5 +1,5 @@
 /**
- * pow2: the seed's "SLAB-like power-of-two allocator" (seed blog, 6 Aug 2006; design/allocators.md 2.1).
+ * pow2: the seed's "SLAB-like power-of-two allocator" (seed blog, 6 Aug 2006; docs/models.md section 2).
  *
  * Model (deterministic):
  * - Size classes chunkBytes * 2^k, k = 0..K-1, up to pageBytes (32, 64, ..., 4096 by default). A request

@@ -1,5 +1,5 @@
 /**
- * `npx tsx engine/allocators/speed.ts [--ops N] [--runs N] [--baseline DIR] [--dump FILE]`
+ * `npx tsx engine/bench/allocator-speed.ts [--ops N] [--runs N] [--baseline DIR] [--dump FILE]`
  *
  * Allocator speed on the bench's churn stream (sizes 1..4096 uniform, about half of the
  * seed's 4094 pages live, every free with its allocation's size), replayed inline with no
@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { createAllocator, type AllocatorSpec } from './registry';
+import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import type { Allocator } from '../core/types';
 import { K_ALLOC, OpBuffer } from '../core/op-buffer';
 import { createWorkload } from '../workloads/generators';

@@ -41,7 +41,7 @@ import {
 import { stateFields, viewsOf, type Views } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, unlock } from '../../core/lock';
-import { countSetDown, countSetUp, fillBits, findSetFrom, testBit } from './bits';
+import { clearBits, countSetDown, countSetUp, findSetFrom, setBits, testBit } from './bits';
 import { ntaPageStates } from './page-states';
 import { NTA_LABEL, ntaParams, type NtaParams } from './presets';
 import { initialPages, initialRegionOwner, initialRegions } from './regions';
@@ -62,6 +62,9 @@ import {
   C_SLOTS,
   listStride,
   U_STRIDE,
+  SIZE_SHIFT,
+  KIND_MASK,
+  blockChunks,
   H_NONE,
   H_FREE,
   H_LIVE,
@@ -109,6 +112,11 @@ export class NtaAllocator implements Allocator {
   readonly v: Views<NtaLayout>;
   /** log2 of chunks per page, and of chunks per dirty-page segment (chunk c is in segment c >>> segShift). */
   readonly cppShift: number;
+  /** log2 of chunkBytes, chunkBytes - 1, 1 / chunkBytes (exact: a power of two), the largest request. */
+  readonly chunkShift: number;
+  private readonly chunkMask: number;
+  private readonly perChunk: number;
+  private readonly maxBytes: number;
   private readonly segShift: number;
   private readonly segGen: Int32Array;
   private readonly epoch: Int32Array;
@@ -144,6 +152,10 @@ export class NtaAllocator implements Allocator {
     this.segGen = b.dirty.segGen;
     this.epoch = b.dirty.epoch;
     this.cppShift = Math.log2(this.cpp);
+    this.chunkShift = Math.log2(p.chunkBytes);
+    this.chunkMask = p.chunkBytes - 1;
+    this.perChunk = 1 / p.chunkBytes;
+    this.maxBytes = this.lists * p.chunkBytes;
     this.segShift = this.cppShift + SEGMENT_SHIFT;
     this.v = viewsOf(plan, b.layout);
     this.fields = stateFields(plan, this.v);
@@ -189,9 +201,8 @@ export class NtaAllocator implements Allocator {
     v.nodePages[firstPage] = pages;
     const c = firstPage * this.cpp,
       n = pages * this.cpp;
-    fillBits(v.bitmap, c, n, 1);
-    v.head[c] = H_FREE;
-    v.len[c] = n;
+    setBits(v.bitmap, c, n);
+    v.block[c] = (n << SIZE_SHIFT) | H_FREE;
     return c;
   }
 
@@ -218,6 +229,9 @@ export class NtaAllocator implements Allocator {
 
   // ---- free lists -----------------------------------------------------------------
 
+  // Links are kept only where they mean something: a list's head has no `prev` and its tail no
+  // `next` (listHead and listTail say where a list starts and ends), so taking the head, the
+  // common case, reads and writes no neighbour's links beyond the new head's `next`.
   // The callers stamp c's own node (alloc, freeLocal, writeNode); these stamp the list neighbours,
   // which lie in other nodes.
 
@@ -225,10 +239,9 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     const k = cpu * this.lists + idx;
     const t = v.listTail[k];
-    v.prev[c] = t;
-    v.next[c] = -1;
     if (t >= 0) {
-      v.next[t] = c;
+      v.links[c | 1] = t; // prev of c
+      v.links[t & ~1] = c; // next of t
       this.mark(t);
     } else v.listHead[k] = c;
     v.listTail[k] = c;
@@ -238,17 +251,20 @@ export class NtaAllocator implements Allocator {
   private unlink(cpu: number, idx: number, c: number): void {
     const { v } = this;
     const k = cpu * this.lists + idx;
-    const n = v.next[c],
-      pr = v.prev[c];
-    if (pr >= 0) {
-      v.next[pr] = n;
+    const head = v.listHead[k] === c,
+      tail = v.listTail[k] === c;
+    const n = tail ? -1 : v.links[c & ~1],
+      pr = head ? -1 : v.links[c | 1];
+    if (head) v.listHead[k] = n;
+    else if (!tail) {
+      v.links[pr & ~1] = n;
       this.mark(pr);
-    } else v.listHead[k] = n;
-    if (n >= 0) {
-      v.prev[n] = pr;
+    }
+    if (tail) v.listTail[k] = pr;
+    else if (!head) {
+      v.links[n | 1] = pr;
       this.mark(n);
-    } else v.listTail[k] = pr;
-    v.next[c] = v.prev[c] = -1;
+    }
     if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
 
@@ -262,11 +278,11 @@ export class NtaAllocator implements Allocator {
       cnt[base + C_FAILS]++;
       return AllocError.BadSize;
     }
-    const n = Math.ceil(bytes / this.params.chunkBytes);
-    if (n > this.lists) {
+    if (bytes > this.maxBytes) {
       cnt[base + C_FAILS]++;
       return AllocError.TooLarge;
     }
+    const n = (bytes + this.chunkMask) >>> this.chunkShift; // chunks: bytes < 2^22, shifts are exact
     if (this.params.drainOnAlloc) this.drain(cpu); // the seed's variant; the patches drain in free only
     let c = this.take(cpu, n, bytes);
     if (c < 0 && this.params.growPages > 0) {
@@ -282,9 +298,9 @@ export class NtaAllocator implements Allocator {
     }
     const { v } = this;
     const C = this.params.chunkBytes;
-    v.head[c] = H_LIVE;
-    v.len[c] = n;
-    v.req[c] = bytes;
+    // One word: kind and requested bytes (the length follows). take left c's list links behind:
+    // `next` and `prev` mean nothing at a live block.
+    v.block[c] = (bytes << SIZE_SHIFT) | H_LIVE;
     this.mark(c); // a block never leaves its node, and a node never spans two segments
     cnt[base + C_ALLOCS]++;
     cnt[base + C_REQ] += bytes;
@@ -297,22 +313,22 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     const i = findSetFrom(v.nonEmpty, cpu * this.listStride, this.listWords, n - 1);
     if (i < 0) return -1;
+    const k = cpu * this.lists + i;
     let c: number;
     if (i === this.lists - 1 && v.untouched[cpu * U_STRIDE] < this.untouchedEnd[cpu]) {
       c = this.materialise(cpu); // the list's implied head
-      if (--v.listCount[cpu * this.lists + i] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
     } else {
-      c = v.listHead[cpu * this.lists + i];
-      this.unlink(cpu, i, c);
+      c = v.listHead[k]; // unlink the head (see insertTail): the next run becomes the head as it is
+      if (c === v.listTail[k]) v.listHead[k] = v.listTail[k] = -1;
+      else v.listHead[k] = v.links[c & ~1];
     }
+    if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
     this.log?.updateNode(this, c, i, n, bytes);
-    fillBits(v.bitmap, c, n, 0);
+    clearBits(v.bitmap, c, n);
     this.log?.fillBits(this, c, n);
-    v.head[c] = H_NONE; // alloc stamps c's node when the block is written
     if (i + 1 > n) {
       const t = c + n;
-      v.head[t] = H_FREE;
-      v.len[t] = i + 1 - n;
+      v.block[t] = ((i + 1 - n) << SIZE_SHIFT) | H_FREE;
       this.insertTail(cpu, i - n, t);
       this.log?.reuseContainer(this, t, i - n);
     }
@@ -338,14 +354,15 @@ export class NtaAllocator implements Allocator {
   /** First chunk of the live block starting at `address`, or a negative FreeError. */
   private liveBlockAt(address: number): number {
     // A chunk index: in the pool and whole (the address is a chunk multiple); NaN fails too.
-    const c = (address - this.params.baseAddress) / this.params.chunkBytes;
-    if (!(c >= 0 && c < this.v.head.length) || (c | 0) !== c) return FreeError.UnknownPointer;
-    const page = Math.floor(c / this.cpp);
-    // An untouched region is free: freeing in it is a double free, as anywhere in a free run.
-    if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
-    const h = this.v.head[c];
+    const c = (address - this.params.baseAddress) * this.perChunk;
+    if (!(c >= 0 && c < this.v.block.length) || (c | 0) !== c) return FreeError.UnknownPointer;
+    // Only a block's first chunk holds a block kind (never-written pages hold 0).
+    const h = this.v.block[c] & KIND_MASK;
     if (h === H_LIVE || h === H_MAPPED || h === H_PENDING || h === H_POSTPONED) return c;
-    // Freeing a chunk that is free now is a double free; the middle of an allocation is unknown.
+    // An untouched region is free: freeing in it is a double free, as anywhere in a free run;
+    // the middle of an allocation, or a page not taken, is unknown.
+    const page = c >>> this.cppShift;
+    if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
     return testBit(this.v.bitmap, c) ? FreeError.DoubleFree : FreeError.UnknownPointer;
   }
 
@@ -354,17 +371,18 @@ export class NtaAllocator implements Allocator {
     const c = this.liveBlockAt(address);
     if (c < 0) return c;
     const { v } = this;
-    const h = v.head[c];
+    const b = v.block[c],
+      h = b & KIND_MASK;
     if (h === H_PENDING || h === H_POSTPONED) return FreeError.DoubleFree;
-    if (bytes !== v.req[c]) return FreeError.WrongSize;
+    if (bytes !== b >>> SIZE_SHIFT) return FreeError.WrongSize;
     const cnt = v.counters;
     const base = cpu * C_SLOTS;
-    const blockBytes = v.len[c] * this.params.chunkBytes;
+    const blockBytes = ((bytes + this.chunkMask) >>> this.chunkShift) << this.chunkShift;
     cnt[base + C_FREES]++;
     cnt[base + C_REQ] -= bytes;
     cnt[base + C_ALLOC] -= blockBytes;
     if (h === H_MAPPED) {
-      v.head[c] = H_POSTPONED;
+      v.block[c] = (b & ~KIND_MASK) | H_POSTPONED;
       this.mark(c);
       cnt[base + C_POSTPONED] += blockBytes;
     } else {
@@ -382,12 +400,13 @@ export class NtaAllocator implements Allocator {
       this.freeLocal(cpu, c);
       return;
     }
-    v.head[c] = H_PENDING;
+    const b = v.block[c];
+    v.block[c] = (b & ~KIND_MASK) | H_PENDING;
     this.mark(c);
-    v.counters[cpu * C_SLOTS + C_PUSHED] += v.len[c] * this.params.chunkBytes;
+    v.counters[cpu * C_SLOTS + C_PUSHED] += blockChunks(b, this.chunkShift) << this.chunkShift;
     this.log?.queued(this, c, owner);
     lock(v.locks, owner);
-    v.next[c] = v.remoteHead[owner];
+    v.remote[c] = v.remoteHead[owner];
     Atomics.store(v.remoteHead, owner, c);
     unlock(v.locks, owner);
   }
@@ -402,9 +421,9 @@ export class NtaAllocator implements Allocator {
     while (Atomics.load(v.remoteHead, cpu) !== -1) {
       lock(v.locks, cpu);
       const c = v.remoteHead[cpu];
-      v.remoteHead[cpu] = v.next[c];
+      v.remoteHead[cpu] = v.remote[c];
       unlock(v.locks, cpu);
-      v.counters[cpu * C_SLOTS + C_DRAINED] += v.len[c] * this.params.chunkBytes;
+      v.counters[cpu * C_SLOTS + C_DRAINED] += blockChunks(v.block[c], this.chunkShift) << this.chunkShift;
       this.freeLocal(cpu, c);
     }
   }
@@ -412,16 +431,16 @@ export class NtaAllocator implements Allocator {
   /** __avl_free_local + avl_combine. "Left" in the seed's words is the HIGHER address. */
   private freeLocal(cpu: number, c: number): void {
     const { v } = this;
-    const n = v.len[c];
+    const n = blockChunks(v.block[c], this.chunkShift);
     const node = v.pageNode[c >>> this.cppShift] - 1;
     const rs = node * this.cpp;
     const re = rs + v.nodePages[node] * this.cpp;
     this.log?.free(this, c, rs);
-    fillBits(v.bitmap, c, n, 1);
+    setBits(v.bitmap, c, n);
     this.log?.fillBits(this, c, n);
-    v.head[c] = H_NONE;
-    v.req[c] = 0;
-    v.next[c] = -1;
+    // c's own links and size are not cleared: it is the merged run's first chunk (and insertTail
+    // writes them) or an inner chunk, whose `next` and `prev` mean nothing.
+    v.block[c] = H_NONE;
     this.mark(c); // the merged run stays in this node: one segment
     const up = c + n;
     const lbits = up < re && (v.bitmap[up >>> 5] >>> (up & 31)) & 1 ? countSetUp(v.bitmap, up, re) : 0;
@@ -437,11 +456,10 @@ export class NtaAllocator implements Allocator {
     }
     if (lbits) {
       this.unlink(cpu, lbits - 1, up);
-      v.head[up] = H_NONE;
+      v.block[up] = H_NONE;
       total += lbits;
     }
-    v.head[start] = H_FREE;
-    v.len[start] = total;
+    v.block[start] = (total << SIZE_SHIFT) | H_FREE;
     this.insertTail(cpu, total - 1, start);
     this.log?.combine(this, {
       lp: lbits ? up : -1,
@@ -462,8 +480,10 @@ export class NtaAllocator implements Allocator {
     const c = this.liveBlockAt(address);
     if (c < 0) return c;
     const { v } = this;
-    if (v.head[c] !== H_LIVE) return v.head[c] === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
-    v.head[c] = H_MAPPED;
+    const b = v.block[c],
+      h = b & KIND_MASK;
+    if (h !== H_LIVE) return h === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
+    v.block[c] = (b & ~KIND_MASK) | H_MAPPED;
     this.mark(c);
     return FREE_OK;
   }
@@ -473,14 +493,15 @@ export class NtaAllocator implements Allocator {
     const c = this.liveBlockAt(address);
     if (c < 0) return c;
     const { v } = this;
-    const h = v.head[c];
+    const b = v.block[c],
+      h = b & KIND_MASK;
     if (h === H_MAPPED) {
-      v.head[c] = H_LIVE;
+      v.block[c] = (b & ~KIND_MASK) | H_LIVE;
       this.mark(c);
       return FREE_OK;
     }
     if (h !== H_POSTPONED) return FreeError.BadMapState;
-    v.counters[cpu * C_SLOTS + C_POSTPONED] -= v.len[c] * this.params.chunkBytes;
+    v.counters[cpu * C_SLOTS + C_POSTPONED] -= blockChunks(b, this.chunkShift) << this.chunkShift;
     this.release(cpu, c); // the postponed free really happens now, on the unmapping CPU
     this.drain(cpu);
     return FREE_OK;

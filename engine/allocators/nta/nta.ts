@@ -74,6 +74,9 @@ import {
 } from './layout';
 import type { NtaLog } from './log';
 import { checkNtaInvariants } from './invariants';
+import { insertTail, unlink } from './lists';
+import { ntaMap, ntaUnmap } from './mapping';
+import { ntaCounters, ntaFreeSummary, ntaLargestFree, ntaRemoteTotals, writeInitialState } from './inspect';
 import { ntaBlockAt } from './block-at';
 
 export const NTA_CAPABILITIES: Capabilities = {
@@ -175,19 +178,7 @@ export class NtaAllocator implements Allocator {
    * address order. They stay untouched (virtual) until allocated: only list counts are written.
    */
   private initialise(): void {
-    const { v } = this;
-    v.listHead.fill(-1);
-    v.listTail.fill(-1);
-    v.remoteHead.fill(-1);
-    const full = this.lists - 1;
-    for (let cpu = 0; cpu < this.cpus; cpu++) {
-      const { first, count } = initialRegions(this.params, cpu);
-      v.untouched[cpu * U_STRIDE] = first;
-      v.listCount[cpu * this.lists + full] = count;
-      if (count > 0) v.nonEmpty[cpu * this.listStride + (full >>> 5)] |= 1 << (full & 31);
-    }
-    v.meta[META_PAGES_TAKEN] = this.initialPages;
-    Atomics.store(v.meta, META_MAGIC, MAGIC);
+    writeInitialState(this);
   }
 
   /** avl_node_entry_commit for one node, not linked yet: owner and node of each page, all chunks free, one run. */
@@ -208,7 +199,7 @@ export class NtaAllocator implements Allocator {
 
   /** A node appended to its CPU's lists (growth). */
   private addNode(cpu: number, firstPage: number, pages: number): void {
-    this.insertTail(cpu, pages * this.cpp - 1, this.writeNode(cpu, firstPage, pages));
+    insertTail(this, cpu, pages * this.cpp - 1, this.writeNode(cpu, firstPage, pages));
   }
 
   /** The head of `cpu`'s full-region list while untouched regions remain: write the next one; its first chunk. */
@@ -223,49 +214,9 @@ export class NtaAllocator implements Allocator {
   }
 
   /** Dirty-page mark for chunk c's page (core/dirty.ts): after writing any per-page or per-chunk field there. */
-  private mark(c: number): void {
+  /** @internal for ./mapping.ts */
+  mark(c: number): void {
     this.segGen[c >>> this.segShift] = this.epoch[0];
-  }
-
-  // ---- free lists -----------------------------------------------------------------
-
-  // Links are kept only where they mean something: a list's head has no `prev` and its tail no
-  // `next` (listHead and listTail say where a list starts and ends), so taking the head, the
-  // common case, reads and writes no neighbour's links beyond the new head's `next`.
-  // The callers stamp c's own node (alloc, freeLocal, writeNode); these stamp the list neighbours,
-  // which lie in other nodes.
-
-  private insertTail(cpu: number, idx: number, c: number): void {
-    const { v } = this;
-    const k = cpu * this.lists + idx;
-    const t = v.listTail[k];
-    if (t >= 0) {
-      v.links[c | 1] = t; // prev of c
-      v.links[t & ~1] = c; // next of t
-      this.mark(t);
-    } else v.listHead[k] = c;
-    v.listTail[k] = c;
-    if (v.listCount[k]++ === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] |= 1 << (idx & 31);
-  }
-
-  private unlink(cpu: number, idx: number, c: number): void {
-    const { v } = this;
-    const k = cpu * this.lists + idx;
-    const head = v.listHead[k] === c,
-      tail = v.listTail[k] === c;
-    const n = tail ? -1 : v.links[c & ~1],
-      pr = head ? -1 : v.links[c | 1];
-    if (head) v.listHead[k] = n;
-    else if (!tail) {
-      v.links[pr & ~1] = n;
-      this.mark(pr);
-    }
-    if (tail) v.listTail[k] = pr;
-    else if (!head) {
-      v.links[n | 1] = pr;
-      this.mark(n);
-    }
-    if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
 
   // ---- allocation -------------------------------------------------------------------
@@ -329,7 +280,7 @@ export class NtaAllocator implements Allocator {
     if (i + 1 > n) {
       const t = c + n;
       v.block[t] = ((i + 1 - n) << SIZE_SHIFT) | H_FREE;
-      this.insertTail(cpu, i - n, t);
+      insertTail(this, cpu, i - n, t);
       this.log?.reuseContainer(this, t, i - n);
     }
     return c;
@@ -352,7 +303,8 @@ export class NtaAllocator implements Allocator {
   // ---- free ---------------------------------------------------------------------------
 
   /** First chunk of the live block starting at `address`, or a negative FreeError. */
-  private liveBlockAt(address: number): number {
+  /** @internal for ./mapping.ts */
+  liveBlockAt(address: number): number {
     // A chunk index: in the pool and whole (the address is a chunk multiple); NaN fails too.
     const c = (address - this.params.baseAddress) * this.perChunk;
     if (!(c >= 0 && c < this.v.block.length) || (c | 0) !== c) return FreeError.UnknownPointer;
@@ -393,7 +345,8 @@ export class NtaAllocator implements Allocator {
   }
 
   /** __avl_free: push to the owner's remote list, or free locally. */
-  private release(cpu: number, c: number): void {
+  /** @internal for ./mapping.ts */
+  release(cpu: number, c: number): void {
     const { v } = this;
     const owner = v.pageOwner[c >>> this.cppShift] - 1;
     if (owner === cpu) {
@@ -415,7 +368,8 @@ export class NtaAllocator implements Allocator {
    * End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. With one
    * CPU nothing is ever queued (every free is local), so there is nothing to look at.
    */
-  private drain(cpu: number): void {
+  /** @internal for ./mapping.ts */
+  drain(cpu: number): void {
     if (this.cpus === 1) return;
     const { v } = this;
     while (Atomics.load(v.remoteHead, cpu) !== -1) {
@@ -451,16 +405,16 @@ export class NtaAllocator implements Allocator {
       total = n;
     if (rbits) {
       start = c - rbits;
-      this.unlink(cpu, rbits - 1, start);
+      unlink(this, cpu, rbits - 1, start);
       total += rbits;
     }
     if (lbits) {
-      this.unlink(cpu, lbits - 1, up);
+      unlink(this, cpu, lbits - 1, up);
       v.block[up] = H_NONE;
       total += lbits;
     }
     v.block[start] = (total << SIZE_SHIFT) | H_FREE;
-    this.insertTail(cpu, total - 1, start);
+    insertTail(this, cpu, total - 1, start);
     this.log?.combine(this, {
       lp: lbits ? up : -1,
       lbits,
@@ -473,38 +427,14 @@ export class NtaAllocator implements Allocator {
     });
   }
 
-  // ---- zero-copy mapping ----------------------------------------------------------------
+  // ---- zero-copy mapping (./mapping.ts) ----------------------------------------------------
 
   map(cpu: number, address: number): number {
-    if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
-    const c = this.liveBlockAt(address);
-    if (c < 0) return c;
-    const { v } = this;
-    const b = v.block[c],
-      h = b & KIND_MASK;
-    if (h !== H_LIVE) return h === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
-    v.block[c] = (b & ~KIND_MASK) | H_MAPPED;
-    this.mark(c);
-    return FREE_OK;
+    return ntaMap(this, cpu, address);
   }
 
   unmap(cpu: number, address: number): number {
-    if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
-    const c = this.liveBlockAt(address);
-    if (c < 0) return c;
-    const { v } = this;
-    const b = v.block[c],
-      h = b & KIND_MASK;
-    if (h === H_MAPPED) {
-      v.block[c] = (b & ~KIND_MASK) | H_LIVE;
-      this.mark(c);
-      return FREE_OK;
-    }
-    if (h !== H_POSTPONED) return FreeError.BadMapState;
-    v.counters[cpu * C_SLOTS + C_POSTPONED] -= blockChunks(b, this.chunkShift) << this.chunkShift;
-    this.release(cpu, c); // the postponed free really happens now, on the unmapping CPU
-    this.drain(cpu);
-    return FREE_OK;
+    return ntaUnmap(this, cpu, address);
   }
 
   // ---- inspection -------------------------------------------------------------------------
@@ -519,36 +449,12 @@ export class NtaAllocator implements Allocator {
   }
 
   counters(): Counters {
-    const cnt = this.v.counters;
-    const s = new Float64Array(C_SLOTS);
-    for (let i = 0; i < cnt.length; i++) s[i % C_SLOTS] += cnt[i];
-    return {
-      allocs: s[C_ALLOCS],
-      frees: s[C_FREES],
-      failures: s[C_FAILS],
-      requestedBytes: s[C_REQ],
-      allocatedBytes: s[C_ALLOC],
-      heldBytes: Atomics.load(this.v.meta, META_PAGES_TAKEN) * this.params.pageBytes,
-      pendingBytes: s[C_PUSHED] - s[C_DRAINED],
-      postponedBytes: s[C_POSTPONED],
-    };
+    return ntaCounters(this);
   }
 
   /** Runs of each length, summed over CPUs from the list counts (no walk). */
   freeSummary(): FreeSummary {
-    const bytes: number[] = [],
-      counts: number[] = [];
-    const cnt = this.v.listCount,
-      L = this.lists;
-    for (let i = 0; i < L; i++) {
-      let n = 0;
-      for (let cpu = 0; cpu < this.cpus; cpu++) n += cnt[cpu * L + i];
-      if (n > 0) {
-        bytes.push((i + 1) * this.params.chunkBytes);
-        counts.push(n);
-      }
-    }
-    return { bytes, counts };
+    return ntaFreeSummary(this);
   }
 
   ownerOf(address: number): number {
@@ -572,12 +478,7 @@ export class NtaAllocator implements Allocator {
 
   /** Bytes of the largest free run on `cpu`'s own lists: an allocation never takes another CPU's memory. */
   largestFree(cpu: number): number {
-    const w0 = cpu * this.listStride;
-    const ne = this.v.nonEmpty;
-    for (let w = this.listWords - 1; w >= 0; w--) {
-      if (ne[w0 + w] !== 0) return ((w << 5) + 32 - Math.clz32(ne[w0 + w])) * this.params.chunkBytes;
-    }
-    return 0;
+    return ntaLargestFree(this, cpu);
   }
 
   /** Drain `cpu`'s remote-free list now, as the end of a free on `cpu` would (runtime: the final quiescent drain). Call only on `cpu`'s thread. */
@@ -588,7 +489,6 @@ export class NtaAllocator implements Allocator {
   }
 
   remoteTotals(cpu: number): { pushed: number; drained: number } {
-    const c = this.v.counters;
-    return { pushed: c[cpu * C_SLOTS + C_PUSHED], drained: c[cpu * C_SLOTS + C_DRAINED] };
+    return ntaRemoteTotals(this, cpu);
   }
 }

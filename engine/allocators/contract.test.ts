@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createAllocator, type AllocatorSpec } from './registry';
-import type { Allocator, BlockInfo, FreeSummary } from '../core/types';
+import { FreeError, type Allocator, type BlockInfo, type FreeSummary } from '../core/types';
 import { summaryOf } from '../core/metrics';
-import { MAX_CPUS } from '../core/limits';
+import { MAX_CPUS, MAX_PAGES } from '../core/limits';
 import { applyRandom, firstDiff, stateBytes, type Live, type RandomOp } from './test-util';
 
 const SPECS: [string, AllocatorSpec][] = [
@@ -219,6 +219,34 @@ describe('fields round trip: copied into a fresh allocator, both go on identical
         ),
         { numRuns: 30 },
       );
+    });
+  }
+});
+
+describe(`the biggest pools: ${MAX_PAGES} pages (16 GiB), addresses past 2^32`, () => {
+  for (const spec of [
+    { kind: 'nta', preset: 'blog', overrides: { regions: MAX_PAGES, maxPages: MAX_PAGES } },
+    { kind: 'pow2', overrides: { pages: MAX_PAGES } },
+  ] as AllocatorSpec[]) {
+    it(`${spec.kind}: the last CPU allocates, frees and answers above 4 GiB`, () => {
+      const a = createAllocator(spec, 4);
+      const { baseAddress, pageBytes } = a.geometry;
+      const last = baseAddress + (MAX_PAGES - 1) * pageBytes;
+      expect(last).toBeGreaterThan(2 ** 34);
+      const p = a.alloc(3, 100),
+        q = a.alloc(3, 100);
+      expect(p).toBe(baseAddress + (3 * MAX_PAGES * pageBytes) / 4); // CPU 3's first page
+      expect(p).toBeGreaterThan(2 ** 32);
+      expect(q).toBe(p + 128);
+      expect(a.ownerOf(p)).toBe(3);
+      expect(a.blockAt(p + 99)).toMatchObject({ kind: 'allocation', start: p, requested: 100, owner: 3 });
+      expect(a.free(3, p + 32, 100)).toBeLessThan(0);
+      expect(a.free(3, p, 100)).toBe(0);
+      expect(a.free(3, p, 100)).toBe(FreeError.DoubleFree);
+      expect(a.free(3, q, 100)).toBe(0);
+      expect(a.blockAt(last + 5)).toMatchObject({ owner: 3 });
+      expect(a.freeSummary()).toEqual({ bytes: [pageBytes], counts: [MAX_PAGES] });
+      expect(a.checkInvariants()).toEqual([]);
     });
   }
 });

@@ -432,8 +432,9 @@ describe('virtual pools: untouched initial regions are implied, never written', 
 describe('checkInvariants detects corruption, untouched regions included', () => {
   const cases: [string, (v: NtaAllocator['v']) => void][] = [
     ['a page of an untouched region written', (v) => (v.pageNode[40] = 41)],
-    ['a chunk in an untouched region (small pool: checked byte by byte)', (v) => (v.len[40 * 128 + 3] = 1)],
-    ['a head inside an allocation', (v) => (v.head[2] = 1)],
+    ['a chunk in an untouched region (small pool: checked byte by byte)', (v) => (v.block[40 * 128 + 3] = 8)],
+    ['a head inside an allocation', (v) => (v.block[2] = 1)],
+    ['the size of an allocation', (v) => (v.block[0] += 1 << 3)],
     ['the full-region list count', (v) => v.listCount[127]++],
     ['the untouched cursor past its CPU', (v) => (v.untouched[0] = 99)],
     ['a touched page without a node', (v) => (v.pageNode[1] = 0)],

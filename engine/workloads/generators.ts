@@ -18,7 +18,8 @@ import {
 import type { Workload } from './types';
 
 export { createChurn, type ChurnStream } from './churn';
-export { createProducerConsumer, samplePacketSize, skbDataBytes } from './producer-consumer';
+export { createProducerConsumer } from './producer-consumer';
+export { samplePacketSize, skbDataBytes } from './skb';
 export {
   createSeedExample,
   createSeedFragmentation,

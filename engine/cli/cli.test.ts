@@ -335,6 +335,42 @@ describe('cli: trace input', () => {
   });
 });
 
+describe('cli: network workloads', () => {
+  interface RunJson {
+    allocators: { name: string; ops: number; failureCount: number; failures: { bytes: number; reason: string }[] }[];
+  }
+
+  it.each(['nic-rx', 'tcp-stream', 'web-server'])('run %s on nta,pow2 with --json', (workload) => {
+    const r = cli('run', '--allocators', 'nta,pow2', '--workload', workload, '--cpus', '3', '--ops', '20000', '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out) as RunJson;
+    expect(j.allocators.map((a) => [a.name, a.ops])).toEqual([
+      ['nta', 20000],
+      ['pow2', 20000],
+    ]);
+    expect(j.allocators[1].failureCount).toBe(0);
+  });
+
+  it('jumbo frames on 2.6.18 need 16760-byte buffers: one-page allocators fail them as too large, NTA with order-3 regions serves them', () => {
+    const args = ['run', '--workload', 'nic-rx', '--param', 'mtu=9000', '--ops', '2000', '--json'];
+    const r = cli(...args, '--allocators', 'nta,pow2');
+    expect(r.code).toBe(0);
+    for (const a of (JSON.parse(r.out) as RunJson).allocators) {
+      expect(a.failureCount).toBeGreaterThan(0);
+      expect(a.failures[0]).toMatchObject({ bytes: 16760, reason: 'too-large' });
+    }
+    const big = cli(...args, '--allocators', 'nta', '--nta', 'regionOrder=3');
+    expect((JSON.parse(big.out) as RunJson).allocators[0].failureCount).toBe(0);
+  });
+
+  it('a bad network parameter is a usage error naming it', () => {
+    const r = cli('run', '--workload', 'tcp-stream', '--param', 'appCpu=4', '--cpus', '2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("parameter 'appCpu' must be a CPU below cpus (2) or -1, got 4");
+  });
+});
+
 describe('cli: workloads', () => {
   it('prints one parameter a line, in aligned columns', () => {
     const r = cli('workloads');

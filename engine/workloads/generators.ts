@@ -91,7 +91,7 @@ export const WORKLOADS: Readonly<Record<string, WorkloadInfo>> = {
   },
   'nic-rx': {
     description:
-      'A NIC receive ring (e1000 of Linux 2.6.18 or 6.6) refilled by NAPI polls on rxCpu; each packet is freed on the CPU its flow hashes to, or on rxCpu when that backlog is full. Jumbo MTUs need multi-page buffers.',
+      'A NIC receive ring (e1000 of Linux 2.6.18 or 6.6) refilled by NAPI polls on rxCpu; each packet is freed on the CPU its flow hashes to, or on rxCpu when that backlog is full. On 2.6.18 a jumbo MTU needs multi-page buffers.',
     params: NIC_RX_PARAMS,
     defaultOps: NIC_RX_DEFAULT_OPS,
     crossCpu: true,

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { MAX_CPUS } from '../core/limits';
 import { PALETTE } from '../core/palette';
 import { ChunkState } from '../core/types';
 import { tempDirs } from './test-tmp';
@@ -32,7 +33,7 @@ describe('cli', () => {
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run', '--bogus'], /unknown flag '--bogus'/],
-    [['run', '--cpus', '99'], /--cpus expects an integer from 1 to 16/],
+    [['run', '--cpus', '99'], new RegExp(`--cpus expects an integer from 1 to ${MAX_CPUS}`)],
     [['run', '--threads', 'fibers'], /--threads expects one of inline, workers/],
     [['run', '--workload', 'nope'], /unknown workload 'nope'/],
     [['run', '--allocators', 'slob'], /unknown allocator 'slob'/],

@@ -12,7 +12,7 @@ import { K_ALLOC, K_FREE, type OpBuffer } from '../core/op-buffer';
 import { MAX_CPUS } from '../core/limits';
 import { PACKET_SIZE_DISTRIBUTIONS } from '../data/packet-sizes';
 import type { ParamSpecs } from './params';
-import { SKB_ERA_NAMES } from './skb';
+import { ETH_OVERHEAD, SKB_ERA_NAMES, frameOf, samplePacketSize } from './skb';
 import { SlotPool } from './support';
 
 /** The `sizes` value that makes every packet a full-MTU frame (a bulk transfer). */
@@ -97,6 +97,13 @@ export const SIZES_PARAM = {
     doc: "packet sizes: 'imix', 'imix-eth', 'fixwest', 'fddi1996' (engine/data/packet-sizes.ts), or 'full' = every frame as long as the MTU allows",
   },
 } as const satisfies ParamSpecs;
+
+/** A uniform draw to a frame length (FCS included) for the `sizes` parameter. */
+export function frameSampler(sizes: string, mtu: number): (u: number) => number {
+  if (sizes === FULL_FRAMES) return () => mtu + ETH_OVERHEAD;
+  const dist = PACKET_SIZE_DISTRIBUTIONS[sizes];
+  return (u) => frameOf(samplePacketSize(dist, u), dist, mtu);
+}
 
 /** Whether the wire carries traffic at `tick` (bursts of `burst` ticks, `idle` ticks apart). */
 export function wireBusy(tick: number, burst: number, idle: number): boolean {

@@ -10,13 +10,12 @@
  * (netdev_max_backlog) drops it, freed on the RX CPU. Each CPU frees its backlog's skbs, oldest
  * first, at `rate` times its share of line rate.
  */
-import { PACKET_SIZE_DISTRIBUTIONS } from '../data/packet-sizes';
 import type { OpBuffer } from '../core/op-buffer';
-import { FULL_FRAMES, NET_PARAMS, NetOps, SIZES_PARAM, checkCpu, flowCpu, produceTicks, wireBusy } from './net-sim';
+import { NET_PARAMS, NetOps, SIZES_PARAM, checkCpu, flowCpu, frameSampler, produceTicks, wireBusy } from './net-sim';
 import { resolveParams, type ParamSpecs, type ParamsInput } from './params';
 import { Rng, type RngState } from './rng';
 import { NAPI_BUDGET, RxRing, copybreakBytes, descsFor, rxPlan, type RingState } from './rx-ring';
-import { ETH_OVERHEAD, frameOf, samplePacketSize, skbEra } from './skb';
+import { skbEra } from './skb';
 import { SlotFifo, opBudget } from './support';
 import type { OpStream } from './types';
 
@@ -72,13 +71,6 @@ interface NicRxState {
   missed: number;
   dropped: number;
   started: boolean;
-}
-
-/** A uniform draw to a frame length (FCS included) for the `sizes` parameter. */
-export function frameSampler(sizes: string, mtu: number): (u: number) => number {
-  if (sizes === FULL_FRAMES) return () => mtu + ETH_OVERHEAD;
-  const dist = PACKET_SIZE_DISTRIBUTIONS[sizes];
-  return (u) => frameOf(samplePacketSize(dist, u), dist, mtu);
 }
 
 /** Each arriving frame draws two values (size, flow); nothing else is random. */

@@ -14,8 +14,7 @@
  * freed at once); Linux has no TCP-level copybreak, the driver's is the one that applies.
  */
 import type { OpBuffer } from '../core/op-buffer';
-import { NET_PARAMS, NetOps, SIZES_PARAM, checkCpu, produceTicks, wireBusy } from './net-sim';
-import { frameSampler } from './nic-rx';
+import { NET_PARAMS, NetOps, SIZES_PARAM, checkCpu, frameSampler, produceTicks, wireBusy } from './net-sim';
 import { resolveParams, type ParamSpecs, type ParamsInput } from './params';
 import { Rng, type RngState } from './rng';
 import { RxRing, copybreakBytes, descsFor, rxPlan, type RingState, type RxPlan } from './rx-ring';

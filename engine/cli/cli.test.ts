@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { MAX_CPUS } from '../core/limits';
 import { PALETTE } from '../core/palette';
 import { ChunkState } from '../core/types';
 import { tempDirs } from './test-tmp';
@@ -32,7 +33,7 @@ describe('cli', () => {
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run', '--bogus'], /unknown flag '--bogus'/],
-    [['run', '--cpus', '99'], /--cpus expects an integer from 1 to 16/],
+    [['run', '--cpus', '99'], new RegExp(`--cpus expects an integer from 1 to ${MAX_CPUS}`)],
     [['run', '--threads', 'fibers'], /--threads expects one of inline, workers/],
     [['run', '--workload', 'nope'], /unknown workload 'nope'/],
     [['run', '--allocators', 'slob'], /unknown allocator 'slob'/],
@@ -332,6 +333,42 @@ describe('cli: trace input', () => {
     expect(r.err).toContain(`${path}:2: expected one of`);
     expect(r.err).toContain("got '\\x1b[2J\\x1b[Hgotcha'");
     expect(r.err).not.toContain('\u001b');
+  });
+});
+
+describe('cli: network workloads', () => {
+  interface RunJson {
+    allocators: { name: string; ops: number; failureCount: number; failures: { bytes: number; reason: string }[] }[];
+  }
+
+  it.each(['nic-rx', 'tcp-stream', 'web-server'])('run %s on nta,pow2 with --json', (workload) => {
+    const r = cli('run', '--allocators', 'nta,pow2', '--workload', workload, '--cpus', '3', '--ops', '20000', '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out) as RunJson;
+    expect(j.allocators.map((a) => [a.name, a.ops])).toEqual([
+      ['nta', 20000],
+      ['pow2', 20000],
+    ]);
+    expect(j.allocators[1].failureCount).toBe(0);
+  });
+
+  it('jumbo frames on 2.6.18 need 16760-byte buffers: one-page allocators fail them as too large, NTA with order-3 regions serves them', () => {
+    const args = ['run', '--workload', 'nic-rx', '--param', 'mtu=9000', '--ops', '2000', '--json'];
+    const r = cli(...args, '--allocators', 'nta,pow2');
+    expect(r.code).toBe(0);
+    for (const a of (JSON.parse(r.out) as RunJson).allocators) {
+      expect(a.failureCount).toBeGreaterThan(0);
+      expect(a.failures[0]).toMatchObject({ bytes: 16760, reason: 'too-large' });
+    }
+    const big = cli(...args, '--allocators', 'nta', '--nta', 'regionOrder=3');
+    expect((JSON.parse(big.out) as RunJson).allocators[0].failureCount).toBe(0);
+  });
+
+  it('a bad network parameter is a usage error naming it', () => {
+    const r = cli('run', '--workload', 'tcp-stream', '--param', 'appCpu=4', '--cpus', '2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("parameter 'appCpu' must be a CPU below cpus (2) or -1, got 4");
   });
 });
 

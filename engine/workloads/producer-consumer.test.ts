@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AllocError } from '../core/types';
 import { FIXWEST_1996, IMIX_ETH, IMIX_IP } from '../data/packet-sizes';
-import { createProducerConsumer, samplePacketSize, skbDataBytes } from './producer-consumer';
+import { createProducerConsumer } from './producer-consumer';
+import { samplePacketSize, skbDataBytes } from './skb';
 import { drive } from './test-util';
 
 describe('skbDataBytes(len)', () => {

@@ -46,7 +46,7 @@ export function slubBlockAt(s: SlubAllocator, address: number): BlockInfo | null
   }
   const c = kind - 1,
     size = s.sizeOf(c),
-    objects = s.objectsOf(h, size),
+    objects = s.objectsOf(h),
     frozen = s.sFrozen[h] - 1;
   let live = 0;
   for (let i = 0; i < objects; i++) if (s.word(h * s.G + (i * size) / GRANULE) & LIVE) live++;

@@ -59,7 +59,7 @@ export function checkSlubInvariants(s: SlubAllocator): string[] {
     }
     const h = s.pgSlab[p] - 1;
     if (h < 0) {
-      if (s.pgKind[p] !== 0 || s.sFree[p] !== 0 || s.sInuse[p] !== 0 || s.sFrozen[p] !== 0 || s.sList[p] !== 0)
+      if (s.pgKind[p] || s.sFree[p] || s.sInuse[p] || s.sObjects[p] || s.sFrozen[p] || s.sList[p])
         bad.push(`page ${p}: a zone page with slab state`);
       p++;
       continue;
@@ -93,7 +93,9 @@ export function checkSlubInvariants(s: SlubAllocator): string[] {
       continue;
     }
     const size = s.sizeOf(c),
-      objects = s.objectsOf(h, size);
+      objects = s.objectsOf(h);
+    if (objects !== Math.floor(bytes / size))
+      bad.push(`slab ${h}: ${objects} objects, its order holds ${Math.floor(bytes / size)}`);
     slabs[c]++;
     objs[c] += objects;
     const seen = new Uint8Array(objects);

@@ -29,6 +29,7 @@
  *   sFree     i32[P]   [1]   at a slab's first page: page->freelist (object index + 1)
  *   sInuse    i32[P]   [1]   page->inuse (objects not on page->freelist); a large or page block:
  *                            its requested bytes
+ *   sObjects  i32[P]   [1]   page->objects (of its order, which may be the fallback order)
  *   sNext     i32[P]   [1]   next slab on the node's partial list or the CPU's partial list (+1)
  *   sPrev     i32[P]   [1]   previous slab on the node's partial list (+1)
  *   sAux      i32[P]   [1]   a CPU partial list's slab: 3.6 page->pobjects, 6.6 slab->slabs
@@ -106,6 +107,7 @@ export function planOf(c: SlubConfig) {
     pgKind: field('u8', P, 1),
     sFree: field('i32', P, 1),
     sInuse: field('i32', P, 1),
+    sObjects: field('i32', P, 1),
     sNext: field('i32', P, 1),
     sPrev: field('i32', P, 1),
     sAux: field('i32', P, 1),

@@ -52,7 +52,7 @@ export function slubPageStates(s: SlubState, firstPage: number, count: number, o
       }
     };
     const size = s.sizeOf(kind - 1),
-      objects = s.objectsOf(h, size),
+      objects = s.objectsOf(h),
       free = s.sFrozen[h] !== 0 ? ChunkState.Cached : ChunkState.Free;
     const pageStart = (p - h) * pb;
     const i0 = Math.floor(pageStart / size),

@@ -21,9 +21,13 @@ const op: fc.Arbitrary<RandomOp> = fc.record({
   pick: fc.nat(),
 });
 
-/** Every few allocations go to a named cache (kmem_cache_alloc) of a trace's object size. */
+/**
+ * Every few allocations go to a named cache (kmem_cache_alloc) of a trace's object size. A bad
+ * free names base + 4: test-util's base + 8 can be a live kmalloc-8 object of 1 byte here.
+ */
 function apply(a: Allocator, o: RandomOp, live: Live[]): void {
-  if (o.kind === 5 && a.allocIn) {
+  if (o.kind === 9) expect(a.free(o.cpu % a.cpus, a.geometry.baseAddress + 4, 1)).toBeLessThan(0);
+  else if (o.kind === 5 && a.allocIn) {
     const size = [24, 160, 232, 704][o.pick % 4];
     const p = a.allocIn(o.cpu % a.cpus, Math.min(o.bytes, size), 1 + (o.pick % 4), size);
     if (p >= 0) live.push({ p, n: Math.min(o.bytes, size), mapped: false });
@@ -46,7 +50,7 @@ describe('invariants after every op (fast-check)', () => {
   for (const [name, spec] of SPECS) {
     it(name, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 300, size: 'max' }), (cpus, ops) => {
+        fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 250, size: 'max' }), (cpus, ops) => {
           const a = createAllocator(spec, cpus);
           const live: Live[] = [];
           for (const o of ops) {
@@ -59,7 +63,7 @@ describe('invariants after every op (fast-check)', () => {
           expect(a.counters()).toMatchObject({ requestedBytes: 0, allocatedBytes: 0 });
           expect(a.checkInvariants()).toEqual([]);
         }),
-        { numRuns: 40 },
+        { numRuns: 25 },
       );
     });
   }

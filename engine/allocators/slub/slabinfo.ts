@@ -26,7 +26,7 @@ export function slabinfo(s: SlubAllocator): SlabinfoRow[] {
     const n = c * NSTRIDE,
       size = s.sizeOf(c);
     let free = 0;
-    for (let h = s.nodeInfo[n + N_HEAD] - 1; h >= 0; h = s.sNext[h] - 1) free += s.objectsOf(h, size) - s.sInuse[h];
+    for (let h = s.nodeInfo[n + N_HEAD] - 1; h >= 0; h = s.sNext[h] - 1) free += s.objectsOf(h) - s.sInuse[h];
     const slabs = s.nodeInfo[n + N_SLABS];
     rows.push({
       name: s.cacheName(c),

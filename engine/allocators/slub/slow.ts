@@ -31,7 +31,7 @@ import type { SlubState } from './state';
 
 /** Free bytes of the slab at h (objects not in use), e.g. when it is frozen or unfrozen. */
 function freeBytes(s: SlubState, h: number, size: number): number {
-  return (s.objectsOf(h, size) - s.sInuse[h]) * size;
+  return (s.objectsOf(h) - s.sInuse[h]) * size;
 }
 
 /** Whether an empty slab goes back to the zone: 3.6 nr_partial > min_partial; 6.6 >= (2.6.22: see unfreeze2622). */
@@ -57,7 +57,7 @@ export function allocSlow(s: SlubState, cpu: number, c: number): number {
 function load2622(s: SlubState, x: number, h: number, size: number): number {
   const obj = s.sFree[h] - 1;
   s.cpuSlab[x + K_FREE] = s.word(s.granule(h, obj, size));
-  s.sInuse[h] = s.objectsOf(h, size);
+  s.sInuse[h] = s.objectsOf(h);
   s.sFree[h] = 0;
   s.mark(h);
   return obj;
@@ -116,7 +116,7 @@ function deactivate2622(s: SlubState, cpu: number, c: number, h: number): void {
 function getFreelist(s: SlubState, h: number, size: number): number {
   const fl = s.sFree[h];
   s.sFree[h] = 0;
-  s.sInuse[h] = s.objectsOf(h, size);
+  s.sInuse[h] = s.objectsOf(h);
   if (fl === 0) s.sFrozen[h] = 0;
   s.mark(h);
   return fl;
@@ -153,7 +153,7 @@ function alloc36(s: SlubState, cpu: number, c: number): number {
   if (h < 0) return -1;
   // new_slab_objects: the whole freelist goes to the CPU; the slab is frozen and "all in use".
   s.sFree[h] = 0;
-  s.sInuse[h] = s.objectsOf(h, size);
+  s.sInuse[h] = s.objectsOf(h);
   s.sFrozen[h] = cpu + 1;
   s.cached(cpu, s.sInuse[h] * size);
   s.cpuSlab[x + K_PAGE] = h + 1;
@@ -182,7 +182,7 @@ function getPartialNode(s: SlubState, cpu: number, c: number, size: number): num
     if (object === 0) {
       object = s.sFree[h];
       s.sFree[h] = 0;
-      s.sInuse[h] = s.objectsOf(h, size);
+      s.sInuse[h] = s.objectsOf(h);
       s.cpuSlab[x + K_PAGE] = h + 1;
     } else {
       available = putCpuPartial(s, cpu, c, h, false);
@@ -220,7 +220,7 @@ function putCpuPartial(s: SlubState, cpu: number, c: number, h: number, drain: b
       }
     }
     s.sAux2[h] = pages + 1;
-    r = s.sAux[h] = pobjects + s.objectsOf(h, size) - s.sInuse[h];
+    r = s.sAux[h] = pobjects + s.objectsOf(h) - s.sInuse[h];
   } else {
     let unfreeze = -1,
       slabs = 0;

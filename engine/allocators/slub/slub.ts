@@ -280,7 +280,7 @@ export class SlubAllocator extends SlubState implements Allocator {
     const c = kind - 1,
       size = this.cacheInfo[c * ISTRIDE + I_SIZE],
       rel = off - h * this.pageBytes;
-    if (rel % size !== 0 || rel / size >= this.objectsOf(h, size)) return FreeError.UnknownPointer;
+    if (rel % size !== 0 || rel / size >= this.sObjects[h]) return FreeError.UnknownPointer;
     const obj = rel / size,
       g = h * this.G + rel / 8;
     const w = this.oLo[g] | (this.oHi[g] << 8);

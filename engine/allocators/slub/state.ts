@@ -73,6 +73,7 @@ export class SlubState {
   readonly pgKind: Uint8Array;
   readonly sFree: Int32Array;
   readonly sInuse: Int32Array;
+  readonly sObjects: Int32Array;
   readonly sNext: Int32Array;
   readonly sPrev: Int32Array;
   readonly sAux: Int32Array;
@@ -120,6 +121,7 @@ export class SlubState {
     this.pgKind = v.pgKind;
     this.sFree = v.sFree;
     this.sInuse = v.sInuse;
+    this.sObjects = v.sObjects;
     this.sNext = v.sNext;
     this.sPrev = v.sPrev;
     this.sAux = v.sAux;
@@ -153,8 +155,8 @@ export class SlubState {
   }
 
   /** Objects of the slab at `h` (page->objects: its order's, which may be the fallback order). */
-  objectsOf(h: number, size: number): number {
-    return Math.floor((this.pageBytes * 2 ** this.zone.usedOrder(h)) / size);
+  objectsOf(h: number): number {
+    return this.sObjects[h];
   }
 
   sizeOf(c: number): number {
@@ -245,7 +247,14 @@ export class SlubState {
       if ((p & 63) === 0 || p === h) this.mark(p);
     }
     this.pgKind[h] = 0;
-    this.sFree[h] = this.sInuse[h] = this.sNext[h] = this.sPrev[h] = this.sAux[h] = this.sAux2[h] = 0;
+    this.sFree[h] =
+      this.sInuse[h] =
+      this.sObjects[h] =
+      this.sNext[h] =
+      this.sPrev[h] =
+      this.sAux[h] =
+      this.sAux2[h] =
+        0;
     this.sFrozen[h] = this.sList[h] = 0;
     this.zone.free(h, order);
     const bytes = this.pageBytes * pages;
@@ -266,7 +275,8 @@ export class SlubState {
     if (h < 0 && this.code !== 2622 && this.cacheInfo[ci + I_MIN_ORDER] < this.cacheInfo[ci + I_ORDER])
       h = this.takePages(cpu, this.cacheInfo[ci + I_MIN_ORDER], c + 1);
     if (h < 0) return -1;
-    const objects = this.objectsOf(h, size);
+    const objects = Math.floor((this.pageBytes << this.zone.usedOrder(h)) / size);
+    this.sObjects[h] = objects;
     for (let i = 0; i < objects; i++) this.setWord(this.granule(h, i, size), i + 1 < objects ? i + 2 : 0);
     this.sFree[h] = 1;
     const n = c * NSTRIDE;
@@ -279,7 +289,7 @@ export class SlubState {
   discardSlab(cpu: number, c: number, h: number): void {
     const n = c * NSTRIDE;
     this.nodeInfo[n + N_SLABS]--;
-    this.nodeInfo[n + N_OBJECTS] -= this.objectsOf(h, this.sizeOf(c));
+    this.nodeInfo[n + N_OBJECTS] -= this.sObjects[h];
     this.givePages(cpu, h);
   }
 

@@ -113,7 +113,7 @@ function deactivate2622(s: SlubState, cpu: number, c: number, h: number): void {
 }
 
 /** 3.6 / 6.6 get_freelist(): take page->freelist; a slab without one is unfrozen (full, on no list). */
-function getFreelist(s: SlubState, h: number, size: number): number {
+function getFreelist(s: SlubState, h: number): number {
   const fl = s.sFree[h];
   s.sFree[h] = 0;
   s.sInuse[h] = s.objectsOf(h);
@@ -134,7 +134,7 @@ function alloc36(s: SlubState, cpu: number, c: number): number {
     size = s.sizeOf(c);
   let h = s.cpuSlab[x + K_PAGE] - 1;
   if (h >= 0) {
-    const fl = getFreelist(s, h, size);
+    const fl = getFreelist(s, h);
     if (fl !== 0) return load(s, x, h, fl, size);
     s.cpuSlab[x + K_PAGE] = 0;
   }
@@ -145,7 +145,7 @@ function alloc36(s: SlubState, cpu: number, c: number): number {
     s.sNext[p] = s.sList[p] = s.sAux[p] = s.sAux2[p] = 0;
     s.cpuSlab[x + K_PAGE] = p + 1;
     s.cpuSlab[x + K_FREE] = 0;
-    return load(s, x, p, getFreelist(s, p, size), size);
+    return load(s, x, p, getFreelist(s, p), size);
   }
   const fl = getPartialNode(s, cpu, c, size);
   if (fl !== 0) return load(s, x, s.cpuSlab[x + K_PAGE] - 1, fl, size);
@@ -203,8 +203,7 @@ function getPartialNode(s: SlubState, cpu: number, c: number, size: number): num
  */
 function putCpuPartial(s: SlubState, cpu: number, c: number, h: number, drain: boolean): number {
   const x = cpu * s.CS + c * 4,
-    limit = s.cacheInfo[c * ISTRIDE + I_CPU_PARTIAL],
-    size = s.sizeOf(c);
+    limit = s.cacheInfo[c * ISTRIDE + I_CPU_PARTIAL];
   let old = s.cpuSlab[x + K_PARTIAL] - 1;
   let r: number;
   if (s.code === 36) {

@@ -23,6 +23,7 @@ export function describeBlock(b: BlockInfo, chunkBytes: number): string {
   const n = `${chunks} chunk${chunks === 1 ? '' : 's'}`;
   if (b.kind === 'unheld') return `unheld page ${hex(b.start)}: ${b.bytes} B`;
   if (b.kind === 'free') return `free block ${hex(b.start)}: ${b.bytes} B (${n})`;
+  if (b.kind === 'waste') return `unusable ${hex(b.start)}: ${b.bytes} B (${n}) no allocation can get`;
   return `${b.kind} ${hex(b.start)}: ${b.requested} B requested, ${b.bytes} B rounded (${n})`;
 }
 
@@ -54,7 +55,7 @@ export function describeChunk(
     `owner CPU: ${owner}`,
   ];
   if (block) {
-    lines.push(describeBlock(block, info.chunkBytes));
+    lines.push(describeBlock(block, info.chunkBytes), ...(block.detail ?? []));
   } else if (code !== ChunkState.Unheld) {
     const run = runAround(states, { pages: info.pages, chunksPerPage: cpp }, page, chunk);
     const start = info.baseAddress + page * info.pageBytes + run.start * info.chunkBytes;

@@ -34,7 +34,7 @@ const ENTRIES: [number, string, string, string][] = [
     ChunkState.Waste,
     paletteCss(ChunkState.Waste),
     'rounding waste',
-    'handed out with an allocation but beyond its requested bytes',
+    "handed out with an allocation but beyond its requested bytes, or a slab's leftover no object can use",
   ],
   [
     ChunkState.PendingRemote,
@@ -44,6 +44,12 @@ const ENTRIES: [number, string, string, string][] = [
   ],
   [ChunkState.Mapped, paletteCss(ChunkState.Mapped), 'mapped', 'used and mapped to user space (zero-copy)'],
   [ChunkState.Postponed, paletteCss(ChunkState.Postponed), 'postponed', 'freed while mapped: waits for the unmap'],
+  [
+    ChunkState.Cached,
+    paletteCss(ChunkState.Cached),
+    'cached (per-CPU)',
+    "free, but in a CPU's own slab: only that CPU can hand it out (SLUB)",
+  ],
 ];
 
 export const PALETTE: readonly PaletteEntry[] = ENTRIES.map(([code, css, label, description]) => ({

@@ -30,6 +30,7 @@ export const SORTED_ORDER: readonly number[] = [
   ChunkState.Waste,
   ChunkState.Postponed,
   ChunkState.PendingRemote,
+  ChunkState.Cached,
   ChunkState.Free,
   ChunkState.Unheld,
 ];

@@ -108,7 +108,7 @@ const timerFor = (): Timer => new Function('s', 'a', 'now', LOOP) as Timer;
 
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
-/** Virtual pools: creation time and resident memory of the biggest NTA and pow2, then the stream on them. */
+/** Virtual pools: creation time and resident memory of the biggest NTA, pow2 and SLUB, then the stream on them. */
 function big(s: Stream): void {
   const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
   const pages = MAX_PAGES;
@@ -117,6 +117,7 @@ function big(s: Stream): void {
   for (const [name, spec] of [
     ['nta', { kind: 'nta', preset: 'blog', overrides: { regions: pages, maxPages: pages } }],
     ['pow2', { kind: 'pow2', overrides: { pages } }],
+    ['slub', { kind: 'slub', preset: '6.6-x86_64', overrides: { pages } }],
   ] as [string, AllocatorSpec][]) {
     const t0 = performance.now();
     const a = createAllocator(spec, 1);
@@ -158,6 +159,10 @@ async function main(): Promise<void> {
   const specs: [string, AllocatorSpec][] = [
     ['nta', { kind: 'nta', preset: 'blog' }],
     ['pow2', { kind: 'pow2' }],
+    ['slub:2.6.22', { kind: 'slub', preset: '2.6.22' }],
+    ['slub:3.6-i386', { kind: 'slub', preset: '3.6-i386' }],
+    ['slub:6.6', { kind: 'slub', preset: '6.6-x86_64' }],
+    ['buddy', { kind: 'buddy' }],
   ];
   const native = opt('--native');
   if (native && !dump) throw new Error('--native needs --dump FILE (the stream it replays)');

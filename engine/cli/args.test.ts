@@ -71,7 +71,12 @@ describe('parseArgs: values and repeats', () => {
       ...['--pow2', 'pages=64', '--pow2', 'chunkBytes=64', '--request', '64', '--request', '128'],
     );
     expect(a.params).toEqual({ max: '2048', minMax: '1024' });
-    expect(a.overrides).toEqual({ nta: { growPages: 0, drainOnAlloc: 1 }, pow2: { pages: 64, chunkBytes: 64 } });
+    expect(a.overrides).toEqual({
+      slub: {},
+      buddy: {},
+      nta: { growPages: 0, drainOnAlloc: 1 },
+      pow2: { pages: 64, chunkBytes: 64 },
+    });
     expect(a.requests).toEqual([64, 128]);
     expect(usage('run', '--param', 'max=1', '--param', 'max=2')).toBe('--param max given twice');
     expect(usage('run', '--nta', 'regions=1', '--nta', 'regions=2')).toBe('--nta regions given twice');

@@ -2,7 +2,7 @@
  * Command-line parsing for `npm run -s cli -- COMMAND [flags]`. Anything unknown
  * is a UsageError: main prints the message and the usage on stderr and exits 2.
  */
-import { NTA_PRESETS, OVERRIDE_KEYS, type NtaPresetName } from '../allocators/registry';
+import { ALLOCATOR_KINDS, NTA_PRESETS, OVERRIDE_KEYS, presetsOf, type NtaPresetName } from '../allocators/registry';
 import { COMMON_PARAMS, createWorkload, workloadParams } from '../workloads/generators';
 import { TRACE_FORMAT_NAMES } from '../workloads/trace';
 import { MAX_CPUS } from '../core/limits';
@@ -24,7 +24,8 @@ export function asUsage<T>(f: () => T): T {
 }
 
 /** Flags that may be given more than once (each adds an entry); any other flag given twice is a usage error. */
-const REPEATABLE = new Set(['--param', '--nta', '--pow2', '--request']);
+const KIND_FLAGS = new Set(ALLOCATOR_KINDS.map((k) => `--${k}`));
+const REPEATABLE = new Set(['--param', '--request', ...KIND_FLAGS]);
 
 /** `ops:FILE`, `wee:FILE` (that format) or `trace:FILE` (recognised, or as --format says). */
 export const TRACE_WORKLOAD = /^(ops|wee|trace):(.+)$/;
@@ -43,7 +44,9 @@ Commands:
   help                    this text
 
 run flags:
-  --allocators LIST       comma-separated: nta, nta:PRESET, pow2 (default nta,pow2)
+  --allocators LIST       comma-separated (default nta,pow2): ${ALLOCATOR_KINDS.map((k) =>
+    presetsOf(k).length ? `${k}, ${k}:PRESET (${presetsOf(k).join(' | ')})` : k,
+  ).join(', ')}
   --preset NAME           NTA preset for a bare 'nta': ${NTA_PRESETS.join(' | ')} (default blog)
   --workload NAME         a generated workload (see 'workloads'), or a trace file:
                           trace:FILE (format recognised from the text), ops:FILE (op file:
@@ -57,6 +60,9 @@ run flags:
   --nta KEY=VALUE         override an NTA parameter, repeatable: chunkBytes, pageBytes,
                           regionOrder, regions, growPages, maxPages, drainOnAlloc (0|1)
   --pow2 KEY=VALUE        override a pow2 parameter, repeatable: pages, pageBytes, chunkBytes
+  --KIND KEY=VALUE        likewise for every other kind: ${ALLOCATOR_KINDS.filter((k) => k !== 'nta' && k !== 'pow2')
+    .map((k) => `--${k} (${OVERRIDE_KEYS[k].join(', ')})`)
+    .join(', ')}
   --cpus N                simulated CPUs, 1..${MAX_CPUS} (default 1; a trace: its own count); CPU workers
                           are shared when there are more CPUs than cores
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
@@ -75,7 +81,7 @@ run flags:
 Output paths are checked before the run; files are written under a temporary name
 and moved into place only when the run succeeds (special files such as /dev/stdout
 and FIFOs are written directly). A flag given twice is an error, except --param,
---nta, --pow2 and --request, which add to each other.
+--request and the --KIND flags (--nta, --pow2, ...), which add to each other.
 `;
 
 export interface RunArgs {
@@ -87,8 +93,8 @@ export interface RunArgs {
   seed: number;
   ops: number;
   params: Record<string, string>;
-  /** Parameter overrides per allocator kind (--nta, --pow2). */
-  overrides: { nta: Record<string, number>; pow2: Record<string, number> };
+  /** Parameter overrides per allocator kind (--nta, --pow2, --slub, ...). */
+  overrides: Record<string, Record<string, number>>;
   cpus: number;
   threads: 'inline' | 'workers';
   schedule: 'lockstep' | 'free';
@@ -185,7 +191,7 @@ export function parseArgs(argv: string[]): Command {
     seed: 1,
     ops: 0,
     params: {},
-    overrides: { nta: {}, pow2: {} },
+    overrides: Object.fromEntries(ALLOCATOR_KINDS.map((k) => [k, {}])),
     cpus: 1,
     threads: 'inline',
     schedule: 'lockstep',
@@ -198,7 +204,7 @@ export function parseArgs(argv: string[]): Command {
   const once = onceEach();
   const params: [string, string][] = [];
   const paramKeys = new Set<string>();
-  const overrideKeys = { nta: new Set<string>(), pow2: new Set<string>() };
+  const overrideKeys = new Map(ALLOCATOR_KINDS.map((k) => [k, new Set<string>()]));
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const val = () => valueOf(flag, rest[++i]);
@@ -252,9 +258,12 @@ export function parseArgs(argv: string[]): Command {
       case '--oplog':
         a.oplog = val();
         break;
-      case '--nta':
-      case '--pow2': {
-        const kind = flag.slice(2) as 'nta' | 'pow2';
+      case '--param':
+        params.push(keyValue(flag, val(), paramKeys));
+        break;
+      default: {
+        if (!KIND_FLAGS.has(flag)) throw new UsageError(`unknown flag '${flag}' for 'run'`);
+        const kind = flag.slice(2) as (typeof ALLOCATOR_KINDS)[number];
         const kv = val();
         const eq = kv.indexOf('=');
         const key = kv.slice(0, eq),
@@ -263,17 +272,12 @@ export function parseArgs(argv: string[]): Command {
           throw new UsageError(
             `${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`,
           );
-        if (overrideKeys[kind].has(key)) throw new UsageError(`${flag} ${key} given twice`);
-        overrideKeys[kind].add(key);
+        const seen = overrideKeys.get(kind) ?? new Set<string>();
+        if (seen.has(key)) throw new UsageError(`${flag} ${key} given twice`);
+        seen.add(key);
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${key} expects a non-negative integer, got '${v}'`);
         a.overrides[kind][key] = Number(v);
-        break;
       }
-      case '--param':
-        params.push(keyValue(flag, val(), paramKeys));
-        break;
-      default:
-        throw new UsageError(`unknown flag '${flag}' for 'run'`);
     }
   }
   a.params = workloadParamsOf(a.workload, params);

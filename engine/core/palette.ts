@@ -15,6 +15,7 @@ export const PALETTE: readonly number[] = (() => {
   p[ChunkState.PendingRemote] = 0x9b59ff; // violet: freed on a foreign CPU, queued
   p[ChunkState.Mapped] = 0x1f6fff; // blue: mapped to user space
   p[ChunkState.Postponed] = 0x00c2d4; // cyan: freed while mapped, waiting for unmap
+  p[ChunkState.Cached] = 0x8fd694; // pale green: free, but only its CPU can hand it out
   return p;
 })();
 

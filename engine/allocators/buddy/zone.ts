@@ -209,6 +209,22 @@ export class BuddyZone {
     if (this.locking) unlock(v.zLock, L_LOCK);
   }
 
+  /**
+   * The allocated block holding `page`, packed as first page * 16 + order, or -1 when the page is
+   * in no allocated block. Blocks are aligned to their size, so at most MAX_ORDER probes; packed so
+   * that a free path asks it without allocating.
+   */
+  usedBlockAt(page: number): number {
+    if (!(page >= 0 && page < this.pages)) return -1;
+    for (let o = 0; o < MAX_ORDER; o++) {
+      const first = page - (page & ((1 << o) - 1));
+      const h = this.v.zHeadOf[first];
+      if (h & USED_BLOCK) return first + (1 << (h & ORDER_MASK)) > page ? first * 16 + (h & ORDER_MASK) : -1;
+      if (h & FREE_BLOCK && first + (1 << (h & ORDER_MASK)) > page) return -1;
+    }
+    return -1;
+  }
+
   /** Whether page `page` lies in a free block: the block's first page and order, else null. */
   freeBlockAt(page: number): { first: number; order: number } | null {
     for (let o = 0; o < MAX_ORDER; o++) {

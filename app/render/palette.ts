@@ -44,6 +44,18 @@ const ENTRIES: [number, string, string, string][] = [
   ],
   [ChunkState.Mapped, paletteCss(ChunkState.Mapped), 'mapped', 'used and mapped to user space (zero-copy)'],
   [ChunkState.Postponed, paletteCss(ChunkState.Postponed), 'postponed', 'freed while mapped: waits for the unmap'],
+  [
+    ChunkState.Cached,
+    paletteCss(ChunkState.Cached),
+    'cached',
+    'freed into a per-CPU or shared array cache (SLAB): neither in use nor free to every CPU',
+  ],
+  [
+    ChunkState.Metadata,
+    paletteCss(ChunkState.Metadata),
+    'metadata',
+    "the allocator's own data in the pool (SLAB: struct slab and its bufctl array)",
+  ],
 ];
 
 export const PALETTE: readonly PaletteEntry[] = ENTRIES.map(([code, css, label, description]) => ({

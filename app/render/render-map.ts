@@ -27,9 +27,11 @@ export interface MapView {
 export const SORTED_ORDER: readonly number[] = [
   ChunkState.Used,
   ChunkState.Mapped,
+  ChunkState.Metadata,
   ChunkState.Waste,
   ChunkState.Postponed,
   ChunkState.PendingRemote,
+  ChunkState.Cached,
   ChunkState.Free,
   ChunkState.Unheld,
 ];

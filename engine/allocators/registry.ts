@@ -12,19 +12,21 @@ import type { AllocatorKind, ParamInfo } from './kind';
 import { NTA_KIND, type NtaSpec } from './nta/kind';
 import { NTA_PRESETS, type NtaPresetName } from './nta/presets';
 import { POW2_KIND, type Pow2Spec } from './pow2/kind';
+import { SLAB_KIND, type SlabSpec } from './slab/kind';
 
 export { NTA_PRESETS, type NtaPresetName };
 export type { ParamInfo };
 /** The seed's worked example as NTA's debug log (the CLI's `example`). */
 export { seedExampleLog } from './nta/example';
 
-export type AllocatorSpec = NtaSpec | Pow2Spec;
+export type AllocatorSpec = NtaSpec | Pow2Spec | SlabSpec;
 export type AllocatorKindName = AllocatorSpec['kind'];
 
 /** Every kind: adding one is its folder and one line here. */
 const KINDS: { [K in AllocatorKindName]: AllocatorKind<Extract<AllocatorSpec, { kind: K }>> } = {
   nta: NTA_KIND,
   pow2: POW2_KIND,
+  slab: SLAB_KIND,
 };
 
 export const ALLOCATOR_KINDS = Object.keys(KINDS) as readonly AllocatorKindName[];
@@ -35,17 +37,16 @@ function kindOf<S extends AllocatorSpec>(spec: S): AllocatorKind<S> {
   return k;
 }
 
-/** Parameters users may override, per kind (CLI --nta/--pow2 KEY=VALUE, URL a0.KEY, the setup form). */
-export const PARAMS: { readonly [K in AllocatorKindName]: readonly ParamInfo[] } = {
-  nta: NTA_KIND.params,
-  pow2: POW2_KIND.params,
-};
+const perKind = <T>(f: (k: AllocatorKind<AllocatorSpec>) => T) =>
+  Object.fromEntries(ALLOCATOR_KINDS.map((k) => [k, f(KINDS[k] as AllocatorKind<AllocatorSpec>)])) as {
+    readonly [K in AllocatorKindName]: T;
+  };
+
+/** Parameters users may override, per kind (CLI --KIND KEY=VALUE, URL a0.KEY, the setup form). */
+export const PARAMS = perKind((k) => k.params);
 
 /** The keys of PARAMS: what the CLI and URLs accept as overrides. */
-export const OVERRIDE_KEYS: { readonly [K in AllocatorKindName]: readonly string[] } = {
-  nta: NTA_KIND.params.map((p) => p.key),
-  pow2: POW2_KIND.params.map((p) => p.key),
-};
+export const OVERRIDE_KEYS = perKind((k) => k.params.map((p) => p.key));
 
 export function capabilitiesOf(kind: AllocatorKindName): Capabilities {
   return KINDS[kind].capabilities;
@@ -89,24 +90,31 @@ export function pageOwner(spec: AllocatorSpec, cpus: number, page: number): numb
   return kindOf(spec).pageOwner(spec, cpus, page);
 }
 
-/** Parse a CLI/URL name: 'nta', 'nta:patch2', 'pow2'. `preset` applies to a bare 'nta'. */
+/**
+ * Parse a CLI/URL name: 'nta', 'nta:patch2', 'pow2', 'slab', 'slab:2.6.18-i386'. `preset` applies
+ * to a bare 'nta'; any other kind with presets takes its first (default) one.
+ */
 export function parseAllocatorSpec(text: string, preset: NtaPresetName = 'blog'): AllocatorSpec {
-  const [kind, p] = text.split(':');
-  if (kind === 'nta') {
-    const name = (p ?? preset) as NtaPresetName;
-    if (!NTA_PRESETS.includes(name))
-      throw new Error(`unknown NTA preset '${name}' in '${text}': expected one of ${NTA_PRESETS.join(', ')}`);
-    return { kind: 'nta', preset: name };
+  const at = text.indexOf(':');
+  const kind = at < 0 ? text : text.slice(0, at);
+  const p = at < 0 ? undefined : text.slice(at + 1);
+  const k = (KINDS as Record<string, AllocatorKind<AllocatorSpec> | undefined>)[kind];
+  if (k && k.presets.length === 0 && p === undefined) return { kind } as AllocatorSpec;
+  if (k && k.presets.length > 0) {
+    const name = p ?? (kind === 'nta' ? preset : k.presets[0]);
+    if (!k.presets.includes(name))
+      throw new Error(`unknown ${k.label} preset '${name}' in '${text}': expected one of ${k.presets.join(', ')}`);
+    return { kind, preset: name } as AllocatorSpec;
   }
-  if (kind === 'pow2' && p === undefined) return { kind: 'pow2' };
-  throw new Error(`unknown allocator '${text}': expected nta, nta:PRESET (${NTA_PRESETS.join(', ')}) or pow2`);
+  const names = ALLOCATOR_KINDS.map((n) => (KINDS[n].presets.length > 0 ? `${n}, ${n}:PRESET` : n));
+  throw new Error(`unknown allocator '${text}': expected ${names.join(', ')}`);
 }
 
 export function specName(spec: AllocatorSpec): string {
-  return spec.kind === 'nta' ? `nta:${spec.preset}` : 'pow2';
+  return 'preset' in spec ? `${spec.kind}:${spec.preset}` : spec.kind;
 }
 
-/** The label of a spec before an instance exists: 'NTA (blog)', 'pow2 (SLAB-like)'. */
+/** The label of a spec before an instance exists: 'NTA (blog)', 'pow2 (SLAB-like)', 'SLAB (2.6.18-i386)'. */
 export function specLabel(spec: AllocatorSpec): string {
-  return spec.kind === 'nta' ? `${KINDS.nta.label} (${spec.preset})` : KINDS.pow2.label;
+  return 'preset' in spec ? `${KINDS[spec.kind].label} (${spec.preset})` : KINDS[spec.kind].label;
 }

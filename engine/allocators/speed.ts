@@ -153,6 +153,7 @@ async function main(): Promise<void> {
   const specs: [string, AllocatorSpec][] = [
     ['nta', { kind: 'nta', preset: 'blog' }],
     ['pow2', { kind: 'pow2' }],
+    ['slab', { kind: 'slab', preset: '2.6.18-x86_64' }],
   ];
   const native = opt('--native');
   if (native && !dump) throw new Error('--native needs --dump FILE (the stream it replays)');

@@ -2,7 +2,14 @@
  * Command-line parsing for `npm run -s cli -- COMMAND [flags]`. Anything unknown
  * is a UsageError: main prints the message and the usage on stderr and exits 2.
  */
-import { NTA_PRESETS, OVERRIDE_KEYS, type NtaPresetName } from '../allocators/registry';
+import {
+  ALLOCATOR_KINDS,
+  NTA_PRESETS,
+  OVERRIDE_KEYS,
+  presetsOf,
+  type AllocatorKindName,
+  type NtaPresetName,
+} from '../allocators/registry';
 import { COMMON_PARAMS, createWorkload, workloadParams } from '../workloads/generators';
 import { TRACE_FORMAT_NAMES } from '../workloads/trace';
 
@@ -23,7 +30,7 @@ export function asUsage<T>(f: () => T): T {
 }
 
 /** Flags that may be given more than once (each adds an entry); any other flag given twice is a usage error. */
-const REPEATABLE = new Set(['--param', '--nta', '--pow2', '--request']);
+const REPEATABLE = new Set(['--param', '--request', ...ALLOCATOR_KINDS.map((k) => `--${k}`)]);
 
 /** `ops:FILE`, `wee:FILE` (that format) or `trace:FILE` (recognised, or as --format says). */
 export const TRACE_WORKLOAD = /^(ops|wee|trace):(.+)$/;
@@ -42,7 +49,7 @@ Commands:
   help                    this text
 
 run flags:
-  --allocators LIST       comma-separated: nta, nta:PRESET, pow2 (default nta,pow2)
+  --allocators LIST       comma-separated: nta, nta:PRESET, pow2, slab, slab:PRESET (default nta,pow2)
   --preset NAME           NTA preset for a bare 'nta': ${NTA_PRESETS.join(' | ')} (default blog)
   --workload NAME         a generated workload (see 'workloads'), or a trace file:
                           trace:FILE (format recognised from the text), ops:FILE (op file:
@@ -56,6 +63,8 @@ run flags:
   --nta KEY=VALUE         override an NTA parameter, repeatable: chunkBytes, pageBytes,
                           regionOrder, regions, growPages, maxPages, drainOnAlloc (0|1)
   --pow2 KEY=VALUE        override a pow2 parameter, repeatable: pages, pageBytes, chunkBytes
+  --slab KEY=VALUE        override a SLAB parameter, repeatable: ${OVERRIDE_KEYS.slab.join(', ')}
+                          (presets: ${presetsOf('slab').join(', ')})
   --cpus N                simulated CPUs, 1..16 (default 1)
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
   --schedule lockstep|free   workers take turns in one global op order, or run freely
@@ -73,7 +82,7 @@ run flags:
 Output paths are checked before the run; files are written under a temporary name
 and moved into place only when the run succeeds (special files such as /dev/stdout
 and FIFOs are written directly). A flag given twice is an error, except --param,
---nta, --pow2 and --request, which add to each other.
+--nta, --pow2, --slab and --request, which add to each other.
 `;
 
 export interface RunArgs {
@@ -85,8 +94,8 @@ export interface RunArgs {
   seed: number;
   ops: number;
   params: Record<string, string>;
-  /** Parameter overrides per allocator kind (--nta, --pow2). */
-  overrides: { nta: Record<string, number>; pow2: Record<string, number> };
+  /** Parameter overrides per allocator kind (--nta, --pow2, --slab), for the kinds given any. */
+  overrides: Partial<Record<AllocatorKindName, Record<string, number>>>;
   cpus: number;
   threads: 'inline' | 'workers';
   schedule: 'lockstep' | 'free';
@@ -183,7 +192,7 @@ export function parseArgs(argv: string[]): Command {
     seed: 1,
     ops: 0,
     params: {},
-    overrides: { nta: {}, pow2: {} },
+    overrides: {},
     cpus: 1,
     threads: 'inline',
     schedule: 'lockstep',
@@ -196,7 +205,7 @@ export function parseArgs(argv: string[]): Command {
   const once = onceEach();
   const params: [string, string][] = [];
   const paramKeys = new Set<string>();
-  const overrideKeys = { nta: new Set<string>(), pow2: new Set<string>() };
+  const overrideKeys = new Map<AllocatorKindName, Set<string>>();
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const val = () => valueOf(flag, rest[++i]);
@@ -251,8 +260,9 @@ export function parseArgs(argv: string[]): Command {
         a.oplog = val();
         break;
       case '--nta':
-      case '--pow2': {
-        const kind = flag.slice(2) as 'nta' | 'pow2';
+      case '--pow2':
+      case '--slab': {
+        const kind = flag.slice(2) as AllocatorKindName;
         const kv = val();
         const eq = kv.indexOf('=');
         const key = kv.slice(0, eq),
@@ -261,10 +271,11 @@ export function parseArgs(argv: string[]): Command {
           throw new UsageError(
             `${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`,
           );
-        if (overrideKeys[kind].has(key)) throw new UsageError(`${flag} ${key} given twice`);
-        overrideKeys[kind].add(key);
+        const given = overrideKeys.get(kind) ?? new Set<string>();
+        if (given.has(key)) throw new UsageError(`${flag} ${key} given twice`);
+        overrideKeys.set(kind, given.add(key));
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${key} expects a non-negative integer, got '${v}'`);
-        a.overrides[kind][key] = Number(v);
+        (a.overrides[kind] ??= {})[key] = Number(v);
         break;
       }
       case '--param':

@@ -26,12 +26,12 @@ export interface LoadedTrace {
   parsed: ParsedTrace;
 }
 
-/** The allocator specs with their --nta/--pow2 overrides, each built once to check its parameters. */
+/** The allocator specs with their --nta/--pow2/--slab overrides, each built once to check its parameters. */
 export function allocatorSpecs(a: RunArgs): AllocatorSpec[] {
   return asUsage(() => {
     const specs = a.allocators.map((s) => {
       const spec = parseAllocatorSpec(s, a.preset);
-      const o = a.overrides[spec.kind];
+      const o = a.overrides[spec.kind] ?? {};
       return Object.keys(o).length ? { ...spec, overrides: { ...spec.overrides, ...o } } : spec;
     });
     specs.forEach((s) => createAllocator(s, a.cpus));

@@ -29,8 +29,22 @@ export const ChunkState = {
   Mapped: 5,
   /** Freed while mapped: the free is postponed until user space unmaps it. */
   Postponed: 6,
+  /** Freed into a per-CPU or shared array cache (SLAB): waiting there, neither in use nor free to every CPU. */
+  Cached: 7,
+  /** Allocator metadata inside the pool (SLAB's struct slab and bufctl array, off-slab management objects). */
+  Metadata: 8,
 } as const;
-export const CHUNK_STATE_NAMES = ['unheld', 'free', 'used', 'waste', 'pending-remote', 'mapped', 'postponed'] as const;
+export const CHUNK_STATE_NAMES = [
+  'unheld',
+  'free',
+  'used',
+  'waste',
+  'pending-remote',
+  'mapped',
+  'postponed',
+  'cached',
+  'metadata',
+] as const;
 
 /** Why an allocation failed. Negative so that any address (>= 0) is distinguishable. */
 export const AllocError = {
@@ -134,9 +148,11 @@ export interface BlockInfo {
   /**
    * 'allocation' live; 'free' can be handed out; 'pending-remote' freed on a foreign CPU,
    * queued for the owner (NTA); 'mapped' live and mapped to user space; 'postponed' freed
-   * while mapped (NTA zero-copy); 'unheld' a page the allocator does not hold.
+   * while mapped (NTA zero-copy); 'unheld' a page the allocator does not hold; 'cached' freed into a
+   * per-CPU or shared array (SLAB); 'metadata' the allocator's own data (SLAB slab management);
+   * 'waste' held bytes no object can use (SLAB colour offset and left-over).
    */
-  kind: 'allocation' | 'free' | 'pending-remote' | 'mapped' | 'postponed' | 'unheld';
+  kind: 'allocation' | 'free' | 'pending-remote' | 'mapped' | 'postponed' | 'unheld' | 'cached' | 'metadata' | 'waste';
   /** Address of the block's first byte (a page's first byte for 'unheld'). */
   start: number;
   /** Rounded bytes of the block: whole chunks (NTA), the size class (pow2), a page when unheld. */
@@ -145,6 +161,10 @@ export interface BlockInfo {
   requested: number;
   /** Owner CPU of the page (the real one: NTA growth pages belong to whichever CPU grew), or -1 when nobody owns it. */
   owner: number;
+  /** Kernel slab allocators: the cache holding the block, e.g. 'size-192'. */
+  cache?: string;
+  /** Kernel slab allocators: where the block sits, e.g. 'object 3 of 20 in the slab at 0x2556000, in CPU 1's array'. */
+  detail?: string;
 }
 
 /** One typed array of allocator state (see Allocator.fields). */
@@ -177,7 +197,7 @@ export interface Capabilities {
   readonly remoteFrees: boolean;
   /** map()/unmap() work: a mapped allocation's free is postponed until unmap (NTA zero-copy). */
   readonly mappedChunks: boolean;
-  /** Freed objects wait in per-CPU caches before they are free (SLAB-style); none yet. */
+  /** Freed objects wait in per-CPU caches before they are free (SLAB). */
   readonly caches: boolean;
   /**
    * Free memory is contiguous runs that any request up to a run's size can take (NTA), so a

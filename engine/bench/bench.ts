@@ -106,6 +106,9 @@ async function main(): Promise<void> {
   };
   modelRow('nta inline', BENCH_NTA, Infinity, 'stream', 'nta');
   modelRow('pow2 inline', { kind: 'pow2' }, Infinity, 'stream');
+  // SLAB shares its zone and slab lists between CPUs: free-running workers would fail different
+  // allocations run by run, so it has an inline row only.
+  modelRow('slab inline', { kind: 'slab', preset: '2.6.18-x86_64' }, Infinity, 'stream');
 
   const native = runNative(stream, opt.runs, [stream.length, prefix]);
   const nativeNote = native ? null : 'glibc malloc native: skipped, no C compiler (cc) found';

@@ -274,3 +274,30 @@ describe('shared memory and virtual pools', () => {
     expect(a.largestFree(0)).toBe(131072);
   });
 });
+
+describe('checkInvariants detects corruption', () => {
+  const corrupt = (f: (a: SlabAllocator, x: number, page: number) => void) => {
+    const a = makeSlab('2.6.18-x86_64', 2);
+    const x = a.alloc(0, 100);
+    a.alloc(1, 600);
+    expect(a.checkInvariants()).toEqual([]);
+    f(a, x, Math.floor(chunkOf(a, x) / 128));
+    return a.checkInvariants().join('\n');
+  };
+  it.each([
+    ['inuse', (a: SlabAllocator, _x: number, p: number) => a.slInuse[p]++, /inuse 17, 16 objects not free/],
+    ['a bufctl link', (a: SlabAllocator, _x: number, p: number) => (a.bufctl[p * 128 + 20] = 3), /bufctl chain/],
+    ['an object state', (a: SlabAllocator, x: number) => (a.objState[chunkOf(a, x)] = 0), /requested bytes 100/],
+    ['an array entry', (a: SlabAllocator) => (a.acEnt[a.entOff[2]] = a.acEnt[a.entOff[2] + 1]), /is in two arrays/],
+    [
+      'the list link',
+      (a: SlabAllocator, _x: number, p: number) => (a.slList[p] = 3),
+      /on the partial list says list 3/,
+    ],
+    ['the page mark', (a: SlabAllocator, _x: number, p: number) => (a.pgCache[p] = 5), /marked 5, expected 3/],
+    ['free_objects', (a: SlabAllocator) => a.node[2 * NSTRIDE + 6]++, /size-128: 14 free objects, free_objects 15/],
+    ['the cached bytes', (a: SlabAllocator) => (a.cnt[6] += 32), /pending \d+ bytes, the arrays hold/],
+  ])('%s', (_name, f, want) => {
+    expect(corrupt(f)).toMatch(want);
+  });
+});

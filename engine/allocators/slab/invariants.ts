@@ -3,7 +3,7 @@
  * (their pages are all zero: no slab, nothing used). Checked:
  * - the zone (buddy/zone.ts check()): lists, counts, alignment, no unmerged free buddies;
  * - every slab on exactly one list of its cache, links both ways, the list lengths; its pages
- *   marked with its cache and making one used zone block of the cache's order;
+ *   marked with its cache and making one used zone block of the cache's order, in no free block;
  * - inuse = objects not free in the slab; the bufctl chain visits exactly the free objects; full,
  *   partial and free lists hold slabs with num, some and no objects in use; free_objects is the
  *   sum over the cache's slabs;
@@ -71,6 +71,8 @@ export function checkSlabInvariants(s: SlabState & { counters(): Counters }): st
         if (s.slList[f] !== L + 1) err(`${what} on the ${LIST_NAMES[L]} list says list ${s.slList[f]}`);
         if (f % (1 << c.gfporder) !== 0 || s.zone.usedOrder(f) !== c.gfporder)
           err(`${what} is not a used zone block of order ${c.gfporder}`);
+        const overlap = s.zone.freeBlockAt(f);
+        if (overlap) err(`${what} overlaps the free zone block of order ${overlap.order} at ${overlap.first}`);
         for (let p = f; p < f + (1 << c.gfporder); p++)
           if (s.pgCache[p] !== k + 1) err(`${what}: page ${p} marked ${s.pgCache[p]}, expected ${k + 1}`);
         slabPages += 1 << c.gfporder;

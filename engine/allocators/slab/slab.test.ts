@@ -182,6 +182,19 @@ describe('cache_reap on a clock of opsPerSecond ops per second', () => {
     expect(a.checkInvariants()).toEqual([]);
   });
 
+  it('free_block puts free slabs at the free list head; drain_freelist destroys from its tail', () => {
+    // size-8192: one object a slab, limit 8, batchcount 4, no shared array, free_limit 2 * 4 + 1 = 9.
+    const a = makeSlab('2.6.18-x86_64', 1, { pages: 64, opsPerSecond: 10 }); // reaps at ops 20, 40, ...
+    const xs = Array.from({ length: 12 }, () => a.alloc(0, 8192)); // ops 1-12: slabs S0..S11
+    for (const x of xs) a.free(0, x, 8192); // ops 13-24: op 21 flushes x0..x3 to their slabs
+    for (let i = 0; i < 28; i++) a.free(0, a.alloc(0, 20), 20); // ops 25-80, size-8192 untouched
+    // Reaps 40, 60, 80 drain 2 each (x4..x9); x9 passes free_limit and is destroyed; at 80 (8 s)
+    // drain_freelist takes (9 + 5 - 1) / 5 = 2 slabs from the tail: S0 and S1, the oldest.
+    const kinds = xs.map((x) => a.blockAt(x)?.kind);
+    expect(kinds).toEqual(['unheld', 'unheld', ...Array<string>(7).fill('free'), 'unheld', 'cached', 'cached']);
+    expect(a.checkInvariants()).toEqual([]);
+  });
+
   it('opsPerSecond 0 never reaps', () => {
     const a = makeSlab('2.6.18-x86_64', 1, { opsPerSecond: 0 });
     a.free(0, a.alloc(0, 100), 100);
@@ -297,6 +310,11 @@ describe('checkInvariants detects corruption', () => {
     ['the page mark', (a: SlabAllocator, _x: number, p: number) => (a.pgCache[p] = 5), /marked 5, expected 3/],
     ['free_objects', (a: SlabAllocator) => a.node[2 * NSTRIDE + 6]++, /size-128: 14 free objects, free_objects 15/],
     ['the cached bytes', (a: SlabAllocator) => (a.cnt[6] += 32), /pending \d+ bytes, the arrays hold/],
+    [
+      'a slab given back to the zone',
+      (a: SlabAllocator, _x: number, p: number) => a.zone.free(p, 0),
+      /overlaps the free zone block/,
+    ],
   ])('%s', (_name, f, want) => {
     expect(corrupt(f)).toMatch(want);
   });

@@ -48,7 +48,13 @@ const ENTRIES: [number, string, string, string][] = [
     ChunkState.Cached,
     paletteCss(ChunkState.Cached),
     'cached (per-CPU)',
-    "free, but in a CPU's own slab: only that CPU can hand it out (SLUB)",
+    "free, but in a CPU's own cache: only that CPU can hand it out (SLAB's per-CPU and shared arrays, SLUB's per-CPU slabs)",
+  ],
+  [
+    ChunkState.Metadata,
+    paletteCss(ChunkState.Metadata),
+    'metadata',
+    "the allocator's own data in the pool (SLAB: struct slab and its bufctl array)",
   ],
 ];
 

@@ -27,6 +27,7 @@ export interface MapView {
 export const SORTED_ORDER: readonly number[] = [
   ChunkState.Used,
   ChunkState.Mapped,
+  ChunkState.Metadata,
   ChunkState.Waste,
   ChunkState.Postponed,
   ChunkState.PendingRemote,

@@ -15,13 +15,14 @@ import {
 
 describe('the registry: one entry per kind', () => {
   it('lists every kind with its presets, parameters and capabilities', () => {
-    expect(ALLOCATOR_KINDS).toEqual(['nta', 'pow2', 'slub', 'buddy']);
+    expect(ALLOCATOR_KINDS).toEqual(['nta', 'pow2', 'slab', 'slub', 'buddy']);
     expect(presetsOf('slub')).toEqual(['2.6.22', '3.6-i386', '6.6-x86_64']);
     expect(presetsOf('nta')).toEqual(['blog', 'patch1', 'patch2']);
     expect(presetsOf('pow2')).toEqual([]);
     expect(OVERRIDE_KEYS).toEqual({
       nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages', 'drainOnAlloc'],
       pow2: ['pages', 'pageBytes', 'chunkBytes'],
+      slab: ['pages', 'l1Bytes', 'lineBytes', 'wordBytes', 'opsPerSecond'],
       slub: ['pages', 'chunkBytes', 'minObjects', 'maxOrder', 'minOrder', 'cpuPartial'],
       buddy: ['pages', 'chunkBytes'],
     });
@@ -56,7 +57,7 @@ describe('the registry: one entry per kind', () => {
     expect(() => createAllocator({ kind: 'nta', preset: 'blog', overrides: { drainOnAlloc: 2 } }, 1)).toThrow(
       /drainOnAlloc=2, expected 0 or 1/,
     );
-    expect(() => createAllocator({ kind: 'slab' } as unknown as AllocatorSpec, 1)).toThrow(/unknown allocator 'slab'/);
+    expect(() => createAllocator({ kind: 'slob' } as unknown as AllocatorSpec, 1)).toThrow(/unknown allocator 'slob'/);
   });
 });
 

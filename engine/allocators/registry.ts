@@ -14,19 +14,21 @@ import { NTA_PRESETS, type NtaPresetName } from './nta/presets';
 import { POW2_KIND, type Pow2Spec } from './pow2/kind';
 import { SLUB_KIND, type SlubSpec } from './slub/kind';
 import { BUDDY_KIND, type BuddySpec } from './buddy/kind';
+import { SLAB_KIND, type SlabSpec } from './slab/kind';
 
 export { NTA_PRESETS, type NtaPresetName };
 export type { ParamInfo };
 /** The seed's worked example as NTA's debug log (the CLI's `example`). */
 export { seedExampleLog } from './nta/example';
 
-export type AllocatorSpec = NtaSpec | Pow2Spec | SlubSpec | BuddySpec;
+export type AllocatorSpec = NtaSpec | Pow2Spec | SlabSpec | SlubSpec | BuddySpec;
 export type AllocatorKindName = AllocatorSpec['kind'];
 
 /** Every kind: adding one is its folder and one line here. */
 const KINDS: { [K in AllocatorKindName]: AllocatorKind<Extract<AllocatorSpec, { kind: K }>> } = {
   nta: NTA_KIND,
   pow2: POW2_KIND,
+  slab: SLAB_KIND,
   slub: SLUB_KIND,
   buddy: BUDDY_KIND,
 };

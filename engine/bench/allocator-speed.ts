@@ -159,6 +159,7 @@ async function main(): Promise<void> {
   const specs: [string, AllocatorSpec][] = [
     ['nta', { kind: 'nta', preset: 'blog' }],
     ['pow2', { kind: 'pow2' }],
+    ['slab', { kind: 'slab', preset: '2.6.18-x86_64' }],
     ['slub:2.6.22', { kind: 'slub', preset: '2.6.22' }],
     ['slub:3.6-i386', { kind: 'slub', preset: '3.6-i386' }],
     ['slub:6.6', { kind: 'slub', preset: '6.6-x86_64' }],

@@ -106,6 +106,9 @@ async function main(): Promise<void> {
   };
   modelRow('nta inline', BENCH_NTA, Infinity, 'stream', 'nta');
   modelRow('pow2 inline', { kind: 'pow2' }, Infinity, 'stream');
+  // SLAB shares its zone and slab lists between CPUs: free-running workers would fail different
+  // allocations run by run, so it has an inline row only.
+  modelRow('slab inline', { kind: 'slab', preset: '2.6.18-x86_64' }, Infinity, 'stream');
   for (const preset of ['2.6.22', '3.6-i386', '6.6-x86_64'] as const)
     modelRow(`slub:${preset} inline`, { kind: 'slub', preset }, Infinity, 'stream');
   modelRow('buddy inline', { kind: 'buddy' }, Infinity, 'stream');

@@ -72,6 +72,7 @@ describe('parseArgs: values and repeats', () => {
     );
     expect(a.params).toEqual({ max: '2048', minMax: '1024' });
     expect(a.overrides).toEqual({
+      slab: {},
       slub: {},
       buddy: {},
       nta: { growPages: 0, drainOnAlloc: 1 },

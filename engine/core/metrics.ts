@@ -32,7 +32,8 @@ export const METRIC_DEFINITIONS: Record<keyof Metrics, string> = {
   externalFragmentation:
     'External fragmentation: 1 - largest free / total free; 0 = all free memory in one block, near 1 = free memory in crumbs.',
   utilisation: 'Utilisation: requested / held, the share of held memory that carries requested bytes.',
-  pendingBytes: 'Pending: bytes freed on a foreign CPU and still queued for their owner CPU (NTA), not yet reusable.',
+  pendingBytes:
+    'Pending: bytes freed on a foreign CPU and still queued for their owner CPU (NTA), or waiting in per-CPU and shared array caches (SLAB), not yet free to every CPU.',
   postponedBytes: 'Postponed: bytes freed while mapped to user space, waiting for the unmap (NTA zero-copy).',
 };
 

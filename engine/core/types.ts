@@ -32,8 +32,13 @@ export const ChunkState = {
   Mapped: 5,
   /** Freed while mapped: the free is postponed until user space unmaps it. */
   Postponed: 6,
-  /** Free, but in a CPU's private cache: only that CPU can hand it out (SLUB: a free object of a CPU's frozen slab). */
+  /**
+   * Free, but in a CPU's private cache, not free to every CPU: a free object of a CPU's own slab
+   * (SLUB), or an object freed into a per-CPU or shared array cache (SLAB).
+   */
   Cached: 7,
+  /** Allocator metadata inside the pool (SLAB's struct slab and bufctl array, off-slab management objects). */
+  Metadata: 8,
 } as const;
 export const CHUNK_STATE_NAMES = [
   'unheld',
@@ -44,6 +49,7 @@ export const CHUNK_STATE_NAMES = [
   'mapped',
   'postponed',
   'cached',
+  'metadata',
 ] as const;
 
 /** Why an allocation failed. Negative so that any address (>= 0) is distinguishable. */
@@ -151,10 +157,11 @@ export interface BlockInfo {
   /**
    * 'allocation' live; 'free' can be handed out; 'pending-remote' freed on a foreign CPU,
    * queued for the owner (NTA); 'mapped' live and mapped to user space; 'postponed' freed
-   * while mapped (NTA zero-copy); 'unheld' a page the allocator does not hold; 'waste' held bytes
-   * no allocation can get (SLUB: a slab's leftover after its last object).
+   * while mapped (NTA zero-copy); 'unheld' a page the allocator does not hold; 'cached' free in a
+   * CPU's own cache (SLUB per-CPU slab, SLAB array); 'metadata' the allocator's own data (SLAB slab
+   * management); 'waste' held bytes no object can use (SLAB colour offset, a slab's left-over).
    */
-  kind: 'allocation' | 'free' | 'pending-remote' | 'mapped' | 'postponed' | 'unheld' | 'waste';
+  kind: 'allocation' | 'free' | 'pending-remote' | 'mapped' | 'postponed' | 'unheld' | 'cached' | 'metadata' | 'waste';
   /** Address of the block's first byte (a page's first byte for 'unheld'). */
   start: number;
   /** Rounded bytes of the block: whole chunks (NTA), the size class (pow2), a page when unheld. */
@@ -163,7 +170,9 @@ export interface BlockInfo {
   requested: number;
   /** Owner CPU of the page (the real one: NTA growth pages belong to whichever CPU grew), or -1 when nobody owns it. */
   owner: number;
-  /** More lines for the tooltip, e.g. SLUB's cache, object index, slab and the CPU whose slab it is. */
+  /** Kernel slab allocators: the cache holding the block, e.g. 'size-192', 'kmalloc-192'. */
+  cache?: string;
+  /** More lines for the tooltip, e.g. the object index, the slab and the CPU whose cache it is in. */
   detail?: readonly string[];
 }
 
@@ -197,7 +206,7 @@ export interface Capabilities {
   readonly remoteFrees: boolean;
   /** map()/unmap() work: a mapped allocation's free is postponed until unmap (NTA zero-copy). */
   readonly mappedChunks: boolean;
-  /** Free objects wait in per-CPU caches only their CPU can hand out (SLUB's per-CPU slabs: ChunkState.Cached). */
+  /** Free objects wait in per-CPU caches only their CPU can hand out (SLAB arrays, SLUB per-CPU slabs: ChunkState.Cached). */
   readonly caches: boolean;
   /**
    * Free memory is contiguous runs that any request up to a run's size can take (NTA), so a

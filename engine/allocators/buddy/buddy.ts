@@ -172,9 +172,10 @@ export class BuddyAllocator implements Allocator {
   private give(cpu: number, p: number, counted: number): number {
     const order = this.zone.usedOrder(p);
     this.gate();
-    this.zone.free(p, order);
+    // Forget the block while it is still ours: once the zone has it back, another CPU may take it.
     this.bReq[p] = 0;
     this.mark(p);
+    this.zone.free(p, order);
     const c = cpu * CS,
       bytes = this.pageBytes * 2 ** order;
     this.cnt[c + C_FREES]++;

@@ -39,7 +39,7 @@ Commands:
   example                 print the seed's worked example (2 Aug 2006) as the NTA debug log
   run                     run a workload on one or more allocators, op for op
   workloads               list the workloads and their parameters
-  compare-seed            the seed's fragmentation test over many seeds, NTA and pow2 beside the
+  compare-seed            the seed's fragmentation test over many seeds, NTA, SLAB 2.6.18, SLUB 3.6 and pow2 beside the
                           seed's published failures: [--seeds N] [--param dist=uniform|small] [--json]
   help                    this text
 

@@ -99,7 +99,11 @@ describe('cli', () => {
     const r = cli('compare-seed', '--seeds', '3', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as {
-      stages: { max: number; seedBytes: number; nta: { bytes: number[] }; pow2: { utilisation: number[] } }[];
+      stages: {
+        max: number;
+        seedBytes: number;
+        allocators: Record<string, { bytes: number[]; utilisation: number[] }>;
+      }[];
     };
     expect(j.stages.map((s) => [s.max, s.seedBytes])).toEqual([
       [4096, 1912],
@@ -108,8 +112,14 @@ describe('cli', () => {
       [512, 252],
     ]);
     for (const s of j.stages) {
-      expect(s.nta.bytes).toHaveLength(3);
-      for (const b of s.nta.bytes) expect(b).toBeGreaterThan(s.max / 2); // uniform sizes fail above MAX/2 (docs/models.md 1.9)
+      expect(Object.keys(s.allocators)).toEqual(['nta:blog', 'slab:2.6.18-x86_64', 'slub:3.6-i386', 'pow2']);
+      expect(s.allocators['nta:blog'].bytes).toHaveLength(3);
+      for (const b of s.allocators['nta:blog'].bytes) expect(b).toBeGreaterThan(s.max / 2); // uniform sizes fail above MAX/2 (docs/models.md 1.9)
+      // Every kind fails once per stage, its utilisation a share.
+      for (const c of Object.values(s.allocators)) {
+        expect(c.bytes).toHaveLength(3);
+        for (const u of c.utilisation) expect(u > 0 && u <= 1).toBe(true);
+      }
     }
   });
 
@@ -273,8 +283,8 @@ describe('cli: output files', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
-      'nta 0 cpu 0 alloc 0 2147 -> page 0 chunk 0',
-      'pow2 0 cpu 0 alloc 0 2147 -> page 0 chunk 0',
+      'nta 0 cpu 0 alloc 0 2147 -> page 0 chunk 0 (2176 B)',
+      'pow2 0 cpu 0 alloc 0 2147 -> page 0 chunk 0 (4096 B)',
       '',
     ]);
   });

@@ -1,6 +1,6 @@
 /**
  * The op log: one line per op index and lane, in op order, e.g.
- *   nta 2 cpu 0 alloc 2 70 -> page 0 chunk 10
+ *   nta 2 cpu 0 alloc 2 70 -> page 0 chunk 10 (96 B)
  *   pow2 3 cpu 0 free 0 120 -> ok
  * (allocator, op index, CPU, kind, slot, requested bytes -> where it went, or why not).
  * Lines are made after each chunk of ops from the op buffer and the lanes' outcome
@@ -52,7 +52,8 @@ export class OpLogger {
         else if (kind === K_ALLOC) {
           if (out >= 0) {
             const at = locate(L.allocator, out);
-            res = `page ${at.page} chunk ${at.chunk}`;
+            // The size the allocator handed out (its rounding: chunks, a size class, pages).
+            res = `page ${at.page} chunk ${at.chunk} (${L.allocator.handedOut(size)} B)`;
           } else res = `fail ${errorName(out)}`;
         } else res = out === 0 ? 'ok' : `error ${errorName(out)}`;
         this.write(`${this.names[k]} ${i} cpu ${cpu} ${what} -> ${res}`);

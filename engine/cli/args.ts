@@ -3,6 +3,7 @@
  * is a UsageError: main prints the message and the usage on stderr and exits 2.
  */
 import { NTA_PRESETS, type NtaPresetName } from '../allocators/nta/presets';
+import { MAX_CPUS } from '../core/limits';
 import { COMMON_PARAMS, createWorkload, workloadParams } from '../workloads/generators';
 import { TRACE_FORMAT_NAMES } from '../workloads/trace';
 
@@ -34,6 +35,9 @@ export const OVERRIDE_KEYS = {
   pow2: ['pages', 'pageBytes', 'chunkBytes'],
 } as const satisfies Record<string, readonly string[]>;
 
+/** Rows `--callers` prints without a count. */
+export const CALLERS_DEFAULT = 20;
+
 export const USAGE = `Usage: npm run -s cli -- COMMAND [flags]
 
 Commands:
@@ -52,6 +56,11 @@ run flags:
                           a ID BYTES, f ID, m ID, u ID, cpu N, # comments), wee:FILE (wee_alloc)
   --format NAME           read trace:FILE as this format instead of recognising it:
                           ${TRACE_FORMAT_NAMES.join(' | ')}
+  --strict                with a trace: a line that looks like an event but cannot be read is an
+                          error naming file:line (by default it is skipped, counted and quoted)
+  --callers [N]           with a trace: per call site, allocations, frees, bytes requested and
+                          handed out by each allocator, fragmentation and cross-CPU frees, the N
+                          sites with the most bytes (default ${CALLERS_DEFAULT}; as perf kmem stat --caller)
   --seed N                PRNG seed (default 1)
   --ops N                 stop after N ops (default: the workload's own end)
   --param KEY=VALUE       a parameter of the workload (see 'workloads'), repeatable
@@ -59,7 +68,7 @@ run flags:
   --nta KEY=VALUE         override an NTA parameter, repeatable: chunkBytes, pageBytes,
                           regionOrder, regions, growPages, maxPages, drainOnAlloc (0|1)
   --pow2 KEY=VALUE        override a pow2 parameter, repeatable: pages, pageBytes, chunkBytes
-  --cpus N                simulated CPUs, 1..16 (default 1)
+  --cpus N                simulated CPUs, 1..${MAX_CPUS} (default: a trace's own CPU count, else 1)
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
   --schedule lockstep|free   workers take turns in one global op order, or run freely
   --request BYTES         also report Linux's unusable and fragmentation indices (mm/vmstat.c)
@@ -91,6 +100,12 @@ export interface RunArgs {
   /** Parameter overrides per allocator kind (--nta, --pow2). */
   overrides: { nta: Record<string, number>; pow2: Record<string, number> };
   cpus: number;
+  /** --cpus was given (a trace's own CPU count is the default otherwise). */
+  cpusGiven: boolean;
+  /** --strict: an unreadable trace line is an error. */
+  strict: boolean;
+  /** --callers N: rows of the per-call-site table (0 = no table). */
+  callers: number;
   threads: 'inline' | 'workers';
   schedule: 'lockstep' | 'free';
   json: boolean;
@@ -188,6 +203,9 @@ export function parseArgs(argv: string[]): Command {
     params: {},
     overrides: { nta: {}, pow2: {} },
     cpus: 1,
+    cpusGiven: false,
+    strict: false,
+    callers: 0,
     threads: 'inline',
     schedule: 'lockstep',
     json: false,
@@ -224,7 +242,15 @@ export function parseArgs(argv: string[]): Command {
         a.ops = int(flag, val(), 0, 1e9);
         break;
       case '--cpus':
-        a.cpus = int(flag, val(), 1, 16);
+        a.cpus = int(flag, val(), 1, MAX_CPUS);
+        a.cpusGiven = true;
+        break;
+      case '--strict':
+        a.strict = true;
+        break;
+      case '--callers':
+        // An optional count: the next argument when it is a number.
+        a.callers = /^\d+$/.test(rest[i + 1] ?? '') ? int(flag, rest[++i], 1, 1e6) : CALLERS_DEFAULT;
         break;
       case '--threads':
         a.threads = oneOf(flag, val(), ['inline', 'workers'] as const);
@@ -280,6 +306,9 @@ export function parseArgs(argv: string[]): Command {
   a.params = workloadParamsOf(a.workload, params);
   if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
   if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
+  const isTrace = TRACE_WORKLOAD.test(a.workload);
+  if (a.strict && !isTrace) throw new UsageError('--strict needs a trace workload (trace:FILE, ops:FILE, wee:FILE)');
+  if (a.callers && !isTrace) throw new UsageError('--callers needs a trace workload (trace:FILE)');
   if (a.format !== undefined) {
     const kind = TRACE_WORKLOAD.exec(a.workload)?.[1];
     if (kind === undefined) throw new UsageError(`--format ${a.format} needs a trace workload (trace:FILE)`);

@@ -60,6 +60,11 @@ export const KIND_OF_NAME: Readonly<Record<OpKindName, number>> = {
 export const F_TRACE_FAILED = 1;
 /** The request exceeds 4 GiB - 1 bytes; `size` holds SIZE_HUGE. */
 export const F_HUGE = 2;
+/**
+ * A free the trace implies but did not record (an allocation at an address still live, a heap
+ * replaced by exec): replayed like any free, left out of the frees a trace is said to have.
+ */
+export const F_IMPLIED = 4;
 export const SIZE_HUGE = 0xffffffff;
 
 const H_PRODUCED = 0,

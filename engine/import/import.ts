@@ -28,6 +28,7 @@ import {
   type TraceFormat,
 } from '../workloads/trace-detect';
 import { TRACE_FORMATS, TRACE_FORMAT_NAMES, formatNamed } from './formats';
+import { decodeRange, encode } from './bytes';
 import { OpSink, type TraceReader } from './sink';
 import { summarize, type ImportSummary } from './summary';
 
@@ -60,6 +61,14 @@ export interface ImportResult {
   cpuRecords: readonly { cpu: number; line: number; text: string }[];
 }
 
+/** a then b[s, e), in a new array. */
+function concat(a: Uint8Array, b: Uint8Array, s: number, e: number): Uint8Array {
+  const out = new Uint8Array(a.length + e - s);
+  out.set(a);
+  out.set(b.subarray(s, e), a.length);
+  return out;
+}
+
 /** Op buffer capacity when the size is unknown. */
 const DEFAULT_MAX_OPS = 1 << 27;
 
@@ -74,15 +83,22 @@ export function maxOpsFor(bytes: number): number {
 
 export class TraceImporter {
   private readonly o: ImportOptions;
+  /** Decodes byte input read as text (readers of text lines), and the window for recognising the format. */
   private readonly decoder = new TextDecoder('utf-8');
+  private readonly windowDecoder = new TextDecoder('utf-8');
   private bytes = 0;
-  /** Text before the format is known (at most the detection window), then the window kept for messages. */
+  /** The input's first DETECT_WINDOW_CHARS as text: tells the format, kept for messages. */
   private window = '';
+  /** Chunks held until the format is known. */
+  private held: (string | Uint8Array)[] = [];
   private format: TraceFormat | null = null;
   private sink: OpSink | null = null;
   private reader: TraceReader | null = null;
+  /** Byte input split into lines here, for a reader of bytes (else it is decoded and split as text). */
+  private byteLines = false;
   /** The start of a line whose end is in a later chunk. */
   private carry = '';
+  private carryBytes: Uint8Array | null = null;
   private lineNo = 0;
 
   constructor(o: ImportOptions) {
@@ -92,35 +108,48 @@ export class TraceImporter {
     }
   }
 
-  /** The next chunk of the input (bytes are decoded as UTF-8, across chunk boundaries). */
-  push(chunk: string | Uint8Array): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+  /** The next chunk of the input: text, or bytes (UTF-8, decoded across chunk boundaries when decoded). */
+  push(input: string | Uint8Array): void {
+    // One kind of byte array everywhere (a Node Buffer is a subclass): the readers' loops stay monomorphic.
+    const chunk =
+      typeof input === 'string' || input.constructor === Uint8Array
+        ? input
+        : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
     if (this.reader === null) {
       // The window first: it tells the format, and an empty file gets one answer whatever the format.
-      this.window += text;
+      this.held.push(chunk);
+      this.window += typeof chunk === 'string' ? chunk : this.windowDecoder.decode(chunk, { stream: true });
       if (this.window.length >= DETECT_WINDOW_CHARS) this.start();
-    } else {
-      if (this.window.length < DETECT_WINDOW_CHARS)
-        this.window += text.slice(0, DETECT_WINDOW_CHARS - this.window.length);
-      this.feed(text);
-    }
+    } else this.take(chunk);
     this.o.onProgress?.(this.bytes);
+  }
+
+  private take(chunk: string | Uint8Array): void {
+    if (this.byteLines) this.feedBytes(typeof chunk === 'string' ? encode(chunk) : chunk);
+    else this.feed(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
   }
 
   /** The input ended: the import's result, or a ParseError. */
   end(): ImportResult {
-    const tail = this.decoder.decode();
-    if (tail !== '') this.push(tail);
     if (this.reader === null) this.start();
+    if (!this.byteLines) {
+      const tail = this.decoder.decode();
+      if (tail !== '') this.feed(tail);
+    }
     const sink = this.sink as OpSink;
     const reader = this.reader as TraceReader;
     const format = (this.format as TraceFormat).name;
     const warnings: ParseWarning[] = [];
+    if (this.carryBytes !== null) {
+      this.carry = decodeRange(this.carryBytes, 0, this.carryBytes.length);
+      const b = this.carryBytes;
+      this.carryBytes = null;
+      this.byteLine(b, 0, b.length);
+    } else if (this.carry !== '') this.line(this.carry);
     if (this.carry !== '') {
       const last = this.carry;
       this.carry = '';
-      this.line(last);
       if (last.trim() !== '') {
         const file = this.o.fileName;
         const detail = `the last line has no newline at its end, so the file may be cut short: '${excerptEnd(last)}'`;
@@ -174,11 +203,13 @@ export class TraceImporter {
       }
       format = TRACE_FORMATS[i];
     }
-    const w = this.window;
     // Keep only the detection window for "the closest format" messages.
-    if (w.length > DETECT_WINDOW_CHARS) this.window = w.slice(0, DETECT_WINDOW_CHARS);
+    if (this.window.length > DETECT_WINDOW_CHARS) this.window = this.window.slice(0, DETECT_WINDOW_CHARS);
     this.open(format);
-    this.feed(w);
+    const held = this.held;
+    this.held = [];
+    this.byteLines = (this.reader as TraceReader).bytes !== undefined && held.every((c) => typeof c !== 'string');
+    for (const c of held) this.take(c);
   }
 
   private open(format: TraceFormat): void {
@@ -228,8 +259,41 @@ export class TraceImporter {
     const sink = this.sink as OpSink;
     const n = ++this.lineNo;
     sink.lineNo = n;
-    sink.text = l;
+    sink.setLine(l);
     (this.reader as TraceReader).line(l, n);
+  }
+
+  /** Byte input for a reader of bytes: lines found with the native indexOf, never decoded here. */
+  private feedBytes(b: Uint8Array): void {
+    let start = 0;
+    let nl = b.indexOf(10);
+    if (nl < 0) {
+      this.carryBytes = this.carryBytes === null ? b.slice() : concat(this.carryBytes, b, 0, b.length);
+      return;
+    }
+    if (this.carryBytes !== null) {
+      const first = concat(this.carryBytes, b, 0, nl);
+      this.carryBytes = null;
+      this.byteLine(first, 0, first.length);
+      start = nl + 1;
+      nl = b.indexOf(10, start);
+    }
+    while (nl >= 0) {
+      this.byteLine(b, start, nl);
+      start = nl + 1;
+      nl = b.indexOf(10, start);
+    }
+    // A copy: the chunk itself is not kept.
+    this.carryBytes = start < b.length ? b.slice(start) : null;
+  }
+
+  private byteLine(b: Uint8Array, s: number, end: number): void {
+    const e = end > s && b[end - 1] === 13 ? end - 1 : end;
+    const sink = this.sink as OpSink;
+    const n = ++this.lineNo;
+    sink.lineNo = n;
+    sink.setLineBytes(b, s, e);
+    (this.reader as TraceReader & { bytes(b: Uint8Array, s: number, e: number, n: number): void }).bytes(b, s, e, n);
   }
 
   /** More unreadable lines than events: the file is not in this format (say which one came closest). */

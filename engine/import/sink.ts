@@ -30,11 +30,19 @@ import {
 } from '../core/op-buffer';
 import { ParseError, escapeControls, quoteLine } from '../workloads/parse-error';
 import { SlotPool } from '../workloads/support';
+import { decodeRange } from './bytes';
+import { Interner } from './intern';
+import { detach } from './text';
 import type { ProcessSummary } from './summary';
 
 /** What a reader is: told each line (without its line end), then the end of the input. */
 export interface TraceReader {
   line(text: string, lineNo: number): void;
+  /**
+   * The line b[s, e) as bytes (without its line end), for readers that read bytes: the driver
+   * then splits byte input itself and never decodes it. Must read a line as `line` reads its text.
+   */
+  bytes?(b: Uint8Array, s: number, e: number, lineNo: number): void;
   /** The input ended: report what is still pending, or throw when the file held no event at all. */
   end(): void;
   /** Formats that name processes (valgrind): each process's own counts. */
@@ -100,7 +108,10 @@ export class OpSink {
   readonly strict: boolean;
   /** Set by the driver before each line: the line being read (for messages and records). */
   lineNo = 0;
-  text = '';
+  private lineText: string | null = '';
+  private lineBytes: Uint8Array = new Uint8Array(0);
+  private lineFrom = 0;
+  private lineTo = 0;
 
   // What the summary shows (readers count the events they read; the sink counts the rest).
   events = 0;
@@ -121,8 +132,10 @@ export class OpSink {
   bytesRequested = 0;
   /** The CPU count a header states (ftrace #P:N, trace-cmd cpus=N), 0 when none. */
   cpusStated = 0;
-  firstTime = Infinity;
-  lastTime = -Infinity;
+  /** Time stamps of the first and the last event (seconds; traces print them in order). */
+  firstTime = NaN;
+  private readonly lastTimeBytes = new Uint8Array(32);
+  private lastTimeLength = 0;
   readonly pids = new Set<number>();
   readonly skipped = new Float64Array(SKIP_REASONS.length);
   readonly unreadableSample: UnreadableLine[] = [];
@@ -135,10 +148,8 @@ export class OpSink {
   readonly cpuRecords: { cpu: number; line: number; text: string }[] = [];
 
   /** Call sites and cache names by index; index 0 is "none" (the op buffer's 0). */
-  readonly sites: string[] = [''];
-  readonly caches: string[] = [''];
-  private readonly siteIds = new Map<string, number>();
-  private readonly cacheIds = new Map<string, number>();
+  readonly siteNames = new Interner();
+  readonly cacheNames = new Interner();
 
   private readonly slots = new SlotPool();
   /** Per slot: bit 1 mapped, bit 2 freed while mapped (op files' zero-copy ops). */
@@ -155,28 +166,30 @@ export class OpSink {
   /** Ops written so far. */
   opCount = 0;
 
-  /** The call site's index (interned). */
+  get sites(): readonly string[] {
+    return this.siteNames.names;
+  }
+  get caches(): readonly string[] {
+    return this.cacheNames.names;
+  }
+
+  /** The call site's index (interned; a reader of text lines). */
   site(text: string): number {
-    if (text === '') return 0;
-    let id = this.siteIds.get(text);
-    if (id === undefined) {
-      id = this.sites.length;
-      this.sites.push(text);
-      this.siteIds.set(text, id);
-    }
-    return id;
+    return this.siteNames.of(text);
+  }
+
+  /** The call site b[s, e)'s index (interned without making a string). */
+  siteAt(b: Uint8Array, s: number, e: number): number {
+    return this.siteNames.atBytes(b, s, e);
   }
 
   /** The named cache's index (interned). */
   cache(name: string): number {
-    if (name === '') return 0;
-    let id = this.cacheIds.get(name);
-    if (id === undefined) {
-      id = this.caches.length;
-      this.caches.push(name);
-      this.cacheIds.set(name, id);
-    }
-    return id;
+    return this.cacheNames.of(name);
+  }
+
+  cacheAt(b: Uint8Array, s: number, e: number): number {
+    return this.cacheNames.atBytes(b, s, e);
   }
 
   /** An allocation the trace shows succeeding: its slot. `align` is log2 of the alignment (0 = none asked). */
@@ -249,10 +262,33 @@ export class OpSink {
     this.slots.release(slot);
   }
 
-  /** A trace time stamp, in seconds. */
-  time(t: number): void {
-    if (t < this.firstTime) this.firstTime = t;
-    if (t > this.lastTime) this.lastTime = t;
+  /** The line being read, as the driver has it (text, or bytes decoded only when asked). */
+  setLine(text: string): void {
+    this.lineText = text;
+  }
+  setLineBytes(b: Uint8Array, s: number, e: number): void {
+    this.lineText = null;
+    this.lineBytes = b;
+    this.lineFrom = s;
+    this.lineTo = e;
+  }
+  get text(): string {
+    this.lineText ??= decodeRange(this.lineBytes, this.lineFrom, this.lineTo);
+    return this.lineText;
+  }
+
+  /** The current event's time stamp, the bytes b[s, e) in seconds (parsed for the first and the last only). */
+  timeAt(b: Uint8Array, s: number, e: number): void {
+    if (this.firstTime !== this.firstTime) this.firstTime = Number(decodeRange(b, s, e));
+    // Copied: the line's bytes are not kept (a reader may reuse them).
+    const n = Math.min(e - s, this.lastTimeBytes.length);
+    for (let k = 0; k < n; k++) this.lastTimeBytes[k] = b[s + k];
+    this.lastTimeLength = n;
+  }
+
+  /** The time stamp of the last event, NaN when there was none. */
+  get lastTime(): number {
+    return this.lastTimeLength > 0 ? Number(decodeRange(this.lastTimeBytes, 0, this.lastTimeLength)) : NaN;
   }
 
   skip(reason: number): void {
@@ -269,7 +305,7 @@ export class OpSink {
     if (this.strict) throw new ParseError(this.fileName, line, `${reason} (--strict), got ${quoteLine(text)}`);
     this.skipped[S_UNREADABLE]++;
     if (this.unreadableSample.length < UNREADABLE_SAMPLE) {
-      this.unreadableSample.push({ line, why: reason, text: quoteLine(text) });
+      this.unreadableSample.push({ line, why: detach(reason), text: detach(quoteLine(text)) });
     }
   }
 
@@ -332,7 +368,7 @@ export class OpSink {
         `event on CPU ${cpu}: Fragscope models at most ${MAX_CPUS} CPUs (0 to ${MAX_CPUS - 1}), got ${quoteLine(this.text)}`,
       );
     }
-    this.cpuRecords.push({ cpu, line: this.lineNo, text: this.text });
+    this.cpuRecords.push({ cpu, line: this.lineNo, text: detach(this.text) });
     this.maxCpu = cpu;
   }
 }

@@ -80,6 +80,7 @@ export function summarize(
   processList?: ProcessSummary[],
 ): ImportSummary {
   const used = sink.maxCpu + 1;
+  const last = sink.lastTime;
   return {
     file: sink.fileName,
     format,
@@ -102,7 +103,7 @@ export function summarize(
     opBufferBytes: sink.opCount * TRACE_OP_BYTES,
     cpus: Math.max(1, used, sink.cpusStated),
     cpusStated: sink.cpusStated,
-    timeSpan: sink.firstTime <= sink.lastTime ? { first: sink.firstTime, last: sink.lastTime } : null,
+    timeSpan: Number.isFinite(sink.firstTime) && Number.isFinite(last) ? { first: sink.firstTime, last } : null,
     processes: sink.pids.size,
     largestRequest: sink.largestRequest,
     bytesRequested: sink.bytesRequested,

@@ -42,7 +42,8 @@ import {
   type OpSink,
   type TraceReader,
 } from '../import/sink';
-import { decimal, fieldOf, isDigit, pointerKey } from '../import/text';
+import { decimalBytes, decodeRange, encode, indexOfByte, startsWithAscii } from '../import/bytes';
+import { PtrMap, PtrParser } from '../import/ptr-map';
 import { ParseError } from './parse-error';
 
 /** What an event name means. */
@@ -50,95 +51,214 @@ export const EV_ALLOC = 1,
   EV_FREE = 2,
   EV_PAGE_ALLOC = 3,
   EV_PAGE_FREE = 4;
-const EVENTS: ReadonlyMap<string, number> = new Map([
+/** The events read, by name (the rest of the kmem system's events are other events). */
+const EVENTS: readonly (readonly [string, number])[] = [
   ['kmalloc', EV_ALLOC],
-  ['kmalloc_node', EV_ALLOC],
-  ['kmem_cache_alloc', EV_ALLOC],
-  ['kmem_cache_alloc_node', EV_ALLOC],
   ['kfree', EV_FREE],
+  ['kmem_cache_alloc', EV_ALLOC],
   ['kmem_cache_free', EV_FREE],
+  ['kmalloc_node', EV_ALLOC],
+  ['kmem_cache_alloc_node', EV_ALLOC],
   ['mm_page_alloc', EV_PAGE_ALLOC],
   ['mm_page_free', EV_PAGE_FREE],
   ['mm_page_free_direct', EV_PAGE_FREE],
   ['mm_page_free_batched', EV_PAGE_FREE],
   ['mm_pagevec_free', EV_PAGE_FREE],
-]);
+];
 
 /** The cache of a kmem_cache_alloc that does not print `name=` (kernels before the newest). */
 export const UNNAMED_CACHE = 'kmem_cache (unnamed)';
 
-/** One parsed event line (reused: copy what you keep). */
+/**
+ * One parsed event line, as positions in its bytes (reused: nothing is cut from the line per
+ * event but what is kept). `kind` is EV_* for the kmem events read, 0 for any other event.
+ */
 export interface Head {
+  b: Uint8Array;
+  end: number;
   cpu: number;
   pid: number;
-  time: string;
-  /** The event's system as printed (`kmem` in perf's `kmem:kmalloc`), '' when not printed. */
-  system: string;
-  event: string;
-  /** The fields after `EVENT: `. */
-  body: string;
+  timeFrom: number;
+  timeTo: number;
+  /** The event's system as printed (`kmem` in perf's `kmem:kmalloc`): none when from === to. */
+  sysFrom: number;
+  sysTo: number;
+  evFrom: number;
+  evTo: number;
+  /** Where the fields after `EVENT: ` start. */
+  body: number;
+  kind: number;
 }
 
-export const newHead = (): Head => ({ cpu: 0, pid: -1, time: '', system: '', event: '', body: '' });
+export const newHead = (): Head => ({
+  b: new Uint8Array(0),
+  end: 0,
+  cpu: 0,
+  pid: -1,
+  timeFrom: 0,
+  timeTo: 0,
+  sysFrom: 0,
+  sysTo: 0,
+  evFrom: 0,
+  evTo: 0,
+  body: 0,
+  kind: 0,
+});
 
-/** Parse an event line's head into `h`; false when the line is no event line. */
-export function parseHead(l: string, h: Head): boolean {
+export const eventName = (h: Head): string => decodeRange(h.b, h.evFrom, h.evTo);
+
+const SP = 32,
+  COLON = 58;
+const isDigitByte = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Parse the head of the event line b[from, to) into `h`; false when it is no event line. */
+export function parseHead(b: Uint8Array, from: number, to: number, h: Head): boolean {
   // [CPU]: the first bracketed number followed by a space (task names may hold anything else).
-  let b = l.indexOf('[');
+  let br = indexOfByte(b, 91, from, to);
   let j = 0;
   let cpu = 0;
-  for (; b >= 0; b = l.indexOf('[', b + 1)) {
-    j = b + 1;
+  for (; br >= 0; br = indexOfByte(b, 91, br + 1, to)) {
+    j = br + 1;
     cpu = 0;
-    while (isDigit(l.charCodeAt(j))) cpu = cpu * 10 + l.charCodeAt(j++) - 48;
-    if (j > b + 1 && l.charCodeAt(j) === 93 && l.charCodeAt(j + 1) === 32) break;
+    while (j < to && isDigitByte(b[j])) cpu = cpu * 10 + b[j++] - 48;
+    if (j > br + 1 && j + 1 < to && b[j] === 93 && b[j + 1] === SP) break;
   }
-  if (b < 0) return false;
+  if (br < 0) return false;
   // TIMESTAMP: the token before the first ': ' after the CPU (FLAGS may come first).
-  const colon = l.indexOf(': ', j + 1);
-  if (colon < 0) return false;
+  let colon = j + 1;
+  while (colon + 1 < to && !(b[colon] === COLON && b[colon + 1] === SP)) colon++;
+  if (colon + 1 >= to) return false;
   let ts = colon;
-  while (ts > j + 1 && l.charCodeAt(ts - 1) !== 32) ts--;
-  if (!isDigit(l.charCodeAt(ts))) return false;
-  let evEnd = l.indexOf(': ', colon + 2);
-  let bodyStart: number;
-  if (evEnd < 0) {
-    evEnd = l.endsWith(':') ? l.length - 1 : l.length;
-    bodyStart = l.length;
-  } else bodyStart = evEnd + 2;
-  let ev = l.slice(colon + 2, evEnd).trim();
-  const k = ev.lastIndexOf(':');
-  h.system = k >= 0 ? ev.slice(0, k) : '';
-  if (k >= 0) ev = ev.slice(k + 1);
+  while (ts > j + 1 && b[ts - 1] !== SP) ts--;
+  if (!isDigitByte(b[ts])) return false;
+  // EVENT: up to the next ': ' (or a ':' ending the line), padded on either side (perf, trace-cmd).
+  let evFrom = colon + 2;
+  while (evFrom < to && b[evFrom] === SP) evFrom++;
+  let evTo = evFrom;
+  let sys = -1;
+  while (evTo < to && !(b[evTo] === COLON && (evTo + 1 === to || b[evTo + 1] === SP))) {
+    if (b[evTo] === COLON) sys = evTo;
+    evTo++;
+  }
+  let body = evTo + 2;
+  while (body < to && b[body] === SP) body++;
+  if (body > to) body = to;
+  while (evTo > evFrom && b[evTo - 1] === SP) evTo--;
+  h.sysFrom = evFrom;
+  h.sysTo = evFrom;
+  if (sys >= 0) {
+    h.sysTo = sys;
+    evFrom = sys + 1;
+  }
+  h.b = b;
+  h.end = to;
   h.cpu = cpu;
-  h.time = l.slice(ts, colon);
-  h.event = ev;
-  h.body = bodyStart < l.length ? l.slice(bodyStart).trimStart() : '';
-  h.pid = pidOf(l, b);
+  h.timeFrom = ts;
+  h.timeTo = colon;
+  h.evFrom = evFrom;
+  h.evTo = evTo;
+  h.body = body;
+  h.pid = pidOf(b, from, br);
+  const otherSystem = h.sysTo > h.sysFrom && !(h.sysTo - h.sysFrom === 4 && startsWithAscii(b, h.sysFrom, to, 'kmem'));
+  h.kind = otherSystem ? 0 : kindOf(b, evFrom, evTo);
   return true;
 }
 
+/** EV_* of the event named b[from, to), 0 for another event. */
+function kindOf(b: Uint8Array, from: number, to: number): number {
+  const c = b[from];
+  if (c !== 107 && c !== 109) return 0; // 'k', 'm'
+  for (let i = 0; i < EVENTS.length; i++) {
+    const [name, kind] = EVENTS[i];
+    if (to - from === name.length && startsWithAscii(b, from, to, name)) return kind;
+  }
+  return 0;
+}
+
 /** The PID before `[CPU]`: `TASK-PID`, `TASK-PID (TGID)` or perf's `COMM PID` / `COMM PID/TID`; -1 if none. */
-function pidOf(l: string, bracket: number): number {
+function pidOf(b: Uint8Array, from: number, bracket: number): number {
   let e = bracket;
-  while (e > 0 && l.charCodeAt(e - 1) === 32) e--;
-  if (l.charCodeAt(e - 1) === 41) {
+  while (e > from && b[e - 1] === SP) e--;
+  if (e > from && b[e - 1] === 41) {
     // `(  TGID)` or `(-------)`: the PID comes before it.
-    e = l.lastIndexOf('(', e);
-    while (e > 0 && l.charCodeAt(e - 1) === 32) e--;
+    while (e > from && b[e - 1] !== 40) e--;
+    e--;
+    while (e > from && b[e - 1] === SP) e--;
   }
   let s = e;
-  while (s > 0 && (isDigit(l.charCodeAt(s - 1)) || l.charCodeAt(s - 1) === 47)) s--;
+  while (s > from && (isDigitByte(b[s - 1]) || b[s - 1] === 47)) s--;
   let pid = 0;
   let d = s;
-  while (d < e && isDigit(l.charCodeAt(d))) pid = pid * 10 + l.charCodeAt(d++) - 48;
+  while (d < e && isDigitByte(b[d])) pid = pid * 10 + b[d++] - 48;
   return d > s ? pid : -1;
 }
 
-/** What a line is, for the format sniffers: a kmem event, another event, or no event (-1). */
-export function kmemEventOf(h: Head): number {
-  if (h.system !== '' && h.system !== 'kmem') return 0;
-  return EVENTS.get(h.event) ?? 0;
+/** The fields a kmem event's reader looks at (their values' positions, -1 when absent). */
+const F_CALL_SITE = 0,
+  F_PTR = 1,
+  F_BYTES_REQ = 2,
+  F_BYTES_ALLOC = 3,
+  F_NAME = 4,
+  F_PAGE = 5,
+  F_PFN = 6,
+  F_ORDER = 7,
+  F_GFP = 8,
+  FIELDS = 9;
+const FIELD_NAMES = ['call_site', 'ptr', 'bytes_req', 'bytes_alloc', 'name', 'page', 'pfn', 'order', 'gfp_flags'];
+
+/**
+ * Find the fields of b[from, to) in one pass: `key=value` separated by spaces. A value padded
+ * with spaces is found past them: the kernel prints NULL as `%p` of a pointer's width,
+ * `ptr=  (null)` on 32-bit and `ptr=          (null)` on 64-bit (lib/vsprintf.c before 5.2:
+ * "Print (null) with the same width as a pointer").
+ */
+function scanFields(b: Uint8Array, from: number, to: number, at: Int32Array): void {
+  at.fill(-1);
+  let i = from;
+  while (i < to) {
+    while (i < to && b[i] === SP) i++;
+    const k = i;
+    while (i < to && b[i] !== 61 && b[i] !== SP) i++; // '='
+    if (i >= to || b[i] !== 61) continue;
+    const key = keyOf(b, k, i);
+    // Every field read comes before gfp_flags in every kernel's format: the rest need no scan.
+    if (key === F_GFP) return;
+    let v = ++i;
+    if (v < to && b[v] === SP) {
+      while (v < to && b[v] === SP) v++;
+      if (!startsWithAscii(b, v, to, '(null)')) v = i;
+    }
+    let e = v;
+    while (e < to && b[e] !== SP) e++;
+    if (key >= 0 && at[2 * key] < 0) {
+      at[2 * key] = v;
+      at[2 * key + 1] = e;
+    }
+    i = e;
+  }
+}
+
+/** Which field the key b[s, e) is (by its length and a letter or two first, then checked whole). */
+function keyOf(b: Uint8Array, s: number, e: number): number {
+  let f = -1;
+  switch (e - s) {
+    case 3:
+      f = b[s + 1] === 116 ? F_PTR : F_PFN; // ptr, pfn
+      break;
+    case 4:
+      f = b[s] === 110 ? F_NAME : F_PAGE; // name, page
+      break;
+    case 5:
+      f = F_ORDER;
+      break;
+    case 9:
+      f = b[s] === 99 ? F_CALL_SITE : b[s] === 98 ? F_BYTES_REQ : F_GFP; // call_site, bytes_req, gfp_flags
+      break;
+    case 11:
+      f = F_BYTES_ALLOC;
+      break;
+  }
+  return f >= 0 && startsWithAscii(b, s, e, FIELD_NAMES[f]) ? f : -1;
 }
 
 const LOST = /^CPU:\s*\d+ \[LOST (\d+) EVENTS\]$/;
@@ -150,18 +270,23 @@ export const TRACE_CMD_HEADER = /^(version = \d+|cpus=(\d+)|CPU \d+ is empty)$/;
 const KMEM_WORD =
   /\b(kmalloc|kmalloc_node|kmem_cache_alloc|kmem_cache_alloc_node|kfree|kmem_cache_free|mm_page_alloc|mm_page_free)\b/;
 
-/** A reader of kmem events for every flavour (ftrace, trace-cmd, perf). */
+/** A reader of kmem events for every flavour (ftrace, trace-cmd, perf), of bytes or of text. */
 export function openKmemReader(sink: OpSink, format: string): TraceReader {
-  /** Live objects and pages: pointer key (pfn for pages) -> slot. */
-  const live = new Map<string, number>();
-  const pages = new Map<string, number>();
+  /** Live objects by pointer, live pages by pfn: -> slot. */
+  const live = new PtrMap(1 << 14);
+  const pages = new PtrMap(1024);
+  const ptr = new PtrParser();
   /** Pointers kmalloc(0) answered (ZERO_SIZE_PTR, maybe hashed): their kfree is a no-op. */
-  const zero = new Set<string>();
-  let sawEvent = false;
+  const zero = new PtrMap(16);
+  const at = new Int32Array(2 * FIELDS);
   const h = newHead();
+  let sawEvent = false;
+  /** Lines given as text are encoded here and read as bytes. */
+  let scratch = new Uint8Array(1024);
+  const encoder = new TextEncoder();
 
-  const nonEvent = (l: string): void => {
-    const t = l.trim();
+  const nonEvent = (): void => {
+    const t = sink.text.trim();
     if (t === '') return sink.skip(S_BLANK);
     if (t.charCodeAt(0) === 35) {
       // `# entries-in-buffer/entries-written: 24/24   #P:4`, perf --header's `# nrcpus avail : 4`.
@@ -181,104 +306,145 @@ export function openKmemReader(sink: OpSink, format: string): TraceReader {
       return sink.skip(S_HEADER);
     }
     if (CALLCHAIN.test(t)) return sink.skip(S_CALLCHAIN);
-    if (KMEM_WORD.test(t)) {
-      return sink.unreadable("a kmem event without its 'TASK-PID [CPU] TIMESTAMP:' part");
-    }
+    if (KMEM_WORD.test(t)) return sink.unreadable("a kmem event without its 'TASK-PID [CPU] TIMESTAMP:' part");
     sink.skip(S_NOT_EVENT);
   };
 
-  /** The call site: trace-cmd's `(func+0x7c)` before the fields, else the call_site field. */
-  const siteOf = (body: string): number => {
-    if (body.charCodeAt(0) === 40) {
-      const e = body.indexOf(') ');
-      if (e > 0) return sink.site(body.slice(1, e));
+  /** The fields start after trace-cmd's `(func+0x7c) `, which names the call site when there. */
+  let prefixFrom = -1;
+  let prefixTo = -1;
+  const fields = (b: Uint8Array): void => {
+    let from = h.body;
+    prefixFrom = -1;
+    if (b[from] === 40) {
+      const close = indexOfByte(b, 41, from, h.end);
+      if (close > 0 && close + 1 < h.end && b[close + 1] === SP) {
+        prefixFrom = from + 1;
+        prefixTo = close;
+        from = close + 2;
+      }
     }
-    return sink.site(fieldOf(body, 'call_site=') ?? '');
+    scanFields(b, from, h.end, at);
   };
+  const siteOf = (b: Uint8Array): number => {
+    if (prefixFrom >= 0) return sink.siteAt(b, prefixFrom, prefixTo);
+    return at[2 * F_CALL_SITE] < 0 ? 0 : sink.siteAt(b, at[2 * F_CALL_SITE], at[2 * F_CALL_SITE + 1]);
+  };
+  const value = (f: number): string => decodeRange(h.b, at[2 * f], at[2 * f + 1]);
 
-  const event = (kind: number): void => {
-    const body = h.body;
-    const cpu = h.cpu;
-    if (kind === EV_ALLOC || kind === EV_FREE) {
-      const ptrText = fieldOf(body, 'ptr=');
-      const key = ptrText === undefined ? undefined : pointerKey(ptrText);
-      if (key === undefined) {
-        return sink.unreadable(
-          ptrText === undefined ? `${h.event} without ptr=` : `${h.event} with ptr=${ptrText}, not a pointer`,
-        );
-      }
-      if (kind === EV_FREE) {
-        count();
-        if (key === '' || (zero.size > 0 && zero.has(key))) sink.nullFrees++;
-        else {
-          const slot = live.get(key);
-          if (slot === undefined) sink.unknownFrees++;
-          else {
-            live.delete(key);
-            sink.free(cpu, slot, siteOf(body));
-          }
-        }
-        return;
-      }
-      const bytes = decimal(fieldOf(body, 'bytes_req='));
-      if (Number.isNaN(bytes)) return sink.unreadable(`${h.event} without a readable bytes_req=`);
-      count();
-      if (bytes === 0) {
-        sink.zeroSizeRequests++;
-        if (key !== '') zero.add(key);
-        return;
-      }
-      const site = siteOf(body);
-      const name = h.event.startsWith('kmem_cache') ? (fieldOf(body, 'name=') ?? UNNAMED_CACHE) : '';
-      const cache = sink.cache(name);
-      if (key === '') return sink.failed(cpu, bytes, 0, site, cache);
-      const old = live.get(key);
-      if (old !== undefined) sink.free(cpu, old, 0, true);
-      const handed = decimal(fieldOf(body, 'bytes_alloc='));
-      live.set(key, sink.alloc(cpu, bytes, 0, site, cache, Number.isNaN(handed) ? 0 : handed));
-      return;
+  /** Parse pointer field `f` into `ptr`: 1 a pointer, 0 NULL, -1 missing or not a pointer (reported). */
+  const pointer = (b: Uint8Array, f: number): number => {
+    const r = at[2 * f] < 0 ? -1 : ptr.parseBytes(b, at[2 * f], at[2 * f + 1]);
+    if (r < 0) {
+      const key = FIELD_NAMES[f];
+      sink.unreadable(
+        `${eventName(h)} ${at[2 * f] < 0 ? `without ${key}=` : `with ${key}=${value(f)}, not a pointer`}`,
+      );
     }
-    // Page events, keyed by pfn (decimal before 5.14, 0x hex since): the page pointer may be hashed.
-    const order = decimal(fieldOf(body, 'order='));
-    const pfn = fieldOf(body, 'pfn=');
-    const page = fieldOf(body, 'page=');
-    const pageKey = page === undefined ? undefined : pointerKey(page);
-    const pfnKey = pfn === undefined ? undefined : pfn.startsWith('0x') ? pointerKey(pfn) : hexOf(decimal(pfn));
-    if (Number.isNaN(order) || pfnKey === undefined || pageKey === undefined) {
-      return sink.unreadable(`${h.event} without readable page=, pfn= and order=`);
-    }
-    count();
-    if (kind === EV_PAGE_ALLOC) {
-      if (pageKey === '') return sink.pageFailed(cpu, order);
-      const old = pages.get(pfnKey);
-      if (old !== undefined) sink.pageFree(cpu, old, true);
-      pages.set(pfnKey, sink.pageAlloc(cpu, order));
-      return;
-    }
-    const slot = pages.get(pfnKey);
-    if (slot === undefined) sink.unknownFrees++;
-    else {
-      pages.delete(pfnKey);
-      sink.pageFree(cpu, slot);
-    }
+    return r;
   };
+  const number = (b: Uint8Array, f: number): number =>
+    at[2 * f] < 0 ? NaN : decimalBytes(b, at[2 * f], at[2 * f + 1]);
 
   /** An event was read: its time, process and count. */
-  const count = (): void => {
+  let lastPid = -1;
+  const count = (b: Uint8Array): void => {
     sink.events++;
-    const t = Number(h.time);
-    if (t === t) sink.time(t);
-    if (h.pid >= 0) sink.pids.add(h.pid);
+    sink.timeAt(b, h.timeFrom, h.timeTo);
+    // Runs of events of one task are the rule: the set is asked only when the PID changes.
+    if (h.pid !== lastPid && h.pid >= 0) sink.pids.add(h.pid);
+    lastPid = h.pid;
+  };
+
+  const slab = (b: Uint8Array, kind: number): void => {
+    const cpu = h.cpu;
+    const got = pointer(b, F_PTR);
+    if (got < 0) return;
+    if (kind === EV_FREE) {
+      count(b);
+      if (got === 0 || (zero.size > 0 && zero.get(ptr.hi, ptr.lo) >= 0)) sink.nullFrees++;
+      else {
+        const slot = live.delete(ptr.hi, ptr.lo);
+        if (slot < 0) sink.unknownFrees++;
+        else sink.free(cpu, slot, siteOf(b));
+      }
+      return;
+    }
+    const bytes = number(b, F_BYTES_REQ);
+    if (Number.isNaN(bytes)) return sink.unreadable(`${eventName(h)} without a readable bytes_req=`);
+    count(b);
+    if (bytes === 0) {
+      sink.zeroSizeRequests++;
+      if (got > 0) zero.set(ptr.hi, ptr.lo, 0);
+      return;
+    }
+    const site = siteOf(b);
+    let cache = 0;
+    if (startsWithAscii(b, h.evFrom, h.evTo, 'kmem_cache')) {
+      // kmem_cache_alloc*: its cache, by name= when the kernel prints it.
+      const ns = at[2 * F_NAME];
+      cache = ns < 0 ? sink.cache(UNNAMED_CACHE) : sink.cacheAt(b, ns, at[2 * F_NAME + 1]);
+    }
+    if (got === 0) return sink.failed(cpu, bytes, 0, site, cache);
+    const handed = number(b, F_BYTES_ALLOC);
+    const old = live.get(ptr.hi, ptr.lo);
+    if (old >= 0) sink.free(cpu, old, 0, true);
+    live.set(ptr.hi, ptr.lo, sink.alloc(cpu, bytes, 0, site, cache, Number.isNaN(handed) ? 0 : handed));
+  };
+
+  // Page events, keyed by pfn (decimal before 5.14, 0x hex since): the page pointer may be hashed.
+  const page = (b: Uint8Array, kind: number): void => {
+    const order = number(b, F_ORDER);
+    const got = pointer(b, F_PAGE);
+    if (got < 0) return;
+    const ps = at[2 * F_PFN];
+    const pe = at[2 * F_PFN + 1];
+    let pfnOk = false;
+    if (ps >= 0 && startsWithAscii(b, ps, pe, '0x')) pfnOk = ptr.parseBytes(b, ps, pe) >= 0;
+    else if (ps >= 0) {
+      const d = decimalBytes(b, ps, pe);
+      pfnOk = d === d;
+      ptr.hi = Math.floor(d / 4294967296) | 0;
+      ptr.lo = d | 0;
+    }
+    if (Number.isNaN(order) || !pfnOk)
+      return sink.unreadable(`${eventName(h)} without readable page=, pfn= and order=`);
+    count(b);
+    if (kind === EV_PAGE_ALLOC) {
+      if (got === 0) return sink.pageFailed(h.cpu, order);
+      const old = pages.get(ptr.hi, ptr.lo);
+      if (old >= 0) sink.pageFree(h.cpu, old, true);
+      pages.set(ptr.hi, ptr.lo, sink.pageAlloc(h.cpu, order));
+      return;
+    }
+    const slot = pages.delete(ptr.hi, ptr.lo);
+    if (slot < 0) sink.unknownFrees++;
+    else sink.pageFree(h.cpu, slot);
+  };
+
+  const bytes = (b: Uint8Array, s: number, e: number): void => {
+    if (!parseHead(b, s, e, h)) return nonEvent();
+    sawEvent = true;
+    const kind = h.kind;
+    if (kind !== 0) {
+      fields(b);
+      return kind === EV_ALLOC || kind === EV_FREE ? slab(b, kind) : page(b, kind);
+    }
+    if (
+      b[h.evFrom] === 60 &&
+      (startsWithAscii(b, h.evFrom, e, '<stack trace>') || startsWithAscii(b, h.evFrom, e, '<user stack trace>'))
+    ) {
+      return sink.skip(S_STACK);
+    }
+    sink.skip(S_OTHER_EVENT);
   };
 
   return {
+    bytes,
     line(l: string): void {
-      if (!parseHead(l, h)) return nonEvent(l);
-      sawEvent = true;
-      if (h.event === '<stack trace>' || h.event === '<user stack trace>') return sink.skip(S_STACK);
-      const kind = kmemEventOf(h);
-      if (kind === 0) return sink.skip(S_OTHER_EVENT);
-      event(kind);
+      if (scratch.length < l.length * 3) scratch = new Uint8Array(l.length * 3);
+      const n = encoder.encodeInto(l, scratch).written;
+      bytes(scratch, 0, n);
     },
     end(): void {
       if (sink.opCount > 0 || sink.events > 0 || sink.unreadableCount > 0) return;
@@ -291,11 +457,6 @@ export function openKmemReader(sink: OpSink, format: string): TraceReader {
       );
     },
   };
-}
-
-/** A pfn printed in decimal, as the hex key a 0x-printed one gets; undefined when not a number. */
-function hexOf(x: number): string | undefined {
-  return Number.isNaN(x) ? undefined : x === 0 ? '' : x.toString(16);
 }
 
 /** What the kmem formats see in a detection window (computed once per window, see kmemWindow). */
@@ -331,9 +492,10 @@ export function kmemWindow(lines: readonly string[]): KmemWindow {
   };
   const h = newHead();
   for (const l of lines) {
-    if (parseHead(l, h)) {
-      const kmem = kmemEventOf(h) !== 0;
-      if (h.system === '') {
+    const b = encode(l);
+    if (parseHead(b, 0, b.length, h)) {
+      const kmem = h.kind !== 0;
+      if (h.sysTo === h.sysFrom) {
         if (kmem) w.plain++;
         else w.otherPlain++;
       } else if (kmem) w.prefixed++;

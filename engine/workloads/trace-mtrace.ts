@@ -19,7 +19,7 @@
  * block's free. A line that starts like an mtrace line and cannot be read is unreadable.
  */
 import { S_BLANK, S_HEADER, S_NOT_EVENT, type OpSink, type TraceReader } from '../import/sink';
-import { pointerKey } from '../import/text';
+import { PtrMap, PtrParser } from '../import/ptr-map';
 import { ParseError } from './parse-error';
 import type { FormatEvidence, TraceFormat } from './trace-detect';
 
@@ -46,7 +46,8 @@ export function sniffMtrace(lines: readonly string[]): FormatEvidence {
 }
 
 export function openMtraceReader(sink: OpSink): TraceReader {
-  const live = new Map<string, number>();
+  const live = new PtrMap();
+  const pp = new PtrParser();
   /** The `<` half of a realloc just freed its old block: the `>` line completes the realloc. */
   let reallocOpen = false;
   return {
@@ -63,8 +64,8 @@ export function openMtraceReader(sink: OpSink): TraceReader {
       }
       const op = m[2];
       const sized = op === '+' || op === '>' || op === '!';
-      const ptr = POINTER.test(m[3]) ? pointerKey(m[3]) : undefined;
-      if (ptr === undefined || sized !== (m[4] !== undefined) || (sized && !SIZE.test(m[4]))) {
+      const ptr = POINTER.test(m[3]) ? pp.parse(m[3]) : -1;
+      if (ptr < 0 || sized !== (m[4] !== undefined) || (sized && !SIZE.test(m[4]))) {
         return sink.unreadable(sized ? `expected '${op} 0xPTR 0xSIZE' (SIZE in hex)` : `expected '${op} 0xPTR'`);
       }
       sink.events++;
@@ -76,25 +77,22 @@ export function openMtraceReader(sink: OpSink): TraceReader {
         return;
       }
       if (!sized) {
-        if (ptr === '') {
+        if (ptr === 0) {
           sink.nullFrees++;
           return;
         }
-        const slot = live.get(ptr);
-        if (slot === undefined) sink.unknownFrees++;
-        else {
-          live.delete(ptr);
-          sink.free(0, slot, site);
-        }
+        const slot = live.delete(pp.hi, pp.lo);
+        if (slot < 0) sink.unknownFrees++;
+        else sink.free(0, slot, site);
         reallocOpen = op === '<';
         return;
       }
       const bytes = Number(m[4]);
-      if (ptr === '') return sink.failed(0, bytes, 0, site);
+      if (ptr === 0) return sink.failed(0, bytes, 0, site);
       if (op === '>' && wasOpen) sink.reallocs++;
-      const old = live.get(ptr);
-      if (old !== undefined) sink.free(0, old, 0, true);
-      live.set(ptr, sink.alloc(0, bytes, 0, site));
+      const old = live.get(pp.hi, pp.lo);
+      if (old >= 0) sink.free(0, old, 0, true);
+      live.set(pp.hi, pp.lo, sink.alloc(0, bytes, 0, site));
     },
     end(): void {
       if (sink.events > 0 || sink.unreadableCount > 0) return;

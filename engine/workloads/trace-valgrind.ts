@@ -36,7 +36,8 @@
  */
 import { S_BLANK, S_OTHER_CALL, S_OUTPUT, S_VALGRIND, type OpSink, type TraceReader } from '../import/sink';
 import type { ProcessSummary } from '../import/summary';
-import { decimal, pointerKey } from '../import/text';
+import { INHERITED, PtrMap, PtrParser } from '../import/ptr-map';
+import { decimal, detach } from '../import/text';
 import { ParseError } from './parse-error';
 import type { FormatEvidence, TraceFormat } from './trace-detect';
 
@@ -87,9 +88,9 @@ export function sniffValgrind(lines: readonly string[]): FormatEvidence {
   return { events, others };
 }
 
-/** A process's heap: address key -> slot (>= 0), or -1 for a block inherited at fork. */
+/** A process's heap: address -> slot, or INHERITED for a block inherited at fork. */
 interface Space {
-  live: Map<string, number>;
+  live: PtrMap;
   stats: ProcessSummary;
 }
 
@@ -100,8 +101,10 @@ interface Pending {
   name: string;
   bytes: number;
   align: number;
-  /** realloc: the old block's key. */
-  old: string;
+  /** realloc: the old block's address (oldState 1), or NULL (0). */
+  oldHi: number;
+  oldLo: number;
+  oldState: number;
   line: number;
   text: string;
   /** Another process's line cut this one: a bare result most likely completes it. */
@@ -122,6 +125,7 @@ export function openValgrindReader(sink: OpSink): TraceReader {
   let lastImage = -1;
   let lastActive = -1;
   let sawValgrind = false;
+  const pp = new PtrParser();
 
   const newSpace = (pid: number, command: string | null, from: Space | null): Space => {
     const stats: ProcessSummary = {
@@ -136,9 +140,7 @@ export function openValgrindReader(sink: OpSink): TraceReader {
       inheritedFrees: 0,
     };
     processList.push(stats);
-    const live = new Map<string, number>();
-    if (from) for (const k of from.live.keys()) live.set(k, -1);
-    const sp = { live, stats };
+    const sp = { live: from ? from.live.copyAs(INHERITED) : new PtrMap(), stats };
     spaces.set(pid, sp);
     return sp;
   };
@@ -157,24 +159,24 @@ export function openValgrindReader(sink: OpSink): TraceReader {
   /** `Command:` in a process: a new image; a process that traced before gets a fresh heap (exec). */
   const exec = (pid: number, command: string): void => {
     const old = spaces.get(pid);
-    if (old) for (const slot of old.live.values()) if (slot >= 0) sink.free(0, slot, 0, true);
+    if (old) old.live.forEachValue((slot) => slot !== INHERITED && sink.free(0, slot, 0, true));
     newSpace(pid, command, null);
     lastImage = pid;
   };
 
-  const release = (sp: Space, key: string): void => {
-    if (key === '') {
+  /** The free of the block at (hi, lo); state 0 is NULL. */
+  const release = (sp: Space, state: number, hi: number, lo: number): void => {
+    if (state === 0) {
       sink.nullFrees++;
       return;
     }
-    const slot = sp.live.get(key);
-    if (slot === undefined) {
+    const slot = sp.live.delete(hi, lo);
+    if (slot < 0) {
       sink.unknownFrees++;
       sp.stats.unknownFrees++;
       return;
     }
-    sp.live.delete(key);
-    if (slot < 0) {
+    if (slot === INHERITED) {
       sink.inheritedFrees++;
       sp.stats.inheritedFrees++;
       return;
@@ -183,10 +185,10 @@ export function openValgrindReader(sink: OpSink): TraceReader {
     sp.stats.frees++;
   };
 
-  const allocAt = (sp: Space, key: string, bytes: number, align: number): void => {
-    const old = sp.live.get(key);
-    if (old !== undefined && old >= 0) sink.free(0, old, 0, true);
-    sp.live.set(key, sink.alloc(0, bytes, align));
+  const allocAt = (sp: Space, hi: number, lo: number, bytes: number, align: number): void => {
+    const old = sp.live.get(hi, lo);
+    if (old >= 0 && old !== INHERITED) sink.free(0, old, 0, true);
+    sp.live.set(hi, lo, sink.alloc(0, bytes, align));
     sp.stats.allocations++;
     sp.stats.bytesRequested += bytes;
   };
@@ -195,13 +197,14 @@ export function openValgrindReader(sink: OpSink): TraceReader {
   const complete = (p: Pending, result: string): void => {
     if (p.done) return;
     const sp = spaceOf(p.pid);
-    const addr = pointerKey(result);
-    if (addr === undefined) return sink.unreadable(`${p.name}(...) = ${result}: not an address`, p.line, p.text);
+    const got = pp.parse(result);
+    if (got < 0) return sink.unreadable(`${p.name}(...) = ${result}: not an address`, p.line, p.text);
+    const [hi, lo] = [pp.hi, pp.lo];
     sink.events++;
     if (p.kind === K_REALLOC) {
-      if (addr === '') {
+      if (got === 0) {
         // Failed: the old block stays (unless it was not live: Memcheck's invalid realloc).
-        if (!sp.live.has(p.old) && p.old !== '') {
+        if (p.oldState === 1 && sp.live.get(p.oldHi, p.oldLo) < 0) {
           sink.unknownFrees++;
           sp.stats.unknownFrees++;
         }
@@ -209,16 +212,16 @@ export function openValgrindReader(sink: OpSink): TraceReader {
         sp.stats.failedAllocations++;
         return;
       }
-      release(sp, p.old);
+      release(sp, p.oldState, p.oldHi, p.oldLo);
       sink.reallocs++;
-      return allocAt(sp, addr, p.bytes, p.align);
+      return allocAt(sp, hi, lo, p.bytes, p.align);
     }
-    if (addr === '') {
+    if (got === 0) {
       sink.failed(0, p.bytes, p.align);
       sp.stats.failedAllocations++;
       return;
     }
-    allocAt(sp, addr, p.bytes, p.align);
+    allocAt(sp, hi, lo, p.bytes, p.align);
   };
 
   const pickForBareResult = (): Pending | undefined => {
@@ -260,36 +263,34 @@ export function openValgrindReader(sink: OpSink): TraceReader {
       if (!waiting.done) sink.unreadable(`${waiting.name}(...) without its result`, waiting.line, waiting.text);
     }
     let [name, args, rest] = [c[1], c[2], c[3]];
-    let old = '';
+    let [oldState, oldHi, oldLo] = [0, 0, 0];
     if (kind === K_REALLOC) {
       const [p, n] = args.split(',').map((a) => a.trim());
-      const key = p === undefined ? undefined : pointerKey(p);
-      if (key === undefined || Number.isNaN(decimal(n))) {
+      const state = p === undefined || p === '' ? -1 : pp.parse(p);
+      if (state < 0 || Number.isNaN(decimal(n))) {
         return sink.unreadable(`realloc(${args}): expected 'realloc(0xOLD,BYTES)'`);
       }
       const nested = CALL.exec(rest);
       if (nested !== null && kindOf(nested[1]) === K_FREE) {
         // realloc(p, 0) = free(p); valgrind then prints ` = 0`, consumed by a done call.
         sink.events++;
-        release(sp, key);
+        release(sp, state, pp.hi, pp.lo);
         pending.set(pid, { ...NO_CALL, pid, name, line: sink.lineNo, text: line, done: true });
         return;
       }
-      if (key === '') {
+      if (state === 0) {
         // realloc(NULL, N) = malloc(N): valgrind prints the malloc it calls after it.
         kind = K_MALLOC;
         if (nested !== null && kindOf(nested[1]) === K_MALLOC) [name, args, rest] = [nested[1], nested[2], nested[3]];
         else args = n;
-      } else old = key;
+      } else [oldState, oldHi, oldLo] = [1, pp.hi, pp.lo];
     }
     const parts = args.split(',').map((a) => a.trim());
     if (kind === K_FREE) {
-      const key = pointerKey(parts[0]);
-      if (key === undefined || parts.length !== 1) {
-        return sink.unreadable(`${name}(${args}): expected '${name}(0xADDRESS)'`);
-      }
+      const state = parts.length === 1 && parts[0] !== '' ? pp.parse(parts[0]) : -1;
+      if (state < 0) return sink.unreadable(`${name}(${args}): expected '${name}(0xADDRESS)'`);
       sink.events++;
-      return release(sp, key);
+      return release(sp, state, pp.hi, pp.lo);
     }
     let bytes: number;
     let align = 0;
@@ -303,7 +304,20 @@ export function openValgrindReader(sink: OpSink): TraceReader {
       align = log2(decimal(al !== undefined ? al.slice(3) : parts[0]));
     } else bytes = kind === K_REALLOC ? decimal(parts[1]) : parts.length === 1 ? decimal(parts[0]) : NaN;
     if (Number.isNaN(bytes)) return sink.unreadable(`${name}(${args}): the size is not a number`);
-    const call: Pending = { pid, kind, name, bytes, align, old, line: sink.lineNo, text: line, cut, done: false };
+    const call: Pending = {
+      pid,
+      kind,
+      name,
+      bytes,
+      align,
+      oldHi,
+      oldLo,
+      oldState,
+      line: sink.lineNo,
+      text: line,
+      cut,
+      done: false,
+    };
     const r = RESULT.exec(rest);
     if (r !== null) return complete(call, r[1]);
     pending.set(pid, call); // the result comes later (a warning, an error report or another process cut in)
@@ -313,7 +327,7 @@ export function openValgrindReader(sink: OpSink): TraceReader {
   const message = (pid: number, body: string): void => {
     const t = body.trim();
     if (BANNER.test(t)) bannered.add(pid);
-    else if (t.startsWith('Command: ')) exec(pid, t.slice(9));
+    else if (t.startsWith('Command: ')) exec(pid, detach(t.slice(9)));
     else if (t.startsWith('Parent PID: ')) parentOf.set(pid, Number(t.slice(12)));
     sink.skip(S_VALGRIND);
   };
@@ -364,7 +378,9 @@ const NO_CALL: Omit<Pending, 'pid' | 'name' | 'line' | 'text' | 'done'> = {
   kind: 0,
   bytes: 0,
   align: 0,
-  old: '',
+  oldHi: 0,
+  oldLo: 0,
+  oldState: 0,
   cut: false,
 };
 

@@ -6,7 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { importChunks, type ImportResult } from '../import/import';
 
 /** Bytes per read: large enough that the per-chunk work is nothing next to the lines. */
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 4 << 20;
 /** The progress line is rewritten at most this often. */
 const PROGRESS_MS = 200;
 

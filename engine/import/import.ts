@@ -109,12 +109,7 @@ export class TraceImporter {
   }
 
   /** The next chunk of the input: text, or bytes (UTF-8, decoded across chunk boundaries when decoded). */
-  push(input: string | Uint8Array): void {
-    // One kind of byte array everywhere (a Node Buffer is a subclass): the readers' loops stay monomorphic.
-    const chunk =
-      typeof input === 'string' || input.constructor === Uint8Array
-        ? input
-        : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  push(chunk: string | Uint8Array): void {
     this.bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
     if (this.reader === null) {
       // The window first: it tells the format, and an empty file gets one answer whatever the format.
@@ -126,8 +121,17 @@ export class TraceImporter {
   }
 
   private take(chunk: string | Uint8Array): void {
-    if (this.byteLines) this.feedBytes(typeof chunk === 'string' ? encode(chunk) : chunk);
-    else this.feed(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+    if (!this.byteLines) this.feed(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+    else if (typeof chunk === 'string') {
+      const b = encode(chunk);
+      this.feedBytes(b, b);
+    } else {
+      // Lines are found with the chunk's own indexOf (a Node Buffer's is memchr, several times a
+      // typed array's); they are read through a plain Uint8Array, one kind of array for the readers.
+      const plain =
+        chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.feedBytes(plain, chunk);
+    }
   }
 
   /** The input ended: the import's result, or a ParseError. */
@@ -263,10 +267,10 @@ export class TraceImporter {
     (this.reader as TraceReader).line(l, n);
   }
 
-  /** Byte input for a reader of bytes: lines found with the native indexOf, never decoded here. */
-  private feedBytes(b: Uint8Array): void {
+  /** Byte input for a reader of bytes: lines found with `find`'s indexOf (the same bytes as `b`), never decoded here. */
+  private feedBytes(b: Uint8Array, find: Uint8Array): void {
     let start = 0;
-    let nl = b.indexOf(10);
+    let nl = find.indexOf(10);
     if (nl < 0) {
       this.carryBytes = this.carryBytes === null ? b.slice() : concat(this.carryBytes, b, 0, b.length);
       return;
@@ -276,12 +280,12 @@ export class TraceImporter {
       this.carryBytes = null;
       this.byteLine(first, 0, first.length);
       start = nl + 1;
-      nl = b.indexOf(10, start);
+      nl = find.indexOf(10, start);
     }
     while (nl >= 0) {
       this.byteLine(b, start, nl);
       start = nl + 1;
-      nl = b.indexOf(10, start);
+      nl = find.indexOf(10, start);
     }
     // A copy: the chunk itself is not kept.
     this.carryBytes = start < b.length ? b.slice(start) : null;

@@ -43,7 +43,7 @@ import {
   type TraceReader,
 } from '../import/sink';
 import { decimalBytes, decodeRange, encode, indexOfByte, startsWithAscii } from '../import/bytes';
-import { PtrMap, PtrParser } from '../import/ptr-map';
+import { PtrMap } from '../import/ptr-map';
 import { ParseError } from './parse-error';
 
 /** What an event name means. */
@@ -114,16 +114,18 @@ const isDigitByte = (c: number): boolean => c >= 48 && c <= 57;
 /** Parse the head of the event line b[from, to) into `h`; false when it is no event line. */
 export function parseHead(b: Uint8Array, from: number, to: number, h: Head): boolean {
   // [CPU]: the first bracketed number followed by a space (task names may hold anything else).
-  let br = indexOfByte(b, 91, from, to);
+  // A loop, not indexOf: the bracket is a few dozen bytes in, less than a builtin call costs.
+  let br = from;
   let j = 0;
   let cpu = 0;
-  for (; br >= 0; br = indexOfByte(b, 91, br + 1, to)) {
+  for (; ; br++) {
+    while (br < to && b[br] !== 91) br++;
+    if (br >= to) return false;
     j = br + 1;
     cpu = 0;
     while (j < to && isDigitByte(b[j])) cpu = cpu * 10 + b[j++] - 48;
     if (j > br + 1 && j + 1 < to && b[j] === 93 && b[j + 1] === SP) break;
   }
-  if (br < 0) return false;
   // TIMESTAMP: the token before the first ': ' after the CPU (FLAGS may come first).
   let colon = j + 1;
   while (colon + 1 < to && !(b[colon] === COLON && b[colon + 1] === SP)) colon++;
@@ -193,7 +195,7 @@ function pidOf(b: Uint8Array, from: number, bracket: number): number {
   return d > s ? pid : -1;
 }
 
-/** The fields a kmem event's reader looks at (their values' positions, -1 when absent). */
+/** The fields a kmem event's reader looks at. */
 const F_CALL_SITE = 0,
   F_PTR = 1,
   F_BYTES_REQ = 2,
@@ -202,43 +204,10 @@ const F_CALL_SITE = 0,
   F_PAGE = 5,
   F_PFN = 6,
   F_ORDER = 7,
-  F_GFP = 8,
-  FIELDS = 9;
+  F_GFP = 8;
 const FIELD_NAMES = ['call_site', 'ptr', 'bytes_req', 'bytes_alloc', 'name', 'page', 'pfn', 'order', 'gfp_flags'];
 
-/**
- * Find the fields of b[from, to) in one pass: `key=value` separated by spaces. A value padded
- * with spaces is found past them: the kernel prints NULL as `%p` of a pointer's width,
- * `ptr=  (null)` on 32-bit and `ptr=          (null)` on 64-bit (lib/vsprintf.c before 5.2:
- * "Print (null) with the same width as a pointer").
- */
-function scanFields(b: Uint8Array, from: number, to: number, at: Int32Array): void {
-  at.fill(-1);
-  let i = from;
-  while (i < to) {
-    while (i < to && b[i] === SP) i++;
-    const k = i;
-    while (i < to && b[i] !== 61 && b[i] !== SP) i++; // '='
-    if (i >= to || b[i] !== 61) continue;
-    const key = keyOf(b, k, i);
-    // Every field read comes before gfp_flags in every kernel's format: the rest need no scan.
-    if (key === F_GFP) return;
-    let v = ++i;
-    if (v < to && b[v] === SP) {
-      while (v < to && b[v] === SP) v++;
-      if (!startsWithAscii(b, v, to, '(null)')) v = i;
-    }
-    let e = v;
-    while (e < to && b[e] !== SP) e++;
-    if (key >= 0 && at[2 * key] < 0) {
-      at[2 * key] = v;
-      at[2 * key + 1] = e;
-    }
-    i = e;
-  }
-}
-
-/** Which field the key b[s, e) is (by its length and a letter or two first, then checked whole). */
+/** Which field the key b[s, e) is (by its length and a letter or two first, then checked whole), or -1. */
 function keyOf(b: Uint8Array, s: number, e: number): number {
   let f = -1;
   switch (e - s) {
@@ -261,6 +230,140 @@ function keyOf(b: Uint8Array, s: number, e: number): number {
   return f >= 0 && startsWithAscii(b, s, e, FIELD_NAMES[f]) ? f : -1;
 }
 
+/** A pointer field as read: its value's place, and 1 a pointer (hi, lo), 0 NULL, -1 not a pointer, -2 absent. */
+class PtrField {
+  from = -1;
+  to = -1;
+  state = -2;
+  hi = 0;
+  lo = 0;
+}
+
+/**
+ * What one pass over a kmem event's fields (`key=value`, separated by spaces) found: values are
+ * parsed as they are met, each byte read once. Every field read comes before gfp_flags in every
+ * kernel's format, so the pass stops there. A value padded with spaces is found past them: the
+ * kernel prints NULL as `%p` of a pointer's width, `ptr=  (null)` on 32-bit and
+ * `ptr=          (null)` on 64-bit (lib/vsprintf.c before 5.2: "Print (null) with the same
+ * width as a pointer").
+ */
+class Fields {
+  siteFrom = -1;
+  siteTo = -1;
+  nameFrom = -1;
+  nameTo = -1;
+  readonly ptr = new PtrField();
+  readonly page = new PtrField();
+  readonly pfn = new PtrField();
+  req = NaN;
+  alloc = NaN;
+  order = NaN;
+
+  scan(b: Uint8Array, from: number, to: number): void {
+    this.siteFrom = this.nameFrom = -1;
+    this.ptr.state = this.page.state = this.pfn.state = -2;
+    this.req = this.alloc = this.order = NaN;
+    let i = from;
+    while (i < to) {
+      while (i < to && b[i] === SP) i++;
+      const k = i;
+      while (i < to && b[i] !== 61 && b[i] !== SP) i++; // '='
+      if (i >= to) return;
+      if (b[i] !== 61) continue;
+      const f = keyOf(b, k, i);
+      if (f === F_GFP) return;
+      let v = i + 1;
+      if (v < to && b[v] === SP) {
+        let p = v;
+        while (p < to && b[p] === SP) p++;
+        if (startsWithAscii(b, p, to, '(null)')) v = p;
+      }
+      switch (f) {
+        case F_PTR:
+          i = pointerField(b, v, to, this.ptr);
+          break;
+        case F_PAGE:
+          i = pointerField(b, v, to, this.page);
+          break;
+        case F_PFN:
+          // Hex with 0x since 5.14, decimal before: both read as the same value.
+          if (startsWithAscii(b, v, to, '0x')) i = pointerField(b, v, to, this.pfn);
+          else {
+            let e = v;
+            while (e < to && b[e] !== SP) e++;
+            const d = decimalBytes(b, v, e);
+            this.pfn.state = d === d ? 1 : -1;
+            this.pfn.hi = Math.floor(d / 4294967296) | 0;
+            this.pfn.lo = d | 0;
+            i = e;
+          }
+          break;
+        case F_BYTES_REQ:
+        case F_BYTES_ALLOC:
+        case F_ORDER: {
+          let x = 0;
+          let e = v;
+          for (; e < to; e++) {
+            const c = b[e];
+            if (c === SP) break;
+            x = c >= 48 && c <= 57 ? x * 10 + c - 48 : NaN;
+          }
+          if (e === v || e - v > 20) x = NaN;
+          if (f === F_BYTES_REQ) this.req = x;
+          else if (f === F_BYTES_ALLOC) this.alloc = x;
+          else this.order = x;
+          i = e;
+          break;
+        }
+        default: {
+          let e = v;
+          while (e < to && b[e] !== SP) e++;
+          if (f === F_CALL_SITE) [this.siteFrom, this.siteTo] = [v, e];
+          else if (f === F_NAME) [this.nameFrom, this.nameTo] = [v, e];
+          i = e;
+        }
+      }
+    }
+  }
+}
+
+/** Parse the pointer value at b[v...] (to the next space) into `p`; returns where it ends. */
+function pointerField(b: Uint8Array, v: number, to: number, p: PtrField): number {
+  let e = v;
+  let hi = 0;
+  let lo = 0;
+  let digits = 0;
+  let ok = true;
+  let s = v;
+  if (to - s > 2 && b[s] === 48 && (b[s + 1] | 32) === 120) s += 2;
+  for (e = s; e < to; e++) {
+    const c = b[e];
+    if (c === SP) break;
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (c >= 97 && c <= 102) d = c - 87;
+    else if (c >= 65 && c <= 70) d = c - 55;
+    else {
+      ok = false;
+      continue;
+    }
+    if (digits > 0 || d > 0) digits++;
+    hi = (hi << 4) | (lo >>> 28) | 0;
+    lo = (lo << 4) | d | 0;
+  }
+  p.from = v;
+  p.to = e;
+  if (!ok || e === s) {
+    // (null), (nil): NULL; anything else is not a pointer.
+    const n = e - v;
+    p.state =
+      (n === 6 && startsWithAscii(b, v, e, '(null)')) || (n === 5 && startsWithAscii(b, v, e, '(nil)')) ? 0 : -1;
+  } else p.state = digits > 16 ? -1 : hi === 0 && lo === 0 ? 0 : 1;
+  p.hi = hi;
+  p.lo = lo;
+  return e;
+}
+
 const LOST = /^CPU:\s*\d+ \[LOST (\d+) EVENTS\]$/;
 /** perf's call-chain line under an event: an address, then the symbol. */
 const CALLCHAIN = /^[0-9a-f]{4,16}\s+\S/;
@@ -275,10 +378,9 @@ export function openKmemReader(sink: OpSink, format: string): TraceReader {
   /** Live objects by pointer, live pages by pfn: -> slot. */
   const live = new PtrMap(1 << 14);
   const pages = new PtrMap(1024);
-  const ptr = new PtrParser();
   /** Pointers kmalloc(0) answered (ZERO_SIZE_PTR, maybe hashed): their kfree is a no-op. */
   const zero = new PtrMap(16);
-  const at = new Int32Array(2 * FIELDS);
+  const fs = new Fields();
   const h = newHead();
   let sawEvent = false;
   /** Lines given as text are encoded here and read as bytes. */
@@ -324,27 +426,21 @@ export function openKmemReader(sink: OpSink, format: string): TraceReader {
         from = close + 2;
       }
     }
-    scanFields(b, from, h.end, at);
+    fs.scan(b, from, h.end);
   };
   const siteOf = (b: Uint8Array): number => {
     if (prefixFrom >= 0) return sink.siteAt(b, prefixFrom, prefixTo);
-    return at[2 * F_CALL_SITE] < 0 ? 0 : sink.siteAt(b, at[2 * F_CALL_SITE], at[2 * F_CALL_SITE + 1]);
+    return fs.siteFrom < 0 ? 0 : sink.siteAt(b, fs.siteFrom, fs.siteTo);
   };
-  const value = (f: number): string => decodeRange(h.b, at[2 * f], at[2 * f + 1]);
 
-  /** Parse pointer field `f` into `ptr`: 1 a pointer, 0 NULL, -1 missing or not a pointer (reported). */
-  const pointer = (b: Uint8Array, f: number): number => {
-    const r = at[2 * f] < 0 ? -1 : ptr.parseBytes(b, at[2 * f], at[2 * f + 1]);
-    if (r < 0) {
-      const key = FIELD_NAMES[f];
-      sink.unreadable(
-        `${eventName(h)} ${at[2 * f] < 0 ? `without ${key}=` : `with ${key}=${value(f)}, not a pointer`}`,
-      );
+  /** A pointer field's state (1 a pointer, 0 NULL), or -1 when it is missing or not a pointer (reported). */
+  const pointer = (p: PtrField, key: string): number => {
+    if (p.state < 0) {
+      const what = p.state === -2 ? `without ${key}=` : `with ${key}=${decodeRange(h.b, p.from, p.to)}, not a pointer`;
+      sink.unreadable(`${eventName(h)} ${what}`);
     }
-    return r;
+    return p.state < 0 ? -1 : p.state;
   };
-  const number = (b: Uint8Array, f: number): number =>
-    at[2 * f] < 0 ? NaN : decimalBytes(b, at[2 * f], at[2 * f + 1]);
 
   /** An event was read: its time, process and count. */
   let lastPid = -1;
@@ -358,66 +454,58 @@ export function openKmemReader(sink: OpSink, format: string): TraceReader {
 
   const slab = (b: Uint8Array, kind: number): void => {
     const cpu = h.cpu;
-    const got = pointer(b, F_PTR);
+    const p = fs.ptr;
+    const got = pointer(p, 'ptr');
     if (got < 0) return;
     if (kind === EV_FREE) {
       count(b);
-      if (got === 0 || (zero.size > 0 && zero.get(ptr.hi, ptr.lo) >= 0)) sink.nullFrees++;
+      if (got === 0 || (zero.size > 0 && zero.get(p.hi, p.lo) >= 0)) sink.nullFrees++;
       else {
-        const slot = live.delete(ptr.hi, ptr.lo);
+        const slot = live.delete(p.hi, p.lo);
         if (slot < 0) sink.unknownFrees++;
         else sink.free(cpu, slot, siteOf(b));
       }
       return;
     }
-    const bytes = number(b, F_BYTES_REQ);
+    const bytes = fs.req;
     if (Number.isNaN(bytes)) return sink.unreadable(`${eventName(h)} without a readable bytes_req=`);
     count(b);
     if (bytes === 0) {
       sink.zeroSizeRequests++;
-      if (got > 0) zero.set(ptr.hi, ptr.lo, 0);
+      if (got > 0) zero.set(p.hi, p.lo, 0);
       return;
     }
     const site = siteOf(b);
     let cache = 0;
     if (startsWithAscii(b, h.evFrom, h.evTo, 'kmem_cache')) {
       // kmem_cache_alloc*: its cache, by name= when the kernel prints it.
-      const ns = at[2 * F_NAME];
-      cache = ns < 0 ? sink.cache(UNNAMED_CACHE) : sink.cacheAt(b, ns, at[2 * F_NAME + 1]);
+      cache = fs.nameFrom < 0 ? sink.cache(UNNAMED_CACHE) : sink.cacheAt(b, fs.nameFrom, fs.nameTo);
     }
     if (got === 0) return sink.failed(cpu, bytes, 0, site, cache);
-    const handed = number(b, F_BYTES_ALLOC);
-    const old = live.get(ptr.hi, ptr.lo);
+    const handed = fs.alloc;
+    const old = live.get(p.hi, p.lo);
     if (old >= 0) sink.free(cpu, old, 0, true);
-    live.set(ptr.hi, ptr.lo, sink.alloc(cpu, bytes, 0, site, cache, Number.isNaN(handed) ? 0 : handed));
+    live.set(p.hi, p.lo, sink.alloc(cpu, bytes, 0, site, cache, Number.isNaN(handed) ? 0 : handed));
   };
 
   // Page events, keyed by pfn (decimal before 5.14, 0x hex since): the page pointer may be hashed.
   const page = (b: Uint8Array, kind: number): void => {
-    const order = number(b, F_ORDER);
-    const got = pointer(b, F_PAGE);
+    const order = fs.order;
+    const got = pointer(fs.page, 'page');
     if (got < 0) return;
-    const ps = at[2 * F_PFN];
-    const pe = at[2 * F_PFN + 1];
-    let pfnOk = false;
-    if (ps >= 0 && startsWithAscii(b, ps, pe, '0x')) pfnOk = ptr.parseBytes(b, ps, pe) >= 0;
-    else if (ps >= 0) {
-      const d = decimalBytes(b, ps, pe);
-      pfnOk = d === d;
-      ptr.hi = Math.floor(d / 4294967296) | 0;
-      ptr.lo = d | 0;
-    }
-    if (Number.isNaN(order) || !pfnOk)
+    const pfn = fs.pfn;
+    if (Number.isNaN(order) || pfn.state < 0) {
       return sink.unreadable(`${eventName(h)} without readable page=, pfn= and order=`);
+    }
     count(b);
     if (kind === EV_PAGE_ALLOC) {
       if (got === 0) return sink.pageFailed(h.cpu, order);
-      const old = pages.get(ptr.hi, ptr.lo);
+      const old = pages.get(pfn.hi, pfn.lo);
       if (old >= 0) sink.pageFree(h.cpu, old, true);
-      pages.set(ptr.hi, ptr.lo, sink.pageAlloc(h.cpu, order));
+      pages.set(pfn.hi, pfn.lo, sink.pageAlloc(h.cpu, order));
       return;
     }
-    const slot = pages.delete(ptr.hi, ptr.lo);
+    const slot = pages.delete(pfn.hi, pfn.lo);
     if (slot < 0) sink.unknownFrees++;
     else sink.pageFree(h.cpu, slot);
   };

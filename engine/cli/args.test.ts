@@ -89,11 +89,22 @@ describe('parseArgs: --format', () => {
     expect(runArgs('--workload', 'trace:x', '--format', 'ftrace').format).toBe('ftrace');
     expect(runArgs('--workload', 'ops:x', '--format', 'ops').format).toBe('ops');
     expect(usage('run', '--workload', 'trace:x', '--format', 'elf')).toBe(
-      "--format expects one of wee, valgrind, ftrace, mtrace, malloclab, ops, got 'elf'",
+      "--format expects one of wee, valgrind, ftrace, trace-cmd, perf, mtrace, malloclab, ops, got 'elf'",
     );
     expect(usage('run', '--format', 'ops')).toBe('--format ops needs a trace workload (trace:FILE)');
     expect(usage('run', '--workload', 'wee:x', '--format', 'ops')).toBe(
       '--format ops contradicts --workload wee:FILE (use trace:FILE)',
     );
+  });
+});
+
+describe('parseArgs: trace flags', () => {
+  it('--cpus is remembered as given (a trace defaults to its own count); --strict and --callers [N]', () => {
+    expect(runArgs('--workload', 'trace:x').cpusGiven).toBe(false);
+    expect(runArgs('--workload', 'trace:x', '--cpus', '3')).toMatchObject({ cpus: 3, cpusGiven: true });
+    expect(runArgs('--workload', 'trace:x', '--strict').strict).toBe(true);
+    expect(runArgs('--workload', 'trace:x', '--callers').callers).toBe(20);
+    expect(runArgs('--workload', 'trace:x', '--callers', '5', '--json')).toMatchObject({ callers: 5, json: true });
+    expect(runArgs('--workload', 'trace:x', '--callers', '--json')).toMatchObject({ callers: 20, json: true });
   });
 });

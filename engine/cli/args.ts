@@ -33,6 +33,9 @@ export const TRACE_WORKLOAD = /^(ops|wee|trace):(.+)$/;
 /** Parameters each allocator kind lets users override: the registry's. */
 export { OVERRIDE_KEYS };
 
+/** Rows `--callers` prints without a count. */
+export const CALLERS_DEFAULT = 20;
+
 export const USAGE = `Usage: npm run -s cli -- COMMAND [flags]
 
 Commands:
@@ -53,6 +56,11 @@ run flags:
                           a ID BYTES, f ID, m ID, u ID, cpu N, # comments), wee:FILE (wee_alloc)
   --format NAME           read trace:FILE as this format instead of recognising it:
                           ${TRACE_FORMAT_NAMES.join(' | ')}
+  --strict                with a trace: a line that looks like an event but cannot be read is an
+                          error naming file:line (by default it is skipped, counted and quoted)
+  --callers [N]           with a trace: per call site, allocations, frees, bytes requested and
+                          handed out by each allocator, fragmentation and cross-CPU frees, the N
+                          sites with the most bytes (default ${CALLERS_DEFAULT}; as perf kmem stat --caller)
   --seed N                PRNG seed (default 1)
   --ops N                 stop after N ops (default: the workload's own end)
   --param KEY=VALUE       a parameter of the workload (see 'workloads'), repeatable
@@ -63,7 +71,7 @@ run flags:
   --KIND KEY=VALUE        likewise for every other kind: ${ALLOCATOR_KINDS.filter((k) => k !== 'nta' && k !== 'pow2')
     .map((k) => `--${k} (${OVERRIDE_KEYS[k].join(', ')})`)
     .join(', ')}
-  --cpus N                simulated CPUs, 1..${MAX_CPUS} (default 1; a trace: its own count); CPU workers
+  --cpus N                simulated CPUs, 1..${MAX_CPUS} (default: a trace's own CPU count, else 1); CPU workers
                           are shared when there are more CPUs than cores
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
   --schedule lockstep|free   workers take turns in one global op order, or run freely
@@ -96,6 +104,12 @@ export interface RunArgs {
   /** Parameter overrides per allocator kind (--nta, --pow2, --slub, ...). */
   overrides: Record<string, Record<string, number>>;
   cpus: number;
+  /** --cpus was given (a trace's own CPU count is the default otherwise). */
+  cpusGiven: boolean;
+  /** --strict: an unreadable trace line is an error. */
+  strict: boolean;
+  /** --callers N: rows of the per-call-site table (0 = no table). */
+  callers: number;
   threads: 'inline' | 'workers';
   schedule: 'lockstep' | 'free';
   json: boolean;
@@ -193,6 +207,9 @@ export function parseArgs(argv: string[]): Command {
     params: {},
     overrides: Object.fromEntries(ALLOCATOR_KINDS.map((k) => [k, {}])),
     cpus: 1,
+    cpusGiven: false,
+    strict: false,
+    callers: 0,
     threads: 'inline',
     schedule: 'lockstep',
     json: false,
@@ -230,6 +247,14 @@ export function parseArgs(argv: string[]): Command {
         break;
       case '--cpus':
         a.cpus = int(flag, val(), 1, MAX_CPUS);
+        a.cpusGiven = true;
+        break;
+      case '--strict':
+        a.strict = true;
+        break;
+      case '--callers':
+        // An optional count: the next argument when it is a number.
+        a.callers = /^\d+$/.test(rest[i + 1] ?? '') ? int(flag, rest[++i], 1, 1e6) : CALLERS_DEFAULT;
         break;
       case '--threads':
         a.threads = oneOf(flag, val(), ['inline', 'workers'] as const);
@@ -283,6 +308,9 @@ export function parseArgs(argv: string[]): Command {
   a.params = workloadParamsOf(a.workload, params);
   if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
   if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
+  const isTrace = TRACE_WORKLOAD.test(a.workload);
+  if (a.strict && !isTrace) throw new UsageError('--strict needs a trace workload (trace:FILE, ops:FILE, wee:FILE)');
+  if (a.callers && !isTrace) throw new UsageError('--callers needs a trace workload (trace:FILE)');
   if (a.format !== undefined) {
     const kind = TRACE_WORKLOAD.exec(a.workload)?.[1];
     if (kind === undefined) throw new UsageError(`--format ${a.format} needs a trace workload (trace:FILE)`);

@@ -4,7 +4,8 @@
  *   pow2 3 cpu 0 free 0 120 -> ok
  * (allocator, op index, CPU, kind, slot, requested bytes -> where it went, or why not).
  * Lines are made after each chunk of ops from the op buffer and the lanes' outcome
- * rings, so the log costs nothing per op in the loop.
+ * rings, so the log costs nothing per op in the loop. A trace run's log starts with its
+ * import summary, each line prefixed `# `.
  */
 import { K_ALLOC, KIND_NAMES } from '../core/op-buffer';
 import { locate } from '../core/metrics';
@@ -19,10 +20,14 @@ export class OpLogger {
   /** Requested bytes per slot as of the last op formatted (a free prints its allocation's size). */
   private req = new Float64Array(1024);
 
+  /** `header`: lines written first (a trace run's import summary, as `# ` lines). */
   constructor(
     private readonly names: readonly string[],
     private readonly write: (line: string) => void,
-  ) {}
+    header: readonly string[] = [],
+  ) {
+    for (const h of header) write(h);
+  }
 
   chunk(e: Engine, from: number, to: number): void {
     const src = e.source;

@@ -63,7 +63,9 @@ export function formatComparison(rows: StageRow[], seeds: number): string {
   const out = [
     `seed-fragmentation, 4094 pages of 32-byte chunks, seeds 1..${seeds}: failed request (median [min..max]) and utilisation at the failure`,
     '',
-    ('MAX    seed (2006)   ' + names.map((n) => `${`${n} failed bytes`.padEnd(w)}${'util'.padEnd(8)}`).join('')).trimEnd(),
+    (
+      'MAX    seed (2006)   ' + names.map((n) => `${`${n} failed bytes`.padEnd(w)}${'util'.padEnd(8)}`).join('')
+    ).trimEnd(),
   ];
   for (const r of rows) {
     const span = (xs: number[]) =>

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseFtrace } from '../../workloads/trace-ftrace';
+import { parseTrace } from '../../workloads/trace';
 import { SlubAllocator } from './slub';
 import type { SlubPresetName } from './versions';
 
@@ -58,7 +58,7 @@ describe('kmem traces replayed on their version: bytes_alloc', () => {
       const { text, allocs, frees } = replay(file, preset);
       expect(allocs).toBeGreaterThan(60);
       expect(frees).toBeGreaterThan(30);
-      const parsed = parseFtrace(text, file, 2);
+      const parsed = parseTrace(text, file, 2, 'ftrace');
       expect(parsed.ops.filter((o) => o.kind === 'alloc').length).toBe(allocs);
     });
   }

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllocatorSpec } from '../allocators/registry';
-import { importTraceFile } from '../cli/trace-file';
+import { importTraceFile } from '../runtime/node/trace-file';
 import { runHeadless } from '../runtime/run-headless';
 
 const CPUS = 4;

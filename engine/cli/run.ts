@@ -17,7 +17,7 @@ import { OpLogger } from './oplog';
 import { StagedDir, StreamedFile } from './outputs';
 import { mapPng } from './png';
 import { formatCallers, printText, toJson, type LaneResult } from './report';
-import { importTraceFile } from './trace-file';
+import { importTraceFile } from '../runtime/node/trace-file';
 
 /** A trace workload's file: its path and what importing it (once, streamed) gave. */
 export interface LoadedTrace {

@@ -292,6 +292,12 @@ export interface Allocator {
    * site need not ask the allocator at every op.
    */
   handedOut(bytes: number): number;
+  /**
+   * Optional: the bytes to request so that the block starts at a multiple of `align` (a power of
+   * two), for allocators whose blocks are aligned to their own size (pow2 classes, buddy blocks).
+   * Without it the runtime pads the request by align - chunkBytes (runtime/loop.ts alignedRequest).
+   */
+  alignedBytes?(bytes: number, align: number): number;
   /** Owner CPU of the page holding `address`, or -1. */
   ownerOf(address: number): number;
   /**

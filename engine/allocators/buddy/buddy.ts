@@ -286,6 +286,16 @@ export class BuddyAllocator implements Allocator {
     return 0;
   }
 
+  /**
+   * A block of order o starts at a multiple of its size from the zone base, so when the base
+   * itself is aligned asking max(bytes, align) aligns it; otherwise (our default base is only
+   * page-aligned) a request past a page is padded like any other.
+   */
+  alignedBytes(bytes: number, align: number): number {
+    if (align <= this.pageBytes || this.base % align === 0) return Math.max(bytes, align);
+    return bytes + align - this.pageBytes;
+  }
+
   handedOut(bytes: number): number {
     if (!(bytes > 0)) return 0;
     const o = orderOf(bytes, this.pageBytes);

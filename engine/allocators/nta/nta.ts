@@ -484,6 +484,18 @@ export class NtaAllocator implements Allocator {
     return bytes > 0 && n <= this.lists ? n * this.params.chunkBytes : 0;
   }
 
+  /**
+   * Blocks start on a chunk, so an aligned request is padded by align - chunk (glibc's memalign
+   * over malloc pads the same way). When the padding would pass the largest node, a whole node
+   * is asked instead: it starts on a page, so it is aligned to anything up to a page.
+   */
+  alignedBytes(bytes: number, align: number): number {
+    const c = this.params.chunkBytes;
+    const largest = this.lists * c;
+    const padded = bytes + align - c;
+    return padded > largest && bytes <= largest && align <= this.params.pageBytes ? largest : padded;
+  }
+
   /** Bytes of the largest free run on `cpu`'s own lists: an allocation never takes another CPU's memory. */
   largestFree(cpu: number): number {
     return ntaLargestFree(this, cpu);

@@ -417,6 +417,14 @@ export class Pow2Allocator implements Allocator, Pow2State {
 
   /** A whole page while `cpu` has an unheld page, else its largest class with a free slot. */
   /** The smallest class that fits; nothing above a page. */
+  /**
+   * An object of class c starts at a multiple of c within a page-aligned page, so an aligned
+   * request asks for the class of max(bytes, align); past a page it is padded like any other.
+   */
+  alignedBytes(bytes: number, align: number): number {
+    return align <= this.pageBytes ? Math.max(bytes, align) : bytes + align - this.pageBytes;
+  }
+
   handedOut(bytes: number): number {
     if (!(bytes > 0 && bytes <= this.pageBytes)) return 0;
     let cls = this.params.chunkBytes;

@@ -3,7 +3,7 @@
  * progress line on stderr while it reads when stderr is a terminal.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { importChunks, type ImportResult } from '../import/import';
+import { importChunks, type ImportResult } from '../../import/import';
 
 /** Bytes per read: large enough that the per-chunk work is nothing next to the lines. */
 const CHUNK_BYTES = 4 << 20;

@@ -476,6 +476,11 @@ export class Pow2Allocator implements Allocator {
     out.set(this.chunkState.subarray(firstPage * this.C, (firstPage + count) * this.C));
   }
 
+  /** A page is dedicated to a class only when an allocation takes it. */
+  virginState(_page: number): number {
+    return ChunkState.Unheld;
+  }
+
   snapshot(out: Uint8Array): void {
     this.pageStates(0, this.P, out);
   }

@@ -462,6 +462,11 @@ export class NtaAllocator implements Allocator {
     out.set(this.v.state.subarray(firstPage * this.cpp, (firstPage + count) * this.cpp));
   }
 
+  /** Initial pages are free (one free run per region), growth capacity is not taken. */
+  virginState(page: number): number {
+    return page < initialPages(this.params) ? ChunkState.Free : ChunkState.Unheld;
+  }
+
   snapshot(out: Uint8Array): void {
     this.pageStates(0, this.params.maxPages, out);
   }

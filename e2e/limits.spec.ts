@@ -14,11 +14,11 @@ const frames = (page: Page, n = 20) =>
   );
 
 test('a link asking for unbounded work or memory is refused field by field, naming each limit', async ({ page }) => {
-  await openApp(page, '?w=churn&ops=9007199254740991&op=9007199254740991&a=nta:blog&a0.regions=500000');
+  await openApp(page, '?w=churn&ops=9007199254740991&op=9007199254740991&a=nta:blog&a0.regions=5000000');
   const banner = page.getByTestId('url-errors');
   await expect(banner).toContainText("'ops=9007199254740991' must be an integer from 0 to 100000000");
   await expect(banner).toContainText("op cursor 'op=9007199254740991' is past 100000000");
-  await expect(banner).toContainText("'a0.regions=500000' is more than 262144, the largest a0.regions allowed");
+  await expect(banner).toContainText("'a0.regions=5000000' is more than 4194304, the largest a0.regions allowed");
   if (process.env.SHOTS_DIR) await banner.screenshot({ path: `${process.env.SHOTS_DIR}/limits-banner.png` });
   // The defaults are used instead, which need no question.
   await expect(page.getByTestId('confirm-run')).toBeHidden();

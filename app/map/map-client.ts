@@ -33,6 +33,13 @@ export const canDrawOffMainThread = (): boolean =>
 const clients = new Map<number, MapClient>();
 export const mapClient = (index: number): MapClient | undefined => clients.get(index);
 
+/**
+ * Measurement hook for scripts driving the page (npm run bench:ui, e2e): each map worker's
+ * frame draw times. Read-only; nothing in the app depends on it.
+ */
+(globalThis as { fragscopeMapStats?: unknown }).fragscopeMapStats = (index: number, clear = false) =>
+  clients.get(index)?.stats(clear) ?? Promise.resolve(null);
+
 export class MapClient {
   private readonly worker: Worker;
   private seq = 0;

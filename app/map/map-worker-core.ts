@@ -26,6 +26,8 @@ export interface WorkerScope {
 
 /** Frames kept for stats. */
 const STATS_FRAMES = 2000;
+/** While a run plays, the states are read and drawn at most this often (ms). */
+const PLAY_FRAME_MS = 33;
 
 class MapWorker {
   private model: MapModel;
@@ -36,6 +38,7 @@ class MapWorker {
   private pixels = new Uint32Array(0);
   private readonly scratch = new RenderScratch();
   private lastGeneration = -1;
+  private lastRead = -Infinity;
   private viewDirty = true;
   private note: string | null = null;
   private firstAt: number;
@@ -62,14 +65,27 @@ class MapWorker {
     this.viewDirty = true;
   }
 
-  /** One animation frame: fold in what changed, draw if anything did, report the generation drawn. */
+  /**
+   * One animation frame: fold in what changed, draw if anything did, report the generation drawn.
+   * While a run plays the states change between publishes too, so they are read every
+   * PLAY_FRAME_MS whatever the generation, and never more often: the CPU workers need the cores
+   * more than the map needs 60 pictures a second. A paused generation is read at once.
+   */
   tick(): void {
     const pub = readPublished(this.header);
-    let changed = false;
-    if (pub.generation !== this.lastGeneration || pub.playing) changed = this.model.refresh() > 0;
-    if (this.lastGeneration < 0) changed = true;
+    const now = performance.now();
+    const fresh = pub.generation !== this.lastGeneration;
+    if (pub.playing && now - this.lastRead < PLAY_FRAME_MS) {
+      if (this.viewDirty) this.draw();
+      return;
+    }
+    let changed = this.lastGeneration < 0;
+    if (fresh || pub.playing) {
+      changed = this.model.refresh() > 0 || changed;
+      this.lastRead = now;
+    }
     if (changed || this.viewDirty) this.draw();
-    if (pub.generation !== this.lastGeneration) {
+    if (fresh) {
       const first = this.lastGeneration < 0;
       this.lastGeneration = pub.generation;
       const s = this.model.summaries;

@@ -77,6 +77,8 @@ export class RenderScratch {
   colA = new Float64Array(0);
   colB = new Float64Array(0);
   colEdge = new Uint8Array(0);
+  /** One pixel row's state per page column (chunk mode). */
+  rowSlots = new Int8Array(0);
   /** Detail of one band's segments, by segment index within the band. */
   bandDetail: (Uint8Array | undefined)[] = [];
   detailBand = -1;
@@ -139,6 +141,7 @@ export function renderLod(inp: RenderInput, out: Uint32Array, scratch = new Rend
   }
   const lvl = levelFor(pagesPerPx, L.bandPages, inp.summaries.top);
   const bandLines = L.bands > 1 && C * b.sy >= 6;
+  let lastKey = -1;
   for (let y = 0; y < h; y++) {
     const row = out.subarray(y * w, (y + 1) * w);
     const iy0 = b.y0 + y * rowsPerPx,
@@ -155,7 +158,11 @@ export function renderLod(inp: RenderInput, out: Uint32Array, scratch = new Rend
       const mid = (iy0 + iy1) / 2;
       const band = Math.floor(mid / C),
         r = Math.floor(mid) - band * C;
-      chunkRow(inp, scratch, row, band, highFirst ? C - 1 - r : r, lvl, tone, iy0 - band * C, iy1 - band * C);
+      // Zoomed in, consecutive pixel rows show the same chunk row: draw it once, copy it after.
+      const key = (band * C + r) * 4 + tone;
+      if (key === lastKey) row.set(out.subarray((y - 1) * w, y * w));
+      else chunkRow(inp, scratch, row, band, highFirst ? C - 1 - r : r, lvl, tone, iy0 - band * C, iy1 - band * C);
+      lastKey = key;
       continue;
     }
     const bA = Math.floor(iy0 / C),
@@ -459,9 +466,19 @@ function chunkRow(
     const seg0 = base >>> SEGMENT_SHIFT;
     for (let k = first; k <= last; k++) d[k] = inp.detail(seg0 + k);
   }
+  // This row's state of every page in view (ABSENT past the pool, -1 without detail), read once.
   const d = s.bandDetail;
-  const worstMode = inp.mode === 'worst';
   const mask = (1 << SEGMENT_SHIFT) - 1;
+  if (s.rowSlots.length < L.bandPages) s.rowSlots = new Int8Array(L.bandPages);
+  const slots = s.rowSlots;
+  const cFirst = Math.floor(colA[0]),
+    cEnd = Math.min(L.width, Math.ceil(colB[inp.w - 1]));
+  for (let c = cFirst; c < cEnd;) {
+    const states = d[c >>> SEGMENT_SHIFT];
+    const segEnd = Math.min(cEnd, ((c >>> SEGMENT_SHIFT) + 1) << SEGMENT_SHIFT);
+    for (; c < segEnd; c++) slots[c] = base + c >= L.pages ? ABSENT : states ? states[(c & mask) * C + chunk] & 7 : -1;
+  }
+  const worstMode = inp.mode === 'worst';
   for (let x = 0; x < inp.w; x++) {
     const c0 = colA[x],
       c1 = colB[x];
@@ -474,16 +491,34 @@ function chunkRow(
       e = Math.ceil(c1);
     if (e - a === 1) {
       // One page under the pixel: its chunk's colour.
-      if (base + a >= L.pages) {
-        row[x] = BG;
+      const slot = slots[a];
+      if (slot >= 0) {
+        row[x] = SLOT_PX[t][slot];
         continue;
       }
-      const states = d[a >>> SEGMENT_SHIFT];
-      if (states) {
-        row[x] = SLOT_PX[t][states[(a & mask) * C + chunk] & 7];
+    } else {
+      // Several: their blend, or the worst of them.
+      let r = 0,
+        g = 0,
+        bl = 0,
+        worst = 0,
+        c = a;
+      for (; c < e; c++) {
+        const slot = slots[c];
+        if (slot < 0) break;
+        if (RANK[slot] > worst) worst = RANK[slot];
+        r += RGB[slot * 3];
+        g += RGB[slot * 3 + 1];
+        bl += RGB[slot * 3 + 2];
+      }
+      if (c === e) {
+        const n = e - a;
+        row[x] = worstMode
+          ? SLOT_PX[t][BY_RANK[worst]]
+          : packRgb(r / n, g / n, bl / n, t === 2 ? BAND_LINE : t ? GRID : 1);
         continue;
       }
-    } else if (chunkBlend(L, d, row, x, a, e, base, chunk, worstMode, t)) continue;
+    }
     // No detail here (past the budget): the column's proportions over the same rows.
     prepareBand(inp, s, band, lvl);
     prepareEnds(s, inp.w);
@@ -504,41 +539,4 @@ function chunkRow(
         t === 2 ? BAND_LINE : t ? GRID : 1,
       );
   }
-}
-
-/** Several pages under one pixel: the blend (or the worst) of their chunk `chunk`; false without detail. */
-function chunkBlend(
-  L: MapLayout,
-  d: (Uint8Array | undefined)[],
-  row: Uint32Array,
-  x: number,
-  a: number,
-  e: number,
-  base: number,
-  chunk: number,
-  worstMode: boolean,
-  t: number,
-): boolean {
-  const C = L.chunksPerPage,
-    mask = (1 << SEGMENT_SHIFT) - 1;
-  let r = 0,
-    g = 0,
-    bl = 0,
-    worst = 0;
-  for (let c = a; c < e; c++) {
-    let slot = ABSENT;
-    if (base + c < L.pages) {
-      const states = d[c >>> SEGMENT_SHIFT];
-      if (!states) return false;
-      slot = states[(c & mask) * C + chunk] & 7;
-    }
-    if (RANK[slot] > worst) worst = RANK[slot];
-    const rgb = SLOT_RGB[slot];
-    r += rgb[0];
-    g += rgb[1];
-    bl += rgb[2];
-  }
-  const n = e - a;
-  row[x] = worstMode ? SLOT_PX[t][BY_RANK[worst]] : packRgb(r / n, g / n, bl / n, t === 2 ? BAND_LINE : t ? GRID : 1);
-  return true;
 }

@@ -69,4 +69,9 @@ export default defineConfig(
     files: ['scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}', 'engine/cli/**/*.ts', 'engine/bench/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // Its functions run in the page (Playwright page.evaluate).
+    files: ['scripts/bench-ui-page.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );

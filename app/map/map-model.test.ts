@@ -137,6 +137,32 @@ describe('MapModel(allocator)', () => {
   });
 });
 
+describe('MapModel.hover(query, highFirst)', () => {
+  it('gives the pages under a pixel per band with their totals, and the cell under the pointer', () => {
+    const a = createAllocator({ kind: 'pow2', overrides: { pages: 9000 } }, 1); // bands of 4096: 3 bands
+    const m = new MapModel(a);
+    const at = a.alloc(0, 1000); // a 1024-byte slot on page 0: 32 chunks
+    m.refresh();
+    // A pixel over columns 0..15 and rows 0..255: bands 0 and 1.
+    const r = m.hover({ ix0: 0, ix1: 16, iy0: 0, iy1: 256, cx: 0.5, cy: 3.5 }, false);
+    expect(r.ranges).toEqual([
+      { first: 0, end: 16 },
+      { first: 4096, end: 4112 },
+    ]);
+    expect(r.totals.reduce((x, y) => x + y, 0)).toBe(32 * 128);
+    expect(r.totals[2] + r.totals[3]).toBe(32); // used and rounding waste: the 1024-byte slot
+    expect(r.cell?.page).toBe(0);
+    expect(r.cell?.chunk).toBe(3);
+    expect(r.cell?.states[3]).toBe(2);
+    expect(at).toBe(a.geometry.baseAddress);
+    // highFirst: row 3 shows the chunk 124; past the pool (band 2, column 900): no pages.
+    expect(m.hover({ ix0: 0, ix1: 1, iy0: 3, iy1: 4, cx: 0.5, cy: 3.5 }, true).cell?.chunk).toBe(124);
+    const past = m.hover({ ix0: 900, ix1: 901, iy0: 260, iy1: 261, cx: 900.5, cy: 260.5 }, false);
+    expect(past.ranges).toEqual([]);
+    expect(past.cell?.page).toBe(-1);
+  });
+});
+
 describe('segmentsInView(layout, x0, x1, b0, b1)', () => {
   it('lists the segments of the pages under the columns of each band, clipped to the pool', () => {
     const l = mapLayout(5000, 128); // bands of 4096

@@ -11,8 +11,9 @@
  */
 import { SEGMENT_PAGES, SEGMENT_SHIFT } from '../../engine/core/dirty';
 import type { Allocator } from '../../engine/core/types';
-import { PageSummaries } from '../render/summaries';
-import { mapLayout, type MapLayout } from './layout';
+import { ABSENT, PageSummaries, SLOTS } from '../render/summaries';
+import { bandPages, cellAt, mapLayout, type MapLayout } from './layout';
+import type { HoverQuery, HoverReply } from './map-protocol';
 
 /** Pages read per pageStates call while refreshing (whole segments). */
 const STRIPE_PAGES = 64 * SEGMENT_PAGES;
@@ -121,6 +122,34 @@ export class MapModel {
     const out = new Uint8Array(this.chunksPerPage);
     this.allocator.pageStates(page, 1, out);
     return out;
+  }
+
+  /**
+   * What a device pixel covers (image rectangle of the query): the pages under it, one range per
+   * band, with their chunks per state; and the cell under the pointer with its page's states now.
+   */
+  hover(q: HoverQuery, highFirst: boolean): HoverReply {
+    const L = this.layout,
+      C = L.chunksPerPage;
+    const ranges: HoverReply['ranges'] = [];
+    const totals = new Array<number>(SLOTS).fill(0);
+    const b0 = Math.max(0, Math.floor(q.iy0 / C)),
+      b1 = Math.min(L.bands - 1, Math.floor((q.iy1 - 1e-9) / C));
+    for (let b = b0; b <= b1; b++) {
+      // At least the column under the pixel's left edge: a pixel narrower than a page is in one.
+      const r = bandPages(L, b, q.ix0, Math.max(q.ix1, Math.floor(q.ix0) + 1));
+      if (!r) continue;
+      ranges.push(r);
+      this.summaries.addRange(r.first, r.end, totals);
+    }
+    totals[ABSENT] = 0;
+    const c = cellAt(L, q.cx, q.cy, highFirst);
+    const cell = !c
+      ? null
+      : c.page >= 0
+        ? { page: c.page, chunk: c.chunk, states: this.pageStates(c.page) }
+        : { page: -1, chunk: c.chunk, states: new Uint8Array(0) };
+    return { ranges, totals, cell };
   }
 }
 

@@ -44,6 +44,8 @@ export interface ExportNaming {
 export interface FrameStats {
   /** Milliseconds each frame took to draw, oldest first (at most the last 2000 frames). */
   renderMs: number[];
+  /** Device pixels per drawn column of each frame: 1, or 2 to 4 while the view moved (map-painter.ts). */
+  coarseness: number[];
   /** performance.now() of each drawn frame (the worker's clock). */
   at: number[];
 }

@@ -12,12 +12,10 @@ import { ChunkState } from '../../engine/core/types';
 import { publishedViews, readPublished, type PublishedViews } from '../../engine/runtime/published';
 import { pngName, tilePng, viewPng } from '../export/png';
 import { planTiles } from '../export/tiles';
-import { renderLod, RenderScratch } from '../render/lod';
-import { ABSENT } from '../render/summaries';
-import { bandPages, cellAt } from './layout';
-import { MapModel, segmentsInView } from './map-model';
+import { MapModel } from './map-model';
+import { MapPainter } from './map-painter';
 import type { ExportNaming, FromMap, HoverQuery, HoverReply, MapViewState, ToMap } from './map-protocol';
-import { deviceBox, deviceSize, showsChunks, visibleRect } from './view';
+import { deviceSize } from './view';
 
 export interface WorkerScope {
   postMessage(m: FromMap): void;
@@ -28,21 +26,23 @@ export interface WorkerScope {
 const STATS_FRAMES = 2000;
 /** While a run plays, the states are read and drawn at most this often (ms). */
 const PLAY_FRAME_MS = 33;
+/** The view counts as moving for this long after its last change (ms). */
+const SETTLE_MS = 150;
 
 class MapWorker {
   private model: MapModel;
-  private ctx: OffscreenCanvasRenderingContext2D;
+  private readonly painter: MapPainter;
   private header: PublishedViews;
   private view: MapViewState;
-  private image: ImageData | null = null;
-  private pixels = new Uint32Array(0);
-  private readonly scratch = new RenderScratch();
+  /** When the view last changed (a moving view may be drawn coarser). */
+  private viewAt = -Infinity;
   private lastGeneration = -1;
   private lastRead = -Infinity;
   private viewDirty = true;
   private note: string | null = null;
   private firstAt: number;
   private readonly renderMs: number[] = [];
+  private readonly coarseness: number[] = [];
   private readonly at: number[] = [];
 
   constructor(
@@ -51,9 +51,7 @@ class MapWorker {
     init: Extract<ToMap, { type: 'init' }>,
   ) {
     this.firstAt = performance.now();
-    const ctx = canvas.getContext('2d', { alpha: false });
-    if (!ctx) throw new Error('the canvas gives no 2D context in the map worker');
-    this.ctx = ctx;
+    this.painter = new MapPainter(canvas);
     const { spec, cpus, buffers } = init.info;
     this.model = new MapModel(createAllocator(spec, cpus, buffers, false));
     this.header = publishedViews(init.published);
@@ -63,6 +61,7 @@ class MapWorker {
   setView(v: MapViewState): void {
     this.view = v;
     this.viewDirty = true;
+    this.viewAt = performance.now();
   }
 
   /**
@@ -76,7 +75,7 @@ class MapWorker {
     const now = performance.now();
     const fresh = pub.generation !== this.lastGeneration;
     if (pub.playing && now - this.lastRead < PLAY_FRAME_MS) {
-      if (this.viewDirty) this.draw();
+      if (this.viewDirty || (this.painter.coarse && now - this.viewAt >= SETTLE_MS)) this.draw();
       return;
     }
     let changed = this.lastGeneration < 0;
@@ -84,7 +83,9 @@ class MapWorker {
       changed = this.model.refresh() > 0 || changed;
       this.lastRead = now;
     }
-    if (changed || this.viewDirty) this.draw();
+    // A coarse picture drawn while the view moved is drawn again in full once it is still.
+    const settled = this.painter.coarse && now - this.viewAt >= SETTLE_MS;
+    if (changed || this.viewDirty || settled) this.draw();
     if (fresh) {
       const first = this.lastGeneration < 0;
       this.lastGeneration = pub.generation;
@@ -101,73 +102,27 @@ class MapWorker {
   }
 
   private draw(): void {
-    const t0 = performance.now();
-    const { size, options } = this.view;
-    const { w, h } = deviceSize(size);
-    if (this.canvas.width !== w || this.canvas.height !== h || !this.image) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      this.image = new ImageData(w, h);
-      this.pixels = new Uint32Array(this.image.data.buffer);
-    }
-    const box = deviceBox(this.view.box, size);
-    let note: string | null = null;
-    if (showsChunks(this.view.box, size, options.sorted)) {
-      const r = visibleRect(this.view.box, size);
-      const C = this.model.layout.chunksPerPage;
-      const segs = segmentsInView(this.model.layout, r.ix0, r.ix1, Math.floor(r.iy0 / C), Math.floor(r.iy1 / C));
-      if (!this.model.ensureDetail(segs))
-        note = `${segs.length * 64} pages in view are too many to read chunk by chunk: columns show their proportions; zoom in for chunks`;
-    }
-    renderLod(
-      {
-        ...options,
-        layout: this.model.layout,
-        summaries: this.model.summaries,
-        detail: (s) => this.model.detailOf(s),
-        box,
-        w,
-        h,
-      },
-      this.pixels,
-      this.scratch,
-    );
-    this.ctx.putImageData(this.image, 0, 0);
+    const moving = performance.now() - this.viewAt < SETTLE_MS;
+    const { box, size, options } = this.view;
+    const r = this.painter.draw(this.model, box, size, options, moving);
     this.viewDirty = false;
-    if (note !== this.note) {
-      this.note = note;
-      this.post({ type: 'note', text: note });
+    if (r.note !== this.note) {
+      this.note = r.note;
+      this.post({ type: 'note', text: r.note });
     }
-    this.renderMs.push(performance.now() - t0);
-    this.at.push(t0);
+    this.renderMs.push(r.ms);
+    this.coarseness.push(r.q);
+    this.at.push(performance.now() - r.ms);
     if (this.renderMs.length > STATS_FRAMES) {
-      this.renderMs.splice(0, this.renderMs.length - STATS_FRAMES);
-      this.at.splice(0, this.at.length - STATS_FRAMES);
+      const cut = this.renderMs.length - STATS_FRAMES;
+      this.renderMs.splice(0, cut);
+      this.coarseness.splice(0, cut);
+      this.at.splice(0, cut);
     }
   }
 
   hover(q: HoverQuery): HoverReply {
-    const L = this.model.layout,
-      C = L.chunksPerPage;
-    const ranges: HoverReply['ranges'] = [];
-    const totals = new Array<number>(8).fill(0);
-    const b0 = Math.max(0, Math.floor(q.iy0 / C)),
-      b1 = Math.min(L.bands - 1, Math.floor((q.iy1 - 1e-9) / C));
-    for (let b = b0; b <= b1; b++) {
-      const r = bandPages(L, b, q.ix0, Math.max(q.ix1, Math.floor(q.ix0) + 1));
-      if (!r) continue;
-      ranges.push(r);
-      this.model.summaries.addRange(r.first, r.end, totals);
-    }
-    totals[ABSENT] = 0;
-    const c = cellAt(L, q.cx, q.cy, this.view.options.highFirst);
-    const cell =
-      c && c.page >= 0
-        ? { page: c.page, chunk: c.chunk, states: this.model.pageStates(c.page) }
-        : c
-          ? { page: -1, chunk: c.chunk, states: new Uint8Array(0) }
-          : null;
-    return { ranges, totals, cell };
+    return this.model.hover(q, this.view.options.highFirst);
   }
 
   async exportPng(id: number, what: 'view' | 'full', naming: ExportNaming): Promise<void> {
@@ -175,9 +130,11 @@ class MapWorker {
     const { highFirst, sorted } = this.view.options;
     const view = { highFirst, sorted };
     if (what === 'view') {
-      if (!this.image) this.draw();
-      const { w, h } = deviceSize(this.view.size);
-      const blob = await viewPng(this.pixels, w, h);
+      // Drawn now at full resolution: what is shown, never a coarse moving frame.
+      const { box, size, options } = this.view;
+      this.painter.draw(this.model, box, size, options, false);
+      const { w, h } = deviceSize(size);
+      const blob = await viewPng(this.painter.pixels, w, h);
       this.post({
         type: 'export-file',
         id,
@@ -198,9 +155,10 @@ class MapWorker {
   }
 
   stats(clear: boolean) {
-    const s = { renderMs: this.renderMs.slice(), at: this.at.slice() };
+    const s = { renderMs: this.renderMs.slice(), coarseness: this.coarseness.slice(), at: this.at.slice() };
     if (clear) {
       this.renderMs.length = 0;
+      this.coarseness.length = 0;
       this.at.length = 0;
     }
     return s;

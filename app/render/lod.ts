@@ -77,24 +77,73 @@ export class RenderScratch {
   colA = new Float64Array(0);
   colB = new Float64Array(0);
   colEdge = new Uint8Array(0);
+  /** Per pixel column: its first pyramid node (relative to the band's), how many, the first's and last's weights. */
+  nodeFirst = new Int32Array(0);
+  nodeCount = new Int32Array(0);
+  weightFirst = new Float64Array(0);
+  weightLast = new Float64Array(0);
+  /** The level the node columns are for (-1: none yet this frame). */
+  nodesLevel = -1;
   /** One pixel row's state per page column (chunk mode). */
   rowSlots = new Int8Array(0);
   /** Detail of one band's segments, by segment index within the band. */
   bandDetail: (Uint8Array | undefined)[] = [];
   detailBand = -1;
+  /** The other band's buffers (the one prepared before). */
+  private spare = {
+    band: -1,
+    endsBand: -1,
+    agg: this.agg,
+    ends: this.ends,
+    full: this.full,
+    fullWorst: this.fullWorst,
+  };
+  swap(): void {
+    const o = this.spare;
+    this.spare = {
+      band: this.band,
+      endsBand: this.endsBand,
+      agg: this.agg,
+      ends: this.ends,
+      full: this.full,
+      fullWorst: this.fullWorst,
+    };
+    ({
+      band: this.band,
+      endsBand: this.endsBand,
+      agg: this.agg,
+      ends: this.ends,
+      full: this.full,
+      fullWorst: this.fullWorst,
+    } = o);
+  }
   ensure(w: number): void {
     if (this.colA.length < w) {
       this.agg = new Float32Array(w * SLOTS);
       this.ends = new Float32Array(w * SLOTS);
       this.full = new Float32Array(w * 3);
       this.fullWorst = new Int8Array(w);
+      this.spare = {
+        band: -1,
+        endsBand: -1,
+        agg: new Float32Array(w * SLOTS),
+        ends: new Float32Array(w * SLOTS),
+        full: new Float32Array(w * 3),
+        fullWorst: new Int8Array(w),
+      };
       this.rowAcc = new Float32Array(w * 4);
       this.rowWorst = new Int8Array(w);
       this.colA = new Float64Array(w);
       this.colB = new Float64Array(w);
       this.colEdge = new Uint8Array(w);
+      this.nodeFirst = new Int32Array(w);
+      this.nodeCount = new Int32Array(w);
+      this.weightFirst = new Float64Array(w);
+      this.weightLast = new Float64Array(w);
     }
     this.band = -1;
+    this.spare.band = -1;
+    this.nodesLevel = -1;
     this.endsBand = -1;
     this.detailBand = -1;
   }
@@ -115,6 +164,10 @@ const packRgb = (r: number, g: number, b: number, k: number): number => {
     B = (b * k + 0.5) | 0;
   return LE ? ((255 << 24) | (B << 16) | (G << 8) | R) >>> 0 : ((R << 24) | (G << 16) | (B << 8) | 255) >>> 0;
 };
+/** A weighted count above this is a state present (partial nodes leave float dust where there is none). */
+const PRESENT = 1e-6;
+/** Bands thinner than this (device pixels) are drawn as their pages' blend, without their stacks. */
+const FLAT_BAND_PX = 2;
 /** Darkening of cell grid lines and of the first row of a band, where they are wide enough to read. */
 const GRID = 0.8,
   BAND_LINE = 0.55;
@@ -183,15 +236,20 @@ const RGB = Float64Array.from(SLOT_RGB.flatMap((c) => [...c]));
  */
 function prepareBand(inp: RenderInput, s: RenderScratch, band: number, lvl: number): void {
   if (s.band === band) return;
+  // The band before stays at hand: a pixel row over two bands asks for both, row after row.
+  s.swap();
+  if (s.band === band) return;
   s.band = band;
-  const { agg, ends, colA, colB, full, fullWorst } = s;
-  const w = inp.w,
-    base = band * inp.layout.bandPages;
-  const span = PageSummaries.span(lvl),
+  s.endsBand = -1;
+  const { agg, ends, full, fullWorst, nodeFirst, nodeCount, weightFirst, weightLast } = s;
+  const w = inp.w;
+  if (s.nodesLevel !== lvl) columnNodes(s, w, lvl);
+  // Bands start on node boundaries (a node is never wider than a band): the same offsets serve every band.
+  const base = (band * inp.layout.bandPages) / PageSummaries.span(lvl),
     counts = inp.summaries.levels[lvl];
+  const [r0, g0, b0, r1, g1, b1, r2, g2, b2, r3, g3, b3, r4, g4, b4, r5, g5, b5, r6, g6, b6, r7, g7, b7] = RGB;
   for (let x = 0; x < w; x++) {
-    const pa = base + colA[x],
-      pb = base + colB[x];
+    const k = nodeCount[x];
     let c0 = 0,
       c1 = 0,
       c2 = 0,
@@ -200,20 +258,41 @@ function prepareBand(inp: RenderInput, s: RenderScratch, band: number, lvl: numb
       c5 = 0,
       c6 = 0,
       c7 = 0;
-    if (pb > pa) {
-      const n0 = Math.floor(pa / span),
-        n1 = Math.ceil(pb / span);
-      for (let n = n0; n < n1; n++) {
-        const f = (Math.min(pb, (n + 1) * span) - Math.max(pa, n * span)) / span,
-          no = n * 8;
-        c0 += f * counts[no];
-        c1 += f * counts[no + 1];
-        c2 += f * counts[no + 2];
-        c3 += f * counts[no + 3];
-        c4 += f * counts[no + 4];
-        c5 += f * counts[no + 5];
-        c6 += f * counts[no + 6];
-        c7 += f * counts[no + 7];
+    if (k > 0) {
+      // Every node whole, then the first and last ones' uncovered parts taken off.
+      const n0 = (base + nodeFirst[x]) * 8;
+      for (let no = n0, end = n0 + k * 8; no < end; no += 8) {
+        c0 += counts[no];
+        c1 += counts[no + 1];
+        c2 += counts[no + 2];
+        c3 += counts[no + 3];
+        c4 += counts[no + 4];
+        c5 += counts[no + 5];
+        c6 += counts[no + 6];
+        c7 += counts[no + 7];
+      }
+      const fa = 1 - weightFirst[x],
+        fb = 1 - weightLast[x],
+        nb = n0 + (k - 1) * 8;
+      if (fa > 0) {
+        c0 -= fa * counts[n0];
+        c1 -= fa * counts[n0 + 1];
+        c2 -= fa * counts[n0 + 2];
+        c3 -= fa * counts[n0 + 3];
+        c4 -= fa * counts[n0 + 4];
+        c5 -= fa * counts[n0 + 5];
+        c6 -= fa * counts[n0 + 6];
+        c7 -= fa * counts[n0 + 7];
+      }
+      if (fb > 0) {
+        c0 -= fb * counts[nb];
+        c1 -= fb * counts[nb + 1];
+        c2 -= fb * counts[nb + 2];
+        c3 -= fb * counts[nb + 3];
+        c4 -= fb * counts[nb + 4];
+        c5 -= fb * counts[nb + 5];
+        c6 -= fb * counts[nb + 6];
+        c7 -= fb * counts[nb + 7];
       }
     }
     const o = x * 8;
@@ -231,46 +310,41 @@ function prepareBand(inp: RenderInput, s: RenderScratch, band: number, lvl: numb
       continue;
     }
     const inv = 1 / total;
-    full[x * 3] =
-      (c0 * RGB[0] +
-        c1 * RGB[3] +
-        c2 * RGB[6] +
-        c3 * RGB[9] +
-        c4 * RGB[12] +
-        c5 * RGB[15] +
-        c6 * RGB[18] +
-        c7 * RGB[21]) *
-      inv;
-    full[x * 3 + 1] =
-      (c0 * RGB[1] +
-        c1 * RGB[4] +
-        c2 * RGB[7] +
-        c3 * RGB[10] +
-        c4 * RGB[13] +
-        c5 * RGB[16] +
-        c6 * RGB[19] +
-        c7 * RGB[22]) *
-      inv;
-    full[x * 3 + 2] =
-      (c0 * RGB[2] +
-        c1 * RGB[5] +
-        c2 * RGB[8] +
-        c3 * RGB[11] +
-        c4 * RGB[14] +
-        c5 * RGB[17] +
-        c6 * RGB[20] +
-        c7 * RGB[23]) *
-      inv;
+    full[x * 3] = (c0 * r0 + c1 * r1 + c2 * r2 + c3 * r3 + c4 * r4 + c5 * r5 + c6 * r6 + c7 * r7) * inv;
+    full[x * 3 + 1] = (c0 * g0 + c1 * g1 + c2 * g2 + c3 * g3 + c4 * g4 + c5 * g5 + c6 * g6 + c7 * g7) * inv;
+    full[x * 3 + 2] = (c0 * b0 + c1 * b1 + c2 * b2 + c3 * b3 + c4 * b4 + c5 * b5 + c6 * b6 + c7 * b7) * inv;
     let worst = 0;
-    if (c0 > 0) worst = RANK[0];
-    if (c1 > 0 && RANK[1] > worst) worst = RANK[1];
-    if (c2 > 0 && RANK[2] > worst) worst = RANK[2];
-    if (c3 > 0 && RANK[3] > worst) worst = RANK[3];
-    if (c4 > 0 && RANK[4] > worst) worst = RANK[4];
-    if (c5 > 0 && RANK[5] > worst) worst = RANK[5];
-    if (c6 > 0 && RANK[6] > worst) worst = RANK[6];
+    if (c0 > PRESENT) worst = RANK[0];
+    if (c1 > PRESENT && RANK[1] > worst) worst = RANK[1];
+    if (c2 > PRESENT && RANK[2] > worst) worst = RANK[2];
+    if (c3 > PRESENT && RANK[3] > worst) worst = RANK[3];
+    if (c4 > PRESENT && RANK[4] > worst) worst = RANK[4];
+    if (c5 > PRESENT && RANK[5] > worst) worst = RANK[5];
+    if (c6 > PRESENT && RANK[6] > worst) worst = RANK[6];
     fullWorst[x] = worst;
     ends[o + 7] = 1;
+  }
+}
+
+/** Per pixel column, the pyramid nodes (level `lvl`, relative to a band's first) under it and the first and last one's weights. */
+function columnNodes(s: RenderScratch, w: number, lvl: number): void {
+  s.nodesLevel = lvl;
+  const span = PageSummaries.span(lvl);
+  const { colA, colB, nodeFirst, nodeCount, weightFirst, weightLast } = s;
+  for (let x = 0; x < w; x++) {
+    const pa = colA[x],
+      pb = colB[x];
+    if (pb <= pa) {
+      nodeCount[x] = 0;
+      continue;
+    }
+    const n0 = Math.floor(pa / span),
+      n1 = Math.ceil(pb / span);
+    nodeFirst[x] = n0;
+    nodeCount[x] = n1 - n0;
+    weightFirst[x] = (Math.min(pb, (n0 + 1) * span) - pa) / span;
+    // One node: its one weight is weightFirst's (prepareBand takes 1 - weight off each end).
+    weightLast[x] = n1 - n0 === 1 ? 1 : (pb - Math.max(pa, (n1 - 1) * span)) / span;
   }
 }
 
@@ -395,7 +469,10 @@ function stackRow(
   }
 }
 
-/** A pixel row over several bands: each band's part of its stacks, weighted by the rows it covers. */
+/**
+ * A pixel row over several bands: each band's part of its stacks, weighted by the rows it covers;
+ * a band less than FLAT_BAND_PX tall counts as its whole blend (its stack cannot show in it).
+ */
 function multiBandRow(
   inp: RenderInput,
   s: RenderScratch,
@@ -410,15 +487,30 @@ function multiBandRow(
   const C = inp.layout.chunksPerPage;
   s.rowAcc.fill(0, 0, inp.w * 4);
   s.rowWorst.fill(0, 0, inp.w);
+  const flat = C * inp.box.sy < FLAT_BAND_PX;
   for (let band = bA; band <= bB; band++) {
     const r0 = Math.max(0, iy0 - band * C),
       r1 = Math.min(C, iy1 - band * C);
     if (r1 <= r0) continue;
     prepareBand(inp, s, band, lvl);
+    const wgt = r1 - r0;
+    if (flat || (r0 <= 0 && r1 >= C)) {
+      // The band's whole stack (or a band too thin for its stack to show): its blend, its worst.
+      const { full, fullWorst, ends, rowAcc: acc, rowWorst: worst } = s;
+      for (let x = 0; x < inp.w; x++) {
+        if (ends[x * SLOTS + SLOTS - 1] < 0) continue;
+        acc[x * 4] += full[x * 3] * wgt;
+        acc[x * 4 + 1] += full[x * 3 + 1] * wgt;
+        acc[x * 4 + 2] += full[x * 3 + 2] * wgt;
+        acc[x * 4 + 3] += wgt;
+        if (fullWorst[x] > worst[x]) worst[x] = fullWorst[x];
+      }
+      continue;
+    }
     prepareEnds(s, inp.w);
     const f0 = inp.highFirst ? 1 - r1 / C : r0 / C,
       f1 = inp.highFirst ? 1 - r0 / C : r1 / C;
-    for (let x = 0; x < inp.w; x++) stackInto(s, x, f0, f1, r1 - r0, s.rowAcc, s.rowWorst);
+    for (let x = 0; x < inp.w; x++) stackInto(s, x, f0, f1, wgt, s.rowAcc, s.rowWorst);
   }
   writeRow(inp, s, row, tone);
 }

@@ -40,6 +40,18 @@ export async function openRun(page, base, search, timeoutMs = 120000) {
   return { totalMs, mapFirstMs: Math.max(...firstMs) };
 }
 
+/** Wait until every map shows op `op` (its data-op after a drawn frame). */
+export function waitMapsAt(page, op, timeout = 120000) {
+  return page.waitForFunction(
+    (o) => {
+      const maps = [...document.querySelectorAll('canvas[data-testid^="map-"]')];
+      return maps.length > 0 && maps.every((c) => c.dataset.op === String(o));
+    },
+    op,
+    { timeout },
+  );
+}
+
 export const opCursor = async (page) =>
   Number(((await page.getByTestId('op-cursor').textContent()) ?? '').replace(/\D/g, ''));
 

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { findBrowser, NO_BROWSER } from './find-browser.mjs';
 import {
+  waitMapsAt,
   jsMemory,
   mapFrames,
   openRun,
@@ -191,7 +192,7 @@ if (only !== 'churn')
     results.pages[pool.pages] = await withPage(async (page) => {
       const first = await openRun(page, base, pool.search, 300000);
       await page.getByRole('button', { name: 'Step 100' }).click();
-      await page.waitForFunction(() => document.querySelector('canvas[data-testid="map-0"]')?.dataset.op === '100');
+      await waitMapsAt(page, 100);
       await mapFrames(page);
       const pz = await panZoom(page);
       return {

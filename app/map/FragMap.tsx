@@ -65,7 +65,13 @@ export function FragMap(props: {
   const pointer = useRef<{ vx: number; vy: number } | null>(null);
   const hovering = useRef(false);
 
-  const push = () => client.current?.setView({ box: box.current, size: size.current, options: opts.current });
+  const push = () => {
+    client.current?.setView({ box: box.current, size: size.current, options: opts.current });
+    // What one device pixel stands for, for tests and the curious: "pages per pixel x rows per pixel".
+    const c = hostRef.current?.querySelector('canvas');
+    const { pagesPerPx, rowsPerPx } = pixelScale(box.current, size.current);
+    if (c) c.dataset.scale = `${pagesPerPx.toPrecision(4)}x${rowsPerPx.toPrecision(4)}`;
+  };
   const setBox = (b: ViewBox) => {
     anim.current?.();
     anim.current = null;

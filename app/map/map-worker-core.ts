@@ -37,7 +37,8 @@ class MapWorker {
   /** When the view last changed (a moving view may be drawn coarser). */
   private viewAt = -Infinity;
   private lastGeneration = -1;
-  private lastRead = -Infinity;
+  /** While a call runs, the states are not read before this time (performance.now()). */
+  private nextRead = -Infinity;
   private viewDirty = true;
   private note: string | null = null;
   private firstAt: number;
@@ -66,22 +67,25 @@ class MapWorker {
 
   /**
    * One animation frame: fold in what changed, draw if anything did, report the generation drawn.
-   * While a run plays the states change between publishes too, so they are read every
-   * PLAY_FRAME_MS whatever the generation, and never more often: the CPU workers need the cores
-   * more than the map needs 60 pictures a second. A paused generation is read at once.
+   * While a call runs (the header's `playing`: a play, a run, a seek) the states change between
+   * publishes too, so they are read every PLAY_FRAME_MS whatever the generation, and never more
+   * often, nor for more than a fifth of the time (after a read of r ms the next waits 4r): the
+   * run needs the cores more than the map needs 60 pictures a second. An idle generation is
+   * read at once.
    */
   tick(): void {
     const pub = readPublished(this.header);
     const now = performance.now();
     const fresh = pub.generation !== this.lastGeneration;
-    if (pub.playing && now - this.lastRead < PLAY_FRAME_MS) {
+    if (pub.playing && now < this.nextRead) {
       if (this.viewDirty || (this.painter.coarse && now - this.viewAt >= SETTLE_MS)) this.draw();
       return;
     }
     let changed = this.lastGeneration < 0;
     if (fresh || pub.playing) {
       changed = this.model.refresh() > 0 || changed;
-      this.lastRead = now;
+      const took = performance.now() - now;
+      this.nextRead = now + Math.max(PLAY_FRAME_MS, 4 * took);
     }
     // A coarse picture drawn while the view moved is drawn again in full once it is still.
     const settled = this.painter.coarse && now - this.viewAt >= SETTLE_MS;

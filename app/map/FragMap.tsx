@@ -10,34 +10,16 @@ import type { AllocatorSpec } from '../../engine/allocators/registry';
 import type { AllocatorInfo } from '../../engine/runtime/api';
 import type { RenderOptions } from '../render/lod';
 import { onFrame } from '../runtime/frame-loop';
-import { describeChunk, describeColumn, describeSummary } from './describe-chunk';
 import { mapLayout } from './layout';
 import { canDrawOffMainThread, MapClient } from './map-client';
-import type { HoverReply } from './map-protocol';
 import { easeOut, keyTarget, oneToOne, wheelTarget } from './navigate';
-import { answers, useBlockLookup } from './use-block-lookup';
-import {
-  clampBox,
-  fitBox,
-  lerpBox,
-  panBy,
-  pixelRect,
-  pixelScale,
-  showsChunks,
-  viewToImage,
-  type ViewBox,
-} from './view';
+import { MapTip, type Tip } from './MapTip';
+import { useBlockLookup } from './use-block-lookup';
+import { clampBox, fitBox, hoverAt, lerpBox, panBy, pixelScale, type ViewBox } from './view';
 
 export const MAP_CSS_HEIGHT = 256;
 /** Duration of a smooth move (keys, buttons), ms. */
 const MOVE_MS = 160;
-
-interface Tip {
-  x: number;
-  y: number;
-  kind: 'chunk' | 'column' | 'summary';
-  reply: HoverReply;
-}
 
 export function FragMap(props: {
   index: number;
@@ -175,19 +157,9 @@ export function FragMap(props: {
     const p = pointer.current,
       c = client.current;
     if (!p || !c) return;
-    const b = box.current,
-      s = size.current;
-    const r = pixelRect(b, s, p.vx * s.dpr, p.vy * s.dpr);
-    const { ix, iy } = viewToImage(b, p.vx, p.vy);
-    const { pagesPerPx } = pixelScale(b, s);
-    const kind: Tip['kind'] =
-      pagesPerPx <= 1 && showsChunks(b, s, opts.current.sorted)
-        ? 'chunk'
-        : pagesPerPx <= 1 && opts.current.sorted
-          ? 'column'
-          : 'summary';
+    const { query, kind } = hoverAt(box.current, size.current, p.vx, p.vy, opts.current.sorted);
     const seq = ++hoverSeq.current;
-    void c.hover({ ...r, cx: ix, cy: iy }).then((reply) => {
+    void c.hover(query).then((reply) => {
       if (!reply || seq !== hoverSeq.current || !pointer.current) return;
       setTip({ x: p.vx, y: p.vy, kind, reply });
       const cell = reply.cell;
@@ -242,22 +214,6 @@ export function FragMap(props: {
     moveTo(t);
   };
 
-  const tipLines = (t: Tip): string[] => {
-    const cell = t.reply.cell;
-    if (t.kind === 'summary' || !cell || cell.page < 0) return describeSummary(info, t.reply);
-    if (t.kind === 'column') return describeColumn(info, spec, cpus, cell.states, cell.page);
-    const addr = chunkAddress(cell.page, cell.chunk);
-    return describeChunk(
-      info,
-      spec,
-      cpus,
-      cell.states,
-      cell.page,
-      cell.chunk,
-      answers(block, addr) ? block.info : undefined,
-    );
-  };
-
   return (
     <div className="map-wrap">
       <div className="map-tools">
@@ -305,15 +261,15 @@ export function FragMap(props: {
         )}
       </div>
       {tip && (
-        <div
-          className="map-tip"
-          data-testid={`map-tip-${index}`}
-          style={{ left: Math.min(tip.x + 14, size.current.width - 470), top: tip.y + 40 }}
-        >
-          {tipLines(tip).map((l) => (
-            <div key={l}>{l}</div>
-          ))}
-        </div>
+        <MapTip
+          index={index}
+          tip={tip}
+          info={info}
+          spec={spec}
+          cpus={cpus}
+          block={block}
+          left={Math.min(tip.x + 14, size.current.width - 470)}
+        />
       )}
     </div>
   );

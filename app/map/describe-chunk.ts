@@ -75,7 +75,7 @@ export function describeChunk(
     ? block.owner >= 0
       ? String(block.owner)
       : 'none (page not taken)'
-    : (ownerCpu(spec, cpus, page) ?? 'taken by growth (not in the snapshot)');
+    : (ownerCpu(spec, cpus, page) ?? 'taken by growth (the allocator knows which)');
   const lines = [
     `page ${page}, chunk ${chunk} (of ${cpp})`,
     `state: ${PALETTE[code]?.label ?? `code ${code}`}`,

@@ -6,6 +6,7 @@ import {
   deviceBox,
   deviceSize,
   fitBox,
+  hoverAt,
   imageToView,
   lerpBox,
   MAX_SCALE,
@@ -79,6 +80,15 @@ describe('view.ts: image <-> view <-> device', () => {
     const end = lerpBox(a, b, size, 1);
     for (const k of ['x0', 'y0', 'sx', 'sy'] as const) expect(end[k]).toBeCloseTo(b[k], 9);
     expect(lerpBox(a, b, size, 0.5).sx).toBeCloseTo(2, 9);
+  });
+  it('hoverAt: the pixel under the pointer, the cell, and the tooltip that fits the zoom', () => {
+    const s1 = { width: 100, height: 100, dpr: 1 };
+    const h = hoverAt({ x0: 10, y0: 0, sx: 2, sy: 4 }, s1, 5.5, 9, false);
+    expect(h.kind).toBe('chunk');
+    expect(h.query).toEqual({ ix0: 12.5, ix1: 13, iy0: 2.25, iy1: 2.5, cx: 12.75, cy: 2.25 });
+    expect(hoverAt({ x0: 0, y0: 0, sx: 2, sy: 0.5 }, s1, 1, 1, true).kind).toBe('column');
+    expect(hoverAt({ x0: 0, y0: 0, sx: 2, sy: 0.5 }, s1, 1, 1, false).kind).toBe('summary');
+    expect(hoverAt({ x0: 0, y0: 0, sx: 0.25, sy: 4 }, s1, 1, 1, false).kind).toBe('summary');
   });
   it('says when chunks are drawn (one row per device pixel or less, unsorted)', () => {
     expect(pixelScale({ x0: 0, y0: 0, sx: 0.25, sy: 1 }, size)).toEqual({ pagesPerPx: 2, rowsPerPx: 0.5 });

@@ -116,3 +116,18 @@ export function pixelScale(b: ViewBox, s: ViewSize): { pagesPerPx: number; rowsP
 export function showsChunks(b: ViewBox, s: ViewSize, sorted: boolean): boolean {
   return !sorted && pixelScale(b, s).rowsPerPx <= 1;
 }
+
+/** What the tooltip of a device pixel describes: one chunk, one page's column (sorted view), or many pages. */
+export type HoverKind = 'chunk' | 'column' | 'summary';
+
+/**
+ * The hover under view point (vx, vy): the image rectangle its device pixel covers, the image
+ * point itself (the cell under the pointer) and what kind of tooltip fits that zoom.
+ */
+export function hoverAt(b: ViewBox, s: ViewSize, vx: number, vy: number, sorted: boolean) {
+  const r = pixelRect(b, s, vx * s.dpr, vy * s.dpr);
+  const { ix, iy } = viewToImage(b, vx, vy);
+  const onePage = pixelScale(b, s).pagesPerPx <= 1;
+  const kind: HoverKind = onePage && showsChunks(b, s, sorted) ? 'chunk' : onePage && sorted ? 'column' : 'summary';
+  return { query: { ...r, cx: ix, cy: iy }, kind };
+}

@@ -97,13 +97,17 @@ export function toRunConfig(setup: Setup, opsText?: RunConfig['opsText']): RunCo
   return cfg;
 }
 
+/**
+ * A control call; `ms` bounds how long it may take (Infinity: a Play lasts as long as the run
+ * plays; a dead worker still ends it through the client's error events).
+ */
 async function act(what: string, f: (r: Remote) => Promise<Summary | void>, ms = 15000): Promise<void> {
   const st = useStore.getState();
   if (st.status === 'error' || st.status === 'configuring') return;
   const id = runId;
   try {
     const r = await control();
-    const s = await withTimeout(f(r), ms, what);
+    const s = await (Number.isFinite(ms) ? withTimeout(f(r), ms, what) : f(r));
     if (s && id === runId) {
       take(s);
       if (s.error) setError(s.error);
@@ -172,9 +176,13 @@ export const pause = () => act('pause', (r) => r.pause());
 export const seek = (op: number) => act(`seek ${op}`, (r) => r.seek(op), 60000);
 export function play(): Promise<void> {
   const speed = useStore.getState().speed;
-  return act('play', async (r) => {
-    await r.play(speed);
-  });
+  return act(
+    'play',
+    async (r) => {
+      await r.play(speed);
+    },
+    Infinity,
+  );
 }
 
 /**

@@ -103,28 +103,39 @@ export async function playToEnd(page, timeoutMs) {
   return { ops: op - op0, ms, opsPerSec: Math.round(((op - op0) / ms) * 1000), raf, maps };
 }
 
-/** Reset, then Run to next failure: op indices per second (to the failure, or to the end when none). */
+/**
+ * Reset, then Run to next failure: op indices per second from the click to every map showing the
+ * op it stopped at (right after the first failed allocation, or the end when none fails).
+ */
 export async function runToFailure(page, timeoutMs) {
   await page.getByRole('button', { name: 'Reset' }).click();
-  await page.waitForFunction(() => document.querySelector('canvas[data-testid="map-0"]')?.dataset.op === '0', null, {
-    timeout: timeoutMs,
-  });
+  await waitMapsAt(page, 0, timeoutMs);
   const run = page.getByRole('button', { name: 'Run to next failure' });
   await run.waitFor();
   const t0 = Date.now();
   await run.click();
-  await page.waitForFunction(
-    () => {
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Run to next failure');
-      const op = document.querySelector('canvas[data-testid="map-0"]')?.dataset.op;
-      return b && !b.disabled && op !== '0';
-    },
-    null,
-    { timeout: timeoutMs, polling: 20 },
-  );
-  const ms = Date.now() - t0;
-  const op = await opCursor(page);
-  return { ops: op, ms, opsPerSec: Math.round((op / ms) * 1000) };
+  await Promise.race([
+    page.getByTestId('last-failure').first().waitFor({ timeout: timeoutMs }),
+    page.getByText('workload finished').waitFor({ timeout: timeoutMs }),
+  ]);
+  // The run stops right after the failure (a batch past it is replayed up to it): the time is when
+  // every map first shows the op the cursor then keeps for 400 ms.
+  let since = null;
+  for (;;) {
+    const { op, maps } = await page.evaluate(() => ({
+      op: Number((document.querySelector('[data-testid="op-cursor"]')?.textContent ?? '').replace(/\D/g, '')),
+      maps: [...document.querySelectorAll('canvas[data-testid^="map-"]')].map((c) => Number(c.dataset.op)),
+    }));
+    const now = Date.now();
+    if (maps.every((m) => m === op)) {
+      if (!since || since.op !== op) since = { op, at: now };
+      else if (now - since.at >= 400) break;
+    } else since = null;
+    if (now - t0 > timeoutMs) throw new Error('Run to next failure did not settle');
+    await page.waitForTimeout(20);
+  }
+  const ms = since.at - t0;
+  return { ops: since.op, ms, opsPerSec: Math.round((since.op / ms) * 1000) };
 }
 
 /**

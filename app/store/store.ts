@@ -1,10 +1,11 @@
 /**
  * The UI store (zustand): setup, a throttled run summary, view options.
  * High-frequency data (chunk states, metric history) never goes through here:
- * the map reads shared memory per animation frame, charts read MetricHistory.
+ * map workers read the allocators' shared memory per frame, charts read MetricHistory.
  */
 import { create } from 'zustand';
 import type { RunInfo, Summary } from '../../engine/runtime/api';
+import type { PixelMode } from '../render/lod';
 import { DEFAULT_SETUP, type Setup } from '../url-state';
 
 export type RunStatus = 'idle' | 'configuring' | 'ready' | 'busy' | 'error';
@@ -44,11 +45,13 @@ export interface RunSlice {
 export interface ViewSlice {
   highFirst: boolean;
   sorted: boolean;
+  /** What a map pixel standing for many chunks shows: their blend by share, or the worst state. */
+  pixelMode: PixelMode;
   /** Ops per second while playing; Infinity = as fast as possible. */
   speed: number;
   /** Request size (bytes) of the fragmentation-index chart. */
   request: number;
-  setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'speed' | 'request'>>) => void;
+  setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'pixelMode' | 'speed' | 'request'>>) => void;
 }
 
 /** A run within the limits but large (run-limits.ts confirmReasons), waiting for the user's answer. */
@@ -83,6 +86,7 @@ export const useStore = create<Store>()((set) => ({
 
   highFirst: false,
   sorted: false,
+  pixelMode: 'share',
   speed: 2000,
   request: 1500,
   setView: (p) => set(p),

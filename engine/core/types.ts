@@ -279,6 +279,11 @@ export interface Allocator {
    * count * chunksPerPage), right for pages the allocator has never written too.
    */
   pageStates(firstPage: number, count: number, out: Uint8Array): void;
+  /**
+   * The ChunkState of every chunk of page `page` while its dirty segment was never stamped
+   * (DirtyPages.segGen 0): a map draws a fresh pool from this without reading its pages.
+   */
+  virginState(page: number): number;
   /** pageStates of the whole pool. */
   snapshot(out: Uint8Array): void;
   counters(): Counters;

@@ -237,6 +237,11 @@ export class BuddyAllocator implements Allocator {
     }
   }
 
+  /** Every page starts free in the zone (one block per max-order run). */
+  virginState(_page: number): number {
+    return ChunkState.Free;
+  }
+
   snapshot(out: Uint8Array): void {
     this.pageStates(0, this.P, out);
   }

@@ -27,6 +27,7 @@
  */
 import {
   AllocError,
+  ChunkState,
   FREE_OK,
   FreeError,
   type Allocator,
@@ -444,6 +445,11 @@ export class NtaAllocator implements Allocator {
   /** Derived from the bitmap and the block heads (page-states.ts): NTA keeps no state byte per chunk. */
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
     ntaPageStates(this, firstPage, count, out);
+  }
+
+  /** Initial pages are free (one free run per region), growth capacity is not taken. */
+  virginState(page: number): number {
+    return page < initialPages(this.params) ? ChunkState.Free : ChunkState.Unheld;
   }
 
   snapshot(out: Uint8Array): void {

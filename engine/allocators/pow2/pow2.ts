@@ -41,7 +41,7 @@
  *
  * State layout: see ./layout.ts.
  */
-import { AllocError, FreeError, FREE_OK } from '../../core/types';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
 import type {
   Allocator,
   BlockInfo,
@@ -366,6 +366,11 @@ export class Pow2Allocator implements Allocator, Pow2State {
 
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
     pow2PageStates(this, firstPage, count, out);
+  }
+
+  /** A page is dedicated to a class only when an allocation takes it. */
+  virginState(_page: number): number {
+    return ChunkState.Unheld;
   }
 
   snapshot(out: Uint8Array): void {

@@ -32,7 +32,7 @@ import type {
   Geometry,
   StateField,
 } from '../../core/types';
-import { FreeError } from '../../core/types';
+import { ChunkState, FreeError } from '../../core/types';
 import { stateFields, viewsOf } from '../../core/layout';
 import { allocatorBuffers, DirtyPages } from '../../core/dirty';
 import { BuddyZone } from '../buddy/zone';
@@ -125,6 +125,11 @@ export class SlabAllocator extends SlabCore implements Allocator, SlabState {
 
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
     slabPageStates(this, firstPage, count, out);
+  }
+
+  /** A page belongs to no cache until a slab is made of it. */
+  virginState(_page: number): number {
+    return ChunkState.Unheld;
   }
 
   snapshot(out: Uint8Array): void {

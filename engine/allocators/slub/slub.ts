@@ -23,7 +23,7 @@
  * - Counters are per executing CPU and summed; pendingBytes = free objects of frozen slabs (only
  *   their CPU can hand them out; ChunkState.Cached on the map).
  */
-import { AllocError, FreeError, FREE_OK } from '../../core/types';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
 import type {
   Allocator,
   BlockInfo,
@@ -341,6 +341,11 @@ export class SlubAllocator extends SlubState implements Allocator {
 
   pageStates(firstPage: number, count: number, out: Uint8Array): void {
     slubPageStates(this, firstPage, count, out);
+  }
+
+  /** A page belongs to no cache until a slab is made of it. */
+  virginState(_page: number): number {
+    return ChunkState.Unheld;
   }
 
   snapshot(out: Uint8Array): void {

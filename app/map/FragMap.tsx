@@ -15,6 +15,8 @@ import { canDrawOffMainThread, MapClient } from './map-client';
 import { easeOut, keyTarget, oneToOne, wheelTarget } from '../render/navigate';
 import { MapTip, type Tip } from './MapTip';
 import { useBlockLookup } from './use-block-lookup';
+import { useStore } from '../store/store';
+import type { OverlayLayer } from '../render/overlay';
 import { clampBox, fitBox, hoverAt, lerpBox, panBy, pixelScale, type ViewBox } from '../render/view';
 
 export const MAP_CSS_HEIGHT = 256;
@@ -46,6 +48,17 @@ export function FragMap(props: {
   const anim = useRef<(() => void) | null>(null);
   const pointer = useRef<{ vx: number; vy: number } | null>(null);
   const hovering = useRef(false);
+  // This lane's marked blocks, from every source (store.ts OverlaySlice), sources in name order.
+  const overlaysBySource = useStore((s) => s.overlays);
+  const layers = useMemo<OverlayLayer[]>(
+    () =>
+      Object.keys(overlaysBySource)
+        .sort()
+        .flatMap((k) => overlaysBySource[k][index] ?? []),
+    [overlaysBySource, index],
+  );
+  const layersRef = useRef(layers);
+  layersRef.current = layers;
 
   const push = () => {
     client.current?.setView({ box: box.current, size: size.current, options: opts.current });
@@ -116,6 +129,10 @@ export function FragMap(props: {
             if (hovering.current) refreshTip(); // the states under a still pointer may have changed
           },
           note: setNote,
+          // What the overlays show, for tests and scripts: 'name:ranges in view' per layer.
+          overlay: (text) => {
+            canvas.dataset.overlay = text;
+          },
           error: (m) => setError(m),
         },
       );
@@ -124,6 +141,7 @@ export function FragMap(props: {
       return () => canvas.remove();
     }
     client.current = c;
+    if (layersRef.current.length > 0) c.setOverlays(layersRef.current);
     const ro = new ResizeObserver(() => {
       const before = size.current;
       measure();
@@ -150,6 +168,8 @@ export function FragMap(props: {
     push();
     if (hovering.current) refreshTip();
   }, [options.highFirst, options.sorted, options.mode]);
+
+  useEffect(() => client.current?.setOverlays(layers), [layers]);
 
   /** Ask the worker what the pixel under the pointer covers (the newest answer wins). */
   const hoverSeq = useRef(0);

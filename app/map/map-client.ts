@@ -6,6 +6,7 @@
  * through onError, so the map can say why it shows nothing.
  */
 import type { AllocatorInfo } from '../../engine/runtime/api';
+import type { OverlayLayer } from '../render/overlay';
 import type { ExportNaming, FrameStats, FromMap, HoverQuery, HoverReply, MapViewState, ToMap } from './map-protocol';
 
 export interface FrameInfo {
@@ -20,6 +21,8 @@ export interface FrameInfo {
 export interface MapClientHandlers {
   frame: (f: FrameInfo) => void;
   note: (text: string | null) => void;
+  /** What the overlays show now ('name:ranges in view' per layer), after each change. */
+  overlay: (text: string) => void;
   error: (message: string) => void;
 }
 
@@ -79,6 +82,7 @@ export class MapClient {
   private receive(m: FromMap): void {
     if (m.type === 'frame') this.on.frame(m);
     else if (m.type === 'note') this.on.note(m.text);
+    else if (m.type === 'overlay-drawn') this.on.overlay(m.text);
     else if (m.type === 'error') this.on.error(m.message);
     else if (m.type === 'export-file') this.files.get(m.id)?.push({ name: m.name, blob: m.blob });
     else this.waiting.get(m.id)?.(m);
@@ -92,6 +96,11 @@ export class MapClient {
       });
       this.post(m);
     });
+  }
+
+  /** Mark these sets of blocks on the map (render/overlay.ts), replacing what it marked before. */
+  setOverlays(layers: OverlayLayer[]): void {
+    this.post({ type: 'overlay', layers });
   }
 
   setView(view: MapViewState): void {

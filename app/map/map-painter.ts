@@ -5,6 +5,7 @@
  * resolution again as soon as the view is still. A still map is always exact.
  */
 import { renderLod, RenderScratch, type RenderOptions } from '../render/lod';
+import { overlayRects, type OverlayGeometry, type OverlayLayer } from '../render/overlay';
 import type { MapModel } from './map-model';
 import { segmentsInView } from './map-model';
 import { deviceBox, deviceSize, showsChunks, visibleRect, type ViewBox, type ViewSize } from '../render/view';
@@ -47,7 +48,8 @@ export class MapPainter {
     size: ViewSize,
     options: RenderOptions,
     moving: boolean,
-  ): { ms: number; q: number; note: string | null } {
+    overlays: readonly OverlayLayer[] = [],
+  ): { ms: number; q: number; note: string | null; overlay: string } {
     const t0 = performance.now();
     const { w, h } = deviceSize(size);
     if (this.canvas.width !== w || this.canvas.height !== h || !this.image) {
@@ -85,9 +87,72 @@ export class MapPainter {
       this.ctx.drawImage(sm.canvas, 0, 0, wq, h, 0, 0, wq * q, h);
     }
     this.coarse = q > 1;
+    const overlay = this.drawOverlays(model, d, w, h, options, overlays);
     const ms = performance.now() - t0;
     if (moving) this.q = nextCoarseness(ms, q);
-    return { ms, q, note };
+    return { ms, q, note, overlay };
+  }
+
+  /**
+   * The overlays over the picture just drawn (canvas strokes and fills, so `pixels` keeps the
+   * bare picture). Returns what was shown: 'name:ranges in view' per layer.
+   */
+  private drawOverlays(
+    model: MapModel,
+    d: ViewBox,
+    w: number,
+    h: number,
+    options: RenderOptions,
+    layers: readonly OverlayLayer[],
+  ): string {
+    if (layers.length === 0) return '';
+    const g: OverlayGeometry = model.allocator.geometry;
+    const ctx = this.ctx;
+    const shown: string[] = [];
+    for (const layer of layers) {
+      const r = overlayRects(model.layout, g, layer.ranges, d, w, h, options);
+      const [R, G, B] = layer.rgb;
+      const colour = `rgb(${R}, ${G}, ${B})`;
+      ctx.save();
+      if (layer.style === 'tint') {
+        ctx.globalAlpha = layer.alpha ?? 0.55;
+        ctx.fillStyle = colour;
+        for (let i = 0; i < r.count; i++)
+          ctx.fillRect(r.xywh[4 * i], r.xywh[4 * i + 1], r.xywh[4 * i + 2], r.xywh[4 * i + 3]);
+      } else {
+        ctx.globalAlpha = layer.alpha ?? 1;
+        ctx.strokeStyle = colour;
+        ctx.fillStyle = colour;
+        ctx.lineWidth = 2;
+        for (let i = 0; i < r.count; i++) {
+          const [x, y, rw, rh] = r.xywh.subarray(4 * i, 4 * i + 4);
+          // Too small to outline: filled, so that it still shows.
+          if (rw < 6 || rh < 6) ctx.fillRect(x, y, Math.max(rw, 2), Math.max(rh, 2));
+          else ctx.strokeRect(x + 1, y + 1, rw - 2, rh - 2);
+        }
+      }
+      if (layer.labels) {
+        ctx.globalAlpha = 1;
+        ctx.font = '11px system-ui, sans-serif';
+        ctx.textBaseline = 'top';
+        const labelled = new Set<number>();
+        for (let i = 0; i < r.count; i++) {
+          const k = r.range[i];
+          const text = layer.labels[k];
+          if (!text || labelled.has(k)) continue;
+          labelled.add(k);
+          const x = Math.min(Math.max(0, r.xywh[4 * i]), w - 60),
+            y = Math.min(Math.max(0, r.xywh[4 * i + 1] + r.xywh[4 * i + 3] + 2), h - 13);
+          ctx.fillStyle = 'rgba(0, 0, 0, 0.7)';
+          ctx.fillRect(x, y, ctx.measureText(text).width + 6, 13);
+          ctx.fillStyle = colour;
+          ctx.fillText(text, x + 3, y + 1);
+        }
+      }
+      ctx.restore();
+      shown.push(`${layer.name}:${r.rangesInView}${r.truncated ? '+' : ''}`);
+    }
+    return shown.join(',');
   }
 
   private smallCanvas(w: number, h: number) {

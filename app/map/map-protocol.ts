@@ -7,6 +7,7 @@
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import type { AllocatorInfo } from '../../engine/runtime/api';
 import type { RenderOptions } from '../render/lod';
+import type { OverlayLayer } from '../render/overlay';
 import type { ViewBox, ViewSize } from '../render/view';
 
 export interface MapViewState {
@@ -59,6 +60,8 @@ export type ToMap =
       view: MapViewState;
     }
   | { type: 'view'; view: MapViewState }
+  /** The sets of blocks marked on this map (render/overlay.ts), replacing the previous ones. */
+  | { type: 'overlay'; layers: OverlayLayer[] }
   | { type: 'hover'; id: number; query: HoverQuery }
   | { type: 'export'; id: number; what: 'view' | 'full'; naming: ExportNaming }
   | { type: 'stats'; id: number; clear: boolean };
@@ -68,6 +71,8 @@ export type FromMap =
   | { type: 'frame'; generation: number; op: number; hash: string; pending: number; firstMs?: number }
   /** Something less than the full picture is shown, and why (null: all is well again). */
   | { type: 'note'; text: string | null }
+  /** What the overlays show now, per layer: 'name:ranges in view' joined by ',' ('' without overlays). */
+  | { type: 'overlay-drawn'; text: string }
   /** Nothing can be drawn, and why. */
   | { type: 'error'; message: string }
   | { type: 'hover'; id: number; reply: HoverReply }

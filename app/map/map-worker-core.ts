@@ -15,6 +15,7 @@ import { planTiles } from '../export/tiles';
 import { MapModel } from './map-model';
 import { MapPainter } from './map-painter';
 import type { ExportNaming, FromMap, HoverQuery, HoverReply, MapViewState, ToMap } from './map-protocol';
+import type { OverlayLayer } from '../render/overlay';
 import { deviceSize } from '../render/view';
 
 export interface WorkerScope {
@@ -41,6 +42,8 @@ class MapWorker {
   private nextRead = -Infinity;
   private viewDirty = true;
   private note: string | null = null;
+  private overlays: OverlayLayer[] = [];
+  private overlayShown = '';
   private firstAt: number;
   private readonly renderMs: number[] = [];
   private readonly coarseness: number[] = [];
@@ -57,6 +60,11 @@ class MapWorker {
     this.model = new MapModel(createAllocator(spec, cpus, buffers, false));
     this.header = publishedViews(init.published);
     this.view = init.view;
+  }
+
+  setOverlays(layers: OverlayLayer[]): void {
+    this.overlays = layers;
+    this.viewDirty = true;
   }
 
   setView(v: MapViewState): void {
@@ -108,8 +116,12 @@ class MapWorker {
   private draw(): void {
     const moving = performance.now() - this.viewAt < SETTLE_MS;
     const { box, size, options } = this.view;
-    const r = this.painter.draw(this.model, box, size, options, moving);
+    const r = this.painter.draw(this.model, box, size, options, moving, this.overlays);
     this.viewDirty = false;
+    if (r.overlay !== this.overlayShown) {
+      this.overlayShown = r.overlay;
+      this.post({ type: 'overlay-drawn', text: r.overlay });
+    }
     if (r.note !== this.note) {
       this.note = r.note;
       this.post({ type: 'note', text: r.note });
@@ -200,6 +212,7 @@ export function startMapWorker(scope: WorkerScope): void {
       }
       if (!map) return;
       if (m.type === 'view') map.setView(m.view);
+      else if (m.type === 'overlay') map.setOverlays(m.layers);
       else if (m.type === 'hover') scope.postMessage({ type: 'hover', id: m.id, reply: map.hover(m.query) });
       else if (m.type === 'stats') scope.postMessage({ type: 'stats', id: m.id, stats: map.stats(m.clear) });
       else if (m.type === 'export')

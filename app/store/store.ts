@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { RunInfo, Summary } from '../../engine/runtime/api';
 import type { PixelMode } from '../render/lod';
+import type { OverlayLayer } from '../render/overlay';
 import { DEFAULT_SETUP, type Setup } from '../url-state';
 
 export type RunStatus = 'idle' | 'configuring' | 'ready' | 'busy' | 'error';
@@ -67,7 +68,18 @@ export interface ConfirmSlice {
   setConfirm: (c: PendingStart | null) => void;
 }
 
-export type Store = SetupSlice & RunSlice & ViewSlice & ConfirmSlice;
+/**
+ * Blocks marked on the maps (render/overlay.ts), by who marks them (e.g. 'site' for the
+ * selected call site, 'failure' for the failure explained): per source, one list of layers
+ * per allocator (lane index). A map draws every source's layers for its lane, in source order.
+ */
+export interface OverlaySlice {
+  overlays: Readonly<Record<string, readonly (readonly OverlayLayer[])[]>>;
+  /** Replace one source's layers (null: the source marks nothing any more). */
+  setOverlays: (source: string, perLane: readonly (readonly OverlayLayer[])[] | null) => void;
+}
+
+export type Store = SetupSlice & RunSlice & ViewSlice & ConfirmSlice & OverlaySlice;
 
 export const useStore = create<Store>()((set) => ({
   setup: DEFAULT_SETUP,
@@ -93,4 +105,13 @@ export const useStore = create<Store>()((set) => ({
 
   confirm: null,
   setConfirm: (confirm) => set({ confirm }),
+
+  overlays: {},
+  setOverlays: (source, perLane) =>
+    set((s) => {
+      const next = { ...s.overlays };
+      if (perLane) next[source] = perLane;
+      else delete next[source];
+      return { overlays: next };
+    }),
 }));

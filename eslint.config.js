@@ -36,6 +36,67 @@ const allocatorInternals = {
     "import allocators through engine/allocators/registry.ts (types: engine/allocators/kind.ts), not a kind's folder",
 };
 
+/**
+ * The layers, lowest first; a layer imports only from layers listed before it (and engine/data):
+ *   engine/core  <-  engine/allocators, engine/workloads + engine/import  <-  engine/runtime  <-  engine/cli, engine/bench, app
+ * (engine/import is the workloads' other half: the trace readers in engine/workloads write into its
+ * sink, and it drives them over a stream. Neither may reach an allocator.)
+ * `deny`: the engine folders a layer must not import (matched on the import path).
+ */
+const engineLayers = [
+  { folder: 'core', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
+  { folder: 'data', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
+  { folder: 'allocators', deny: ['workloads', 'import', 'runtime', 'cli', 'bench'] },
+  { folder: 'workloads', deny: ['allocators', 'runtime', 'cli', 'bench'] },
+  { folder: 'import', deny: ['allocators', 'runtime', 'cli', 'bench'] },
+  { folder: 'runtime', deny: ['cli', 'bench'] },
+  { folder: 'cli', deny: ['bench'] },
+  { folder: 'bench', deny: ['cli'] },
+];
+const layerPattern = (folder, deny) => ({
+  group: deny.flatMap((d) => [`**/${d}/**`, `**/${d}`, `../${d}/*`]),
+  message: `engine/${folder} is below ${deny.map((d) => `engine/${d}`).join(', ')} in the layers (see eslint.config.js): it must not import them`,
+});
+
+/**
+ * The app's layers: render (pure drawing and the map's geometry) lowest, then url-state and
+ * run-limits, store, runtime and export, below the UI folders (map, charts, controls, setup),
+ * which never import each other (App.tsx composes them); worker entries (app/workers) host
+ * a layer's worker code; nothing in app/ imports the CLI or the bench.
+ */
+const uiFolders = ['map', 'charts', 'controls', 'setup'];
+const appLayers = [
+  {
+    files: ['app/render/**'],
+    deny: ['store', 'runtime', 'export', 'workers', ...uiFolders, 'url-state', 'run-limits'],
+  },
+  {
+    files: ['app/url-state.ts', 'app/run-limits.ts'],
+    deny: ['store', 'runtime', 'export', 'workers', ...uiFolders],
+  },
+  { files: ['app/store/**'], deny: ['runtime', 'export', 'workers', ...uiFolders] },
+  { files: ['app/runtime/**'], deny: ['export', 'workers', 'render', ...uiFolders] },
+  { files: ['app/export/**'], deny: ['store', 'runtime', 'workers', ...uiFolders] },
+  // A worker entry only hosts the code of the layer it serves (map.worker.ts: app/map's map-worker-core).
+  {
+    files: ['app/workers/**'],
+    deny: ['store', 'runtime', 'export', 'render', ...uiFolders.filter((f) => f !== 'map'), 'url-state', 'run-limits'],
+  },
+  ...uiFolders.map((f) => ({ files: [`app/${f}/**`], deny: uiFolders.filter((g) => g !== f) })),
+];
+// Relative paths from app/ or one folder down, so that app/runtime is not confused with engine/runtime.
+const appFiles = new Set(['url-state', 'run-limits']);
+const appPattern = (deny) => ({
+  group: deny.flatMap((d) =>
+    appFiles.has(d) ? [`./${d}`, `../${d}`, `../../${d}`] : [`./${d}/*`, `../${d}/*`, `../../${d}/*`],
+  ),
+  message: `this app layer must not import ${deny.join(', ')} (the app's layers: see eslint.config.js)`,
+});
+const appEngineBan = {
+  group: ['**/engine/cli/**', '**/engine/bench/**'],
+  message: 'the app must not import the CLI or the bench',
+};
+
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'out/**'] },
   js.configs.recommended,
@@ -68,24 +129,45 @@ export default defineConfig(
       'no-restricted-globals': ['error', ...domGlobals.map((name) => ({ name, message: noDomMessage }))],
     },
   },
-  // One way into the allocators: outside engine/allocators/, only registry.ts (and the types in
-  // kind.ts) may be imported, never a kind's own folder. Tests inside a kind's folder may.
-  {
-    files: ['engine/**/*.{ts,tsx,mts,js,mjs}'],
-    ignores: ['engine/allocators/**'],
+  // The engine's layers, and one way into the allocators: outside engine/allocators/, only
+  // registry.ts (and the types in kind.ts) may be imported, never a kind's own folder.
+  ...engineLayers.map(({ folder, deny }) => ({
+    files: [`engine/${folder}/**/*.{ts,tsx,mts,js,mjs}`],
+    // Tests may drive a layer with what sits above it (a metric tested on real allocators).
+    ignores: ['**/*.test.ts', '**/test-*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: engineOnlyPaths, patterns: [...engineOnlyPatterns, allocatorInternals] },
+        {
+          paths: engineOnlyPaths,
+          patterns: [
+            ...engineOnlyPatterns,
+            layerPattern(folder, deny),
+            ...(folder === 'allocators' ? [] : [allocatorInternals]),
+          ],
+        },
       ],
     },
-  },
+  })),
   {
-    files: ['app/**/*.{ts,tsx}', 'e2e/**/*.ts', 'scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}'],
+    files: ['e2e/**/*.ts', 'scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals] }] },
   },
   {
+    files: ['app/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals, appEngineBan] }] },
+  },
+  ...appLayers.map(({ files, deny }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals, appEngineBan, appPattern(deny)] }] },
+  })),
+  {
     files: ['scripts/**/*.{js,mjs,ts}', '*.config.{js,mjs,ts}', 'engine/cli/**/*.ts', 'engine/bench/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Its functions run in the page (Playwright page.evaluate).
+    files: ['scripts/bench-ui-page.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

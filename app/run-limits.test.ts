@@ -6,7 +6,8 @@ import {
   confirmReasons,
   estimateMemory,
   fmtMemory,
-  poolChunks,
+  mapMemory,
+  poolShape,
   type RunShape,
 } from './run-limits';
 import { DEFAULT_SETUP } from './url-state';
@@ -24,7 +25,7 @@ describe('estimateMemory(run, traceOps)', () => {
     // 100,000 ops: checkpoints at 0, 65536 and the end at most.
     expect(e.checkpointBytes).toBe(3 * state);
     expect(e.opBytes).toBe(12 * 100_000);
-    expect(e.viewBytes).toBe(poolChunks({ kind: 'nta', preset: 'blog' }, 1) * 10);
+    expect(e.viewBytes).toBe(mapMemory({ kind: 'nta', preset: 'blog' }, 1));
     expect(e.total).toBe(e.allocatorBytes + e.checkpointBytes + e.opBytes + e.viewBytes);
   });
 
@@ -58,6 +59,20 @@ describe('estimateMemory(run, traceOps)', () => {
   });
 });
 
+describe('mapMemory(spec, cpus)', () => {
+  it('counts per-page summaries and the detail in view, never a byte per chunk of the pool', () => {
+    expect(poolShape({ kind: 'pow2', overrides: { pages: 4_194_304 } }, 1)).toEqual({
+      pages: 4_194_304,
+      chunksPerPage: 128,
+    });
+    const huge = mapMemory({ kind: 'pow2', overrides: { pages: 4_194_304 } }, 1);
+    // 2^29 chunks: a byte each would be 512 MiB; the map takes about 54 MiB of summaries and 32 MiB of detail.
+    expect(huge).toBeLessThan(100 * 2 ** 20);
+    expect(huge).toBeGreaterThan(64 * 2 ** 20);
+    expect(mapMemory({ kind: 'nta', preset: 'blog' }, 1)).toBeLessThan(2 ** 20);
+  });
+});
+
 describe('confirmReasons(run, op)', () => {
   it('the defaults and the default churn start without a question', () => {
     expect(confirmReasons(run({}), 0)).toEqual([]);
@@ -73,7 +88,7 @@ describe('confirmReasons(run, op)', () => {
     expect(far).toContain('starts at op 25,000,000');
     const big = run({
       workload: 'churn',
-      allocators: [{ kind: 'nta', preset: 'blog', overrides: { regions: 131072 } }],
+      allocators: [{ kind: 'nta', preset: 'blog', overrides: { regions: 262144 } }],
     });
     expect(estimateMemory(big).total).toBeGreaterThan(CONFIRM_BYTES);
     const mem = confirmReasons(big, 0);

@@ -11,12 +11,15 @@
  *   out, so they do not grow with the run;
  * - the op buffer: a ring of RING_OPS ops for a generated workload (a seek regenerates), or the
  *   whole parsed trace;
- * - the maps: per chunk, the UI's copy, the map image and its canvas.
+ * - the maps: per page, its summary and the pyramid over them, and the chunk detail of the
+ *   pages in view (app/render/summaries.ts mapBytes); never a copy per chunk of the pool.
  */
 import { bytesNeeded, geometryOf, type AllocatorSpec } from '../engine/allocators/registry';
+import { MAX_PAGES } from '../engine/core/limits';
 import { OP_BYTES } from '../engine/core/op-buffer';
 import { DEFAULT_BUDGET, DEFAULT_INTERVAL } from '../engine/runtime/engine';
 import { RING_OPS, opBound } from '../engine/runtime/source';
+import { mapBytes } from './render/summaries';
 
 /** Most ops a run may have (`ops=`), and the furthest op cursor a link may start at (`op=`). */
 export const MAX_OPS = 100_000_000;
@@ -25,28 +28,29 @@ export const MAX_OPS = 100_000_000;
  * asked about first: memory does not grow with the run, but time does.
  */
 export const CONFIRM_OPS = 20_000_000;
-/** Most model state one allocator may have (pow2 refuses pools over 1 GiB by itself, NTA does not). */
-export const MAX_ALLOCATOR_BYTES = 2 ** 30;
+/**
+ * Most model state one allocator may have. The largest pools the engine takes (MAX_PAGES pages,
+ * 16 GiB of simulated memory) need 9.1 GiB (NTA) and 3.1 GiB (pow2) of buffers, which the
+ * browser reserves and fills as pages are touched; the maps draw them without copying.
+ */
+export const MAX_ALLOCATOR_BYTES = 10 * 2 ** 30;
 /** A run estimated to need more memory than this is asked about first. */
 export const CONFIRM_BYTES = 512 * 2 ** 20;
 
 /**
  * Largest value of each allocator parameter a link or the form may give. Sizes bound
- * the pool (262,144 pages of 4 KiB are 1 GiB); the allocators check the rest
- * (powers of two, NTA's regionOrder 0..6, ...).
+ * the pool to the engine's MAX_PAGES (4,194,304 pages of 4 KiB are 16 GiB); the allocators
+ * check the rest (powers of two, NTA's regionOrder 0..6, ...).
  */
 export const OVERRIDE_MAX: Readonly<Record<string, number>> = {
-  regions: 262_144,
-  maxPages: 262_144,
-  growPages: 262_144,
-  pages: 262_144,
+  regions: MAX_PAGES,
+  maxPages: MAX_PAGES,
+  growPages: MAX_PAGES,
+  pages: MAX_PAGES,
   pageBytes: 65_536,
   chunkBytes: 4096,
   drainOnAlloc: 1,
 };
-
-/** Per chunk: the snapshot byte, the UI's copy, the map's RGBA image and its canvas (1 + 1 + 4 + 4). */
-export const VIEW_BYTES_PER_CHUNK = 10;
 
 /** What the estimate needs of a setup (url-state's Setup fits). */
 export interface RunShape {
@@ -69,10 +73,16 @@ export interface MemoryEstimate {
   ops: number;
 }
 
-/** Chunks an allocator's map shows (pages x chunks per page) without building the allocator. */
-export function poolChunks(spec: AllocatorSpec, cpus: number): number {
+/** Pages and chunks per page an allocator's map shows, without building the allocator. */
+export function poolShape(spec: AllocatorSpec, cpus: number): { pages: number; chunksPerPage: number } {
   const g = geometryOf(spec, cpus);
-  return (g.pages * g.pageBytes) / g.chunkBytes;
+  return { pages: g.pages, chunksPerPage: g.pageBytes / g.chunkBytes };
+}
+
+/** Memory an allocator's map takes at most (its worker's summaries and detail). */
+export function mapMemory(spec: AllocatorSpec, cpus: number): number {
+  const s = poolShape(spec, cpus);
+  return mapBytes(s.pages, s.chunksPerPage);
 }
 
 /**
@@ -89,7 +99,7 @@ export function estimateMemory(run: RunShape, traceOps?: number): MemoryEstimate
   const ops = runOps(run, traceOps);
   const lanes = run.allocators.length;
   const allocatorBytes = run.allocators.reduce((n, s) => n + bytesNeeded(s, run.cpus), 0);
-  const viewBytes = run.allocators.reduce((n, s) => n + poolChunks(s, run.cpus) * VIEW_BYTES_PER_CHUNK, 0);
+  const viewBytes = run.allocators.reduce((n, s) => n + mapMemory(s, run.cpus), 0);
   // At most one checkpoint per interval, each at most a copy of the state, never past the budget
   // (an unknown length is taken as long).
   const checkpoints = ops > 0 ? Math.ceil(ops / DEFAULT_INTERVAL) + 1 : Infinity;

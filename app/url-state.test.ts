@@ -195,23 +195,24 @@ describe('decodeUrl: what a link may ask for (run-limits.ts)', () => {
   });
 
   it('refuses an allocator parameter past its limit, naming it, and keeps the others', () => {
-    const d = decodeUrl('?a=nta:blog,pow2&a0.regions=500000&a0.growPages=8&a1.pages=300000');
+    const d = decodeUrl('?a=nta:blog,pow2&a0.regions=5000000&a0.growPages=8&a1.pages=4194305');
     expect(d.setup.allocators).toEqual([
       { kind: 'nta', preset: 'blog', overrides: { growPages: 8 } },
       { kind: 'pow2' },
     ]);
     expect(d.errors).toEqual([
-      "'a0.regions=500000' is more than 262144, the largest a0.regions allowed; ignored",
-      "'a1.pages=300000' is more than 262144, the largest a1.pages allowed; ignored",
+      "'a0.regions=5000000' is more than 4194304, the largest a0.regions allowed; ignored",
+      "'a1.pages=4194305' is more than 4194304, the largest a1.pages allowed; ignored",
     ]);
   });
 
-  it('refuses an allocator whose parameters together need more than 1 GiB of state', () => {
-    const d = decodeUrl('?a=nta:blog&a0.regions=262144&a0.chunkBytes=8');
+  it('refuses an allocator whose parameters together pass what the engine can hold, saying why', () => {
+    // Each within its own limit; together 2^31 chunks, more than one state field may hold.
+    const d = decodeUrl('?a=nta:blog&a0.regions=4194304&a0.chunkBytes=8');
     expect(d.setup.allocators).toEqual([{ kind: 'nta', preset: 'blog' }]);
     expect(d.errors).toHaveLength(1);
     expect(d.errors[0]).toMatch(
-      /^allocator #0 'nta:blog' with a0\.regions=262144, a0\.chunkBytes=8 on 1 CPU needs [\d.]+ GiB of model state, more than the 1 GiB an allocator may have; using its preset defaults$/,
+      /^allocator #0 'nta:blog' parameters: invalid NTA parameter: maxPages=4194304 of 512 chunks: more than \d+ chunks; using its preset defaults$/,
     );
   });
 

@@ -28,6 +28,7 @@ import type { Schedule } from '../engine/runtime/api';
 import { createWorkload, workloadParams, WORKLOADS } from '../engine/workloads/generators';
 import { resolveParams } from '../engine/workloads/params';
 import { fmtMemory, MAX_ALLOCATOR_BYTES, MAX_OPS, OVERRIDE_MAX } from './run-limits';
+import { MAX_CPUS } from '../engine/core/limits';
 
 export interface Setup {
   /** A WORKLOADS key, or TRACE_WORKLOAD to replay the trace named by `trace`. */
@@ -98,7 +99,8 @@ export function workloadLabel(setup: Setup): string {
 }
 
 export const MAX_ALLOCATORS = 4;
-export const MAX_CPUS = 16;
+/** The engine's CPU limit (one home: engine/core/limits.ts). */
+export { MAX_CPUS };
 
 /**
  * Override keys each allocator kind accepts in URLs and the setup form: the registry's. Values

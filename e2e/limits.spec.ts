@@ -14,11 +14,11 @@ const frames = (page: Page, n = 20) =>
   );
 
 test('a link asking for unbounded work or memory is refused field by field, naming each limit', async ({ page }) => {
-  await openApp(page, '?w=churn&ops=9007199254740991&op=9007199254740991&a=nta:blog&a0.regions=500000');
+  await openApp(page, '?w=churn&ops=9007199254740991&op=9007199254740991&a=nta:blog&a0.regions=5000000');
   const banner = page.getByTestId('url-errors');
   await expect(banner).toContainText("'ops=9007199254740991' must be an integer from 0 to 100000000");
   await expect(banner).toContainText("op cursor 'op=9007199254740991' is past 100000000");
-  await expect(banner).toContainText("'a0.regions=500000' is more than 262144, the largest a0.regions allowed");
+  await expect(banner).toContainText("'a0.regions=5000000' is more than 4194304, the largest a0.regions allowed");
   if (process.env.SHOTS_DIR) await banner.screenshot({ path: `${process.env.SHOTS_DIR}/limits-banner.png` });
   // The defaults are used instead, which need no question.
   await expect(page.getByTestId('confirm-run')).toBeHidden();
@@ -27,12 +27,12 @@ test('a link asking for unbounded work or memory is refused field by field, nami
 });
 
 test('a large run asks first; Cancel (and Escape) start nothing', async ({ page }) => {
-  await page.goto('/?w=churn&ops=30000000&a=nta:blog&a0.regions=131072');
+  await page.goto('/?w=churn&ops=30000000&a=nta:blog&a0.regions=262144');
   const dialog = page.getByTestId('confirm-run');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('Start this large run?');
   await expect(dialog).toContainText('It runs up to 30,000,000 ops (more than 20,000,000)');
-  await expect(dialog).toContainText(/estimated to need [\d.]+ MiB of memory \(more than 512 MiB\)/);
+  await expect(dialog).toContainText(/estimated to need [\d.]+ (MiB|GiB) of memory \(more than 512 MiB\)/);
   if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/limits-confirm.png` });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
@@ -53,7 +53,7 @@ test('a large run asks first; Cancel (and Escape) start nothing', async ({ page 
 });
 
 test('a large run starts when the user says so', async ({ page }) => {
-  await page.goto('/?w=churn&ops=30000000&a=nta:blog&a0.regions=131072');
+  await page.goto('/?w=churn&ops=30000000&a=nta:blog&a0.regions=262144');
   const dialog = page.getByTestId('confirm-run');
   await dialog.getByRole('button', { name: 'Start the run' }).click();
   await expect(dialog).toBeHidden();

@@ -11,7 +11,7 @@ import { XAxis, YAxis } from './Axis';
 import { colourOf, fmtPct } from '../render/format';
 import { CHART, useHistoryTick } from './chart-utils';
 import { ChartCard } from './ChartCard';
-import { indicesFromHistogram, REQUEST_INDEX_DEFINITIONS } from './request-indices';
+import { REQUEST_INDEX_DEFINITIONS, requestIndices } from '../../engine/core/metrics';
 
 export const MAX_REQUEST = 1 << 24;
 const fmtIndex = (v: number): string => v.toFixed(3);
@@ -55,7 +55,7 @@ export function FragIndexChart() {
   const request = useStore((s) => s.request);
   const { w, h, m } = CHART;
   const lanes = history.histograms;
-  const series = lanes.map((l) => l.hist.map((hist) => indicesFromHistogram(hist, request)));
+  const series = lanes.map((l) => l.hist.map((hist) => requestIndices(hist, request)));
   let xMax = 1;
   for (const l of lanes) if (l.length > 0) xMax = Math.max(xMax, l.op[l.length - 1]);
   const x = scaleLinear()

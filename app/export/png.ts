@@ -1,50 +1,57 @@
 /**
- * Each map at native resolution (one pixel per chunk, one column per page) as a
- * PNG, rendered on an OffscreenCanvas from the chunk states the caller hands over
- * (the UI passes the live snapshot copy: export does not reach into the runtime).
+ * The map as PNG files, made in the map worker (OffscreenCanvas.convertToBlob): the whole map
+ * at one pixel per chunk, cut into tiles where one image would pass the browser's limits
+ * (tiles.ts), or the view as shown. The page only downloads the blobs it is handed.
  */
 import type { AllocatorSpec } from '../../engine/allocators/registry';
-import type { AllocatorInfo } from '../../engine/runtime/api';
+import type { Allocator } from '../../engine/core/types';
+import type { MapLayout } from '../render/layout';
+import { ABSENT_RGB } from '../render/palette';
 import { renderMap, type MapView } from '../render/render-map';
-import { download, slug } from './download';
+import { slug } from './download';
+import type { Tile } from './tiles';
 
-/** The picture to export: the op it shows and one chunk-state array per allocator. */
-export interface MapStates {
-  op: number;
-  chunks: readonly Uint8Array[];
-}
+/** Which part a file holds: the whole map (no suffix), one tile of it, or the view as shown. */
+export type PngPart = { kind: 'whole' } | { kind: 'tile'; first: number; last: number } | { kind: 'view' };
 
-export function pngName(workload: string, spec: AllocatorSpec, op: number, view: MapView): string {
+export function pngName(workload: string, spec: AllocatorSpec, op: number, view: MapView, part: PngPart): string {
   const preset = spec.kind === 'nta' ? spec.preset : 'default';
   const mode = `${view.highFirst ? '_high-first' : ''}${view.sorted ? '_sorted' : ''}`;
-  return `fragscope_${slug(workload)}_${spec.kind}_${slug(preset)}_op${op}${mode}.png`;
+  const which = part.kind === 'tile' ? `_pages-${part.first}-${part.last}` : part.kind === 'view' ? '_view' : '';
+  return `fragscope_${slug(workload)}_${spec.kind}_${slug(preset)}_op${op}${mode}${which}.png`;
 }
 
-export async function mapPng(info: AllocatorInfo, states: Uint8Array, view: MapView): Promise<Blob> {
-  const cpp = info.pageBytes / info.chunkBytes;
-  const rgba = renderMap(states, { pages: info.pages, chunksPerPage: cpp }, view);
-  const canvas = new OffscreenCanvas(info.pages, cpp);
-  canvas.getContext('2d')!.putImageData(new ImageData(rgba, info.pages, cpp), 0, 0);
+/**
+ * One tile at one pixel per chunk: each band's states are read (pageStates) and drawn as the
+ * seed's picture, a band at a time, so no copy of the whole tile's states is ever held.
+ */
+export async function tilePng(a: Allocator, l: MapLayout, t: Tile, view: MapView): Promise<Blob> {
+  const C = l.chunksPerPage;
+  const canvas = new OffscreenCanvas(t.width, t.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2D context for an OffscreenCanvas');
+  ctx.fillStyle = `rgb(${ABSENT_RGB.join(',')})`;
+  ctx.fillRect(0, 0, t.width, t.height);
+  const states = new Uint8Array(l.bandPages * C);
+  for (let b = t.bandFirst; b < t.bandEnd; b++) {
+    const first = b * l.bandPages,
+      count = Math.min(l.bandPages, l.pages - first);
+    if (count <= 0) break;
+    const s = states.subarray(0, count * C);
+    a.pageStates(first, count, s);
+    const rgba = renderMap(s, { pages: count, chunksPerPage: C }, view);
+    ctx.putImageData(new ImageData(rgba, count, C), 0, (b - t.bandFirst) * C);
+  }
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-/** Download one PNG per allocator; returns the file names. */
-export async function exportMaps(
-  snapshot: MapStates | null,
-  infos: readonly AllocatorInfo[],
-  specs: readonly AllocatorSpec[],
-  workload: string,
-  view: MapView,
-): Promise<string[]> {
-  if (!snapshot) throw new Error('no snapshot to export yet');
-  // Copy first: a live copy changes with the next frame.
-  const op = snapshot.op;
-  const states = snapshot.chunks.map((c) => c.slice());
-  const names: string[] = [];
-  for (let i = 0; i < infos.length; i++) {
-    const name = pngName(workload, specs[i], op, view);
-    download(name, await mapPng(infos[i], states[i], view));
-    names.push(name);
-  }
-  return names;
+/** The view as shown (device pixels, palette.ts pack order). */
+export async function viewPng(pixels: Uint32Array, w: number, h: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2D context for an OffscreenCanvas');
+  const rgba = new Uint8ClampedArray(w * h * 4);
+  rgba.set(new Uint8Array(pixels.buffer, pixels.byteOffset, w * h * 4));
+  ctx.putImageData(new ImageData(rgba, w, h), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
 }

@@ -1,318 +1,295 @@
 /**
- * One allocator's fragmentation map: one column per page, one pixel per chunk.
- *
- * Coordinate spaces: image (pages x chunksPerPage, the native picture), view
- * (CSS pixels of the visible canvas: image x = x0 + viewX / sx) and device
- * pixels (view * devicePixelRatio, applied once in draw()).
- * Pixels are drawn from the live snapshot copy in the frame loop, never through React.
+ * One allocator's fragmentation map. Its canvas belongs to a map worker (map-client.ts) that
+ * draws every frame; this component only keeps the view (view.ts: image <-> view <-> device),
+ * turns the mouse, wheel and keys into view moves (navigate.ts), and shows the tooltip.
+ * The canvas is made here rather than in JSX: a canvas hands its drawing to a worker only
+ * once, and StrictMode mounts effects twice.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AllocatorSpec } from '../../engine/allocators/registry';
 import type { AllocatorInfo } from '../../engine/runtime/api';
-import { ChunkState, type BlockInfo } from '../../engine/core/types';
-import { blockAt } from '../runtime/client';
-import { describeChunk, describeColumn } from './describe-chunk';
+import type { RenderOptions } from '../render/lod';
 import { onFrame } from '../runtime/frame-loop';
-import { liveSnapshot } from '../runtime/live-snapshot';
-import { chunkAt, renderMap, type MapView } from '../render/render-map';
+import { mapLayout } from '../render/layout';
+import { canDrawOffMainThread, MapClient } from './map-client';
+import { easeOut, keyTarget, oneToOne, wheelTarget } from '../render/navigate';
+import { MapTip, type Tip } from './MapTip';
+import { useBlockLookup } from './use-block-lookup';
+import { useStore } from '../store/store';
+import type { OverlayLayer } from '../render/overlay';
+import { clampBox, fitBox, hoverAt, lerpBox, panBy, pixelScale, type ViewBox } from '../render/view';
 
 export const MAP_CSS_HEIGHT = 256;
-/** The hover asks the control worker for the block under the mouse at most this often. */
-export const BLOCK_THROTTLE_MS = 50;
-
-interface ViewBox {
-  x0: number;
-  y0: number;
-  sx: number;
-  sy: number;
-}
-/** What the mouse is over: a chunk (unsorted view) or a page column (sorted view). */
-interface Tip {
-  x: number;
-  y: number;
-  page: number;
-  chunk: number;
-  column: boolean;
-}
-/** The latest block answer and the address it was asked for. */
-interface BlockAnswer {
-  asked: number;
-  info: BlockInfo | null;
-}
-
-/** Whether an answer is about the chunk at `addr`: asked there, or its block covers it. */
-const answers = (b: BlockAnswer | null, addr: number): b is BlockAnswer =>
-  b !== null && (b.asked === addr || (b.info !== null && addr >= b.info.start && addr < b.info.start + b.info.bytes));
-
-/** FNV-1a of the chunk states, and how many chunks are pending remote frees (both for tests). */
-function fingerprint(bytes: Uint8Array): { hash: string; pending: number } {
-  let h = 0x811c9dc5,
-    pending = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    h = Math.imul(h ^ b, 0x01000193);
-    if (b === ChunkState.PendingRemote) pending++;
-  }
-  return { hash: (h >>> 0).toString(16), pending };
-}
+/** Duration of a smooth move (keys, buttons), ms. */
+const MOVE_MS = 160;
 
 export function FragMap(props: {
   index: number;
   info: AllocatorInfo;
   spec: AllocatorSpec;
   cpus: number;
-  view: MapView;
+  published: ArrayBufferLike;
+  options: RenderOptions;
 }) {
-  const { index, info, spec, cpus, view } = props;
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const box = useRef<ViewBox | null>(null);
-  const dirty = useRef(true);
+  const { index, info, spec, cpus, published, options } = props;
+  const C = info.pageBytes / info.chunkBytes;
+  const layout = useMemo(() => mapLayout(info.pages, C), [info.pages, C]);
+  const hostRef = useRef<HTMLDivElement>(null);
+  const client = useRef<MapClient | null>(null);
+  const box = useRef<ViewBox>({ x0: 0, y0: 0, sx: 1, sy: 1 });
+  const size = useRef({ width: 800, height: MAP_CSS_HEIGHT, dpr: 1 });
+  const opts = useRef(options);
+  opts.current = options;
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [drawn, setDrawn] = useState(false);
   const [tip, setTip] = useState<Tip | null>(null);
-  const [block, setBlock] = useState<BlockAnswer | null>(null);
-  /** Address of the hovered chunk (null: no tooltip, or the sorted view's columns). */
-  const want = useRef<number | null>(null);
-  /** Throttle state of the block lookups: last send time, trailing timer, newest request. */
-  const asker = useRef<{ last: number; timer: ReturnType<typeof setTimeout> | null; seq: number }>({
-    last: -Infinity,
-    timer: null,
-    seq: 0,
-  });
-  const cpp = info.pageBytes / info.chunkBytes;
-  const geo = { pages: info.pages, chunksPerPage: cpp };
+  const { block, want } = useBlockLookup(index);
+  const anim = useRef<(() => void) | null>(null);
+  const pointer = useRef<{ vx: number; vy: number } | null>(null);
+  const hovering = useRef(false);
+  // This lane's marked blocks, from every source (store.ts OverlaySlice), sources in name order.
+  const overlaysBySource = useStore((s) => s.overlays);
+  const layers = useMemo<OverlayLayer[]>(
+    () =>
+      Object.keys(overlaysBySource)
+        .sort()
+        .flatMap((k) => overlaysBySource[k][index] ?? []),
+    [overlaysBySource, index],
+  );
+  const layersRef = useRef(layers);
+  layersRef.current = layers;
 
-  const fit = (): ViewBox => {
-    const w = wrapRef.current?.clientWidth ?? 800;
-    return { x0: 0, y0: 0, sx: w / info.pages, sy: MAP_CSS_HEIGHT / cpp };
-  };
-  const clamp = (b: ViewBox): ViewBox => {
-    const f = fit();
-    const sx = Math.min(64, Math.max(f.sx, b.sx)),
-      sy = Math.min(64, Math.max(f.sy, b.sy));
-    const w = wrapRef.current?.clientWidth ?? 800;
-    return {
-      sx,
-      sy,
-      x0: Math.min(Math.max(0, b.x0), info.pages - w / sx),
-      y0: Math.min(Math.max(0, b.y0), cpp - MAP_CSS_HEIGHT / sy),
-    };
+  const push = () => {
+    client.current?.setView({ box: box.current, size: size.current, options: opts.current });
+    // What one device pixel stands for, for tests and the curious: "pages per pixel x rows per pixel".
+    const c = hostRef.current?.querySelector('canvas');
+    const { pagesPerPx, rowsPerPx } = pixelScale(box.current, size.current);
+    if (c) c.dataset.scale = `${pagesPerPx.toPrecision(4)}x${rowsPerPx.toPrecision(4)}`;
   };
   const setBox = (b: ViewBox) => {
-    box.current = clamp(b);
-    dirty.current = true;
+    anim.current?.();
+    anim.current = null;
+    box.current = clampBox(b, layout, size.current);
+    push();
+  };
+  /** A smooth move to `target` (keys and buttons). */
+  const moveTo = (target: ViewBox) => {
+    anim.current?.();
+    const from = box.current,
+      t0 = performance.now();
+    const stop = onFrame((now) => {
+      const t = Math.min(1, (now - t0) / MOVE_MS);
+      box.current = clampBox(lerpBox(from, target, size.current, easeOut(t)), layout, size.current);
+      push();
+      if (t >= 1) {
+        stop();
+        anim.current = null;
+      }
+    });
+    anim.current = stop;
+  };
+
+  // The canvas and its worker, for this run's allocator.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const canvas = document.createElement('canvas');
+    canvas.className = 'map-canvas';
+    canvas.dataset.testid = `map-${index}`;
+    canvas.style.height = `${MAP_CSS_HEIGHT}px`;
+    host.prepend(canvas);
+    const measure = () => {
+      size.current = { width: host.clientWidth || 800, height: MAP_CSS_HEIGHT, dpr: window.devicePixelRatio || 1 };
+    };
+    measure();
+    box.current = fitBox(layout, size.current);
+    setDrawn(false);
+    setError(null);
+    if (!canDrawOffMainThread()) {
+      setError('this browser cannot hand a canvas to a worker (no OffscreenCanvas), so the map cannot be drawn');
+      return () => canvas.remove();
+    }
+    let c: MapClient;
+    try {
+      c = new MapClient(
+        index,
+        canvas,
+        info,
+        published,
+        { box: box.current, size: size.current, options: opts.current },
+        {
+          frame: (f) => {
+            canvas.dataset.generation = String(f.generation);
+            canvas.dataset.op = String(f.op);
+            canvas.dataset.hash = f.hash;
+            canvas.dataset.pending = String(f.pending);
+            if (f.firstMs !== undefined) canvas.dataset.firstMs = f.firstMs.toFixed(0);
+            setDrawn(true);
+            if (hovering.current) refreshTip(); // the states under a still pointer may have changed
+          },
+          note: setNote,
+          // What the overlays show, for tests and scripts: 'name:ranges in view' per layer.
+          overlay: (text) => {
+            canvas.dataset.overlay = text;
+          },
+          error: (m) => setError(m),
+        },
+      );
+    } catch (e) {
+      setError(`the map worker could not start: ${(e as Error).message}`);
+      return () => canvas.remove();
+    }
+    client.current = c;
+    if (layersRef.current.length > 0) c.setOverlays(layersRef.current);
+    const ro = new ResizeObserver(() => {
+      const before = size.current;
+      measure();
+      if (before.width !== size.current.width || before.dpr !== size.current.dpr) {
+        box.current = clampBox(
+          { ...box.current, sx: (box.current.sx * size.current.width) / before.width },
+          layout,
+          size.current,
+        );
+        push();
+      }
+    });
+    ro.observe(host);
+    return () => {
+      ro.disconnect();
+      anim.current?.();
+      c.dispose();
+      client.current = null;
+      canvas.remove();
+    };
+  }, [info, published, index, layout]);
+
+  useEffect(() => {
+    push();
+    if (hovering.current) refreshTip();
+  }, [options.highFirst, options.sorted, options.mode]);
+
+  useEffect(() => client.current?.setOverlays(layers), [layers]);
+
+  /** Ask the worker what the pixel under the pointer covers (the newest answer wins). */
+  const hoverSeq = useRef(0);
+  const refreshTip = () => {
+    const p = pointer.current,
+      c = client.current;
+    if (!p || !c) return;
+    const { query, kind } = hoverAt(box.current, size.current, p.vx, p.vy, opts.current.sorted);
+    const seq = ++hoverSeq.current;
+    void c.hover(query).then((reply) => {
+      if (!reply || seq !== hoverSeq.current || !pointer.current) return;
+      setTip({ x: p.vx, y: p.vy, kind, reply });
+      const cell = reply.cell;
+      want(kind === 'chunk' && cell && cell.page >= 0 ? chunkAddress(cell.page, cell.chunk) : null, true);
+    });
   };
   const chunkAddress = (page: number, chunk: number) =>
     info.baseAddress + page * info.pageBytes + chunk * info.chunkBytes;
 
-  /**
-   * Ask the control worker for the block under `want` at most every BLOCK_THROTTLE_MS (a
-   * trailing timer sends the newest address); only the newest request's answer is kept.
-   * Rendering never waits for it: the tooltip shows the snapshot's view until it arrives.
-   */
-  const requestBlock = () => {
-    const a = asker.current;
-    if (a.timer !== null) return;
-    const wait = a.last + BLOCK_THROTTLE_MS - performance.now();
-    if (wait > 0) {
-      a.timer = setTimeout(() => {
-        a.timer = null;
-        requestBlock();
-      }, wait);
-      return;
-    }
-    const addr = want.current;
-    if (addr === null) return;
-    a.last = performance.now();
-    const seq = ++a.seq;
-    blockAt(index, addr).then(
-      (answer) => {
-        if (seq === a.seq && want.current !== null) setBlock({ asked: addr, info: answer });
-      },
-      () => {
-        /* no worker or a timeout: the tooltip keeps the snapshot's view */
-      },
-    );
-  };
-  useEffect(
-    () => () => {
-      const a = asker.current;
-      if (a.timer !== null) clearTimeout(a.timer);
-      a.timer = null;
-      a.seq++;
-    },
-    [],
-  );
-
-  // Redraw on view option changes.
-  useEffect(() => {
-    dirty.current = true;
-  }, [view.highFirst, view.sorted]);
-
-  useEffect(() => {
-    const canvas = canvasRef.current!,
-      wrap = wrapRef.current!;
-    const native = new OffscreenCanvas(info.pages, cpp);
-    const nctx = native.getContext('2d')!;
-    const rgba = new Uint8ClampedArray(info.pages * cpp * 4);
-    const image = new ImageData(rgba, info.pages, cpp);
-    let drawnGeneration = -1,
-      hashedGeneration = -1,
-      lastHash = 0;
-    let viewKey = '';
-    const stop = onFrame((now) => {
-      const live = liveSnapshot();
-      if (!live || live.copied < 0) return;
-      const states = live.copy.chunks[index];
-      if (!states) return;
-      const dpr = window.devicePixelRatio || 1;
-      const cssW = wrap.clientWidth;
-      if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(MAP_CSS_HEIGHT * dpr)) {
-        canvas.width = Math.round(cssW * dpr);
-        canvas.height = Math.round(MAP_CSS_HEIGHT * dpr);
-        box.current = box.current ? clamp(box.current) : fit();
-        dirty.current = true;
-      }
-      const key = `${view.highFirst}${view.sorted}`;
-      const regenerate = live.copied !== drawnGeneration || key !== viewKey;
-      if (regenerate) {
-        renderMap(states, geo, view, rgba);
-        nctx.putImageData(image, 0, 0);
-        drawnGeneration = live.copied;
-        viewKey = key;
-        canvas.dataset.generation = String(drawnGeneration);
-        canvas.dataset.op = String(live.copy.op);
-        if (want.current !== null) requestBlock(); // the block under a still mouse may have changed
-      }
-      if (regenerate || dirty.current) {
-        const b = box.current ?? fit();
-        const ctx = canvas.getContext('2d')!;
-        ctx.setTransform(1, 0, 0, 1, 0, 0);
-        ctx.imageSmoothingEnabled = b.sx < 1;
-        ctx.imageSmoothingQuality = 'high';
-        ctx.drawImage(native, b.x0, b.y0, cssW / b.sx, MAP_CSS_HEIGHT / b.sy, 0, 0, canvas.width, canvas.height);
-        dirty.current = false;
-      }
-      // A picture fingerprint for tests and shared links; throttled so playing stays cheap.
-      if (hashedGeneration !== drawnGeneration && now - lastHash > 250) {
-        const f = fingerprint(states);
-        canvas.dataset.hash = f.hash;
-        canvas.dataset.pending = String(f.pending);
-        hashedGeneration = drawnGeneration;
-        lastHash = now;
-      }
-    });
-    return stop;
-  }, [index, info, view.highFirst, view.sorted]);
-
-  const toImage = (e: { clientX: number; clientY: number }) => {
-    const r = canvasRef.current!.getBoundingClientRect();
-    const b = box.current ?? fit();
-    const vx = e.clientX - r.left,
-      vy = e.clientY - r.top;
-    return { vx, vy, ix: b.x0 + vx / b.sx, iy: b.y0 + vy / b.sy };
-  };
-
   const drag = useRef<{ x: number; y: number; b: ViewBox } | null>(null);
+  const local = (e: { clientX: number; clientY: number }) => {
+    const r = hostRef.current!.getBoundingClientRect();
+    return { vx: e.clientX - r.left, vy: e.clientY - r.top };
+  };
   const onMove = (e: React.MouseEvent) => {
+    const p = local(e);
     if (drag.current) {
       const d = drag.current;
-      setBox({ ...d.b, x0: d.b.x0 - (e.clientX - d.x) / d.b.sx, y0: d.b.y0 - (e.clientY - d.y) / d.b.sy });
+      setBox(panBy(d.b, e.clientX - d.x, e.clientY - d.y));
     }
-    const { vx, vy, ix, iy } = toImage(e);
-    const live = liveSnapshot();
-    const states = live?.copy.chunks[index];
-    const at = chunkAt(ix, iy, geo, view.highFirst);
-    if (!states || !at) {
-      want.current = null;
-      setTip(null);
-      return;
-    }
-    setTip({ x: vx, y: vy, page: at.page, chunk: at.chunk, column: view.sorted });
-    const addr = view.sorted ? null : chunkAddress(at.page, at.chunk);
-    if (addr !== want.current) {
-      want.current = addr;
-      if (addr !== null) requestBlock();
-    }
+    pointer.current = p;
+    hovering.current = true;
+    refreshTip();
   };
-
-  /** Tooltip lines from the current snapshot copy, with the block answer when it is about this chunk. */
-  const tipLines = (t: Tip): string[] => {
-    const states = liveSnapshot()?.copy.chunks[index];
-    if (!states) return [];
-    if (t.column) return describeColumn(info, spec, cpus, states, t.page);
-    const addr = chunkAddress(t.page, t.chunk);
-    return describeChunk(info, spec, cpus, states, t.page, t.chunk, answers(block, addr) ? block.info : undefined);
+  const onLeave = () => {
+    drag.current = null;
+    pointer.current = null;
+    hovering.current = false;
+    hoverSeq.current++;
+    setTip(null);
+    want(null);
   };
 
   useEffect(() => {
-    const canvas = canvasRef.current!;
+    const host = hostRef.current!;
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
-      const b = box.current ?? fit();
-      const k = Math.exp(-e.deltaY * 0.002);
-      const { vx, vy, ix, iy } = toImage(e);
-      const sx = b.sx * k,
-        sy = b.sy * k;
-      setBox({ sx, sy, x0: ix - vx / sx, y0: iy - vy / sy });
+      const { vx, vy } = local(e);
+      setBox(wheelTarget(e, vx, vy, box.current, size.current, layout));
+      if (hovering.current) refreshTip();
     };
-    canvas.addEventListener('wheel', onWheel, { passive: false });
-    return () => canvas.removeEventListener('wheel', onWheel);
-  }, [info]);
+    host.addEventListener('wheel', onWheel, { passive: false });
+    return () => host.removeEventListener('wheel', onWheel);
+  }, [layout]);
 
-  const zoomTo = (sx: number, sy: number) => {
-    const b = box.current ?? fit();
-    const w = wrapRef.current?.clientWidth ?? 800;
-    const cx = b.x0 + w / 2 / b.sx,
-      cy = b.y0 + MAP_CSS_HEIGHT / 2 / b.sy;
-    setBox({ sx, sy, x0: cx - w / 2 / sx, y0: cy - MAP_CSS_HEIGHT / 2 / sy });
+  const onKey = (e: React.KeyboardEvent) => {
+    const t = keyTarget(e.key, box.current, size.current, layout);
+    if (!t) return;
+    // The page's own keys (ArrowRight steps the run) are for when the map has no focus.
+    e.preventDefault();
+    e.stopPropagation();
+    moveTo(t);
   };
 
   return (
-    <div className="map-wrap" ref={wrapRef}>
+    <div className="map-wrap">
       <div className="map-tools">
         <span className="muted">
-          {info.pages} pages x {cpp} chunks of {info.chunkBytes} B · wheel zooms, drag pans
+          {info.pages.toLocaleString('en')} pages x {C} chunks of {info.chunkBytes} B
+          {layout.bands > 1 ? ` in ${layout.bands} bands of ${layout.bandPages.toLocaleString('en')} pages` : ''} ·
+          wheel zooms (Shift: rows, Ctrl: pages), drag pans, keys: arrows + - 0
         </span>
-        <button type="button" onClick={() => setBox(fit())}>
+        <button type="button" onClick={() => moveTo(fitBox(layout, size.current))} title="the whole map (key 0)">
           Fit
         </button>
-        <button type="button" onClick={() => zoomTo(1, 1)} title="one CSS pixel per chunk">
+        <button
+          type="button"
+          onClick={() => moveTo(oneToOne(box.current, size.current, layout))}
+          title="one CSS pixel per chunk"
+        >
           1:1
         </button>
-        <button type="button" onClick={() => zoomTo(8, 8)}>
-          8x
-        </button>
+        {note && (
+          <span className="muted small" data-testid={`map-note-${index}`}>
+            {note}
+          </span>
+        )}
       </div>
-      <canvas
-        ref={canvasRef}
-        className="map-canvas"
-        data-testid={`map-${index}`}
-        style={{ height: MAP_CSS_HEIGHT }}
+      <div
+        ref={hostRef}
+        className="map-host"
+        tabIndex={0}
+        aria-label={`fragmentation map of ${info.label}: arrows pan, + and - zoom, 0 fits`}
         onMouseDown={(e) => {
-          drag.current = { x: e.clientX, y: e.clientY, b: box.current ?? fit() };
+          drag.current = { x: e.clientX, y: e.clientY, b: box.current };
         }}
         onMouseUp={() => {
           drag.current = null;
         }}
         onMouseMove={onMove}
-        onMouseLeave={() => {
-          drag.current = null;
-          want.current = null;
-          setTip(null);
-          setBlock(null);
-        }}
-        onDoubleClick={() => setBox(fit())}
-      />
+        onMouseLeave={onLeave}
+        onDoubleClick={() => moveTo(fitBox(layout, size.current))}
+        onKeyDown={onKey}
+      >
+        {(error || !drawn) && (
+          <div className={error ? 'map-status error' : 'map-status'} role="status" data-testid={`map-status-${index}`}>
+            {error ? `The map cannot be drawn: ${error}.` : `Drawing ${info.pages.toLocaleString('en')} pages...`}
+          </div>
+        )}
+      </div>
       {tip && (
-        <div
-          className="map-tip"
-          data-testid={`map-tip-${index}`}
-          style={{ left: Math.min(tip.x + 14, (wrapRef.current?.clientWidth ?? 800) - 470), top: tip.y + 40 }}
-        >
-          {tipLines(tip).map((l) => (
-            <div key={l}>{l}</div>
-          ))}
-        </div>
+        <MapTip
+          index={index}
+          tip={tip}
+          info={info}
+          spec={spec}
+          cpus={cpus}
+          block={block}
+          left={Math.min(tip.x + 14, size.current.width - 470)}
+        />
       )}
     </div>
   );

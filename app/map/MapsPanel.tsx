@@ -3,12 +3,27 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { METRIC_DEFINITIONS } from '../../engine/core/metrics';
 import { colourOf, fmtBytes, fmtPct } from '../render/format';
-import { exportMaps } from '../export/png';
-import { liveSnapshot } from '../runtime/live-snapshot';
+import { download } from '../export/download';
+import type { PixelMode } from '../render/lod';
 import { useStore } from '../store/store';
-import { workloadLabel } from '../url-state';
+import { workloadLabel, type Setup } from '../url-state';
 import { FragMap } from './FragMap';
+import { mapClient } from './map-client';
 import { PALETTE } from '../render/palette';
+
+/** Every map's PNG files (each map worker makes its own), downloaded; returns the file names. */
+async function exportMaps(what: 'view' | 'full', setup: Setup, count: number): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = mapClient(i);
+    if (!c) throw new Error(`map ${i + 1} is not drawn yet`);
+    for (const f of await c.exportPng(what, { workload: workloadLabel(setup), spec: setup.allocators[i] })) {
+      download(f.name, f.blob);
+      names.push(f.name);
+    }
+  }
+  return names;
+}
 
 export function Legend() {
   return (
@@ -24,13 +39,14 @@ export function Legend() {
 }
 
 export function MapsPanel() {
-  const { status, info, runSetup, highFirst, sorted, setView, allocs } = useStore(
+  const { status, info, runSetup, highFirst, sorted, pixelMode, setView, allocs } = useStore(
     useShallow((s) => ({
       status: s.status,
       info: s.info,
       runSetup: s.runSetup,
       highFirst: s.highFirst,
       sorted: s.sorted,
+      pixelMode: s.pixelMode,
       setView: s.setView,
       allocs: s.summary?.allocators,
     })),
@@ -44,12 +60,11 @@ export function MapsPanel() {
           : 'Configuring the run...'}
       </section>
     );
-  const view = { highFirst, sorted };
-  const onExport = async () => {
+  const options = { highFirst, sorted, mode: pixelMode };
+  const onExport = async (what: 'view' | 'full') => {
+    setExportMsg(what === 'full' ? 'exporting every page...' : 'exporting the view...');
     try {
-      const live = liveSnapshot();
-      const snapshot = live && live.copied >= 0 ? live.copy : null;
-      const names = await exportMaps(snapshot, info.allocators, runSetup.allocators, workloadLabel(runSetup), view);
+      const names = await exportMaps(what, runSetup, info.allocators.length);
       setExportMsg(`saved ${names.join(', ')}`);
     } catch (e) {
       setExportMsg(`export failed: ${(e as Error).message}`);
@@ -67,16 +82,32 @@ export function MapsPanel() {
           <input type="checkbox" checked={sorted} onChange={(e) => setView({ sorted: e.target.checked })} /> sorted per
           page
         </label>
-        <button type="button" onClick={() => void onExport()}>
+        <label title="what a pixel that stands for many chunks shows">
+          pixel shows{' '}
+          <select
+            aria-label="pixel shows"
+            value={pixelMode}
+            onChange={(e) => setView({ pixelMode: e.target.value as PixelMode })}
+          >
+            <option value="share">share of each state (blend)</option>
+            <option value="worst">worst state</option>
+          </select>
+        </label>
+        <button type="button" onClick={() => void onExport('full')} title="every page at one pixel per chunk">
           Export PNG
+        </button>
+        <button type="button" onClick={() => void onExport('view')} title="each map as shown">
+          Export view
         </button>
         {exportMsg && <span className="muted small">{exportMsg}</span>}
       </div>
       <Legend />
       <p className="definition">
-        One column per page, one pixel per {info.allocators[0]?.chunkBytes ?? 32}-byte chunk (seed, 6 Aug 2006: green
-        free, red used). Hover for page, chunk, state, owner CPU and the block it belongs to (address, requested and
-        rounded size).
+        One column per page, one row per {info.allocators[0]?.chunkBytes ?? 32}-byte chunk (seed, 6 Aug 2006: green
+        free, red used), pages in bands of up to 16,384. Zoomed out, a pixel stands for the chunks under it (their
+        blend, or the worst of them); where it covers more rows than it can show, columns show their pages&apos;
+        proportions, as the seed&apos;s power-of-two picture. Hover for the pages and their totals, or, zoomed in, the
+        chunk, its owner CPU and the block it belongs to (address, requested and rounded size).
       </p>
       {info.allocators.map((a, i) => {
         const m = allocs?.[i]?.metrics;
@@ -100,7 +131,14 @@ export function MapsPanel() {
                 </span>
               )}
             </header>
-            <FragMap index={i} info={a} spec={runSetup.allocators[i]} cpus={runSetup.cpus} view={view} />
+            <FragMap
+              index={i}
+              info={a}
+              spec={runSetup.allocators[i]}
+              cpus={runSetup.cpus}
+              published={info.published}
+              options={options}
+            />
           </div>
         );
       })}

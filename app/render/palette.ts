@@ -34,7 +34,7 @@ const ENTRIES: [number, string, string, string][] = [
     ChunkState.Waste,
     paletteCss(ChunkState.Waste),
     'rounding waste',
-    'handed out with an allocation but beyond its requested bytes',
+    "handed out with an allocation but beyond its requested bytes, or a slab's leftover no object can use",
   ],
   [
     ChunkState.PendingRemote,
@@ -44,6 +44,18 @@ const ENTRIES: [number, string, string, string][] = [
   ],
   [ChunkState.Mapped, paletteCss(ChunkState.Mapped), 'mapped', 'used and mapped to user space (zero-copy)'],
   [ChunkState.Postponed, paletteCss(ChunkState.Postponed), 'postponed', 'freed while mapped: waits for the unmap'],
+  [
+    ChunkState.Cached,
+    paletteCss(ChunkState.Cached),
+    'cached (per-CPU)',
+    "free, but in a CPU's own cache: only that CPU can hand it out (SLAB's per-CPU and shared arrays, SLUB's per-CPU slabs)",
+  ],
+  [
+    ChunkState.Metadata,
+    paletteCss(ChunkState.Metadata),
+    'metadata',
+    "the allocator's own data in the pool (SLAB: struct slab and its bufctl array)",
+  ],
 ];
 
 export const PALETTE: readonly PaletteEntry[] = ENTRIES.map(([code, css, label, description]) => ({
@@ -78,3 +90,29 @@ export function pack(r: number, g: number, b: number, a: number, littleEndian = 
 export function isLittleEndian(): boolean {
   return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 }
+
+/**
+ * Cells past the pool's last page (the tail of the last band) and anything outside the image:
+ * light, so they never read as a state (unheld is the dark grey).
+ */
+export const ABSENT_RGB: readonly [number, number, number] = [226, 230, 236];
+
+/**
+ * States by how much they matter when one pixel must stand for many chunks ("worst state"
+ * mode), worst first: a pending remote free is memory nobody can use yet, a postponed free
+ * waits on user space, a cached object is free to one CPU only, rounding waste is the internal
+ * fragmentation and metadata the allocator's own overhead, then used, mapped and
+ * free chunks, then pages not held. A single violet chunk among a million free ones still
+ * colours its pixel.
+ */
+export const WORST_FIRST: readonly number[] = [
+  ChunkState.PendingRemote,
+  ChunkState.Postponed,
+  ChunkState.Cached,
+  ChunkState.Waste,
+  ChunkState.Metadata,
+  ChunkState.Used,
+  ChunkState.Mapped,
+  ChunkState.Free,
+  ChunkState.Unheld,
+];

@@ -2,7 +2,7 @@
  * Chunk-state bytes -> RGBA pixels (pure, no DOM).
  *
  * Coordinate spaces:
- *   state space: byte `page * chunksPerPage + chunk` of the snapshot;
+ *   state space: byte `page * chunksPerPage + chunk` of the states (Allocator.pageStates);
  *   image space: pixel (x, y) of a pages x chunksPerPage image, one column per
  *                page (x = page) and one pixel per chunk, as the seed's pictures.
  * Row y shows chunk y (low addresses first) or chunk chunksPerPage-1-y with
@@ -27,9 +27,11 @@ export interface MapView {
 export const SORTED_ORDER: readonly number[] = [
   ChunkState.Used,
   ChunkState.Mapped,
+  ChunkState.Metadata,
   ChunkState.Waste,
   ChunkState.Postponed,
   ChunkState.PendingRemote,
+  ChunkState.Cached,
   ChunkState.Free,
   ChunkState.Unheld,
 ];

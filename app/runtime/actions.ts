@@ -12,7 +12,6 @@ import { useStore } from '../store/store';
 import { encodeUrl, TRACE_WORKLOAD, type Setup } from '../url-state';
 import { control, killWorker, setClientHandlers, withTimeout, type Remote } from './client';
 import { MetricHistory } from './history';
-import { attachSnapshot } from './live-snapshot';
 import { traceOpsText } from './traces';
 
 export const SUMMARY_THROTTLE_MS = 200;
@@ -26,7 +25,7 @@ let runId = 0;
 /**
  * Generation of the newest summary taken. Subscription callbacks travel on their own
  * MessageChannel, so one can arrive after a newer call result: older ones are dropped.
- * -1 while a reset is pending (generations restart with the new snapshot region).
+ * Ignored while a reset is pending (generations restart with the new published header).
  */
 let lastGeneration = 0;
 let resetting = false;
@@ -98,13 +97,17 @@ export function toRunConfig(setup: Setup, opsText?: RunConfig['opsText']): RunCo
   return cfg;
 }
 
+/**
+ * A control call; `ms` bounds how long it may take (Infinity: a Play lasts as long as the run
+ * plays; a dead worker still ends it through the client's error events).
+ */
 async function act(what: string, f: (r: Remote) => Promise<Summary | void>, ms = 15000): Promise<void> {
   const st = useStore.getState();
   if (st.status === 'error' || st.status === 'configuring') return;
   const id = runId;
   try {
     const r = await control();
-    const s = await withTimeout(f(r), ms, what);
+    const s = await (Number.isFinite(ms) ? withTimeout(f(r), ms, what) : f(r));
     if (s && id === runId) {
       take(s);
       if (s.error) setError(s.error);
@@ -119,7 +122,6 @@ export async function start(setup: Setup, op = 0): Promise<void> {
   const id = ++runId;
   pending = null;
   resetting = true;
-  attachSnapshot(null);
   useStore.getState().setRun({ status: 'configuring', error: null, summary: null, info: null, runSetup: setup });
   try {
     // A trace's text (a sample is fetched the first time) goes to the workers with the config.
@@ -129,7 +131,6 @@ export async function start(setup: Setup, op = 0): Promise<void> {
     const info = await withTimeout(r.configure(toRunConfig(setup, opsText)), 30000, 'configure');
     if (id !== runId) return;
     history.reset(info.allocators.map((a) => a.label));
-    attachSnapshot(info);
     useStore.getState().setRun({ status: 'ready', info });
     let s: Summary;
     if (op > 0) {
@@ -175,22 +176,24 @@ export const pause = () => act('pause', (r) => r.pause());
 export const seek = (op: number) => act(`seek ${op}`, (r) => r.seek(op), 60000);
 export function play(): Promise<void> {
   const speed = useStore.getState().speed;
-  return act('play', async (r) => {
-    await r.play(speed);
-  });
+  return act(
+    'play',
+    async (r) => {
+      await r.play(speed);
+    },
+    Infinity,
+  );
 }
 
-/** Reset the run to op 0; after a worker error, restart the worker and configure again. */
+/**
+ * Reset the run to op 0 by configuring it again: a new configuration has new allocator buffers,
+ * which the maps attach to from the RunInfo (ControlApi.reset answers only a summary, and maps
+ * left on the old buffers would keep showing the old run). After a worker error, restart the
+ * worker first.
+ */
 export async function reset(): Promise<void> {
   const st = useStore.getState();
   const setup = st.runSetup ?? st.setup;
-  if (st.status === 'error') {
-    killWorker();
-    await start(setup, 0);
-    return;
-  }
-  history.reset(st.info?.allocators.map((a) => a.label) ?? []);
-  resetting = true;
-  await act('reset', (r) => r.reset());
-  resetting = false;
+  if (st.status === 'error') killWorker();
+  await start(setup, 0);
 }

@@ -1,5 +1,5 @@
 /**
- * One requestAnimationFrame loop for every canvas (maps, the snapshot reader).
+ * One requestAnimationFrame loop for the page's animations (the maps' smooth moves).
  * Tasks run in priority order each frame; the loop idles when no task is registered.
  */
 type Task = { priority: number; run: (now: number) => void };

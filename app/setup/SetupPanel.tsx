@@ -11,12 +11,13 @@
 import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
-  NTA_PRESETS,
   PARAMS,
   paramValues,
+  parseAllocatorSpec,
+  specChoices,
   specLabel,
+  specName,
   type AllocatorSpec,
-  type NtaPresetName,
 } from '../../engine/allocators/registry';
 import { COMMON_PARAMS, type ParamSpec, WORKLOADS } from '../../engine/workloads/generators';
 import { parseTrace } from '../../engine/workloads/trace';
@@ -114,21 +115,14 @@ function AllocatorRow({
     <div className="alloc-row">
       <select
         aria-label={`allocator ${index + 1}`}
-        value={spec.kind === 'nta' ? `nta:${spec.preset}` : 'pow2'}
-        onChange={(e) =>
-          set(
-            e.target.value === 'pow2'
-              ? { kind: 'pow2' }
-              : { kind: 'nta', preset: e.target.value.split(':')[1] as NtaPresetName },
-          )
-        }
+        value={specName(spec)}
+        onChange={(e) => set(parseAllocatorSpec(e.target.value))}
       >
-        {NTA_PRESETS.map((p) => (
-          <option key={p} value={`nta:${p}`}>
-            {specLabel({ kind: 'nta', preset: p })}
+        {specChoices().map((c) => (
+          <option key={specName(c)} value={specName(c)}>
+            {specLabel(c)}
           </option>
         ))}
-        <option value="pow2">{specLabel({ kind: 'pow2' })}</option>
       </select>
       {PARAMS[spec.kind].map(({ key: k, doc, min, max }) => (
         <label key={k} className="field small" title={doc}>

@@ -1,10 +1,12 @@
 /**
  * The UI store (zustand): setup, a throttled run summary, view options.
  * High-frequency data (chunk states, metric history) never goes through here:
- * the map reads shared memory per animation frame, charts read MetricHistory.
+ * map workers read the allocators' shared memory per frame, charts read MetricHistory.
  */
 import { create } from 'zustand';
 import type { RunInfo, Summary } from '../../engine/runtime/api';
+import type { PixelMode } from '../render/lod';
+import type { OverlayLayer } from '../render/overlay';
 import { DEFAULT_SETUP, type Setup } from '../url-state';
 
 export type RunStatus = 'idle' | 'configuring' | 'ready' | 'busy' | 'error';
@@ -44,11 +46,13 @@ export interface RunSlice {
 export interface ViewSlice {
   highFirst: boolean;
   sorted: boolean;
+  /** What a map pixel standing for many chunks shows: their blend by share, or the worst state. */
+  pixelMode: PixelMode;
   /** Ops per second while playing; Infinity = as fast as possible. */
   speed: number;
   /** Request size (bytes) of the fragmentation-index chart. */
   request: number;
-  setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'speed' | 'request'>>) => void;
+  setView: (p: Partial<Pick<ViewSlice, 'highFirst' | 'sorted' | 'pixelMode' | 'speed' | 'request'>>) => void;
 }
 
 /** A run within the limits but large (run-limits.ts confirmReasons), waiting for the user's answer. */
@@ -64,7 +68,18 @@ export interface ConfirmSlice {
   setConfirm: (c: PendingStart | null) => void;
 }
 
-export type Store = SetupSlice & RunSlice & ViewSlice & ConfirmSlice;
+/**
+ * Blocks marked on the maps (render/overlay.ts), by who marks them (e.g. 'site' for the
+ * selected call site, 'failure' for the failure explained): per source, one list of layers
+ * per allocator (lane index). A map draws every source's layers for its lane, in source order.
+ */
+export interface OverlaySlice {
+  overlays: Readonly<Record<string, readonly (readonly OverlayLayer[])[]>>;
+  /** Replace one source's layers (null: the source marks nothing any more). */
+  setOverlays: (source: string, perLane: readonly (readonly OverlayLayer[])[] | null) => void;
+}
+
+export type Store = SetupSlice & RunSlice & ViewSlice & ConfirmSlice & OverlaySlice;
 
 export const useStore = create<Store>()((set) => ({
   setup: DEFAULT_SETUP,
@@ -83,10 +98,20 @@ export const useStore = create<Store>()((set) => ({
 
   highFirst: false,
   sorted: false,
+  pixelMode: 'share',
   speed: 2000,
   request: 1500,
   setView: (p) => set(p),
 
   confirm: null,
   setConfirm: (confirm) => set({ confirm }),
+
+  overlays: {},
+  setOverlays: (source, perLane) =>
+    set((s) => {
+      const next = { ...s.overlays };
+      if (perLane) next[source] = perLane;
+      else delete next[source];
+      return { overlays: next };
+    }),
 }));

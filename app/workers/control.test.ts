@@ -9,8 +9,9 @@ import { expose, proxy, wrap, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Controller } from '../../engine/runtime/controller';
 import { nodeSpawn } from '../../engine/runtime/node/spawn';
-import type { ControlApi, RunConfig, Summary } from '../../engine/runtime/api';
-import { createSnapshotCopy, readSnapshot, snapshotViews } from '../../engine/runtime/snapshot';
+import type { AllocatorInfo, ControlApi, RunConfig, RunInfo, Summary } from '../../engine/runtime/api';
+import { createAllocator } from '../../engine/allocators/registry';
+import { publishedViews, readPublished } from '../../engine/runtime/published';
 
 const ports: MessagePort[] = [];
 function connect(c: Controller): Remote<ControlApi> {
@@ -32,15 +33,23 @@ const base: Omit<RunConfig, 'workload'> = {
   ops: 0,
 };
 
-/** Chunk states of every allocator as published after `op` ops of a fresh inline run. */
+/** Every chunk state of an allocator, read through its shared buffers as a map worker attaches them. */
+function statesOf(a: AllocatorInfo): Uint8Array {
+  const out = new Uint8Array((a.pages * a.pageBytes) / a.chunkBytes);
+  createAllocator(a.spec, a.cpus, a.buffers, false).snapshot(out);
+  return out;
+}
+const published = (info: RunInfo) => readPublished(publishedViews(info.published));
+
+/** Chunk states of every allocator after `op` ops of a fresh inline run. */
 async function inlineAt(cfg: RunConfig, op: number): Promise<Uint8Array[]> {
   const c = new Controller(null);
   const info = await c.configure(cfg);
   await c.step(op);
-  const out = createSnapshotCopy(info.allocators);
-  expect(readSnapshot(snapshotViews(info.snapshot, info.allocators), out)).toBe(true);
+  expect(published(info).op).toBe(op);
+  const out = info.allocators.map(statesOf);
   await c.dispose();
-  return out.chunks;
+  return out;
 }
 
 describe('ControlApi through comlink', () => {
@@ -103,22 +112,21 @@ describe('ControlApi through comlink', () => {
       );
       const failOp = s.op;
 
-      const view = snapshotViews(info.snapshot, info.allocators);
-      const copy = createSnapshotCopy(info.allocators);
+      // The states are read where the workers wrote them, through the buffers RunInfo shares.
       await api.step(500);
       const later = (await api.summary()).op;
-      expect(readSnapshot(view, copy)).toBe(true);
-      expect(copy.op).toBe(later);
-      expect(copy.chunks).toEqual(await inlineAt(cfg, later));
+      expect(published(info)).toMatchObject({ op: later, playing: false });
+      expect(info.allocators.map(statesOf)).toEqual(await inlineAt(cfg, later));
 
+      const g = published(info).generation;
       s = await api.seek(10);
       expect(s.op).toBe(10);
-      expect(readSnapshot(view, copy)).toBe(true);
-      expect(copy.chunks).toEqual(await inlineAt(cfg, 10));
+      expect(published(info)).toMatchObject({ op: 10, generation: s.generation });
+      expect(s.generation).toBeGreaterThan(g);
+      expect(info.allocators.map(statesOf)).toEqual(await inlineAt(cfg, 10));
       s = await api.seek(failOp);
       expect(s.allocators[0].failures.length).toBe(1);
-      expect(readSnapshot(view, copy)).toBe(true);
-      expect(copy.chunks).toEqual(await inlineAt(cfg, failOp));
+      expect(info.allocators.map(statesOf)).toEqual(await inlineAt(cfg, failOp));
       expect(seen.length).toBeGreaterThan(0);
     } finally {
       await api.dispose();
@@ -128,11 +136,14 @@ describe('ControlApi through comlink', () => {
   it('play and pause', async () => {
     const api = connect(new Controller(nodeSpawn));
     try {
-      await api.configure({ ...base, workload: 'churn', ops: 1_000_000 });
+      const info = await api.configure({ ...base, workload: 'churn', ops: 1_000_000 });
       const playing = api.play(Infinity);
       await new Promise((r) => setTimeout(r, 200));
+      // While it plays the header says so (map workers then redraw every frame).
+      expect(published(info).playing).toBe(true);
       const s = await api.pause();
       await playing;
+      expect(published(info)).toMatchObject({ op: s.op, playing: false, generation: s.generation });
       expect(s.playing).toBe(false);
       expect(s.op).toBeGreaterThan(0);
       expect(s.done).toBe(false);

@@ -4,15 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createAllocator, type AllocatorSpec } from './registry';
-import type { Allocator, BlockInfo, FreeSummary } from '../core/types';
+import { FreeError, type Allocator, type BlockInfo, type FreeSummary } from '../core/types';
 import { summaryOf } from '../core/metrics';
-import { MAX_CPUS } from '../core/limits';
+import { MAX_CPUS, MAX_PAGES } from '../core/limits';
 import { applyRandom, firstDiff, stateBytes, type Live, type RandomOp } from './test-util';
 
 const SPECS: [string, AllocatorSpec][] = [
   ['nta blog', { kind: 'nta', preset: 'blog', overrides: { regions: 12, maxPages: 12 } }],
   ['nta patch2', { kind: 'nta', preset: 'patch2', overrides: { regions: 1, maxPages: 64 } }],
   ['pow2', { kind: 'pow2', overrides: { pages: 12 } }],
+  ['slub 2.6.22', { kind: 'slub', preset: '2.6.22', overrides: { pages: 24 } }],
+  ['slub 3.6-i386', { kind: 'slub', preset: '3.6-i386', overrides: { pages: 24 } }],
+  ['slub 6.6-x86_64', { kind: 'slub', preset: '6.6-x86_64', overrides: { pages: 24 } }],
+  ['buddy', { kind: 'buddy', overrides: { pages: 24 } }],
 ];
 
 const randomOp: fc.Arbitrary<RandomOp> = fc.record({
@@ -35,8 +39,9 @@ function blocks(a: Allocator): BlockInfo[] {
   return out;
 }
 
-/** Free blocks as the metric defines them: free runs or slots, and pow2's untaken pool pages. */
-const isFree = (a: Allocator, b: BlockInfo) => b.kind === 'free' || (b.kind === 'unheld' && a.name === 'pow2');
+/** Free blocks as the metric defines them: free runs or slots, pow2's untaken pool pages, SLUB's zone blocks. */
+const isFree = (a: Allocator, b: BlockInfo) =>
+  b.kind === 'free' || (b.kind === 'unheld' && (a.name === 'pow2' || a.name === 'slub'));
 
 function bruteSummary(a: Allocator): FreeSummary {
   return summaryOf(
@@ -50,7 +55,7 @@ function bruteLargest(a: Allocator, cpu: number): number {
   return Math.max(
     0,
     ...blocks(a)
-      .filter((b) => isFree(a, b) && b.owner === cpu)
+      .filter((b) => isFree(a, b) && (b.owner === cpu || b.owner === -1)) // -1: any CPU may take it
       .map((b) => b.bytes),
   );
 }
@@ -105,8 +110,11 @@ describe(`${MAX_CPUS} CPUs`, () => {
     { kind: 'nta', preset: 'blog' },
     { kind: 'nta', preset: 'patch2' },
     { kind: 'pow2' },
+    { kind: 'slub', preset: '2.6.22' },
+    { kind: 'slub', preset: '3.6-i386' },
+    { kind: 'slub', preset: '6.6-x86_64' },
   ] as AllocatorSpec[]) {
-    it(`${spec.kind}${spec.kind === 'nta' ? ':' + spec.preset : ''}: every CPU allocates, frees its own and its neighbour's blocks`, () => {
+    it(`${'preset' in spec ? `${spec.kind}:${spec.preset}` : spec.kind}: every CPU allocates, frees its own and its neighbour's blocks`, () => {
       const a = createAllocator(spec, MAX_CPUS);
       expect(a.cpus).toBe(MAX_CPUS);
       const mine: number[][] = [];
@@ -122,7 +130,8 @@ describe(`${MAX_CPUS} CPUs`, () => {
       expect(a.counters()).toMatchObject({
         allocs: 3 * MAX_CPUS,
         frees: 2 * MAX_CPUS,
-        pendingBytes: 0,
+        // drained: nothing pending (SLUB's pending bytes are its CPU slabs' free objects)
+        ...(a.name === 'slub' ? {} : { pendingBytes: 0 }),
         requestedBytes: 33 * MAX_CPUS,
       });
       expect(a.checkInvariants()).toEqual([]);
@@ -136,6 +145,9 @@ const WIDE: [string, AllocatorSpec][] = [
   ['nta blog', { kind: 'nta', preset: 'blog', overrides: { pageBytes: 1024, regions: 300, maxPages: 300 } }],
   ['nta patch2', { kind: 'nta', preset: 'patch2', overrides: { pageBytes: 1024, regions: 2, maxPages: 300 } }],
   ['pow2', { kind: 'pow2', overrides: { pageBytes: 1024, pages: 300 } }],
+  ['slub 3.6-i386', { kind: 'slub', preset: '3.6-i386', overrides: { pages: 300 } }],
+  ['slub 6.6-x86_64', { kind: 'slub', preset: '6.6-x86_64', overrides: { pages: 300 } }],
+  ['buddy', { kind: 'buddy', overrides: { pages: 300 } }],
 ];
 const wideOp: fc.Arbitrary<RandomOp> = fc.record({
   kind: fc.integer({ min: 0, max: 9 }),
@@ -219,6 +231,34 @@ describe('fields round trip: copied into a fresh allocator, both go on identical
         ),
         { numRuns: 30 },
       );
+    });
+  }
+});
+
+describe(`the biggest pools: ${MAX_PAGES} pages (16 GiB), addresses past 2^32`, () => {
+  for (const spec of [
+    { kind: 'nta', preset: 'blog', overrides: { regions: MAX_PAGES, maxPages: MAX_PAGES } },
+    { kind: 'pow2', overrides: { pages: MAX_PAGES } },
+  ] as AllocatorSpec[]) {
+    it(`${spec.kind}: the last CPU allocates, frees and answers above 4 GiB`, () => {
+      const a = createAllocator(spec, 4);
+      const { baseAddress, pageBytes } = a.geometry;
+      const last = baseAddress + (MAX_PAGES - 1) * pageBytes;
+      expect(last).toBeGreaterThan(2 ** 34);
+      const p = a.alloc(3, 100),
+        q = a.alloc(3, 100);
+      expect(p).toBe(baseAddress + (3 * MAX_PAGES * pageBytes) / 4); // CPU 3's first page
+      expect(p).toBeGreaterThan(2 ** 32);
+      expect(q).toBe(p + 128);
+      expect(a.ownerOf(p)).toBe(3);
+      expect(a.blockAt(p + 99)).toMatchObject({ kind: 'allocation', start: p, requested: 100, owner: 3 });
+      expect(a.free(3, p + 32, 100)).toBeLessThan(0);
+      expect(a.free(3, p, 100)).toBe(0);
+      expect(a.free(3, p, 100)).toBe(FreeError.DoubleFree);
+      expect(a.free(3, q, 100)).toBe(0);
+      expect(a.blockAt(last + 5)).toMatchObject({ owner: 3 });
+      expect(a.freeSummary()).toEqual({ bytes: [pageBytes], counts: [MAX_PAGES] });
+      expect(a.checkInvariants()).toEqual([]);
     });
   }
 });

@@ -14,13 +14,17 @@ import {
 } from './registry';
 
 describe('the registry: one entry per kind', () => {
-  it('lists nta and pow2 with their presets, parameters and capabilities', () => {
-    expect(ALLOCATOR_KINDS).toEqual(['nta', 'pow2']);
+  it('lists every kind with its presets, parameters and capabilities', () => {
+    expect(ALLOCATOR_KINDS).toEqual(['nta', 'pow2', 'slab', 'slub', 'buddy']);
+    expect(presetsOf('slub')).toEqual(['2.6.22', '3.6-i386', '6.6-x86_64']);
     expect(presetsOf('nta')).toEqual(['blog', 'patch1', 'patch2']);
     expect(presetsOf('pow2')).toEqual([]);
     expect(OVERRIDE_KEYS).toEqual({
       nta: ['chunkBytes', 'pageBytes', 'regionOrder', 'regions', 'growPages', 'maxPages', 'drainOnAlloc'],
       pow2: ['pages', 'pageBytes', 'chunkBytes'],
+      slab: ['pages', 'l1Bytes', 'lineBytes', 'wordBytes', 'opsPerSecond'],
+      slub: ['pages', 'chunkBytes', 'minObjects', 'maxOrder', 'minOrder', 'cpuPartial'],
+      buddy: ['pages', 'chunkBytes'],
     });
     for (const k of ALLOCATOR_KINDS) expect(PARAMS[k].every((p) => p.doc.length > 10 && p.min <= p.max)).toBe(true);
     expect(capabilitiesOf('nta')).toMatchObject({ remoteFrees: true, mappedChunks: true, contiguousRuns: true });
@@ -47,13 +51,13 @@ describe('the registry: one entry per kind', () => {
   it('rejects a value outside its declared limits, naming the parameter', () => {
     for (const kind of ALLOCATOR_KINDS)
       for (const p of PARAMS[kind]) {
-        const spec = { kind, preset: 'blog', overrides: { [p.key]: p.max + 1 } } as AllocatorSpec;
+        const spec = { kind, preset: presetsOf(kind)[0], overrides: { [p.key]: p.max + 1 } } as AllocatorSpec;
         expect(() => bytesNeeded(spec, 1)).toThrow(new RegExp(`${p.key}=${p.max + 1}`));
       }
     expect(() => createAllocator({ kind: 'nta', preset: 'blog', overrides: { drainOnAlloc: 2 } }, 1)).toThrow(
       /drainOnAlloc=2, expected 0 or 1/,
     );
-    expect(() => createAllocator({ kind: 'slab' } as unknown as AllocatorSpec, 1)).toThrow(/unknown allocator 'slab'/);
+    expect(() => createAllocator({ kind: 'slob' } as unknown as AllocatorSpec, 1)).toThrow(/unknown allocator 'slob'/);
   });
 });
 

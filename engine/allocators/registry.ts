@@ -12,19 +12,25 @@ import type { AllocatorKind, ParamInfo } from './kind';
 import { NTA_KIND, type NtaSpec } from './nta/kind';
 import { NTA_PRESETS, type NtaPresetName } from './nta/presets';
 import { POW2_KIND, type Pow2Spec } from './pow2/kind';
+import { SLUB_KIND, type SlubSpec } from './slub/kind';
+import { BUDDY_KIND, type BuddySpec } from './buddy/kind';
+import { SLAB_KIND, type SlabSpec } from './slab/kind';
 
 export { NTA_PRESETS, type NtaPresetName };
 export type { ParamInfo };
 /** The seed's worked example as NTA's debug log (the CLI's `example`). */
 export { seedExampleLog } from './nta/example';
 
-export type AllocatorSpec = NtaSpec | Pow2Spec;
+export type AllocatorSpec = NtaSpec | Pow2Spec | SlabSpec | SlubSpec | BuddySpec;
 export type AllocatorKindName = AllocatorSpec['kind'];
 
 /** Every kind: adding one is its folder and one line here. */
 const KINDS: { [K in AllocatorKindName]: AllocatorKind<Extract<AllocatorSpec, { kind: K }>> } = {
   nta: NTA_KIND,
   pow2: POW2_KIND,
+  slab: SLAB_KIND,
+  slub: SLUB_KIND,
+  buddy: BUDDY_KIND,
 };
 
 export const ALLOCATOR_KINDS = Object.keys(KINDS) as readonly AllocatorKindName[];
@@ -35,17 +41,19 @@ function kindOf<S extends AllocatorSpec>(spec: S): AllocatorKind<S> {
   return k;
 }
 
-/** Parameters users may override, per kind (CLI --nta/--pow2 KEY=VALUE, URL a0.KEY, the setup form). */
-export const PARAMS: { readonly [K in AllocatorKindName]: readonly ParamInfo[] } = {
-  nta: NTA_KIND.params,
-  pow2: POW2_KIND.params,
-};
+/** One value per kind, computed from its declaration. */
+function perKind<T>(f: (k: AllocatorKind<AllocatorSpec>) => T): { readonly [K in AllocatorKindName]: T } {
+  const all = KINDS as unknown as Record<AllocatorKindName, AllocatorKind<AllocatorSpec>>;
+  return Object.fromEntries(ALLOCATOR_KINDS.map((k) => [k, f(all[k])])) as unknown as {
+    readonly [K in AllocatorKindName]: T;
+  };
+}
+
+/** Parameters users may override, per kind (CLI --KIND KEY=VALUE, URL a0.KEY, the setup form). */
+export const PARAMS = perKind((k) => k.params);
 
 /** The keys of PARAMS: what the CLI and URLs accept as overrides. */
-export const OVERRIDE_KEYS: { readonly [K in AllocatorKindName]: readonly string[] } = {
-  nta: NTA_KIND.params.map((p) => p.key),
-  pow2: POW2_KIND.params.map((p) => p.key),
-};
+export const OVERRIDE_KEYS = perKind((k) => k.params.map((p) => p.key));
 
 export function capabilitiesOf(kind: AllocatorKindName): Capabilities {
   return KINDS[kind].capabilities;
@@ -89,24 +97,45 @@ export function pageOwner(spec: AllocatorSpec, cpus: number, page: number): numb
   return kindOf(spec).pageOwner(spec, cpus, page);
 }
 
-/** Parse a CLI/URL name: 'nta', 'nta:patch2', 'pow2'. `preset` applies to a bare 'nta'. */
+/**
+ * Parse a CLI/URL name: 'nta', 'nta:patch2', 'pow2', 'slub:3.6-i386', 'buddy'. A kind with presets
+ * takes its first one when none is named (`preset` applies to a bare 'nta').
+ */
 export function parseAllocatorSpec(text: string, preset: NtaPresetName = 'blog'): AllocatorSpec {
-  const [kind, p] = text.split(':');
-  if (kind === 'nta') {
-    const name = (p ?? preset) as NtaPresetName;
-    if (!NTA_PRESETS.includes(name))
-      throw new Error(`unknown NTA preset '${name}' in '${text}': expected one of ${NTA_PRESETS.join(', ')}`);
-    return { kind: 'nta', preset: name };
+  const at = text.indexOf(':');
+  const kind = at < 0 ? text : text.slice(0, at),
+    p = at < 0 ? undefined : text.slice(at + 1);
+  const k = (KINDS as Record<string, AllocatorKind<AllocatorSpec> | undefined>)[kind];
+  if (k && k.presets.length > 0) {
+    const name = p ?? (kind === 'nta' ? preset : k.presets[0]);
+    if (!k.presets.includes(name))
+      throw new Error(`unknown ${k.label} preset '${name}' in '${text}': expected one of ${k.presets.join(', ')}`);
+    return { kind, preset: name } as AllocatorSpec;
   }
-  if (kind === 'pow2' && p === undefined) return { kind: 'pow2' };
-  throw new Error(`unknown allocator '${text}': expected nta, nta:PRESET (${NTA_PRESETS.join(', ')}) or pow2`);
+  if (k && p === undefined) return { kind } as AllocatorSpec;
+  const names = ALLOCATOR_KINDS.map((n) => (KINDS[n].presets.length ? `${n}, ${n}:PRESET` : n)).join(', ');
+  throw new Error(`unknown allocator '${text}': expected ${names}`);
 }
+
+/** The preset of a spec whose kind has presets, else undefined. */
+const presetOf = (spec: AllocatorSpec): string | undefined => ('preset' in spec ? spec.preset : undefined);
 
 export function specName(spec: AllocatorSpec): string {
-  return spec.kind === 'nta' ? `nta:${spec.preset}` : 'pow2';
+  const p = presetOf(spec);
+  return p === undefined ? spec.kind : `${spec.kind}:${p}`;
 }
 
-/** The label of a spec before an instance exists: 'NTA (blog)', 'pow2 (SLAB-like)'. */
+/** The label of a spec before an instance exists: 'NTA (blog)', 'pow2 (SLAB-like)', 'SLUB (3.6-i386)'. */
 export function specLabel(spec: AllocatorSpec): string {
-  return spec.kind === 'nta' ? `${KINDS.nta.label} (${spec.preset})` : KINDS.pow2.label;
+  const p = presetOf(spec);
+  return p === undefined ? KINDS[spec.kind].label : `${KINDS[spec.kind].label} (${p})`;
+}
+
+/** Every kind with each of its presets, as specs without overrides (the setup form's choices). */
+export function specChoices(): AllocatorSpec[] {
+  return ALLOCATOR_KINDS.flatMap((k) =>
+    KINDS[k].presets.length
+      ? KINDS[k].presets.map((preset) => ({ kind: k, preset }) as AllocatorSpec)
+      : [{ kind: k } as AllocatorSpec],
+  );
 }

@@ -106,6 +106,12 @@ async function main(): Promise<void> {
   };
   modelRow('nta inline', BENCH_NTA, Infinity, 'stream', 'nta');
   modelRow('pow2 inline', { kind: 'pow2' }, Infinity, 'stream');
+  // SLAB shares its zone and slab lists between CPUs: free-running workers would fail different
+  // allocations run by run, so it has an inline row only.
+  modelRow('slab inline', { kind: 'slab', preset: '2.6.18-x86_64' }, Infinity, 'stream');
+  for (const preset of ['2.6.22', '3.6-i386', '6.6-x86_64'] as const)
+    modelRow(`slub:${preset} inline`, { kind: 'slub', preset }, Infinity, 'stream');
+  modelRow('buddy inline', { kind: 'buddy' }, Infinity, 'stream');
 
   const native = runNative(stream, opt.runs, [stream.length, prefix]);
   const nativeNote = native ? null : 'glibc malloc native: skipped, no C compiler (cc) found';
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
   th.counts.forEach((c, r) => problems.push(...checkRun(thingName, r, [c], [th.counts[0]])));
   rows.push({ name: thingName, group: 'prefix', runs: th.rates, failed: th.counts[0].failed });
 
-  for (const spec of [BENCH_NTA, { kind: 'pow2' } as AllocatorSpec])
+  for (const spec of [BENCH_NTA, { kind: 'pow2' }, { kind: 'slub', preset: '6.6-x86_64' }] as AllocatorSpec[])
     for (const r of await benchWorkers(spec, opt.runs, [stream], perCpu, problems))
       rows.push({ ...r, group: 'stream' });
 

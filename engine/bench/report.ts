@@ -62,7 +62,7 @@ function figures(rows: Row[]): Figures[] {
 /** Scaling of the worker rows: 2 free-running workers over 1 worker, per allocator. */
 function scaling(f: Figures[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k of ['nta', 'pow2']) {
+  for (const k of ['nta', 'pow2', 'slub']) {
     const one = f.find((x) => x.name === `${k} 1 worker`);
     const two = f.find((x) => x.name === `${k} 2 workers free-running`);
     if (one && two) out[`${k} 2 workers / 1 worker`] = two.opsPerSec / one.opsPerSec;

@@ -71,7 +71,13 @@ describe('parseArgs: values and repeats', () => {
       ...['--pow2', 'pages=64', '--pow2', 'chunkBytes=64', '--request', '64', '--request', '128'],
     );
     expect(a.params).toEqual({ max: '2048', minMax: '1024' });
-    expect(a.overrides).toEqual({ nta: { growPages: 0, drainOnAlloc: 1 }, pow2: { pages: 64, chunkBytes: 64 } });
+    expect(a.overrides).toEqual({
+      slab: {},
+      slub: {},
+      buddy: {},
+      nta: { growPages: 0, drainOnAlloc: 1 },
+      pow2: { pages: 64, chunkBytes: 64 },
+    });
     expect(a.requests).toEqual([64, 128]);
     expect(usage('run', '--param', 'max=1', '--param', 'max=2')).toBe('--param max given twice');
     expect(usage('run', '--nta', 'regions=1', '--nta', 'regions=2')).toBe('--nta regions given twice');
@@ -83,11 +89,22 @@ describe('parseArgs: --format', () => {
     expect(runArgs('--workload', 'trace:x', '--format', 'ftrace').format).toBe('ftrace');
     expect(runArgs('--workload', 'ops:x', '--format', 'ops').format).toBe('ops');
     expect(usage('run', '--workload', 'trace:x', '--format', 'elf')).toBe(
-      "--format expects one of wee, valgrind, ftrace, mtrace, malloclab, ops, got 'elf'",
+      "--format expects one of wee, valgrind, ftrace, trace-cmd, perf, mtrace, malloclab, ops, got 'elf'",
     );
     expect(usage('run', '--format', 'ops')).toBe('--format ops needs a trace workload (trace:FILE)');
     expect(usage('run', '--workload', 'wee:x', '--format', 'ops')).toBe(
       '--format ops contradicts --workload wee:FILE (use trace:FILE)',
     );
+  });
+});
+
+describe('parseArgs: trace flags', () => {
+  it('--cpus is remembered as given (a trace defaults to its own count); --strict and --callers [N]', () => {
+    expect(runArgs('--workload', 'trace:x').cpusGiven).toBe(false);
+    expect(runArgs('--workload', 'trace:x', '--cpus', '3')).toMatchObject({ cpus: 3, cpusGiven: true });
+    expect(runArgs('--workload', 'trace:x', '--strict').strict).toBe(true);
+    expect(runArgs('--workload', 'trace:x', '--callers').callers).toBe(20);
+    expect(runArgs('--workload', 'trace:x', '--callers', '5', '--json')).toMatchObject({ callers: 5, json: true });
+    expect(runArgs('--workload', 'trace:x', '--callers', '--json')).toMatchObject({ callers: 20, json: true });
   });
 });

@@ -2,9 +2,10 @@
  * Command-line parsing for `npm run -s cli -- COMMAND [flags]`. Anything unknown
  * is a UsageError: main prints the message and the usage on stderr and exits 2.
  */
-import { NTA_PRESETS, OVERRIDE_KEYS, type NtaPresetName } from '../allocators/registry';
+import { ALLOCATOR_KINDS, NTA_PRESETS, OVERRIDE_KEYS, presetsOf, type NtaPresetName } from '../allocators/registry';
 import { COMMON_PARAMS, createWorkload, workloadParams } from '../workloads/generators';
 import { TRACE_FORMAT_NAMES } from '../workloads/trace';
+import { MAX_CPUS } from '../core/limits';
 
 /** Bad usage: main prints the message and the usage on stderr and exits 2. */
 export class UsageError extends Error {}
@@ -23,7 +24,8 @@ export function asUsage<T>(f: () => T): T {
 }
 
 /** Flags that may be given more than once (each adds an entry); any other flag given twice is a usage error. */
-const REPEATABLE = new Set(['--param', '--nta', '--pow2', '--request']);
+const KIND_FLAGS = new Set(ALLOCATOR_KINDS.map((k) => `--${k}`));
+const REPEATABLE = new Set(['--param', '--request', ...KIND_FLAGS]);
 
 /** `ops:FILE`, `wee:FILE` (that format) or `trace:FILE` (recognised, or as --format says). */
 export const TRACE_WORKLOAD = /^(ops|wee|trace):(.+)$/;
@@ -31,24 +33,34 @@ export const TRACE_WORKLOAD = /^(ops|wee|trace):(.+)$/;
 /** Parameters each allocator kind lets users override: the registry's. */
 export { OVERRIDE_KEYS };
 
+/** Rows `--callers` prints without a count. */
+export const CALLERS_DEFAULT = 20;
+
 export const USAGE = `Usage: npm run -s cli -- COMMAND [flags]
 
 Commands:
   example                 print the seed's worked example (2 Aug 2006) as the NTA debug log
   run                     run a workload on one or more allocators, op for op
   workloads               list the workloads and their parameters
-  compare-seed            the seed's fragmentation test over many seeds, NTA and pow2 beside the
+  compare-seed            the seed's fragmentation test over many seeds, NTA, SLAB 2.6.18, SLUB 3.6 and pow2 beside the
                           seed's published failures: [--seeds N] [--param dist=uniform|small] [--json]
   help                    this text
 
 run flags:
-  --allocators LIST       comma-separated: nta, nta:PRESET, pow2 (default nta,pow2)
+  --allocators LIST       comma-separated (default nta,pow2): ${ALLOCATOR_KINDS.map((k) =>
+    presetsOf(k).length ? `${k}, ${k}:PRESET (${presetsOf(k).join(' | ')})` : k,
+  ).join(', ')}
   --preset NAME           NTA preset for a bare 'nta': ${NTA_PRESETS.join(' | ')} (default blog)
   --workload NAME         a generated workload (see 'workloads'), or a trace file:
                           trace:FILE (format recognised from the text), ops:FILE (op file:
                           a ID BYTES, f ID, m ID, u ID, cpu N, # comments), wee:FILE (wee_alloc)
   --format NAME           read trace:FILE as this format instead of recognising it:
                           ${TRACE_FORMAT_NAMES.join(' | ')}
+  --strict                with a trace: a line that looks like an event but cannot be read is an
+                          error naming file:line (by default it is skipped, counted and quoted)
+  --callers [N]           with a trace: per call site, allocations, frees, bytes requested and
+                          handed out by each allocator, fragmentation and cross-CPU frees, the N
+                          sites with the most bytes (default ${CALLERS_DEFAULT}; as perf kmem stat --caller)
   --seed N                PRNG seed (default 1)
   --ops N                 stop after N ops (default: the workload's own end)
   --param KEY=VALUE       a parameter of the workload (see 'workloads'), repeatable
@@ -56,7 +68,11 @@ run flags:
   --nta KEY=VALUE         override an NTA parameter, repeatable: chunkBytes, pageBytes,
                           regionOrder, regions, growPages, maxPages, drainOnAlloc (0|1)
   --pow2 KEY=VALUE        override a pow2 parameter, repeatable: pages, pageBytes, chunkBytes
-  --cpus N                simulated CPUs, 1..16 (default 1)
+  --KIND KEY=VALUE        likewise for every other kind: ${ALLOCATOR_KINDS.filter((k) => k !== 'nta' && k !== 'pow2')
+    .map((k) => `--${k} (${OVERRIDE_KEYS[k].join(', ')})`)
+    .join(', ')}
+  --cpus N                simulated CPUs, 1..${MAX_CPUS} (default: a trace's own CPU count, else 1); CPU workers
+                          are shared when there are more CPUs than cores
   --threads inline|workers   run on this thread, or one worker_thread per CPU (default inline)
   --schedule lockstep|free   workers take turns in one global op order, or run freely
   --request BYTES         also report Linux's unusable and fragmentation indices (mm/vmstat.c)
@@ -73,7 +89,7 @@ run flags:
 Output paths are checked before the run; files are written under a temporary name
 and moved into place only when the run succeeds (special files such as /dev/stdout
 and FIFOs are written directly). A flag given twice is an error, except --param,
---nta, --pow2 and --request, which add to each other.
+--request and the --KIND flags (--nta, --pow2, ...), which add to each other.
 `;
 
 export interface RunArgs {
@@ -85,9 +101,15 @@ export interface RunArgs {
   seed: number;
   ops: number;
   params: Record<string, string>;
-  /** Parameter overrides per allocator kind (--nta, --pow2). */
-  overrides: { nta: Record<string, number>; pow2: Record<string, number> };
+  /** Parameter overrides per allocator kind (--nta, --pow2, --slub, ...). */
+  overrides: Record<string, Record<string, number>>;
   cpus: number;
+  /** --cpus was given (a trace's own CPU count is the default otherwise). */
+  cpusGiven: boolean;
+  /** --strict: an unreadable trace line is an error. */
+  strict: boolean;
+  /** --callers N: rows of the per-call-site table (0 = no table). */
+  callers: number;
   threads: 'inline' | 'workers';
   schedule: 'lockstep' | 'free';
   json: boolean;
@@ -183,8 +205,11 @@ export function parseArgs(argv: string[]): Command {
     seed: 1,
     ops: 0,
     params: {},
-    overrides: { nta: {}, pow2: {} },
+    overrides: Object.fromEntries(ALLOCATOR_KINDS.map((k) => [k, {}])),
     cpus: 1,
+    cpusGiven: false,
+    strict: false,
+    callers: 0,
     threads: 'inline',
     schedule: 'lockstep',
     json: false,
@@ -196,7 +221,7 @@ export function parseArgs(argv: string[]): Command {
   const once = onceEach();
   const params: [string, string][] = [];
   const paramKeys = new Set<string>();
-  const overrideKeys = { nta: new Set<string>(), pow2: new Set<string>() };
+  const overrideKeys = new Map(ALLOCATOR_KINDS.map((k) => [k, new Set<string>()]));
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const val = () => valueOf(flag, rest[++i]);
@@ -221,7 +246,15 @@ export function parseArgs(argv: string[]): Command {
         a.ops = int(flag, val(), 0, 1e9);
         break;
       case '--cpus':
-        a.cpus = int(flag, val(), 1, 16);
+        a.cpus = int(flag, val(), 1, MAX_CPUS);
+        a.cpusGiven = true;
+        break;
+      case '--strict':
+        a.strict = true;
+        break;
+      case '--callers':
+        // An optional count: the next argument when it is a number.
+        a.callers = /^\d+$/.test(rest[i + 1] ?? '') ? int(flag, rest[++i], 1, 1e6) : CALLERS_DEFAULT;
         break;
       case '--threads':
         a.threads = oneOf(flag, val(), ['inline', 'workers'] as const);
@@ -250,9 +283,12 @@ export function parseArgs(argv: string[]): Command {
       case '--oplog':
         a.oplog = val();
         break;
-      case '--nta':
-      case '--pow2': {
-        const kind = flag.slice(2) as 'nta' | 'pow2';
+      case '--param':
+        params.push(keyValue(flag, val(), paramKeys));
+        break;
+      default: {
+        if (!KIND_FLAGS.has(flag)) throw new UsageError(`unknown flag '${flag}' for 'run'`);
+        const kind = flag.slice(2) as (typeof ALLOCATOR_KINDS)[number];
         const kv = val();
         const eq = kv.indexOf('=');
         const key = kv.slice(0, eq),
@@ -261,22 +297,20 @@ export function parseArgs(argv: string[]): Command {
           throw new UsageError(
             `${flag} expects KEY=VALUE with KEY one of ${OVERRIDE_KEYS[kind].join(', ')}, got '${kv}'`,
           );
-        if (overrideKeys[kind].has(key)) throw new UsageError(`${flag} ${key} given twice`);
-        overrideKeys[kind].add(key);
+        const seen = overrideKeys.get(kind) ?? new Set<string>();
+        if (seen.has(key)) throw new UsageError(`${flag} ${key} given twice`);
+        seen.add(key);
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${key} expects a non-negative integer, got '${v}'`);
         a.overrides[kind][key] = Number(v);
-        break;
       }
-      case '--param':
-        params.push(keyValue(flag, val(), paramKeys));
-        break;
-      default:
-        throw new UsageError(`unknown flag '${flag}' for 'run'`);
     }
   }
   a.params = workloadParamsOf(a.workload, params);
   if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
   if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
+  const isTrace = TRACE_WORKLOAD.test(a.workload);
+  if (a.strict && !isTrace) throw new UsageError('--strict needs a trace workload (trace:FILE, ops:FILE, wee:FILE)');
+  if (a.callers && !isTrace) throw new UsageError('--callers needs a trace workload (trace:FILE)');
   if (a.format !== undefined) {
     const kind = TRACE_WORKLOAD.exec(a.workload)?.[1];
     if (kind === undefined) throw new UsageError(`--format ${a.format} needs a trace workload (trace:FILE)`);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { MAX_CPUS } from '../core/limits';
 import { PALETTE } from '../core/palette';
 import { ChunkState } from '../core/types';
 import { tempDirs } from './test-tmp';
@@ -32,7 +33,9 @@ describe('cli', () => {
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['run', '--bogus'], /unknown flag '--bogus'/],
-    [['run', '--cpus', '99'], /--cpus expects an integer from 1 to 16/],
+    [['run', '--cpus', '99'], new RegExp(`--cpus expects an integer from 1 to ${MAX_CPUS}`)],
+    [['run', '--strict'], /--strict needs a trace workload/],
+    [['run', '--callers', '5'], /--callers needs a trace workload/],
     [['run', '--threads', 'fibers'], /--threads expects one of inline, workers/],
     [['run', '--workload', 'nope'], /unknown workload 'nope'/],
     [['run', '--allocators', 'slob'], /unknown allocator 'slob'/],
@@ -53,7 +56,7 @@ describe('cli', () => {
     [['run', '--png', '/dev/null'], /--png \/dev\/null: is not a directory/],
     [
       ['run', '--workload', 'trace:x', '--format', 'elf'],
-      /--format expects one of wee, valgrind, ftrace, mtrace, malloclab, ops/,
+      /--format expects one of wee, valgrind, ftrace, trace-cmd, perf, mtrace, malloclab, ops/,
     ],
     [['run', '--seed', '1', '--seed', '2'], /--seed given twice/],
   ])('%j is a usage error: message and usage on stderr, exit 2', (args, msg) => {
@@ -98,7 +101,11 @@ describe('cli', () => {
     const r = cli('compare-seed', '--seeds', '3', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as {
-      stages: { max: number; seedBytes: number; nta: { bytes: number[] }; pow2: { utilisation: number[] } }[];
+      stages: {
+        max: number;
+        seedBytes: number;
+        allocators: Record<string, { bytes: number[]; utilisation: number[] }>;
+      }[];
     };
     expect(j.stages.map((s) => [s.max, s.seedBytes])).toEqual([
       [4096, 1912],
@@ -107,8 +114,14 @@ describe('cli', () => {
       [512, 252],
     ]);
     for (const s of j.stages) {
-      expect(s.nta.bytes).toHaveLength(3);
-      for (const b of s.nta.bytes) expect(b).toBeGreaterThan(s.max / 2); // uniform sizes fail above MAX/2 (allocators.md 1.6)
+      expect(Object.keys(s.allocators)).toEqual(['nta:blog', 'slab:2.6.18-x86_64', 'slub:3.6-i386', 'pow2']);
+      expect(s.allocators['nta:blog'].bytes).toHaveLength(3);
+      for (const b of s.allocators['nta:blog'].bytes) expect(b).toBeGreaterThan(s.max / 2); // uniform sizes fail above MAX/2 (docs/models.md 1.9)
+      // Every kind fails once per stage, its utilisation a share.
+      for (const c of Object.values(s.allocators)) {
+        expect(c.bytes).toHaveLength(3);
+        for (const u of c.utilisation) expect(u > 0 && u <= 1).toBe(true);
+      }
     }
   });
 
@@ -177,7 +190,12 @@ describe('cli', () => {
       '--json',
     );
     expect(r.code).toBe(0);
-    expect(readFileSync(join(dir, 'o.log'), 'utf8')).toBe(readFileSync(here('./testdata/small.oplog.golden'), 'utf8'));
+    // The log starts with the import summary, which names the file as given.
+    const log = readFileSync(join(dir, 'o.log'), 'utf8').replace(
+      here('./testdata/small.ops'),
+      'engine/cli/testdata/small.ops',
+    );
+    expect(log).toBe(readFileSync(here('./testdata/small.oplog.golden'), 'utf8'));
   });
 
   it('rejects a bad op file with file and line before anything runs or is written', () => {
@@ -272,8 +290,8 @@ describe('cli: output files', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
-      'nta 0 cpu 0 alloc 0 2147 -> page 0 chunk 0',
-      'pow2 0 cpu 0 alloc 0 2147 -> page 0 chunk 0',
+      'nta 0 cpu 0 alloc 0 2147 -> page 0 chunk 0 (2176 B)',
+      'pow2 0 cpu 0 alloc 0 2147 -> page 0 chunk 0 (4096 B)',
       '',
     ]);
   });
@@ -332,6 +350,117 @@ describe('cli: trace input', () => {
     expect(r.err).toContain(`${path}:2: expected one of`);
     expect(r.err).toContain("got '\\x1b[2J\\x1b[Hgotcha'");
     expect(r.err).not.toContain('\u001b');
+  });
+});
+
+describe('cli: network workloads', () => {
+  interface RunJson {
+    allocators: { name: string; ops: number; failureCount: number; failures: { bytes: number; reason: string }[] }[];
+  }
+
+  it.each(['nic-rx', 'tcp-stream', 'web-server'])('run %s on nta,pow2 with --json', (workload) => {
+    const r = cli('run', '--allocators', 'nta,pow2', '--workload', workload, '--cpus', '3', '--ops', '20000', '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out) as RunJson;
+    expect(j.allocators.map((a) => [a.name, a.ops])).toEqual([
+      ['nta', 20000],
+      ['pow2', 20000],
+    ]);
+    expect(j.allocators[1].failureCount).toBe(0);
+  });
+
+  it('jumbo frames on 2.6.18 need 16760-byte buffers: one-page allocators fail them as too large, NTA with order-3 regions serves them', () => {
+    const args = ['run', '--workload', 'nic-rx', '--param', 'mtu=9000', '--ops', '2000', '--json'];
+    const r = cli(...args, '--allocators', 'nta,pow2');
+    expect(r.code).toBe(0);
+    for (const a of (JSON.parse(r.out) as RunJson).allocators) {
+      expect(a.failureCount).toBeGreaterThan(0);
+      expect(a.failures[0]).toMatchObject({ bytes: 16760, reason: 'too-large' });
+    }
+    const big = cli(...args, '--allocators', 'nta', '--nta', 'regionOrder=3');
+    expect((JSON.parse(big.out) as RunJson).allocators[0].failureCount).toBe(0);
+  });
+
+  it('a bad network parameter is a usage error naming it', () => {
+    const r = cli('run', '--workload', 'tcp-stream', '--param', 'appCpu=4', '--cpus', '2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("parameter 'appCpu' must be a CPU below cpus (2) or -1, got 4");
+  });
+});
+
+const fixture = (name: string) => here(`../data/traces/${name}`);
+
+describe('cli: trace import', () => {
+  it("prints the import summary before the run, and --json carries it; --cpus defaults to the trace's count", () => {
+    const path = fixture('kmem-6.x.ftrace.txt');
+    const text = cli('run', '--allocators', 'nta', '--workload', `trace:${path}`);
+    expect(text.code).toBe(0);
+    expect(text.out.startsWith(`import: ${path} read as ftrace: 49 lines`)).toBe(true);
+    expect(text.out).toContain('  events 21: 9 allocations, 7 frees, 0 reallocs, 1 page allocations, 1 page frees\n');
+    expect(text.out).toContain('  NULL frees 1, frees of unknown pointers 1, failed allocations in the trace 1\n');
+    expect(text.out).toContain(`workload trace:${path}, seed 1, cpus 4, inline`);
+    expect(text.out.indexOf('import:')).toBeLessThan(text.out.indexOf('NTA (blog):'));
+    const json = cli('run', '--allocators', 'nta', '--workload', `trace:${path}`, '--json');
+    const j = JSON.parse(json.out) as { import: Record<string, unknown> };
+    expect(j.import).toMatchObject({
+      format: 'ftrace',
+      allocations: 9,
+      frees: 7,
+      cpus: 4,
+      nullFrees: 1,
+      unknownFrees: 1,
+    });
+  });
+
+  it('--cpus below the CPUs the trace names is a usage error saying so', () => {
+    const path = fixture('kmem-6.x.ftrace.txt');
+    const r = cli('run', '--workload', `trace:${path}`, '--cpus', '2');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`error: ${path} has events on CPUs 0 to 3: --cpus 2 is too few; give --cpus 4 or more`);
+  });
+
+  it('skips an unreadable line with a warning and counts it; --strict makes it an error with file:line', () => {
+    const bad = '           bash-1 [000] ....  1.5: kmalloc: call_site=f ptr=zz bytes_req=8';
+    const good = (n: number) => `           bash-1 [000] ....  1.${n}: kmalloc: call_site=f ptr=ff${n} bytes_req=8`;
+    const path = file('bad.ftrace', [good(1), bad, good(2), ''].join('\n'));
+    const r = cli('run', '--allocators', 'nta', '--workload', `trace:${path}`);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`warning: ${path}:2: kmalloc with ptr=zz, not a pointer (skipped): '${bad.trim()}'\n`);
+    expect(r.out).toContain(
+      `  unreadable lines 1 (skipped; --strict makes them errors), the first:\n    line 2: kmalloc with ptr=zz, not a pointer: '${bad.trim()}'`,
+    );
+    const strict = cli('run', '--allocators', 'nta', '--workload', `trace:${path}`, '--strict');
+    expect([strict.code, strict.err]).toEqual([
+      1,
+      `error: ${path}:2: kmalloc with ptr=zz, not a pointer (--strict), got '${bad.trim()}'\n`,
+    ]);
+  });
+
+  it('--callers N prints the call-site table sorted by bytes, and --json carries its rows', () => {
+    const path = fixture('kmem-6.x.ftrace.txt');
+    const r = cli('run', '--workload', `trace:${path}`, '--callers', '2');
+    expect(r.code).toBe(0);
+    const table = r.out.slice(r.out.indexOf('call sites: '));
+    const rows = table.split('\n').slice(2, 4);
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual([
+      '__kvmalloc_node_range+0x4d/0xf0',
+      'seq_read_iter+0x2c1/0x4a0',
+    ]);
+    const j = JSON.parse(cli('run', '--workload', `trace:${path}`, '--callers', '--json').out) as {
+      callers: { site: string; allocations: number; crossCpuFrees: number; lanes: { handedOut: number }[] }[];
+    };
+    expect(j.callers.length).toBe(6);
+    expect(j.callers.reduce((s, c) => s + c.allocations, 0)).toBe(9);
+    expect(j.callers.reduce((s, c) => s + c.crossCpuFrees, 0)).toBe(5);
+    expect(j.callers[0].lanes).toHaveLength(2);
+  });
+
+  it('valgrind --trace-children logs run as one heap on CPU 0, with every process counted', () => {
+    const r = cli('run', '--allocators', 'pow2', '--workload', `trace:${fixture('pipeline.valgrind.txt')}`, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { import: { processes: number; inheritedFrees: number; cpus: number } };
+    expect(j.import).toMatchObject({ processes: 4, inheritedFrees: 6, cpus: 1 });
   });
 });
 

@@ -6,6 +6,7 @@
  * early), 1 bad input or a failed run, 2 bad usage (the message, then the usage).
  */
 import { seedExampleLog } from '../allocators/registry';
+import { seedExampleOps } from '../workloads/generators';
 import { parseArgs, UsageError, USAGE } from './args';
 import { ClosedPipe } from './outputs';
 import { formatWorkloads } from './report';
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd.name === 'example') {
-      console.log(seedExampleLog().join('\n'));
+      console.log(seedExampleLog(seedExampleOps()).join('\n'));
       return 0;
     }
     if (cmd.name === 'workloads') {

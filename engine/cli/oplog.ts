@@ -1,10 +1,11 @@
 /**
  * The op log: one line per op index and lane, in op order, e.g.
- *   nta 2 cpu 0 alloc 2 70 -> page 0 chunk 10
+ *   nta 2 cpu 0 alloc 2 70 -> page 0 chunk 10 (96 B)
  *   pow2 3 cpu 0 free 0 120 -> ok
  * (allocator, op index, CPU, kind, slot, requested bytes -> where it went, or why not).
  * Lines are made after each chunk of ops from the op buffer and the lanes' outcome
- * rings, so the log costs nothing per op in the loop.
+ * rings, so the log costs nothing per op in the loop. A trace run's log starts with its
+ * import summary, each line prefixed `# `.
  */
 import { K_ALLOC, KIND_NAMES } from '../core/op-buffer';
 import { locate } from '../core/metrics';
@@ -19,10 +20,14 @@ export class OpLogger {
   /** Requested bytes per slot as of the last op formatted (a free prints its allocation's size). */
   private req = new Float64Array(1024);
 
+  /** `header`: lines written first (a trace run's import summary, as `# ` lines). */
   constructor(
     private readonly names: readonly string[],
     private readonly write: (line: string) => void,
-  ) {}
+    header: readonly string[] = [],
+  ) {
+    for (const h of header) write(h);
+  }
 
   chunk(e: Engine, from: number, to: number): void {
     const src = e.source;
@@ -52,7 +57,8 @@ export class OpLogger {
         else if (kind === K_ALLOC) {
           if (out >= 0) {
             const at = locate(L.allocator, out);
-            res = `page ${at.page} chunk ${at.chunk}`;
+            // The size the allocator handed out (its rounding: chunks, a size class, pages).
+            res = `page ${at.page} chunk ${at.chunk} (${L.allocator.handedOut(size)} B)`;
           } else res = `fail ${errorName(out)}`;
         } else res = out === 0 ? 'ok' : `error ${errorName(out)}`;
         this.write(`${this.names[k]} ${i} cpu ${cpu} ${what} -> ${res}`);

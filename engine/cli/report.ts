@@ -1,5 +1,6 @@
 /** What the CLI prints: a run's results as text or JSON, and the workload list. */
 import { computeMetrics, freeHistogram, requestIndices, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
+import { fragmentationPct, type CallerRow } from '../import/callers';
 import type { FailureLog } from '../core/records';
 import { errorName, type Allocator } from '../core/types';
 import type { RemoteFrees } from '../runtime/run-headless';
@@ -17,6 +18,8 @@ export interface LaneResult {
   /** Frees, maps and unmaps the allocator rejected; and those skipped because their allocation had failed. */
   errors: number;
   skipped: number;
+  /** Page-level trace events this lane's allocator does not model (it has no page allocator). */
+  unmodelled: number;
   /** Free-running workers: remote frees each CPU pushed, and drained as owner (during the run and at the end). */
   remote?: RemoteFrees | null;
 }
@@ -39,6 +42,8 @@ export function printText(a: RunArgs, results: LaneResult[]): void {
     if (r.failures.count > 20) console.log(`  ... ${r.failures.count - 20} more`);
     if (r.errors) console.log(`  ${r.errors} frees, maps or unmaps rejected by the allocator`);
     if (r.skipped) console.log(`  ${r.skipped} frees, maps or unmaps skipped: their allocation had failed`);
+    if (r.unmodelled)
+      console.log(`  ${r.unmodelled} page-level events not modelled: this allocator has no page allocator`);
     if (r.remote) {
       const { pushed, drained, drainedAtEnd } = r.remote;
       pushed.forEach((p, cpu) =>
@@ -93,6 +98,7 @@ export function toJson(results: LaneResult[], requests: number[]) {
         })),
         errors: r.errors,
         skipped: r.skipped,
+        unmodelled: r.unmodelled,
         metrics: m,
         /** Free blocks by size: [bytes, count], sorted by size. */
         freeHistogram: freeHistogram(blocks),
@@ -133,4 +139,38 @@ export function formatWorkloads(): string {
       .join(', ')} (flags, not --param).`,
   );
   return out.join('\n');
+}
+
+/**
+ * The `--callers` table: per call site, as `perf kmem stat --caller` prints it (allocations,
+ * frees, bytes requested, bytes handed out and fragmentation, cross-CPU frees), with the
+ * traced allocator's bytes (kmem bytes_alloc) and each allocator under comparison.
+ */
+export function formatCallers(rows: readonly CallerRow[], names: readonly string[], sites: number): string {
+  const head = [
+    'call site',
+    'allocs',
+    'frees',
+    'req bytes',
+    'traced bytes',
+    'frag',
+    ...names.flatMap((n) => [`${n} bytes`, `${n} frag`, `${n} fail`]),
+    'x-cpu frees',
+  ];
+  const pct = (req: number, got: number) => (got > 0 ? `${fragmentationPct(req, got).toFixed(2)}%` : '-');
+  const body = rows.map((r) => [
+    r.site.length > 40 ? `${r.site.slice(0, 37)}...` : r.site,
+    String(r.allocations),
+    String(r.frees),
+    String(r.bytesRequested),
+    r.tracedBytes ? String(r.tracedBytes) : '-',
+    pct(r.bytesRequested, r.tracedBytes),
+    ...r.lanes.flatMap((l) => [String(l.handedOut), pct(l.requestedServed, l.handedOut), String(l.failed)]),
+    String(r.crossCpuFrees),
+  ]);
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ');
+  const title = `call sites: the ${rows.length} of ${sites} with the most bytes requested (frag = 100 - 100 * requested / handed out; x-cpu frees: freed on another CPU)`;
+  return [title, line(head), ...body.map(line)].join('\n');
 }

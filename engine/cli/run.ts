@@ -5,33 +5,34 @@
  * Nothing runs before all of it checks out; nothing is written unless the run
  * succeeds.
  */
-import { readFileSync } from 'node:fs';
 import { createAllocator, parseAllocatorSpec, type AllocatorSpec } from '../allocators/registry';
+import { CallerStats } from '../import/callers';
+import type { ImportResult } from '../import/import';
+import { formatSummary } from '../import/summary';
 import { runHeadless, type HeadlessOptions } from '../runtime/run-headless';
 import type { Engine } from '../runtime/engine';
 import { createWorkload } from '../workloads/generators';
-import { parseTrace, type ParsedTrace } from '../workloads/trace';
 import { TRACE_WORKLOAD, UsageError, asUsage, type RunArgs } from './args';
 import { OpLogger } from './oplog';
 import { StagedDir, StreamedFile } from './outputs';
 import { mapPng } from './png';
-import { printText, toJson, type LaneResult } from './report';
+import { formatCallers, printText, toJson, type LaneResult } from './report';
+import { importTraceFile } from '../runtime/node/trace-file';
 
-/** A trace workload's file: its path, its text (read once) and what parsing it gave. */
+/** A trace workload's file: its path and what importing it (once, streamed) gave. */
 export interface LoadedTrace {
   path: string;
-  text: string;
   /** The format asked for (`ops:`, `wee:`, `--format`), or undefined to recognise it. */
   format?: string;
-  parsed: ParsedTrace;
+  result: ImportResult;
 }
 
-/** The allocator specs with their --nta/--pow2 overrides, each built once to check its parameters. */
+/** The allocator specs with their --KIND overrides, each built once to check its parameters. */
 export function allocatorSpecs(a: RunArgs): AllocatorSpec[] {
   return asUsage(() => {
     const specs = a.allocators.map((s) => {
       const spec = parseAllocatorSpec(s, a.preset);
-      const o = a.overrides[spec.kind];
+      const o = a.overrides[spec.kind] ?? {};
       return Object.keys(o).length ? { ...spec, overrides: { ...spec.overrides, ...o } } : spec;
     });
     specs.forEach((s) => createAllocator(s, a.cpus));
@@ -39,21 +40,43 @@ export function allocatorSpecs(a: RunArgs): AllocatorSpec[] {
   });
 }
 
-/** Read and parse a trace workload's file once (a bad line is an error before anything runs); null for a generator. */
-export function loadTrace(a: RunArgs): LoadedTrace | null {
+/**
+ * Read a trace workload's file once, streamed into the op buffer (a bad line is an error before
+ * anything runs; unreadable lines are warnings on stderr); null for a generator.
+ */
+export async function loadTrace(a: RunArgs): Promise<LoadedTrace | null> {
   const m = TRACE_WORKLOAD.exec(a.workload);
   if (!m) return null;
   const path = m[2];
   const format = m[1] === 'trace' ? a.format : m[1];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  const result = await importTraceFile(path, {
+    format,
+    strict: a.strict,
+    progress: process.stderr.isTTY ? process.stderr : null,
+  });
+  for (const w of result.warnings) console.error(`warning: ${w.message}`);
+  const u = result.summary.unreadable;
+  for (const x of u.first) console.error(`warning: ${path}:${x.line}: ${x.why} (skipped): ${x.text}`);
+  if (u.count > u.first.length)
+    console.error(`warning: ${path}: ${u.count - u.first.length} more unreadable lines skipped`);
+  return { path, format, result };
+}
+
+/**
+ * The CPUs to simulate: --cpus, or a trace's own count (the larger of the count its header states
+ * and the highest CPU its events name, plus one). --cpus below the CPUs the events name is an error.
+ */
+export function runCpus(a: RunArgs, trace: LoadedTrace | null): number {
+  if (!trace) return a.cpus;
+  const records = trace.result.cpuRecords;
+  const used = records.length ? records[records.length - 1].cpu + 1 : 1;
+  if (!a.cpusGiven) return trace.result.summary.cpus;
+  if (a.cpus < used) {
+    throw new UsageError(
+      `${trace.path} has events on CPUs 0 to ${used - 1}: --cpus ${a.cpus} is too few; give --cpus ${used} or more, or leave --cpus out (it defaults to the trace's ${trace.result.summary.cpus})`,
+    );
   }
-  const parsed = parseTrace(text, path, a.cpus, format);
-  for (const w of parsed.warnings) console.error(`warning: ${w.message}`);
-  return { path, text, format, parsed };
+  return a.cpus;
 }
 
 /** Check a generator's name and parameters (a usage error before anything runs). */
@@ -68,12 +91,12 @@ export async function execute(
   trace: LoadedTrace | null,
   oplog?: (line: string) => void,
   onFailure?: (engine: Engine) => void,
-): Promise<LaneResult[]> {
+): Promise<{ lanes: LaneResult[]; callers: CallerStats | null }> {
   const o: HeadlessOptions = {
     allocators: specs,
     workload: trace ? 'trace' : a.workload,
     params: { ...a.params },
-    parsed: trace ? { fileName: trace.path, ops: trace.parsed.ops } : undefined,
+    imported: trace ? { fileName: trace.path, ops: trace.result.ops } : undefined,
     seed: a.seed,
     cpus: a.cpus,
     ops: a.ops,
@@ -81,11 +104,17 @@ export async function execute(
     schedule: a.schedule,
     onFailure,
   };
-  const log = oplog ? new OpLogger(a.allocators, oplog) : null;
-  if (log || a.check) {
+  const header = trace ? formatSummary(trace.result.summary).map((l) => `# ${l}`) : [];
+  const log = oplog ? new OpLogger(a.allocators, oplog, header) : null;
+  let callers: CallerStats | null = null;
+  if (log || a.check || (trace && a.callers)) {
     o.chunk = a.check ? 1 : undefined;
     o.onChunk = (e, from, to) => {
       log?.chunk(e, from, to);
+      if (trace && a.callers && e.source.kind === 'stream') {
+        callers ??= new CallerStats(e.source.ops, trace.result.sites, e.allocators);
+        callers.add(e.lanes, from, to);
+      }
       if (a.check) {
         for (const L of e.lanes) {
           const errs = L.allocator.checkInvariants();
@@ -96,15 +125,17 @@ export async function execute(
     };
   }
   const r = await runHeadless(o);
-  return r.lanes.map((L, k) => ({
+  const lanes = r.lanes.map((L, k) => ({
     name: a.allocators[k],
     allocator: L.allocator,
     failures: L.failures,
     ops: r.ops[k],
     errors: L.errors,
     skipped: L.skipped,
+    unmodelled: L.unmodelled,
     remote: r.remote[k],
   }));
+  return { lanes, callers };
 }
 
 /** `<workload>-<allocator>-<what>.png`: one pixel per chunk, one column per page. */
@@ -120,17 +151,20 @@ function checkUsage(a: RunArgs): void {
   if (a.threads === 'workers' && a.pngFailures) throw new UsageError('--png-failures needs --threads inline');
 }
 
-export async function run(a: RunArgs): Promise<void> {
-  checkUsage(a);
-  const specs = allocatorSpecs(a);
-  // A generator's name and parameters are checked here; a trace (maybe large) is read once the outputs are.
-  const isTrace = TRACE_WORKLOAD.test(a.workload);
-  if (!isTrace) checkGenerator(a);
-  const oplog = a.oplog !== undefined ? StreamedFile.open('--oplog', a.oplog) : null;
+export async function run(args: RunArgs): Promise<void> {
+  checkUsage(args);
+  allocatorSpecs(args); // the allocators and their parameters, before a (maybe large) trace is read
+  // A generator's name and parameters are checked here; a trace is read once the outputs are.
+  const isTrace = TRACE_WORKLOAD.test(args.workload);
+  if (!isTrace) checkGenerator(args);
+  const oplog = args.oplog !== undefined ? StreamedFile.open('--oplog', args.oplog) : null;
   let png: StagedDir | null = null;
   try {
-    png = a.png !== undefined ? StagedDir.open('--png', a.png) : null;
-    const trace = isTrace ? loadTrace(a) : null;
+    png = args.png !== undefined ? StagedDir.open('--png', args.png) : null;
+    const trace = isTrace ? await loadTrace(args) : null;
+    const a: RunArgs = { ...args, cpus: runCpus(args, trace) };
+    const specs = allocatorSpecs(a);
+    if (trace && !a.json) console.log(formatSummary(trace.result.summary).join('\n') + '\n');
     const staged = png;
     // --png-failures: a picture of every lane that failed at the op the run stopped after.
     const onFailure =
@@ -146,7 +180,13 @@ export async function run(a: RunArgs): Promise<void> {
             });
           }
         : undefined;
-    const results = await execute(a, specs, trace, oplog ? (line) => oplog.write(line) : undefined, onFailure);
+    const { lanes: results, callers } = await execute(
+      a,
+      specs,
+      trace,
+      oplog ? (line) => oplog.write(line) : undefined,
+      onFailure,
+    );
     // Every run ends quiescent: check each allocator's invariants there (free-running too).
     const broken = results.map((r) => ({ r, errs: r.allocator.checkInvariants() })).filter((x) => x.errs.length);
     if (broken.length === 0) {
@@ -157,8 +197,19 @@ export async function run(a: RunArgs): Promise<void> {
       const written = png?.commit() ?? [];
       if (!a.json) for (const f of written) console.error(`wrote ${f}`);
     }
-    if (a.json) console.log(JSON.stringify(toJson(results, a.requests)));
-    else printText(a, results);
+    const rows = callers?.rows(a.callers) ?? [];
+    if (a.json) {
+      console.log(
+        JSON.stringify({
+          ...toJson(results, a.requests),
+          ...(trace ? { import: trace.result.summary } : {}),
+          ...(a.callers ? { callers: rows } : {}),
+        }),
+      );
+    } else {
+      printText(a, results);
+      if (a.callers) console.log(`\n${formatCallers(rows, a.allocators, trace?.result.summary.callSites ?? 0)}`);
+    }
     if (broken.length) {
       throw new Error(
         broken

@@ -32,7 +32,8 @@ export const METRIC_DEFINITIONS: Record<keyof Metrics, string> = {
   externalFragmentation:
     'External fragmentation: 1 - largest free / total free; 0 = all free memory in one block, near 1 = free memory in crumbs.',
   utilisation: 'Utilisation: requested / held, the share of held memory that carries requested bytes.',
-  pendingBytes: 'Pending: bytes freed on a foreign CPU and still queued for their owner CPU (NTA), not yet reusable.',
+  pendingBytes:
+    'Pending: bytes freed on a foreign CPU and still queued for their owner CPU (NTA), or waiting in per-CPU and shared array caches (SLAB), not yet free to every CPU.',
   postponedBytes: 'Postponed: bytes freed while mapped to user space, waiting for the unmap (NTA zero-copy).',
 };
 
@@ -70,16 +71,18 @@ export function computeMetrics(a: Allocator, summary: FreeSummary = a.freeSummar
  *   near 1: it fails because the free memory is in pieces too small (fragmentation).
  */
 export function requestIndices(
-  summary: FreeSummary,
+  summary: FreeSummary | Float64Array,
   requestBytes: number,
 ): { unusable: number; fragmentation: number } {
   let free = 0,
     blocks = 0,
     suitableUnits = 0;
-  const { bytes, counts } = summary;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i],
-      n = counts[i];
+  // A FreeSummary, or the same as flat [bytes, count, bytes, count, ...] pairs (the app's history).
+  const flat = summary instanceof Float64Array;
+  const len = flat ? summary.length >> 1 : summary.bytes.length;
+  for (let i = 0; i < len; i++) {
+    const b = flat ? summary[2 * i] : summary.bytes[i],
+      n = flat ? summary[2 * i + 1] : summary.counts[i];
     free += b * n;
     blocks += n;
     if (b >= requestBytes) suitableUnits += n * Math.floor(b / requestBytes);
@@ -88,6 +91,14 @@ export function requestIndices(
   const fragmentation = suitableUnits > 0 ? -1 : blocks > 0 ? 1 - (1 + free / requestBytes) / blocks : 0;
   return { unusable, fragmentation };
 }
+
+/** What the two request indices mean, in words (the UI shows these beside its chart). */
+export const REQUEST_INDEX_DEFINITIONS = [
+  'Unusable index (mm/vmstat.c): the share of free memory that cannot serve the request, ' +
+    '(free - suitable * request) / free, where suitable counts request-sized units in blocks at least as large as the request.',
+  'Fragmentation index (mm/vmstat.c): -1 when a suitable block exists; otherwise 1 - (1 + free / request) / blocks. ' +
+    'Near 0: the request fails for lack of memory; near 1: it fails due to fragmentation (the free memory is in pieces too small).',
+];
 
 /** Histogram of free block sizes: [bytes, count] pairs sorted by size. */
 export function freeHistogram(summary: FreeSummary): [number, number][] {

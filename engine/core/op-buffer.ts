@@ -60,6 +60,11 @@ export const KIND_OF_NAME: Readonly<Record<OpKindName, number>> = {
 export const F_TRACE_FAILED = 1;
 /** The request exceeds 4 GiB - 1 bytes; `size` holds SIZE_HUGE. */
 export const F_HUGE = 2;
+/**
+ * A free the trace implies but did not record (an allocation at an address still live, a heap
+ * replaced by exec): replayed like any free, left out of the frees a trace is said to have.
+ */
+export const F_IMPLIED = 4;
 export const SIZE_HUGE = 0xffffffff;
 
 const H_PRODUCED = 0,
@@ -160,18 +165,50 @@ export class OpBuffer {
     };
   }
 
+  /**
+   * Make the views. A view that tracks a growable buffer's length costs several times a plain one
+   * per element in V8, so views are fixed-length wherever the buffer cannot grow any more (a ring;
+   * a linear buffer once ended), and the producer writes through fixed-length views of its own,
+   * remade whenever it grows the buffer (only the producing thread grows it).
+   */
   private remake(): void {
     const c = this.cols;
-    this.kind = new Uint8Array(c[0]);
-    this.cpu = new Uint8Array(c[1]);
-    this.flags = new Uint8Array(c[2]);
-    this.align = new Uint8Array(c[3]);
-    this.slot = new Int32Array(c[4]);
-    this.size = new Uint32Array(c[5]);
-    this.site = this.withTrace ? new Uint32Array(c[6]) : new Uint32Array(0);
-    this.cache = this.withTrace ? new Uint32Array(c[7]) : new Uint32Array(0);
-    this.alloc = this.withTrace ? new Uint32Array(c[8]) : new Uint32Array(0);
+    const track = !this.ring && Atomics.load(this.header, H_ENDED) !== 1;
+    const len = (k: number): number => c[k].byteLength / BYTES[k];
+    const u8 = (k: number, t: boolean) => (t ? new Uint8Array(c[k]) : new Uint8Array(c[k], 0, len(k)));
+    const u32 = (k: number, t: boolean) =>
+      k >= c.length ? new Uint32Array(0) : t ? new Uint32Array(c[k]) : new Uint32Array(c[k], 0, len(k));
+    const i32 = (k: number, t: boolean) => (t ? new Int32Array(c[k]) : new Int32Array(c[k], 0, len(k)));
+    this.kind = u8(0, track);
+    this.cpu = u8(1, track);
+    this.flags = u8(2, track);
+    this.align = u8(3, track);
+    this.slot = i32(4, track);
+    this.size = u32(5, track);
+    this.site = u32(6, track);
+    this.cache = u32(7, track);
+    this.alloc = u32(8, track);
+    this.wKind = track ? u8(0, false) : this.kind;
+    this.wCpu = track ? u8(1, false) : this.cpu;
+    this.wFlags = track ? u8(2, false) : this.flags;
+    this.wAlign = track ? u8(3, false) : this.align;
+    this.wSlot = track ? i32(4, false) : this.slot;
+    this.wSize = track ? u32(5, false) : this.size;
+    this.wSite = track ? u32(6, false) : this.site;
+    this.wCache = track ? u32(7, false) : this.cache;
+    this.wAlloc = track ? u32(8, false) : this.alloc;
   }
+
+  // The producer's views (see remake).
+  private wKind!: Uint8Array;
+  private wCpu!: Uint8Array;
+  private wFlags!: Uint8Array;
+  private wAlign!: Uint8Array;
+  private wSlot!: Int32Array;
+  private wSize!: Uint32Array;
+  private wSite!: Uint32Array;
+  private wCache!: Uint32Array;
+  private wAlloc!: Uint32Array;
 
   get produced(): number {
     return Atomics.load(this.header, H_PRODUCED);
@@ -196,12 +233,12 @@ export class OpBuffer {
     const end = this.produced + n;
     if (this.ring) return end - this.consumed <= this.capacity;
     if (end > this.capacity) return false;
-    if (this.kind.length < end) this.grow(end);
+    if (this.wKind.length < end) this.grow(end);
     return true;
   }
 
   private grow(atLeast: number): void {
-    const ops = Math.min(this.capacity, Math.max(atLeast, this.kind.length * 2));
+    const ops = Math.min(this.capacity, Math.max(atLeast, this.wKind.length * 2));
     this.cols.forEach((b, k) => {
       const g = b as Growable;
       const want = ops * (BYTES[k] ?? 4);
@@ -219,21 +256,21 @@ export class OpBuffer {
     const i = this.pending++;
     const p = i & this.mask;
     if (slot >= this.pendingSlots) this.pendingSlots = slot + 1;
-    this.kind[p] = kind;
-    this.cpu[p] = cpu;
-    this.slot[p] = slot;
-    this.flags[p] = size > SIZE_HUGE ? flags | F_HUGE : flags;
-    this.size[p] = size > SIZE_HUGE ? SIZE_HUGE : size;
-    this.align[p] = align;
+    this.wKind[p] = kind;
+    this.wCpu[p] = cpu;
+    this.wSlot[p] = slot;
+    this.wFlags[p] = size > SIZE_HUGE ? flags | F_HUGE : flags;
+    this.wSize[p] = size > SIZE_HUGE ? SIZE_HUGE : size;
+    this.wAlign[p] = align;
     return i;
   }
 
   /** Set the trace columns of op `i` (just pushed; a buffer made `withTrace`). */
   setTrace(i: number, site: number, cache: number, alloc: number): void {
     const p = i & this.mask;
-    this.site[p] = site;
-    this.cache[p] = cache;
-    this.alloc[p] = alloc;
+    this.wSite[p] = site;
+    this.wCache[p] = cache;
+    this.wAlloc[p] = alloc;
   }
   /** Ops pushed in this thread and not yet published. */
   private pending = 0;
@@ -254,6 +291,7 @@ export class OpBuffer {
   end(): void {
     this.publish();
     Atomics.store(this.header, H_ENDED, 1);
+    this.remake(); // an ended buffer does not grow: plain views from now on
   }
 
   /** Forget ops from `op` on (a seek back in a generated run: they will be produced again). */

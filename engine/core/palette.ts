@@ -15,6 +15,8 @@ export const PALETTE: readonly number[] = (() => {
   p[ChunkState.PendingRemote] = 0x9b59ff; // violet: freed on a foreign CPU, queued
   p[ChunkState.Mapped] = 0x1f6fff; // blue: mapped to user space
   p[ChunkState.Postponed] = 0x00c2d4; // cyan: freed while mapped, waiting for unmap
+  p[ChunkState.Cached] = 0xffe14d; // yellow: free, but only its CPU can hand it out (SLAB array, SLUB CPU slab)
+  p[ChunkState.Metadata] = 0x8a9bb0; // grey-blue: slab management (struct slab, bufctl)
   return p;
 })();
 

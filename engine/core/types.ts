@@ -21,7 +21,10 @@ export const ChunkState = {
   Free: 1,
   /** Used: holds at least one requested byte. */
   Used: 2,
-  /** Rounding waste: handed out with an allocation but beyond its requested bytes (a whole chunk). */
+  /**
+   * Rounding waste: handed out with an allocation but beyond its requested bytes (a whole chunk),
+   * or slab bytes no object can use (SLUB: a slab's leftover after its last object).
+   */
   Waste: 3,
   /** Freed on a foreign CPU, queued for the owner CPU, not yet really free (NTA). */
   PendingRemote: 4,
@@ -29,8 +32,25 @@ export const ChunkState = {
   Mapped: 5,
   /** Freed while mapped: the free is postponed until user space unmaps it. */
   Postponed: 6,
+  /**
+   * Free, but in a CPU's private cache, not free to every CPU: a free object of a CPU's own slab
+   * (SLUB), or an object freed into a per-CPU or shared array cache (SLAB).
+   */
+  Cached: 7,
+  /** Allocator metadata inside the pool (SLAB's struct slab and bufctl array, off-slab management objects). */
+  Metadata: 8,
 } as const;
-export const CHUNK_STATE_NAMES = ['unheld', 'free', 'used', 'waste', 'pending-remote', 'mapped', 'postponed'] as const;
+export const CHUNK_STATE_NAMES = [
+  'unheld',
+  'free',
+  'used',
+  'waste',
+  'pending-remote',
+  'mapped',
+  'postponed',
+  'cached',
+  'metadata',
+] as const;
 
 /** Why an allocation failed. Negative so that any address (>= 0) is distinguishable. */
 export const AllocError = {
@@ -108,7 +128,10 @@ export interface Counters {
   allocatedBytes: number;
   /** Bytes of pages the allocator holds (has taken from its page source). */
   heldBytes: number;
-  /** Bytes freed on a foreign CPU and not yet drained by the owner (NTA), else 0. */
+  /**
+   * Bytes not yet free for every CPU: freed on a foreign CPU and not yet drained by the owner (NTA),
+   * or free objects in CPU-private slabs that only their CPU can hand out (SLUB); else 0.
+   */
   pendingBytes: number;
   /** Bytes freed while mapped, waiting for unmap (NTA zero-copy), else 0. */
   postponedBytes: number;
@@ -134,9 +157,11 @@ export interface BlockInfo {
   /**
    * 'allocation' live; 'free' can be handed out; 'pending-remote' freed on a foreign CPU,
    * queued for the owner (NTA); 'mapped' live and mapped to user space; 'postponed' freed
-   * while mapped (NTA zero-copy); 'unheld' a page the allocator does not hold.
+   * while mapped (NTA zero-copy); 'unheld' a page the allocator does not hold; 'cached' free in a
+   * CPU's own cache (SLUB per-CPU slab, SLAB array); 'metadata' the allocator's own data (SLAB slab
+   * management); 'waste' held bytes no object can use (SLAB colour offset, a slab's left-over).
    */
-  kind: 'allocation' | 'free' | 'pending-remote' | 'mapped' | 'postponed' | 'unheld';
+  kind: 'allocation' | 'free' | 'pending-remote' | 'mapped' | 'postponed' | 'unheld' | 'cached' | 'metadata' | 'waste';
   /** Address of the block's first byte (a page's first byte for 'unheld'). */
   start: number;
   /** Rounded bytes of the block: whole chunks (NTA), the size class (pow2), a page when unheld. */
@@ -145,6 +170,10 @@ export interface BlockInfo {
   requested: number;
   /** Owner CPU of the page (the real one: NTA growth pages belong to whichever CPU grew), or -1 when nobody owns it. */
   owner: number;
+  /** Kernel slab allocators: the cache holding the block, e.g. 'size-192', 'kmalloc-192'. */
+  cache?: string;
+  /** More lines for the tooltip, e.g. the object index, the slab and the CPU whose cache it is in. */
+  detail?: readonly string[];
 }
 
 /** One typed array of allocator state (see Allocator.fields). */
@@ -177,7 +206,7 @@ export interface Capabilities {
   readonly remoteFrees: boolean;
   /** map()/unmap() work: a mapped allocation's free is postponed until unmap (NTA zero-copy). */
   readonly mappedChunks: boolean;
-  /** Freed objects wait in per-CPU caches before they are free (SLAB-style); none yet. */
+  /** Free objects wait in per-CPU caches only their CPU can hand out (SLAB arrays, SLUB per-CPU slabs: ChunkState.Cached). */
   readonly caches: boolean;
   /**
    * Free memory is contiguous runs that any request up to a run's size can take (NTA), so a
@@ -233,6 +262,13 @@ export interface Allocator {
   allocPages?(cpu: number, order: number): number;
   freePages?(cpu: number, address: number, order: number): number;
   alloc(cpu: number, bytes: number): number;
+  /**
+   * kmem_cache_alloc of a named cache: `cache` is the op buffer's cache index (1.., the trace's
+   * cache table), `objectSize` that cache's object size (the trace's bytes_alloc). The first call
+   * for a cache index creates the cache; a later one with another objectSize is BadSize. Freed
+   * with free(). Absent on allocators without named caches: the runtime then calls alloc().
+   */
+  allocIn?(cpu: number, bytes: number, cache: number, objectSize: number): number;
   free(cpu: number, address: number, bytes: number): number;
   /** Mark a live allocation as mapped to user space (its free will be postponed). */
   map(cpu: number, address: number): number;
@@ -243,6 +279,11 @@ export interface Allocator {
    * count * chunksPerPage), right for pages the allocator has never written too.
    */
   pageStates(firstPage: number, count: number, out: Uint8Array): void;
+  /**
+   * The ChunkState of every chunk of page `page` while its dirty segment was never stamped
+   * (DirtyPages.segGen 0): a map draws a fresh pool from this without reading its pages.
+   */
+  virginState(page: number): number;
   /** pageStates of the whole pool. */
   snapshot(out: Uint8Array): void;
   counters(): Counters;
@@ -256,6 +297,12 @@ export interface Allocator {
    * site need not ask the allocator at every op.
    */
   handedOut(bytes: number): number;
+  /**
+   * Optional: the bytes to request so that the block starts at a multiple of `align` (a power of
+   * two), for allocators whose blocks are aligned to their own size (pow2 classes, buddy blocks).
+   * Without it the runtime pads the request by align - chunkBytes (runtime/loop.ts alignedRequest).
+   */
+  alignedBytes?(bytes: number, align: number): number;
   /** Owner CPU of the page holding `address`, or -1. */
   ownerOf(address: number): number;
   /**

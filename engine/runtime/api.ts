@@ -3,8 +3,9 @@
  *
  * The UI talks to a Controller living in a dedicated control worker through
  * comlink (main thread: `import type` only). Bulk data never goes through
- * messages: chunk states and counters are published into a SharedArrayBuffer
- * (see snapshot.ts for its layout) that the UI reads once per animation frame.
+ * messages: the allocators keep their state in SharedArrayBuffers that map workers
+ * attach to (AllocatorInfo.buffers), and a small published header (published.ts)
+ * says which op those states belong to.
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import type { Metrics } from '../core/metrics';
@@ -36,12 +37,17 @@ export interface AllocatorInfo {
   pageBytes: number;
   pages: number;
   baseAddress: number;
+  /** Attach another thread to this allocator: createAllocator(spec, cpus, buffers, false). */
+  spec: AllocatorSpec;
+  cpus: number;
+  /** Allocator.buffers (SharedArrayBuffers in the browser): shared, never copied. */
+  buffers: readonly ArrayBufferLike[];
 }
 
 export interface RunInfo {
   allocators: AllocatorInfo[];
-  /** The published snapshot region (snapshot.ts layout). */
-  snapshot: SharedArrayBuffer;
+  /** The published header: generation, op and playing of the states in `buffers` (published.ts). */
+  published: SharedArrayBuffer | ArrayBuffer;
 }
 
 /** One executed op and what each allocator answered (address >= 0, 0 = ok for frees, or a negative code). */
@@ -79,7 +85,7 @@ export interface AllocatorSummary {
 }
 
 export interface Summary {
-  /** Published snapshot generation this summary belongs to. */
+  /** Published generation this summary belongs to (published.ts). */
   generation: number;
   /** The shared op cursor (ops executed on every lane). */
   op: number;
@@ -108,7 +114,7 @@ export interface ControlApi {
   seek(op: number): Promise<Summary>;
   summary(): Promise<Summary>;
   /**
-   * The block holding `address` in lane `lane`'s allocator (the map tooltip: the snapshot has
+   * The block holding `address` in lane `lane`'s allocator (the map tooltip: chunk states have
    * no allocation table), read now; null outside the pool, for an unknown lane or before configure().
    */
   blockAt(lane: number, address: number): Promise<BlockInfo | null>;

@@ -7,8 +7,9 @@
  * workers without ordering.
  *
  * Long operations (play, runUntil) run in slices of ~12 ms and yield between them so
- * pause() and other calls get through; after each slice the snapshot is republished
- * and subscribers hear at most every 16 ms. A dead or hung worker rejects the pending
+ * pause() and other calls get through; after each slice the op is republished
+ * (published.ts: map workers read the allocators' own buffers) and subscribers hear
+ * at most every 16 ms. A dead or hung worker rejects the pending
  * call with a clear message and leaves `summary.error` set until reset().
  */
 import { computeMetrics, freeHistogram } from '../core/metrics';
@@ -21,7 +22,7 @@ import type { AllocatorInfo, ControlApi, RunConfig, RunInfo, RunTarget, Summary 
 import { Engine } from './engine';
 import { buildFreeRun, defaultFreeStream } from './free-run';
 import { lastOps } from './last-ops';
-import { createSnapshotRegion, generationOf, publish, type SnapshotRegion } from './snapshot';
+import { createPublished, generationOf, publishedViews, publishOp, type PublishedViews } from './published';
 import { quiesce } from './run-headless';
 import { startPool, type PoolSetup } from './start-pool';
 import type { SpawnCpuWorker } from './workers/pool';
@@ -78,10 +79,12 @@ export class Controller implements ControlApi {
   private cfg: RunConfig | null = null;
   private engine: Engine | null = null;
   private pool: PoolSetup | null = null;
-  private region: SnapshotRegion | null = null;
+  private header: PublishedViews | null = null;
   private infos: AllocatorInfo[] = [];
   private error: string | undefined;
   private playing = false;
+  /** A call is changing the states (published as `playing`: map workers redraw every frame). */
+  private busy = false;
   private stop = false;
   private loop: Promise<void> | null = null;
   private subs: ((s: Summary) => void)[] = [];
@@ -112,15 +115,19 @@ export class Controller implements ControlApi {
       name: specName(cfg.allocators[k]),
       label: L.allocator.label,
       ...L.allocator.geometry,
+      spec: cfg.allocators[k],
+      cpus: cfg.cpus,
+      buffers: L.allocator.buffers,
     }));
-    this.region = createSnapshotRegion(this.infos);
+    const published = createPublished();
+    this.header = publishedViews(published);
     const perCpu = free && defaultFreeStream(cfg.workload) === 'per-cpu';
     if (this.spawn && engine.source.kind === 'stream' && !perCpu) {
       this.pool = await startPool(this.spawn, engine, cfg, this.workers(cfg.cpus), !free, this.opts.timeoutMs);
       engine.setExecutor(this.pool.executor);
     } else if (free && !this.spawn) throw new Error('the free-running schedule needs CPU workers');
     this.publish();
-    return { allocators: this.infos, snapshot: this.region.buffer as SharedArrayBuffer };
+    return { allocators: this.infos, published };
   }
 
   private workers(cpus: number): number {
@@ -227,11 +234,13 @@ export class Controller implements ControlApi {
     await this.halt();
     this.need();
     const p = (async () => {
+      this.busy = true;
       try {
         await fn();
       } catch (e) {
         await this.fail(e);
       } finally {
+        this.busy = false;
         this.playing = false;
         this.stop = false;
       }
@@ -325,14 +334,8 @@ export class Controller implements ControlApi {
 
   private publish(): void {
     const e = this.engine;
-    if (!e || !this.region) return;
-    const op = this.freeOps ?? e.cursor;
-    publish(
-      this.region,
-      e.allocators,
-      e.lanes.map((_, k) => this.freeOps ?? e.laneOps(k)),
-      op,
-    );
+    if (!e || !this.header) return;
+    publishOp(this.header, this.freeOps ?? e.cursor, this.busy);
   }
 
   private notify(force = false): void {
@@ -364,7 +367,7 @@ export class Controller implements ControlApi {
         checkpoints,
       };
     const s: Summary = {
-      generation: this.region ? generationOf(this.region) : 0,
+      generation: this.header ? generationOf(this.header) : 0,
       op: this.freeOps ?? e.cursor,
       done: this.freeDone || e.done,
       playing: this.playing,

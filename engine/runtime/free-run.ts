@@ -11,16 +11,16 @@
  * invariants can be checked.
  */
 import type { RunConfig } from './api';
+import { WORKLOADS } from '../workloads/generators';
 import type { Engine } from './engine';
 import { makeBatchBuffers } from './workers/executor';
 import { WorkerPool, type SpawnCpuWorker } from './workers/pool';
 import { PROG_STRIDE } from './workers/protocol';
 
-/** Workloads whose ops cross CPUs within one stream. */
-const CROSS_CPU = new Set(['producer-consumer', 'ops', 'trace']);
-
+/** Traces name their CPUs across one stream; generated workloads say so in the registry (crossCpu). */
 export function defaultFreeStream(workload: string): 'shared' | 'per-cpu' {
-  return CROSS_CPU.has(workload) ? 'shared' : 'per-cpu';
+  if (workload === 'ops' || workload === 'trace') return 'shared';
+  return Object.hasOwn(WORKLOADS, workload) && WORKLOADS[workload].crossCpu ? 'shared' : 'per-cpu';
 }
 
 export interface FreeRun {

@@ -14,19 +14,36 @@ import { OUT_RING, SKIPPED, UNMODELLED, type Lane } from './lane';
 const OUT_MASK = OUT_RING - 1;
 
 /**
+ * The bytes an allocation asks of allocator `a` when it must start at a multiple of
+ * 2^alignLog2 (memalign, posix_memalign, aligned_alloc in a trace). An allocator that can
+ * align a block itself says how much to ask (alignedBytes: pow2's classes and the buddy's
+ * blocks are aligned to their own size); any other hands out blocks aligned to its chunk,
+ * so the request is padded by align - chunk, as a memalign over malloc pads before it
+ * trims (glibc _int_memalign). Our choice: the padding stays in the block (it is not given
+ * back), so it shows as part of the allocation.
+ */
+export function alignedRequest(a: Allocator, bytes: number, alignLog2: number): number {
+  if (alignLog2 === 0) return bytes;
+  const align = 2 ** alignLog2;
+  if (a.alignedBytes) return a.alignedBytes(bytes, align);
+  return align <= a.geometry.chunkBytes ? bytes : bytes + align - a.geometry.chunkBytes;
+}
+
+/**
  * Apply one op to one lane and record its outcome (slot table, errors, skips). Returns
  * the outcome; a failed allocation is returned, not recorded (the caller knows how to
- * describe it: inline or on a worker).
+ * describe it: inline or on a worker). `align`: log2 of an allocation's alignment (0: none).
  */
-export function applyOp(L: Lane, i: number, kind: number, cpu: number, slot: number, bytes: number): number {
+export function applyOp(L: Lane, i: number, kind: number, cpu: number, slot: number, bytes: number, align = 0): number {
   const a: Allocator = L.allocator;
   const t = L.slots;
   let r: number;
   if (kind >= K_PAGE_ALLOC) r = applyPageOp(L, i, kind, cpu, slot, bytes);
   else if (kind === K_ALLOC) {
-    r = a.alloc(cpu, bytes);
+    const need = align === 0 ? bytes : alignedRequest(a, bytes, align);
+    r = a.alloc(cpu, need);
     t.addr[slot] = r;
-    t.req[slot] = bytes;
+    t.req[slot] = need;
     t.owner[slot] = cpu;
   } else {
     const ad = t.addr[slot];
@@ -103,6 +120,7 @@ export function runStream(
     C = buf.cpu,
     S = buf.slot,
     Z = buf.size,
+    A = buf.align,
     m = buf.mask,
     nl = lanes.length;
   for (let i = from; i < to; i++) {
@@ -114,7 +132,7 @@ export function runStream(
     let failed = false;
     for (let k = 0; k < nl; k++) {
       const L = lanes[k];
-      const r = applyOp(L, i, kind, cpu, slot, bytes);
+      const r = applyOp(L, i, kind, cpu, slot, bytes, A[p]);
       if ((kind === K_ALLOC || kind === K_PAGE_ALLOC) && r < 0 && r !== UNMODELLED) {
         recordFailure(L, i, cpu, kind === K_ALLOC ? bytes : L.allocator.geometry.pageBytes * 2 ** bytes, r);
         failed = true;

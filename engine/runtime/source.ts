@@ -3,22 +3,22 @@
  * arguments) the same way in every thread:
  * - a generated stream: one generator writes into a ring op buffer in blocks, ahead
  *   of execution (memory does not grow with the run; seeks regenerate);
- * - a trace or op file: parsed once into a linear op buffer that holds the whole file;
+ * - a trace or op file: imported once (engine/import) into a linear op buffer that holds
+ *   the whole file; the CLI streams the file into it and passes the filled buffer;
  * - an adaptive workload: one generator per lane, asked op by op (no op buffer).
  */
 import { OpBuffer } from '../core/op-buffer';
+import { importText, requireCpus } from '../import/import';
 import { WORKLOADS, createWorkload } from '../workloads/generators';
-import { parseTrace } from '../workloads/trace';
-import { replayStream } from '../workloads/replay';
-import type { AdaptiveWorkload, Op, OpStream } from '../workloads/types';
+import type { AdaptiveWorkload, OpStream } from '../workloads/types';
 
 export interface WorkloadSource {
   workload: string;
   params: Record<string, number | string>;
   /** An imported op file / trace, when workload is 'ops' or 'trace' (the format is recognised from the text). */
   opsText?: { fileName: string; text: string; format?: string };
-  /** The same file already parsed (the CLI parses once to report problems first); used instead of opsText. */
-  parsed?: { fileName: string; ops: readonly Op[] };
+  /** The file already imported into an ended linear op buffer (the CLI streams it once); used instead of opsText. */
+  imported?: { fileName: string; ops: OpBuffer };
   seed: number;
   cpus: number;
   /** 0 = the workload's own end. */
@@ -39,17 +39,22 @@ export const isTrace = (s: WorkloadSource): boolean => s.workload === 'ops' || s
 /** Build the run's source; a bad trace or parameter throws before anything runs. */
 export function buildSource(s: WorkloadSource): Source {
   if (isTrace(s)) {
-    if (!s.parsed && !s.opsText) throw new Error(`workload '${s.workload}' needs an op file (opsText)`);
-    const fileName = s.parsed?.fileName ?? s.opsText?.fileName ?? '';
-    const ops = s.parsed?.ops ?? parseTrace(s.opsText?.text ?? '', fileName, s.cpus, s.opsText?.format).ops;
-    const n = s.ops > 0 ? Math.min(s.ops, ops.length) : ops.length;
-    const buf = OpBuffer.create({ capacity: Math.max(1, n) });
-    const stream = replayStream(fileName, ops, n);
-    buf.beginProducing();
-    if (n > 0 && !buf.reserve(n)) throw new Error(`${fileName}: ${n} ops do not fit in the op buffer`);
-    stream.produce(buf, n);
-    buf.end();
-    return { kind: 'stream', stream, ops: buf, name: fileName };
+    if (!s.imported && !s.opsText) throw new Error(`workload '${s.workload}' needs an op file (opsText)`);
+    let name: string;
+    let buf: OpBuffer;
+    if (s.imported) ({ fileName: name, ops: buf } = s.imported);
+    else {
+      const t = s.opsText ?? { fileName: '', text: '' };
+      const r = importText(t.text, { fileName: t.fileName, format: t.format });
+      requireCpus(r, s.cpus);
+      [name, buf] = [t.fileName, r.ops];
+    }
+    // `ops` cuts the run short: the buffer ends there (what follows is never read).
+    if (s.ops > 0 && s.ops < buf.produced) {
+      buf.rewind(s.ops);
+      buf.end();
+    }
+    return { kind: 'stream', stream: filledStream(name), ops: buf, name };
   }
   const params = { ...s.params, seed: s.seed, cpus: s.cpus, ops: s.ops };
   const first = createWorkload(s.workload, params); // validates the name and parameters
@@ -65,6 +70,11 @@ export function buildSource(s: WorkloadSource): Source {
   const buf = OpBuffer.create({ ring: true, capacity: RING_OPS });
   buf.beginProducing();
   return { kind: 'stream', stream: first, ops: buf, name: s.workload };
+}
+
+/** The stream of a buffer that already holds every op: it produces nothing more, and seeks never regenerate. */
+function filledStream(name: string): OpStream {
+  return { name, kind: 'stream', produce: () => 0, save: () => null, restore: () => undefined };
 }
 
 /**

@@ -2,16 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { WORKLOADS, createWorkload, describeParams, workloadNames, workloadParams } from './generators';
 import { drive } from './test-util';
 
-const RANDOM = ['seed-fragmentation', 'seed-stress', 'churn', 'producer-consumer'];
+const RANDOM = [
+  'seed-fragmentation',
+  'seed-stress',
+  'churn',
+  'producer-consumer',
+  'nic-rx',
+  'tcp-stream',
+  'web-server',
+];
 
 describe('WORKLOADS registry', () => {
-  it('lists the five generators, each with a description and documented defaults', () => {
+  it('lists the eight generators, each with a description and documented defaults', () => {
     expect(workloadNames()).toEqual([
       'seed-example',
       'seed-fragmentation',
       'seed-stress',
       'churn',
       'producer-consumer',
+      'nic-rx',
+      'tcp-stream',
+      'web-server',
     ]);
     for (const name of workloadNames()) {
       const info = WORKLOADS[name];
@@ -27,6 +38,15 @@ describe('WORKLOADS registry', () => {
     );
   });
 
+  it('the network workloads, whose ops cross CPUs in one stream, say so (free-running must share their stream)', () => {
+    expect(workloadNames().filter((n) => WORKLOADS[n].crossCpu)).toEqual([
+      'producer-consumer',
+      'nic-rx',
+      'tcp-stream',
+      'web-server',
+    ]);
+  });
+
   it.each(RANDOM)('%s: same seed -> identical op streams, different seed -> different', (name) => {
     const run = (seed: number) => drive(createWorkload(name, { seed, cpus: 3, ops: 3000 }), 1e6).ops;
     expect(run(17)).toEqual(run(17));
@@ -39,7 +59,7 @@ describe('WORKLOADS registry', () => {
 
   it('throws for an unknown workload, naming the valid ones', () => {
     expect(() => createWorkload('fragmentation')).toThrow(
-      "unknown workload 'fragmentation'; valid workloads: seed-example, seed-fragmentation, seed-stress, churn, producer-consumer",
+      "unknown workload 'fragmentation'; valid workloads: seed-example, seed-fragmentation, seed-stress, churn, producer-consumer, nic-rx, tcp-stream, web-server",
     );
     expect(() => createWorkload('constructor')).toThrow(/unknown workload 'constructor'/);
     expect(() => workloadParams('nope')).toThrow(/valid workloads/);
@@ -61,7 +81,7 @@ describe('WORKLOADS registry', () => {
     );
     expect(() => createWorkload('churn', { max: 2.5 })).toThrow("parameter 'max' must be an integer >= 1, got 2.5");
     expect(() => createWorkload('churn', { cpus: 0 })).toThrow(
-      "parameter 'cpus' must be an integer between 1 and 1024, got 0",
+      "parameter 'cpus' must be an integer between 1 and 64, got 0",
     );
     expect(() => createWorkload('churn', { period: 'ten' })).toThrow(
       'parameter \'period\' must be an integer >= 1, got "ten"',

@@ -5,6 +5,7 @@
  */
 import { CHURN_DEFAULT_OPS, CHURN_PARAMS, createChurn } from './churn';
 import { COMMON_PARAMS, type ParamSpecs, type ParamsInput } from './params';
+import { NIC_RX_DEFAULT_OPS, NIC_RX_PARAMS, createNicRx } from './nic-rx';
 import { PRODUCER_CONSUMER_DEFAULT_OPS, PRODUCER_CONSUMER_PARAMS, createProducerConsumer } from './producer-consumer';
 import {
   SEED_EXAMPLE_PARAMS,
@@ -15,10 +16,16 @@ import {
   createSeedFragmentation,
   createSeedStress,
 } from './seed-workloads';
+import { TCP_STREAM_DEFAULT_OPS, TCP_STREAM_PARAMS, createTcpStream } from './tcp-stream';
 import type { Workload } from './types';
+import { WEB_SERVER_DEFAULT_OPS, WEB_SERVER_PARAMS, createWebServer } from './web-server';
 
 export { createChurn, type ChurnStream } from './churn';
-export { createProducerConsumer, samplePacketSize, skbDataBytes } from './producer-consumer';
+export { createProducerConsumer } from './producer-consumer';
+export { createNicRx, type NicRxStream } from './nic-rx';
+export { createTcpStream, type TcpStream } from './tcp-stream';
+export { createWebServer } from './web-server';
+export { samplePacketSize, skbDataBytes } from './skb';
 export {
   createSeedExample,
   createSeedFragmentation,
@@ -26,6 +33,7 @@ export {
   type FragFailure,
   type SeedFragmentationWorkload,
   SEED_2006_FAILURES,
+  seedExampleOps,
 } from './seed-workloads';
 export { COMMON_PARAMS, describeParams, type ParamSpec, type ParamSpecs, type ParamsInput } from './params';
 
@@ -36,6 +44,11 @@ export interface WorkloadInfo {
   readonly params: ParamSpecs;
   /** Length when `ops` is 0; 0 = the workload ends by itself (or never: give `ops`). */
   readonly defaultOps: number;
+  /**
+   * Its ops name CPUs across one stream (what one CPU allocates another frees), so a
+   * free-running run must share one stream rather than run one instance per CPU.
+   */
+  readonly crossCpu?: boolean;
   create(params?: ParamsInput): Workload;
 }
 
@@ -73,7 +86,32 @@ export const WORKLOADS: Readonly<Record<string, WorkloadInfo>> = {
       'Network receive: CPU 0 allocates packet buffers (IMIX or measured sizes, as skb data by default), CPUs 1..n-1 free them once `inflight` are live.',
     params: PRODUCER_CONSUMER_PARAMS,
     defaultOps: PRODUCER_CONSUMER_DEFAULT_OPS,
+    crossCpu: true,
     create: createProducerConsumer,
+  },
+  'nic-rx': {
+    description:
+      'A NIC receive ring (e1000 of Linux 2.6.18 or 6.6) refilled by NAPI polls on rxCpu; each packet is freed on the CPU its flow hashes to, or on rxCpu when that backlog is full. On 2.6.18 a jumbo MTU needs multi-page buffers.',
+    params: NIC_RX_PARAMS,
+    defaultOps: NIC_RX_DEFAULT_OPS,
+    crossCpu: true,
+    create: createNicRx,
+  },
+  'tcp-stream': {
+    description:
+      "A TCP socket's receive queue: skbs received on rxCpu stay live until the application on appCpu reads them; the sender keeps the queue within rcvbuf; short frames are copied by the driver's copybreak.",
+    params: TCP_STREAM_PARAMS,
+    defaultOps: TCP_STREAM_DEFAULT_OPS,
+    crossCpu: true,
+    create: createTcpStream,
+  },
+  'web-server': {
+    description:
+      "The seed's web server benchmark shape: keep-alive connections of short requests; a request arrives on rxCpu, its worker CPU frees it and allocates the response (SPECweb96 sizes), TX completion frees that on txCpu.",
+    params: WEB_SERVER_PARAMS,
+    defaultOps: WEB_SERVER_DEFAULT_OPS,
+    crossCpu: true,
+    create: createWebServer,
   },
 };
 

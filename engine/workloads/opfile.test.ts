@@ -1,11 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWorkload } from './generators';
-import { OpFileError, formatOpFile, parseOpFile } from './opfile';
+import { OpFileError, formatOpFile } from './opfile';
 import { replayStream } from './replay';
 import { ParseError } from './parse-error';
 import { drive, parseErrorOf, toDense } from './test-util';
+import { parseTrace } from './trace';
 import type { Op } from './types';
+
+/** An op file's ops, named by dense ids (engine/workloads/trace.ts). */
+const parseOpFile = (text: string, file: string, cpus?: number): Op[] => parseTrace(text, file, cpus, 'ops').ops;
 
 /** The error parseOpFile throws for `text` (fails the test if none). */
 const errorOf = (text: string, cpus?: number): OpFileError =>
@@ -156,18 +160,6 @@ describe('parseOpFile', () => {
       undefined,
       "ops.txt:4: expected 'a ID BYTES' with an ID that is not still mapped, got 'a 3 16' (ID 3 was freed on line 3 but is mapped since line 2; unmap it first)",
     ],
-    [
-      'cpu >= cpus',
-      'a 1 10\ncpu 4\n',
-      4,
-      "ops.txt:2: expected 'cpu N' with N from 0 to 3 (there are 4 CPUs), got 'cpu 4'",
-    ],
-    [
-      'cpu >= cpus (one CPU)',
-      'cpu 1\n',
-      1,
-      "ops.txt:1: expected 'cpu N' with N from 0 to 0 (there is 1 CPU), got 'cpu 1'",
-    ],
     ['negative cpu', 'cpu -1\n', undefined, "ops.txt:1: expected 'cpu N' with N a non-negative integer, got 'cpu -1'"],
   ])('rejects %s with file:line', (_what, text, cpus, message) => {
     const e = errorOf(text, cpus);
@@ -178,8 +170,32 @@ describe('parseOpFile', () => {
     expect(e.name).toBe('OpFileError');
   });
 
-  it('accepts any cpu when cpus is not given, and shortens long lines in messages', () => {
-    expect(parseOpFile('cpu 99\na 1 1\n', 'ops.txt')[0].cpu).toBe(99);
+  it.each<[string, string, number, string]>([
+    [
+      'an op on a CPU >= cpus',
+      'a 1 10\ncpu 4\na 2 8\ncpu 6\na 3 8\n',
+      4,
+      "ops.txt:3: event on CPU 4, but there are 4 CPUs: the trace uses CPUs 0 to 6, run with --cpus 7, got 'a 2 8'",
+    ],
+    [
+      'an op on a CPU >= cpus (one CPU)',
+      'cpu 1\na 1 8\n',
+      1,
+      "ops.txt:2: event on CPU 1, but there is 1 CPU: the trace uses CPUs 0 to 1, run with --cpus 2, got 'a 1 8'",
+    ],
+    [
+      'an op on a CPU Fragscope cannot model',
+      'cpu 99\na 1 1\n',
+      128,
+      "ops.txt:2: event on CPU 99: Fragscope models at most 64 CPUs (0 to 63), got 'a 1 1'",
+    ],
+  ])('rejects %s with file:line', (_what, text, cpus, message) => {
+    const e = parseErrorOf(() => parseOpFile(text, 'ops.txt', cpus), ParseError);
+    expect(e.message).toBe(message);
+  });
+
+  it('accepts any cpu below 64 when cpus is not given, and shortens long lines in messages', () => {
+    expect(parseOpFile('cpu 63\na 1 1\n', 'ops.txt')[0].cpu).toBe(63);
     const e = errorOf(`bogus ${'x'.repeat(200)}\n`);
     expect(e.message.length).toBeLessThan(200);
     expect(e.message).toMatch(/got 'bogus x+\.\.\.'$/);

@@ -8,17 +8,17 @@
  *   f 7          free id 7 (postponed by the allocator while mapped)
  *   u 7          unmap id 7 (a postponed free then really happens)
  *
- * Whitespace-separated, blank lines ignored. IDs are any non-negative integers;
- * every `a` gets the next dense id 0, 1, 2, ... (an ID reused after its free
- * names a new allocation). The whole file is checked before anything runs and the
- * first error is thrown as an OpFileError naming file:line.
+ * Whitespace-separated, blank lines ignored. IDs are any non-negative integers; an
+ * ID reused after its free names a new allocation. The whole file is checked before
+ * anything runs and the first error is thrown as an OpFileError naming file:line.
  *
  * Zero-copy: `u ID` is valid while ID is mapped, even after `f ID` (that is the
- * postponed free of allocators.md 1.5). An ID cannot be allocated again while its
+ * postponed free of docs/models.md 1.7). An ID cannot be allocated again while its
  * previous allocation is still mapped, as `u ID` would then be ambiguous.
  */
-import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
-import type { FormatEvidence } from './trace-detect';
+import { S_BLANK, S_COMMENT, type OpSink, type TraceReader } from '../import/sink';
+import { ParseError, excerpt, noAllocationsError } from './parse-error';
+import type { FormatEvidence, TraceFormat } from './trace-detect';
 import type { Op, OpKind } from './types';
 
 export class OpFileError extends ParseError {
@@ -42,13 +42,12 @@ const ARGS: Readonly<Record<string, readonly string[]>> = {
   u: ['ID'],
   cpu: ['N'],
 };
-const KIND: Readonly<Record<string, OpKind>> = { a: 'alloc', f: 'free', m: 'map', u: 'unmap' };
 // Page-level events (traces of mm_page_alloc/mm_page_free) have no op-file verb yet.
 const VERB: Readonly<Partial<Record<OpKind, string>>> = { alloc: 'a', free: 'f', map: 'm', unmap: 'u' };
 
 /** What the parser knows about the latest allocation made under one file ID. */
 interface Entry {
-  dense: number;
+  slot: number;
   allocLine: number;
   /** Line of its free, or 0 while live. */
   freeLine: number;
@@ -66,108 +65,115 @@ export function sniffOpFile(lines: readonly string[]): FormatEvidence {
 }
 
 /**
- * Parse op file TEXT. `fileName` is used in error messages only. When `cpus` is
- * given, `cpu N` needs N < cpus.
+ * A reader of op files. The op file is Fragscope's own format, written by Fragscope or by
+ * hand, never with a tool's noise in it: every line that is not an op, a `cpu N` line or a
+ * comment is an OpFileError naming file:line, as is an op on an ID in the wrong state.
  */
-export function parseOpFile(text: string, fileName: string, cpus?: number): Op[] {
-  const ops: Op[] = [];
+export function openOpFileReader(sink: OpSink): TraceReader {
   const entries = new Map<number, Entry>();
   let cpu = 0;
-  let nextDense = 0;
   let sawCpu = false;
-  const lines = splitLines(text);
-  for (let k = 0; k < lines.length; k++) {
-    const lineNo = k + 1;
-    const hash = lines[k].indexOf('#');
-    const body = (hash >= 0 ? lines[k].slice(0, hash) : lines[k]).trim();
-    if (body === '') continue;
-    const tokens = body.split(/\s+/);
-    const verb = tokens[0];
-    const got = `got '${excerpt(body)}'`;
-    const fail = (detail: string): OpFileError => new OpFileError(fileName, lineNo, detail);
-    // hasOwn: a verb like 'constructor' must not find Object.prototype members.
-    const form = Object.hasOwn(FORMS, verb) ? FORMS[verb] : undefined;
-    const argNames = Object.hasOwn(ARGS, verb) ? ARGS[verb] : undefined;
-    if (form === undefined || argNames === undefined) {
-      throw fail(`expected one of ${Object.values(FORMS).join(', ')} or a # comment, ${got}`);
-    }
-    if (tokens.length - 1 !== argNames.length) {
-      const n = argNames.length;
-      throw fail(`expected ${form} (${n} argument${n === 1 ? '' : 's'} after '${verb}'), ${got}`);
-    }
-    const nums = argNames.map((argName, j) => {
-      const t = tokens[j + 1];
-      const v = /^\d+$/.test(t) ? Number(t) : NaN;
-      if (!Number.isSafeInteger(v)) throw fail(`expected ${form} with ${argName} a non-negative integer, ${got}`);
-      return v;
-    });
-    const [id, bytes] = nums as [number, number];
-
-    if (verb === 'cpu') {
-      if (cpus !== undefined && id >= cpus) {
-        throw fail(
-          `expected 'cpu N' with N from 0 to ${cpus - 1} (there ${cpus === 1 ? 'is 1 CPU' : `are ${cpus} CPUs`}), ${got}`,
-        );
+  return {
+    line(l: string, lineNo: number): void {
+      const hash = l.indexOf('#');
+      const body = (hash >= 0 ? l.slice(0, hash) : l).trim();
+      if (body === '') return sink.skip(hash >= 0 ? S_COMMENT : S_BLANK);
+      const tokens = body.split(/\s+/);
+      const verb = tokens[0];
+      const got = `got '${excerpt(body)}'`;
+      const fail = (detail: string): OpFileError => new OpFileError(sink.fileName, lineNo, detail);
+      // hasOwn: a verb like 'constructor' must not find Object.prototype members.
+      const form = Object.hasOwn(FORMS, verb) ? FORMS[verb] : undefined;
+      const argNames = Object.hasOwn(ARGS, verb) ? ARGS[verb] : undefined;
+      if (form === undefined || argNames === undefined) {
+        throw fail(`expected one of ${Object.values(FORMS).join(', ')} or a # comment, ${got}`);
       }
-      cpu = id;
-      sawCpu = true;
-      continue;
-    }
+      if (tokens.length - 1 !== argNames.length) {
+        const n = argNames.length;
+        throw fail(`expected ${form} (${n} argument${n === 1 ? '' : 's'} after '${verb}'), ${got}`);
+      }
+      const nums = argNames.map((argName, j) => {
+        const t = tokens[j + 1];
+        const v = /^\d+$/.test(t) ? Number(t) : NaN;
+        if (!Number.isSafeInteger(v)) throw fail(`expected ${form} with ${argName} a non-negative integer, ${got}`);
+        return v;
+      });
+      const [id, bytes] = nums as [number, number];
 
-    const entry = entries.get(id);
-    const history = (): string =>
-      entry === undefined
-        ? `ID ${id} was never allocated`
-        : entry.freeLine > 0
-          ? `ID ${id} was freed on line ${entry.freeLine}`
-          : `ID ${id} is live since line ${entry.allocLine}`;
+      if (verb === 'cpu') {
+        cpu = id;
+        sawCpu = true;
+        return;
+      }
 
-    switch (verb) {
-      case 'a':
-        if (bytes < 1) throw fail(`expected 'a ID BYTES' with BYTES >= 1, ${got}`);
-        if (entry !== undefined && entry.freeLine === 0) {
-          throw fail(`expected 'a ID BYTES' with an ID that is not live, ${got} (${history()} and not freed)`);
-        }
-        if (entry !== undefined && entry.mapLine > 0) {
-          throw fail(
-            `expected 'a ID BYTES' with an ID that is not still mapped, ${got} (ID ${id} was freed on line ${entry.freeLine} but is mapped since line ${entry.mapLine}; unmap it first)`,
-          );
-        }
-        entries.set(id, { dense: nextDense, allocLine: lineNo, freeLine: 0, mapLine: 0 });
-        ops.push({ kind: 'alloc', cpu, id: nextDense++, bytes });
-        continue;
-      case 'f':
-      case 'm':
-        if (entry === undefined || entry.freeLine > 0) {
-          throw fail(`expected ${form} with ID of a live allocation, ${got} (${history()})`);
-        }
-        if (verb === 'f') {
-          entry.freeLine = lineNo;
-        } else if (entry.mapLine > 0) {
-          throw fail(
-            `expected 'm ID' with ID of an unmapped allocation, ${got} (ID ${id} is mapped since line ${entry.mapLine})`,
-          );
-        } else {
-          entry.mapLine = lineNo;
-        }
-        ops.push({ kind: KIND[verb], cpu, id: entry.dense, bytes: 0 });
-        continue;
-      case 'u':
-        if (entry === undefined || entry.mapLine === 0) {
-          throw fail(
-            `expected 'u ID' with ID of a mapped allocation, ${got} (${entry === undefined ? history() : `ID ${id} is not mapped`})`,
-          );
-        }
-        entry.mapLine = 0;
-        ops.push({ kind: 'unmap', cpu, id: entry.dense, bytes: 0 });
-        continue;
-    }
-  }
-  if (ops.length === 0) {
-    throw noAllocationsError(fileName, sawCpu ? "the file has only 'cpu N' lines and comments" : undefined);
-  }
-  return ops;
+      const entry = entries.get(id);
+      const history = (): string =>
+        entry === undefined
+          ? `ID ${id} was never allocated`
+          : entry.freeLine > 0
+            ? `ID ${id} was freed on line ${entry.freeLine}`
+            : `ID ${id} is live since line ${entry.allocLine}`;
+
+      switch (verb) {
+        case 'a':
+          if (bytes < 1) throw fail(`expected 'a ID BYTES' with BYTES >= 1, ${got}`);
+          if (entry !== undefined && entry.freeLine === 0) {
+            throw fail(`expected 'a ID BYTES' with an ID that is not live, ${got} (${history()} and not freed)`);
+          }
+          if (entry !== undefined && entry.mapLine > 0) {
+            throw fail(
+              `expected 'a ID BYTES' with an ID that is not still mapped, ${got} (ID ${id} was freed on line ${entry.freeLine} but is mapped since line ${entry.mapLine}; unmap it first)`,
+            );
+          }
+          sink.events++;
+          entries.set(id, { slot: sink.alloc(cpu, bytes), allocLine: lineNo, freeLine: 0, mapLine: 0 });
+          return;
+        case 'f':
+        case 'm':
+          if (entry === undefined || entry.freeLine > 0) {
+            throw fail(`expected ${form} with ID of a live allocation, ${got} (${history()})`);
+          }
+          if (verb === 'm' && entry.mapLine > 0) {
+            throw fail(
+              `expected 'm ID' with ID of an unmapped allocation, ${got} (ID ${id} is mapped since line ${entry.mapLine})`,
+            );
+          }
+          sink.events++;
+          if (verb === 'f') {
+            entry.freeLine = lineNo;
+            sink.free(cpu, entry.slot);
+          } else {
+            entry.mapLine = lineNo;
+            sink.map(cpu, entry.slot);
+          }
+          return;
+        case 'u':
+          if (entry === undefined || entry.mapLine === 0) {
+            throw fail(
+              `expected 'u ID' with ID of a mapped allocation, ${got} (${entry === undefined ? history() : `ID ${id} is not mapped`})`,
+            );
+          }
+          sink.events++;
+          entry.mapLine = 0;
+          sink.unmap(cpu, entry.slot);
+          return;
+      }
+    },
+    end(): void {
+      if (sink.events === 0) {
+        throw noAllocationsError(sink.fileName, sawCpu ? "the file has only 'cpu N' lines and comments" : undefined);
+      }
+    },
+  };
 }
+
+export const OPFILE: TraceFormat = {
+  name: 'ops',
+  label: 'Fragscope op file',
+  description: 'Fragscope op file: a ID BYTES / f ID / m ID / u ID / cpu N / # comments',
+  sniff: sniffOpFile,
+  open: openOpFileReader,
+};
 
 /**
  * Write ops as an op file. A `cpu N` line precedes each change of CPU. Parsing the

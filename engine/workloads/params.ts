@@ -4,6 +4,7 @@
  * (numbers may arrive as strings, flags as 'true'/'false'/1/0).
  */
 import type { WorkloadParams } from './types';
+import { MAX_CPUS } from '../core/limits';
 
 export type ParamSpec =
   | { kind: 'int'; default: number; min: number; max?: number; doc: string }
@@ -27,7 +28,7 @@ export type Resolved<T extends ParamSpecs> = { -readonly [K in keyof T]: ParamVa
 /** Parameters every workload accepts. `ops` default 0 = the workload's own end (or its own default length). */
 export const COMMON_PARAMS = {
   seed: { kind: 'int', default: 1, min: 0, max: 0xffffffff, doc: 'PRNG seed (uint32)' },
-  cpus: { kind: 'int', default: 1, min: 1, max: 1024, doc: 'number of simulated CPUs' },
+  cpus: { kind: 'int', default: 1, min: 1, max: MAX_CPUS, doc: 'number of simulated CPUs' },
   ops: { kind: 'int', default: 0, min: 0, doc: "stop after this many ops (0 = the workload's own end)" },
 } as const satisfies ParamSpecs;
 

@@ -26,14 +26,16 @@ describe('excerpt', () => {
   });
 });
 
-describe('every parser quotes input through excerpt', () => {
-  /** A bad line for each format, after whatever that format needs first. */
+describe('every reader quotes input escaped', () => {
+  /** A line that looks like an event of each format but cannot be read (an error with strict), after what the format needs first. */
   const BAD: Record<string, string> = {
-    wee: `Alloc(1),\n${HOSTILE}\n`,
+    wee: `Alloc(1),\nAlloc(${HOSTILE}),\n`,
     valgrind: `--1-- malloc(8) = 0x10\n--1-- malloc(${HOSTILE}) = 0x20\n`,
-    ftrace: `${HOSTILE}\n`,
-    mtrace: `= Start\n${HOSTILE}\n`,
-    malloclab: `100\n1\n1\n1\n${HOSTILE}\n`,
+    ftrace: `bash-1 [000] .... 1.000: kmalloc: ptr=${HOSTILE} bytes_req=8\n`,
+    'trace-cmd': `cpus=1\nbash-1 [000] 1.000: kmalloc: ptr=${HOSTILE} bytes_req=8\n`,
+    perf: `bash 1 [000] 1.000: kmem:kmalloc: ptr=${HOSTILE} bytes_req=8\n`,
+    mtrace: `= Start\n@ x + 0x10 ${HOSTILE}\n`,
+    malloclab: `100\n1\n1\n1\na 0 ${HOSTILE}\n`,
     ops: `a 1 8\n${HOSTILE}\n`,
   };
 
@@ -44,7 +46,7 @@ describe('every parser quotes input through excerpt', () => {
   it.each(Object.entries(BAD))('%s: no raw control character reaches the message', (format, text) => {
     let message = '';
     try {
-      parseTrace(text, 't', 1, format);
+      parseTrace(text, 't', 1, format, true);
     } catch (e) {
       message = (e as Error).message;
     }

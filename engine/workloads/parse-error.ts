@@ -45,6 +45,18 @@ export function excerpt(text: string): string {
   return escapeControls(t.length > MAX_EXCERPT ? `${t.slice(0, MAX_EXCERPT - 3)}...` : t);
 }
 
+/** Longest quote of a whole line in a warning about it (an excerpt is shorter: messages cite it). */
+export const MAX_QUOTE = 200;
+
+/**
+ * A whole line for a warning about it: trimmed, cut to MAX_QUOTE characters, control
+ * characters escaped, in single quotes.
+ */
+export function quoteLine(text: string): string {
+  const t = text.trim();
+  return `'${escapeControls(t.length > MAX_QUOTE ? `${t.slice(0, MAX_QUOTE - 3)}...` : t)}'`;
+}
+
 /** As `excerpt`, but keeping the END of a long line (where a cut-off file was cut). */
 export function excerptEnd(text: string): string {
   const t = text.trim();

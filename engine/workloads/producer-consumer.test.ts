@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AllocError } from '../core/types';
 import { FIXWEST_1996, IMIX_ETH, IMIX_IP } from '../data/packet-sizes';
-import { createProducerConsumer, samplePacketSize, skbDataBytes } from './producer-consumer';
+import { createProducerConsumer } from './producer-consumer';
+import { samplePacketSize, skbDataBytes } from './skb';
 import { drive } from './test-util';
 
 describe('skbDataBytes(len)', () => {
   it('is SKB_DATA_ALIGN(len + 16) to 64-byte lines + 312 (x86_64)', () => {
-    expect(skbDataBytes(1540)).toBe(1912); // allocators.md section 4: 1600 + 312
+    expect(skbDataBytes(1540)).toBe(1912); // docs/models.md section 4: 1600 + 312
     expect(skbDataBytes(40)).toBe(64 + 312);
     expect(skbDataBytes(48)).toBe(64 + 312);
     expect(skbDataBytes(49)).toBe(128 + 312);

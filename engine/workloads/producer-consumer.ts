@@ -3,13 +3,14 @@
  * path), the consumers on CPUs 1..cpus-1 free them a little later: the case the
  * NTA's remote-free lists exist for. Sizes come from a packet size distribution
  * (engine/data/packet-sizes.ts), optionally turned into Linux 2.6.18 skb data
- * sizes (allocators.md section 4).
+ * sizes (docs/models.md section 4; the sizing lives in skb.ts).
  */
-import { PACKET_SIZE_DISTRIBUTIONS, type PacketSizeDistribution } from '../data/packet-sizes';
+import { PACKET_SIZE_DISTRIBUTIONS } from '../data/packet-sizes';
 import { resolveParams, type ParamSpecs, type ParamsInput } from './params';
 import { K_ALLOC, K_FREE, type OpBuffer } from '../core/op-buffer';
 import { Rng, type RngState } from './rng';
 import { SlotFifo, SlotPool, opBudget } from './support';
+import { samplePacketSize, skbDataBytes } from './skb';
 import type { OpStream } from './types';
 
 export const PRODUCER_CONSUMER_PARAMS = {
@@ -17,7 +18,7 @@ export const PRODUCER_CONSUMER_PARAMS = {
     kind: 'enum',
     default: 'imix',
     values: Object.keys(PACKET_SIZE_DISTRIBUTIONS),
-    doc: "packet sizes: 'imix' = Simple IMIX 40/576/1500 IP bytes 7:4:1; 'imix-eth' = the same as Ethernet frames 64/594/1518; 'fixwest' = FIX-West 1996 measured IP sizes",
+    doc: "packet sizes: 'imix' = Simple IMIX 40/576/1500 IP bytes 7:4:1; 'imix-eth' = the same as Ethernet frames 64/594/1518; 'fixwest' = FIX-West 1996 measured IP sizes; 'fddi1996' = a transit FDDI ring, Aug 1996",
   },
   skb: {
     kind: 'bool',
@@ -36,33 +37,6 @@ export const PRODUCER_CONSUMER_PARAMS = {
 } as const satisfies ParamSpecs;
 
 export const PRODUCER_CONSUMER_DEFAULT_OPS = 100000;
-
-/**
- * Data bytes `__alloc_skb` asks for when a driver calls dev_alloc_skb(len) on Linux
- * 2.6.18: SKB_DATA_ALIGN(len + NET_SKB_PAD) + sizeof(struct skb_shared_info).
- * E.g. 1540 -> 1600 + 312 = 1912 with 64-byte lines on x86_64.
- */
-export function skbDataBytes(len: number, line = 64, shinfo = 312, pad = 16): number {
-  return Math.ceil((len + pad) / line) * line + shinfo;
-}
-
-/**
- * Map one uniform draw u in [0, 1) to a packet size. Listed sizes take their
- * share of [0, 1) in order; the rest (if any) is spread uniformly over rest.lo..rest.hi.
- */
-export function samplePacketSize(dist: PacketSizeDistribution, u: number): number {
-  const listed = dist.rest ? 1 : dist.shares.reduce((a, b) => a + b, 0);
-  // Without a `rest`, shares are normalised to sum to 1.
-  let acc = 0;
-  for (let k = 0; k < dist.sizes.length; k++) {
-    acc += dist.shares[k] / listed;
-    if (u < acc) return dist.sizes[k];
-  }
-  if (!dist.rest) return dist.sizes[dist.sizes.length - 1];
-  const v = (u - acc) / (1 - acc);
-  const span = dist.rest.hi - dist.rest.lo + 1;
-  return Math.min(dist.rest.hi, dist.rest.lo + Math.floor(v * span));
-}
 
 interface PcState {
   rng: RngState;

@@ -69,26 +69,6 @@ export class Rng {
     return this.nextU32() / TWO_POW_32;
   }
 
-  /**
-   * A uniform integer in [lo, hi] (both inclusive), exactly uniform (rejection
-   * sampling), so it may consume more than one draw: generators that must stay
-   * "op for op" aligned map nextFloat() instead.
-   */
-  int(lo: number, hi: number): number {
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || hi < lo) {
-      throw new RangeError(`int(lo, hi) needs integers with lo <= hi, got ${lo}, ${hi}`);
-    }
-    const n = hi - lo + 1;
-    if (n > TWO_POW_32) throw new RangeError(`int(lo, hi): range of ${n} exceeds 2^32`);
-    if (n === TWO_POW_32) return lo + this.nextU32();
-    // Largest multiple of n that fits in 2^32: values at or above it would bias the modulo.
-    const limit = TWO_POW_32 - (TWO_POW_32 % n);
-    for (;;) {
-      const x = this.nextU32();
-      if (x < limit) return lo + (x % n);
-    }
-  }
-
   /** The full state (for checkpoints); restore with setState. */
   getState(): RngState {
     return [this.a, this.b, this.c, this.d];

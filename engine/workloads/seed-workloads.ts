@@ -1,13 +1,13 @@
 /**
  * The workloads of the seed blog (2006): the worked example (2 Aug), the stress
- * test (4 Aug) and the fragmentation test (6 Aug). See allocators.md section 1.6.
+ * test (4 Aug) and the fragmentation test (6 Aug). See docs/models.md 1.9.
  *
  * Protocol for every generator here: the runner calls next(), applies the op,
  * then result(op, outcome) before the next next(). Generators that adapt learn
  * only from result(); an allocation whose result never came is never freed.
  */
 import { resolveParams, type ParamSpecs, type ParamsInput } from './params';
-import { K_ALLOC, K_FREE, type OpBuffer } from '../core/op-buffer';
+import { K_ALLOC, K_FREE, OpBuffer } from '../core/op-buffer';
 import { Rng, type RngState } from './rng';
 import { SlotFifo, SlotPool, opBudget, uniformSize } from './support';
 import type { AdaptiveWorkload, Op, OpStream } from './types';
@@ -45,6 +45,16 @@ export function createSeedExample(params: ParamsInput = {}): OpStream {
       i = s as number;
     },
   };
+}
+
+/** The seed example's six ops in an op buffer (the NTA debug log replays them: registry seedExampleLog). */
+export function seedExampleOps(): OpBuffer {
+  const ops = OpBuffer.create({ capacity: 16, shared: false });
+  ops.beginProducing();
+  ops.reserve(16);
+  createSeedExample({ seed: 1 }).produce(ops, 16);
+  ops.publish();
+  return ops;
 }
 
 // ---------------------------------------------------------- seed-fragmentation

@@ -49,6 +49,11 @@ export class SlotFifo {
     this.items.push(id);
   }
 
+  /** The oldest without removing it; -1 when empty. */
+  peek(): number {
+    return this.head < this.items.length ? this.items[this.head] : -1;
+  }
+
   /** Remove and return the oldest; -1 when empty. */
   shift(): number {
     if (this.head >= this.items.length) return -1;

@@ -113,3 +113,30 @@ export function toDense(ops: readonly Op[]): Op[] {
     return { ...op, id: idOf.get(op.id) ?? -1 };
   });
 }
+
+/**
+ * Save a stream after each of `cuts` ops, restore the state into a fresh instance and check
+ * that it produces exactly the rest of the ops the uninterrupted stream produced.
+ */
+export function expectResumesAt(make: () => OpStream, total: number, cuts: readonly number[]): void {
+  const whole = opsOf(make(), total);
+  for (const cut of cuts) {
+    const a = make();
+    const buf = OpBuffer.create({ capacity: total, shared: false });
+    buf.beginProducing();
+    buf.reserve(cut);
+    let made = 0;
+    while (made < cut) made += a.produce(buf, cut - made);
+    // The state goes through structuredClone, as checkpoints may copy it.
+    const state = structuredClone(a.save());
+    const b = make();
+    b.restore(state);
+    const rest = opsOf(b, total - cut);
+    if (JSON.stringify(rest) !== JSON.stringify(whole.slice(cut))) {
+      const at = rest.findIndex((op, i) => JSON.stringify(op) !== JSON.stringify(whole[cut + i]));
+      throw new Error(
+        `restored at op ${cut}: op ${cut + at} differs: ${JSON.stringify(rest[at])} vs ${JSON.stringify(whole[cut + at])}`,
+      );
+    }
+  }
+}

@@ -10,6 +10,7 @@
  * log with the program's own output, and a program may well print a line that
  * looks like another format's.
  */
+import type { OpSink, TraceReader } from '../import/sink';
 import { isBlankOrComment, splitLines } from './parse-error';
 
 /** What one format sees in the window. */
@@ -18,6 +19,19 @@ export interface FormatEvidence {
   events: number;
   /** Other lines only this format writes: it explains a file without events best. */
   others: number;
+}
+
+/** A trace format: how to recognise it, and its reader (one module per format). */
+export interface TraceFormat {
+  /** What `--format` takes. */
+  name: string;
+  /** A few words for a picker: the tool or project that writes the format. */
+  label: string;
+  description: string;
+  /** This format's event lines (and other lines of its own) among the detection window's lines. */
+  sniff(lines: readonly string[]): FormatEvidence;
+  /** A reader writing into `sink`. */
+  open(sink: OpSink): TraceReader;
 }
 
 /**

@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { importText } from '../import/import';
 import { ParseError } from './parse-error';
 import { replayStream } from './replay';
 import { drive, parseErrorOf, toDense } from './test-util';
-import { parseMalloclab, sniffMalloclab } from './trace-malloclab';
+import { parseTrace } from './trace';
+import { sniffMalloclab } from './trace-malloclab';
 
 const read = (name: string): string => readFileSync(new URL(`../data/traces/${name}`, import.meta.url), 'utf8');
+const parse = (text: string) => parseTrace(text, 't.rep', undefined, 'malloclab');
+const errorOf = (text: string): ParseError => parseErrorOf(() => parse(text), ParseError);
 
-const errorOf = (text: string): ParseError => parseErrorOf(() => parseMalloclab(text, 't.rep'), ParseError);
-
-describe('parseMalloclab', () => {
-  it('parses short.rep: r = free + a new alloc (a new dense id) under the same trace id', () => {
-    const ops = parseMalloclab(read('short.rep'), 'short.rep');
+describe('malloc-lab traces', () => {
+  it('short.rep (2002 header): r = free + a new alloc (a new dense id) under the same trace id', () => {
+    const { ops } = parse(read('short.rep'));
     expect(ops).toEqual([
       { kind: 'alloc', cpu: 0, id: 0, bytes: 512 },
       { kind: 'alloc', cpu: 0, id: 1, bytes: 128 },
@@ -32,10 +34,45 @@ describe('parseMalloclab', () => {
     expect(toDense(drive(replayStream('short', ops), 1e6).ops)).toEqual(ops);
   });
 
+  it('short-2016.rep: the 2016 header order, CRLF, and r of an ID never allocated (realloc of NULL = malloc)', () => {
+    const text = read('short-2016.rep');
+    expect(text).toContain('\r\n');
+    const r = importText(text, { fileName: 'short-2016.rep' });
+    expect(r.format).toBe('malloclab');
+    expect(parse(text).ops.map((op) => `${op.kind} ${op.id}`)).toEqual([
+      'alloc 0',
+      'alloc 1',
+      'alloc 2', // r 2 100: ID 2 was never allocated
+      'free 0',
+      'alloc 3', // r 0 640
+      'free 1',
+      'free 2',
+      'alloc 4', // r 2 300
+      'alloc 5',
+      'free 3',
+      'free 4',
+      'free 5',
+    ]);
+    const s = r.summary;
+    expect([s.allocations, s.frees, s.reallocs, s.unknownFrees, s.unreadable.count]).toEqual([6, 6, 2, 0, 0]);
+  });
+
   it('accepts blank and # lines, CRLF, and a 0-byte request as 1 byte', () => {
-    expect(parseMalloclab('# x\r\n100\r\n1\r\n\r\n2\r\n1\r\na 0 0\r\nf 0\r\n', 't.rep')).toEqual([
+    expect(parse('# x\r\n100\r\n1\r\n\r\n2\r\n1\r\na 0 0\r\nf 0\r\n').ops).toEqual([
       { kind: 'alloc', cpu: 0, id: 0, bytes: 1 },
       { kind: 'free', cpu: 0, id: 0, bytes: 0 },
+    ]);
+  });
+
+  it('counts a free of an ID not live, and turns an alloc of a live ID into an implied free', () => {
+    const r = importText('100\n2\n4\n1\na 0 8\nf 1\na 0 16\nf 0\n', { fileName: 't.rep', format: 'malloclab' });
+    expect([r.summary.unknownFrees, r.summary.impliedFrees, r.summary.frees]).toEqual([1, 1, 1]);
+  });
+
+  it('skips and quotes an op line it cannot read (counted as an op line)', () => {
+    const r = importText('100\n2\n3\n1\na 0 8\nx 0 8\nf 0\n', { fileName: 't.rep', format: 'malloclab' });
+    expect(r.summary.unreadable.first).toEqual([
+      { line: 6, why: "expected 'a ID BYTES', 'r ID BYTES' or 'f ID'", text: "'x 0 8'" },
     ]);
   });
 
@@ -46,9 +83,7 @@ describe('parseMalloclab', () => {
   });
 
   it('refuses a file with only its header', () => {
-    expect(() => parseMalloclab('100\n1\n0\n1\n', 't.rep')).toThrow(
-      't.rep:1: no allocation events found (the file has only its header)',
-    );
+    expect(() => parse('100\n1\n0\n1\n')).toThrow('t.rep:1: no allocation events found (the file has only its header)');
   });
 
   it.each<[string, string, string]>([
@@ -70,35 +105,12 @@ describe('parseMalloclab', () => {
     [
       'a short header',
       '100\n2\n2\na 0 8\n',
-      "t.rep:4: expected header line 4 (weight): a non-negative integer below 2^53, got 'a 0 8'",
+      "t.rep:4: expected header line 4 (last header number): a non-negative integer, got 'a 0 8'",
     ],
     [
       'a file of header only',
       '100\n2\n',
-      't.rep:2: expected 4 header lines (suggested heap size, number of ids, number of ops, weight), the file ends after 2',
-    ],
-    ['an unknown op', '100\n2\n1\n1\nx 0 8\n', "t.rep:5: expected 'a ID BYTES', 'r ID BYTES' or 'f ID', got 'x 0 8'"],
-    ['a free with a size', '100\n2\n1\n1\nf 0 8\n', "t.rep:5: expected 'f ID', got 'f 0 8'"],
-    ['an alloc without size', '100\n2\n1\n1\na 0\n', "t.rep:5: expected 'a ID BYTES', got 'a 0'"],
-    [
-      'a bad size',
-      '100\n2\n1\n1\na 0 -8\n',
-      "t.rep:5: expected 'a ID BYTES' with BYTES a non-negative integer below 2^53, got 'a 0 -8'",
-    ],
-    [
-      'an alloc of a live ID',
-      '100\n2\n2\n1\na 0 8\na 0 8\n',
-      "t.rep:6: expected 'a ID BYTES' with an ID that is not live, got 'a 0 8' (ID 0 is live since line 5)",
-    ],
-    [
-      'a free of an ID never allocated',
-      '100\n2\n1\n1\nf 1\n',
-      "t.rep:5: expected 'f ID' with the ID of a live allocation, got 'f 1' (ID 1 was never allocated)",
-    ],
-    [
-      'a realloc of a freed ID',
-      '100\n2\n3\n1\na 0 8\nf 0\nr 0 16\n',
-      "t.rep:7: expected 'r ID BYTES' with the ID of a live allocation, got 'r 0 16' (ID 0 was freed on line 6)",
+      't.rep:2: expected 4 header lines (first header number, number of ids, number of ops, last header number), the file ends after 2',
     ],
   ])('rejects %s with file:line', (_what, text, message) => {
     const e = errorOf(text);

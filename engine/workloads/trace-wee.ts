@@ -11,24 +11,11 @@
  * ignored, as are `#` and `//` comment lines (not in the originals; handy in tests).
  *
  * Alloc(0) occurs (malloc(0) in the grep traces). glibc answers malloc(0) with a
- * unique minimum-size chunk, so by default it becomes a 1-byte request; pass
- * `zeroSize: 'error'` to reject it instead.
+ * unique minimum-size chunk, so it becomes a 1-byte request (engine/import/sink.ts).
  */
-import { ParseError, excerpt, noAllocationsError, splitLines } from './parse-error';
-import type { FormatEvidence } from './trace-detect';
-import type { Op } from './types';
-
-export class WeeTraceError extends ParseError {
-  constructor(file: string, line: number, detail: string) {
-    super(file, line, detail);
-    this.name = 'WeeTraceError';
-  }
-}
-
-export interface WeeTraceOptions {
-  /** What Alloc(0) becomes: 'one' = a 1-byte request (default), 'error' = a WeeTraceError. */
-  zeroSize?: 'one' | 'error';
-}
+import { S_BLANK, S_COMMENT, S_NOT_EVENT, type OpSink, type TraceReader } from '../import/sink';
+import { noAllocationsError } from './parse-error';
+import type { FormatEvidence, TraceFormat } from './trace-detect';
 
 const LINE = /^(Alloc|Free)\(\s*(\d+)\s*\)\s*,?$/;
 
@@ -38,49 +25,49 @@ export function sniffWee(lines: readonly string[]): FormatEvidence {
 }
 
 /**
- * Parse wee_alloc trace TEXT (`fileName` for messages only) into ops on CPU 0.
- * Throws a WeeTraceError naming file:line on a malformed line, a Free of an Alloc
- * line that does not come earlier, or a second Free of the same one.
+ * A reader of wee_alloc traces. A Free of an Alloc line that does not come earlier, or a second
+ * Free of one, is counted as a free of an unknown pointer; a line starting with `Alloc(` or
+ * `Free(` that cannot be read is unreadable.
  */
-export function parseWeeTrace(text: string, fileName: string, options: WeeTraceOptions = {}): Op[] {
-  const zeroSize = options.zeroSize ?? 'one';
-  const ops: Op[] = [];
-  /** Per Alloc line: 0 while live, else the 1-based line of its Free. */
-  const freedOn: number[] = [];
-  const lines = splitLines(text);
-  for (let k = 0; k < lines.length; k++) {
-    const body = lines[k].trim();
-    if (body === '' || body.startsWith('#') || body.startsWith('//')) continue;
-    const lineNo = k + 1;
-    const got = `got '${excerpt(body)}'`;
-    const m = LINE.exec(body);
-    if (m === null) throw new WeeTraceError(fileName, lineNo, `expected 'Alloc(SIZE),' or 'Free(K),', ${got}`);
-    const n = Number(m[2]);
-    if (!Number.isSafeInteger(n)) {
-      throw new WeeTraceError(fileName, lineNo, `expected a number below 2^53 in '${m[1]}(...)', ${got}`);
-    }
-    if (m[1] === 'Alloc') {
-      if (n === 0 && zeroSize === 'error') {
-        throw new WeeTraceError(fileName, lineNo, `expected 'Alloc(SIZE),' with SIZE >= 1, ${got}`);
+export function openWeeReader(sink: OpSink): TraceReader {
+  /** Per Alloc line K: its slot while live, -1 once freed. */
+  const slots: number[] = [];
+  return {
+    line(l: string): void {
+      const body = l.trim();
+      if (body === '') return sink.skip(S_BLANK);
+      if (body.startsWith('#') || body.startsWith('//')) return sink.skip(S_COMMENT);
+      const m = LINE.exec(body);
+      if (m === null) {
+        if (body.startsWith('Alloc') || body.startsWith('Free'))
+          return sink.unreadable("expected 'Alloc(SIZE),' or 'Free(K),'");
+        return sink.skip(S_NOT_EVENT);
       }
-      ops.push({ kind: 'alloc', cpu: 0, id: freedOn.length, bytes: Math.max(1, n) });
-      freedOn.push(0);
-      continue;
-    }
-    const expected = "expected 'Free(K),' with K the index of an earlier, unfreed Alloc line";
-    if (n >= freedOn.length) {
-      throw new WeeTraceError(
-        fileName,
-        lineNo,
-        `${expected}, ${got} (only ${freedOn.length} Alloc line${freedOn.length === 1 ? '' : 's'} so far)`,
-      );
-    }
-    if (freedOn[n] > 0) {
-      throw new WeeTraceError(fileName, lineNo, `${expected}, ${got} (Alloc ${n} was freed on line ${freedOn[n]})`);
-    }
-    freedOn[n] = lineNo;
-    ops.push({ kind: 'free', cpu: 0, id: n, bytes: 0 });
-  }
-  if (ops.length === 0) throw noAllocationsError(fileName);
-  return ops;
+      const n = Number(m[2]);
+      if (!Number.isSafeInteger(n)) return sink.unreadable(`expected a number below 2^53 in '${m[1]}(...)'`);
+      sink.events++;
+      if (m[1] === 'Alloc') {
+        slots.push(sink.alloc(0, n));
+        return;
+      }
+      const slot = n < slots.length ? slots[n] : -1;
+      if (slot < 0) {
+        sink.unknownFrees++;
+        return;
+      }
+      slots[n] = -1;
+      sink.free(0, slot);
+    },
+    end(): void {
+      if (sink.events === 0 && sink.unreadableCount === 0) throw noAllocationsError(sink.fileName);
+    },
+  };
 }
+
+export const WEE: TraceFormat = {
+  name: 'wee',
+  label: 'wee_alloc trace',
+  description: 'wee_alloc trace: Alloc(SIZE), / Free(K), (K = the K-th Alloc line)',
+  sniff: sniffWee,
+  open: openWeeReader,
+};

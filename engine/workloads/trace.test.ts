@@ -12,10 +12,26 @@ const FIXTURES: [string, string][] = [
   ['data/wee_alloc/find.trace', 'wee'],
   ['cli/testdata/small.ops', 'ops'],
   ['data/traces/ls.valgrind.txt', 'valgrind'],
-  ['data/traces/kmem.ftrace.txt', 'ftrace'],
+  ['data/traces/git-log.valgrind.txt', 'valgrind'],
+  ['data/traces/python3.valgrind.txt', 'valgrind'],
+  ['data/traces/sort.valgrind.txt', 'valgrind'],
+  ['data/traces/pipeline.valgrind.txt', 'valgrind'],
+  ['data/traces/memcheck-errors.valgrind.txt', 'valgrind'],
+  ['data/traces/prog.valgrind.txt', 'valgrind'],
+  ['data/traces/kmem-2.6.33.ftrace.txt', 'ftrace'],
+  ['data/traces/kmem-3.10.ftrace.txt', 'ftrace'],
+  ['data/traces/kmem-4.19.ftrace.txt', 'ftrace'],
+  ['data/traces/kmem-6.x.ftrace.txt', 'ftrace'],
+  ['data/traces/kmem-2.6.35.perf-trace.txt', 'ftrace'],
+  ['data/traces/kmem.trace-cmd.txt', 'trace-cmd'],
+  ['data/traces/kmem.perf.txt', 'perf'],
+  ['data/traces/kmem-callchain.perf.txt', 'perf'],
   ['data/traces/short.rep', 'malloclab'],
+  ['data/traces/short-2016.rep', 'malloclab'],
   ['data/traces/prog.mtrace.txt', 'mtrace'],
 ];
+/** A hand-written mix of ftrace and perf lines: read as ftrace, with the perf lines too. */
+const MIXED = 'data/traces/kmem.ftrace.txt';
 
 /** The message `parse` throws (fails the test when it does not throw). */
 function messageOf(parse: () => unknown): string {
@@ -40,6 +56,14 @@ describe('detectTraceFormat', () => {
     expect(parsed.format).toBe(format);
     expect(parsed.ops.length).toBeGreaterThan(0);
     expect(parsed.warnings).toEqual([]);
+    expect(parsed.summary.unreadable.count).toBe(0);
+  });
+
+  it('reads the mixed ftrace and perf fixture as ftrace, perf lines included', () => {
+    const r = parseTrace(read(MIXED), MIXED, 4);
+    expect(r.format).toBe('ftrace');
+    expect(r.summary.allocations).toBe(10);
+    expect(r.summary.unreadable.count).toBe(0);
   });
 
   it.each(FIXTURES)(
@@ -63,6 +87,7 @@ describe('detectTraceFormat', () => {
     const text = ['# tracer: nop', ...Array<string>(500).fill(SCHED), KMALLOC, ''].join('\n');
     expect(detectTraceFormat(text)?.name).toBe('ftrace');
     expect(parseTrace(text, 't.txt', 4).ops).toEqual([{ kind: 'alloc', cpu: 1, id: 0, bytes: 28 }]);
+    expect(parseTrace(text, 't.txt', 4).summary.skipped).toContainEqual({ reason: 'other event', lines: 500 });
   });
 
   it("finds valgrind's lines after the program's own output", () => {
@@ -80,7 +105,7 @@ describe('detectTraceFormat', () => {
   it('with no event lines anywhere, picks the format whose other lines are there (its parser says what is missing)', () => {
     const text = [...Array<string>(3).fill(SCHED), ''].join('\n');
     expect(messageOf(() => parseTrace(text, 't.txt'))).toBe(
-      't.txt:1: expected kmalloc / kmem_cache_alloc events, found none: enable the kmem events (events/kmem/enable) before tracing',
+      't.txt:1: expected kmalloc / kmem_cache_alloc events in this ftrace trace, found none: enable the kmem events (events/kmem/enable) before tracing',
     );
   });
 
@@ -130,7 +155,7 @@ describe('parseTrace', () => {
   });
 
   it.each(FIXTURES)('warns when the last line of %s has no newline (a cut file), naming file:line', (path) => {
-    const text = read(path).replace(/\n$/, '');
+    const text = read(path).replace(/\n+$/, '');
     const line = text.split('\n').length;
     const last = text.slice(text.lastIndexOf('\n') + 1).trim();
     const { warnings } = parseTrace(text, path, 4);
@@ -145,6 +170,7 @@ describe('parseTrace', () => {
     const text = `${KMALLOC.replace('bytes_req=28 bytes_alloc=32 gfp_flags=GFP_KERNEL', 'bytes_req=20')}`;
     const r = parseTrace(text, 'cut.txt', 2);
     expect(r.ops).toEqual([{ kind: 'alloc', cpu: 1, id: 0, bytes: 20 }]);
+    expect(r.summary.warnings).toEqual(r.warnings.map((w) => w.message));
     expect(r.warnings.map((w) => w.message)).toEqual([
       "cut.txt:1: the last line has no newline at its end, so the file may be cut short: '...oc: call_site=f+0x1/0x2 ptr=ffff888104d73c00 bytes_req=20'",
     ]);

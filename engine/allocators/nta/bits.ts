@@ -8,15 +8,23 @@ export function testBit(words: Uint32Array, i: number): boolean {
   return ((words[i >>> 5] >>> (i & 31)) & 1) === 1;
 }
 
-/** Set (bit=1) or clear (bit=0) `num` bits starting at `pos`. */
-export function fillBits(words: Uint32Array, pos: number, num: number, bit: 0 | 1): void {
-  while (num > 0) {
-    const idx = pos >>> 5;
-    const start = pos & 31;
-    const take = Math.min(32 - start, num);
-    const mask = take === 32 ? 0xffffffff : (((1 << take) - 1) << start) >>> 0;
-    words[idx] = bit ? (words[idx] | mask) >>> 0 : (words[idx] & ~mask) >>> 0;
-    pos += take;
+/** Mask of `take` bits (1..32) from bit `start` (take + start <= 32). */
+const maskOf = (take: number, start: number): number => (take === 32 ? -1 : ((1 << take) - 1) << start);
+
+/** Set `num` bits starting at `pos` (avl_fill_bits freeing). */
+export function setBits(words: Uint32Array, pos: number, num: number): void {
+  for (let idx = pos >>> 5, start = pos & 31; num > 0; idx++, start = 0) {
+    const take = num < 32 - start ? num : 32 - start;
+    words[idx] |= maskOf(take, start);
+    num -= take;
+  }
+}
+
+/** Clear `num` bits starting at `pos` (avl_fill_bits allocating). */
+export function clearBits(words: Uint32Array, pos: number, num: number): void {
+  for (let idx = pos >>> 5, start = pos & 31; num > 0; idx++, start = 0) {
+    const take = num < 32 - start ? num : 32 - start;
+    words[idx] &= ~maskOf(take, start);
     num -= take;
   }
 }

@@ -8,13 +8,13 @@
  * - a free chunk (bitmap bit 1): the maximal run of free bits around it inside its
  *   node, which is exactly one free-list run (frees merge with both neighbours);
  * - a used chunk: the nearest chunk at or below it inside the node whose `head` is
- *   LIVE, MAPPED, PENDING or POSTPONED and whose `len` covers it. A free bit met on
+ *   LIVE, MAPPED, PENDING or POSTPONED and whose length covers it. A free bit met on
  *   the way down means the state is inconsistent (only possible while CPU workers
  *   are mid-op on a shared buffer): null rather than a wrong block.
  */
 import type { BlockInfo } from '../../core/types';
 import { countSetDown, countSetUp, testBit } from './bits';
-import { H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED } from './layout';
+import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK, SIZE_SHIFT } from './layout';
 import type { NtaAllocator } from './nta';
 
 const KIND_OF_HEAD: Partial<Record<number, BlockInfo['kind']>> = {
@@ -30,7 +30,7 @@ export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
   const off = address - base;
   if (!(off >= 0) || !Number.isFinite(off)) return null;
   const c = Math.floor(off / C);
-  if (c >= v.head.length) return null;
+  if (c >= v.block.length) return null;
   const page = Math.floor(c / cpp);
   if (a.isUntouched(page)) {
     const first = (page >> a.params.regionOrder) << a.params.regionOrder;
@@ -50,11 +50,11 @@ export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
   }
   for (let j = c; j >= rs; j--) {
     if (testBit(v.bitmap, j)) return null;
-    const kind = KIND_OF_HEAD[v.head[j]];
+    const kind = KIND_OF_HEAD[v.block[j] & KIND_MASK];
     if (kind === undefined) continue;
-    const n = v.len[j];
+    const n = blockChunks(v.block[j], a.chunkShift);
     if (j + n <= c) return null;
-    return { kind, start: base + j * C, bytes: n * C, requested: v.req[j], owner };
+    return { kind, start: base + j * C, bytes: n * C, requested: v.block[j] >>> SIZE_SHIFT, owner };
   }
   return null;
 }

@@ -1,24 +1,19 @@
 /**
  * The seed's worked example (2 Aug 2006), replayed through the model with the
- * debug log on: alloc 120, 200, 70; free 120, 70, 200, on one page of the blog
- * preset. Returns the log lines in the seed's format (see log.ts).
+ * debug log on, on the blog preset: `ops` are the seed-example workload's ops (alloc
+ * 120, 200, 70; free 120, 70, 200; the caller gives them, as allocators sit below the
+ * workloads). Returns the log lines in the seed's format (see log.ts).
  */
-import { createSeedExample } from '../../workloads/generators';
 import { errorText } from '../../core/types';
-import { K_ALLOC, OpBuffer } from '../../core/op-buffer';
+import { K_ALLOC, type OpBuffer } from '../../core/op-buffer';
 import { NtaAllocator } from './nta';
 import { NtaLog } from './log';
 
-export function seedExampleLog(): string[] {
+export function seedExampleLog(ops: OpBuffer): string[] {
   const a = new NtaAllocator({ preset: 'blog' });
   const log = new NtaLog();
   a.log = log;
   log.header(a);
-  const ops = OpBuffer.create({ capacity: 16, shared: false });
-  ops.beginProducing();
-  ops.reserve(16);
-  createSeedExample({ seed: 1 }).produce(ops, 16);
-  ops.publish();
   const addr: number[] = [],
     size: number[] = [];
   for (let i = 0; i < ops.produced; i++) {

@@ -10,7 +10,7 @@
  * 1. Pages: a touched page belongs to a node of its owner (initial pages: the CPU the initial
  *    layout gives); held pages (touched + untouched) are the pages taken.
  * 2. Lists: every linked container is a maximal run of free bits in one node of its CPU, of
- *    exactly the list's length; links, tails, counts (plus the untouched regions on each CPU's
+ *    exactly the list's length; links (but a head's prev and a tail's next), tails, counts (plus the untouched regions on each CPU's
  *    full-region list) and the nonEmpty bits agree.
  * 3. Every free bit is covered by exactly one listed run; every used bit by exactly one live,
  *    mapped, pending or postponed block (no overlap, chunks conserved); only a run's or a block's
@@ -18,7 +18,19 @@
  * 4. Remote-free lists hold exactly the pending blocks, each on its owner's list.
  * 5. Counters equal a recount.
  */
-import { META_PAGES_TAKEN, H_NONE, H_FREE, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, U_STRIDE } from './layout';
+import {
+  META_PAGES_TAKEN,
+  blockChunks,
+  KIND_MASK,
+  SIZE_SHIFT,
+  H_NONE,
+  H_FREE,
+  H_LIVE,
+  H_MAPPED,
+  H_PENDING,
+  H_POSTPONED,
+  U_STRIDE,
+} from './layout';
 import { initialRegionOwner, initialRegions } from './regions';
 import type { NtaAllocator } from './nta';
 
@@ -35,6 +47,8 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
   const C = p.chunkBytes;
   const perNode = 1 << p.regionOrder;
   const bit = (i: number) => (v.bitmap[i >>> 5] >>> (i & 31)) & 1;
+  const kind = (c: number) => v.block[c] & KIND_MASK,
+    len = (c: number) => blockChunks(v.block[c], a.chunkShift);
   const taken = Atomics.load(v.meta, META_PAGES_TAKEN);
   const small = p.maxPages * cpp <= SMALL_CHUNKS;
 
@@ -49,8 +63,8 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
       }
       if (!small) continue;
       for (let c = pg * cpp; c < (pg + 1) * cpp; c++)
-        if (bit(c) || v.head[c] !== 0 || v.len[c] !== 0 || v.req[c] !== 0) {
-          err(`${what} page ${pg}: chunk ${c} was written (bit ${bit(c)}, head ${v.head[c]}, len ${v.len[c]})`);
+        if (bit(c) || v.block[c] !== 0 || v.links[c] !== 0 || v.remote[c] !== 0) {
+          err(`${what} page ${pg}: chunk ${c} was written (bit ${bit(c)}, block ${v.block[c]})`);
           return;
         }
     }
@@ -131,19 +145,18 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
       let c = v.listHead[k],
         prev = -1,
         count = 0;
+      // The walk ends at the tail (a tail's `next` and a head's `prev` are not kept).
       while (c >= 0 && count <= touchedChunks) {
         count++;
-        if (v.prev[c] !== prev) err(`cpu ${cpu} list ${idx}: bad prev link at chunk ${c}`);
-        if (v.head[c] !== H_FREE || v.len[c] !== idx + 1)
-          err(
-            `cpu ${cpu} list ${idx}: chunk ${c} is not a free run of ${idx + 1} (head ${v.head[c]}, len ${v.len[c]})`,
-          );
+        if (prev >= 0 && v.links[c | 1] !== prev) err(`cpu ${cpu} list ${idx}: bad prev link at chunk ${c}`);
+        if (kind(c) !== H_FREE || len(c) !== idx + 1)
+          err(`cpu ${cpu} list ${idx}: chunk ${c} is not a free run of ${idx + 1} (kind ${kind(c)}, length ${len(c)})`);
         const { rs, re, owner } = nodeBounds(c);
         if (owner !== cpu) err(`cpu ${cpu} list ${idx}: run at ${c} lies on cpu ${owner}'s page`);
         if (c + idx + 1 > re) err(`run at ${c} of ${idx + 1} chunks crosses its node's end`);
         for (let i = c; i < c + idx + 1 && i < re; i++) {
           if (!bit(i)) err(`run at ${c}: chunk ${i} not free in the bitmap`);
-          if (i > c && v.head[i] !== H_NONE) err(`run at ${c}: chunk ${i} inside it is marked a block head`);
+          if (i > c && v.block[i] !== H_NONE) err(`run at ${c}: chunk ${i} inside it is marked a block head`);
           coverOnce(i, `run at ${c}`);
         }
         if (c > rs && bit(c - 1))
@@ -151,9 +164,9 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
         if (c + idx + 1 < re && bit(c + idx + 1))
           err(`run at ${c} is not maximal: chunk ${c + idx + 1} above is free (two adjacent free runs)`);
         prev = c;
-        c = v.next[c];
+        c = c === v.listTail[k] ? -1 : v.links[c & ~1];
       }
-      if (v.listTail[k] !== prev) err(`cpu ${cpu} list ${idx}: tail ${v.listTail[k]} but last is ${prev}`);
+      if (v.listTail[k] !== prev) err(`cpu ${cpu} list ${idx}: tail ${v.listTail[k]} but the walk ends at ${prev}`);
       const implied = idx === lists - 1 ? untouchedRegions[cpu] : 0;
       if (v.listCount[k] !== count + implied)
         err(`cpu ${cpu} list ${idx}: count ${v.listCount[k]} but ${count} linked runs + ${implied} untouched regions`);
@@ -169,9 +182,9 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     pendingBlocks = 0,
     pendingBytes = 0;
   touched((c) => {
-    const h = v.head[c];
+    const h = kind(c);
     if (h !== H_LIVE && h !== H_MAPPED && h !== H_PENDING && h !== H_POSTPONED) return;
-    const n = v.len[c];
+    const n = len(c);
     const { re } = nodeBounds(c);
     if (n < 1 || c + n > re) {
       err(`block at ${c} of ${n} chunks crosses its node`);
@@ -179,11 +192,11 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     }
     for (let i = c; i < c + n; i++) {
       if (bit(i)) err(`block at ${c}: chunk ${i} has its free bit set`);
-      if (i > c && v.head[i] !== H_NONE) err(`block at ${c}: chunk ${i} inside it is marked a block head`);
+      if (i > c && v.block[i] !== H_NONE) err(`block at ${c}: chunk ${i} inside it is marked a block head`);
       coverOnce(i, `block at ${c}`);
     }
     if (h === H_LIVE || h === H_MAPPED) {
-      req += v.req[c];
+      req += v.block[c] >>> SIZE_SHIFT;
       alloc += n * C;
     }
     if (h === H_POSTPONED) postponed += n * C;
@@ -197,9 +210,9 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
 
   let queued = 0;
   for (let cpu = 0; cpu < a.cpus; cpu++) {
-    for (let c = v.remoteHead[cpu], n = 0; c >= 0 && n <= touchedChunks; c = v.next[c], n++) {
+    for (let c = v.remoteHead[cpu], n = 0; c >= 0 && n <= touchedChunks; c = v.remote[c], n++) {
       queued++;
-      if (v.head[c] !== H_PENDING) err(`remote list of cpu ${cpu}: chunk ${c} is not pending`);
+      if (kind(c) !== H_PENDING) err(`remote list of cpu ${cpu}: chunk ${c} is not pending`);
       if (nodeBounds(c).owner !== cpu)
         err(`remote list of cpu ${cpu}: chunk ${c} belongs to cpu ${nodeBounds(c).owner}`);
     }

@@ -7,7 +7,7 @@
  *                             [1] layout magic, set last by the initialising thread
  *   locks       i32[cpus]     spinlock of each CPU's remote-free list (avl_free_lock); 0 when quiescent
  *   remoteHead  i32[cpus]     first chunk of each CPU's remote-free LIFO list, -1 = empty
- *                             (avl_free_list_head; the list is linked through `next`)
+ *                             (avl_free_list_head; the list is linked through `remote`)
  *   counters    f64[cpus*8]   per-CPU counters, index cpu*8 + C_*; written only by that CPU
  *                             (8 f64 = one cache line per CPU)
  *   untouched   i32[cpus*16]  [cpu*16] the CPU's next untouched initial region (see "Virtual" below)
@@ -25,13 +25,23 @@
  *   nodePages   i32[pages]    at a node's first page: pages in the node (2^order)
  * Per chunk (chunks = maxPages * cpp, cpp = pageBytes / chunkBytes; "block" = free run or allocation):
  *   bitmap      u32[chunks/32] [cpp/32] node->mask: 1 = free, 0 = used, as in the patches
- *   next, prev  i32[chunks]   [cpp] at a free run's first chunk: its container's list links
- *                             (the container lives inside the free run); at a pending
- *                             block's first chunk, `next` links the remote-free list
- *   len         i32[chunks]   [cpp] at a block's first chunk: the block's length in chunks
- *   req         i32[chunks]   [cpp] at an allocation's first chunk: the bytes requested
- *   head        u8[chunks]    [cpp] at a block's first chunk: its kind (H_* below), else 0
- * No state byte per chunk: pageStates derives ChunkState codes from bitmap, head and len
+ *   block       i32[chunks]   [cpp] at a free run's first chunk: its length in chunks << 3 | H_FREE;
+ *                             at an allocation's (live, mapped, pending, postponed): the bytes
+ *                             requested << 3 | its kind (H_* below); its length in chunks is
+ *                             ceil(bytes / chunkBytes), so one word says all; 0 elsewhere (H_NONE)
+ *   links       i32[chunks]   [cpp] the list links of free runs' containers, a pair of words per
+ *                             two chunks: the run starting at chunk c keeps its next container at
+ *                             links[c & ~1] and its previous one at links[c | 1]. Two free runs
+ *                             never start at neighbouring chunks (they would have merged), so no
+ *                             two runs share a pair, and a run's two links share a cache line. A
+ *                             list's tail has no next and its head no prev (listTail/listHead say).
+ *   remote      i32[chunks]   [cpp] at a pending block's first chunk: the next block on the owner's
+ *                             remote-free list, -1 at its end
+ * Every per-chunk array is one more cache line for each block an op touches (most of an op's
+ * time is those misses), so an allocation's kind, size and length share one word (a region is
+ * at most 2^22 bytes: pageBytes <= 64 KiB, order <= 6, so bytes << 3 fits an i32) and a run's
+ * two links share a line; `remote` is touched by cross-CPU frees only.
+ * No state byte per chunk: pageStates derives ChunkState codes from the bitmap and `block`
  * (page-states.ts), so allocations and frees write no per-chunk bytes beyond the bitmap.
  * Virtual (untouched) regions: a fresh instance writes no page-major field (they stay zero, so a
  * pool of millions of pages costs no memory until used). The initial regions of each CPU enter
@@ -63,7 +73,11 @@ export const C_ALLOCS = 0,
 /** i32 slots per CPU in `untouched` (a cache line each: every CPU advances its own). */
 export const U_STRIDE = 16;
 
-/** Block kinds stored in `head`. */
+/** `block` = size << SIZE_SHIFT | kind (size: a run's chunks, an allocation's bytes); KIND_MASK picks the kind. */
+export const SIZE_SHIFT = 3,
+  KIND_MASK = 7;
+
+/** Block kinds stored in the low bits of `block`. */
 export const H_NONE = 0,
   H_FREE = 1,
   H_LIVE = 2,
@@ -98,11 +112,16 @@ export function ntaLayout(g: NtaGeometry) {
     pageOwner: field('i32', g.maxPages, 1),
     nodePages: field('i32', g.maxPages, 1),
     bitmap: field('u32', chunks / 32, cpp / 32),
-    next: field('i32', chunks, cpp),
-    prev: field('i32', chunks, cpp),
-    len: field('i32', chunks, cpp),
-    req: field('i32', chunks, cpp),
-    head: field('u8', chunks, cpp),
+    block: field('i32', chunks, cpp),
+    links: field('i32', chunks, cpp),
+    remote: field('i32', chunks, cpp),
   });
 }
 export type NtaLayout = ReturnType<typeof ntaLayout> extends LayoutPlan<infer T> ? T : never;
+
+/**
+ * Chunks covered by the run or block whose `block` word is `b` (an allocation's: its bytes
+ * rounded up to chunks of 2^chunkShift bytes; bytes < 2^22, so the shifts are exact).
+ */
+export const blockChunks = (b: number, chunkShift: number): number =>
+  (b & KIND_MASK) === H_FREE ? b >>> SIZE_SHIFT : ((b >>> SIZE_SHIFT) + (1 << chunkShift) - 1) >>> chunkShift;

@@ -11,6 +11,7 @@
  * that chunk's address. Masks are printed as the seed's 64-bit words (BITS_PER_LONG
  * on x86_64), one avl_fill_bits line per word touched.
  */
+import { blockChunks, SIZE_SHIFT } from './layout';
 import type { NtaAllocator } from './nta';
 
 const hex = (x: number) => '0x' + x.toString(16);
@@ -80,7 +81,7 @@ export class NtaLog {
   free(a: NtaAllocator, c: number, rs: number): void {
     const value = this.addr(a, rs).toString(16).padStart(8, '0');
     this.emit(
-      `avl_free: ptr: ${hex(this.addr(a, c))} [${value}], pos: ${c - rs}, sbits: ${a.v.len[c]}, size: ${a.v.req[c]}.`,
+      `avl_free: ptr: ${hex(this.addr(a, c))} [${value}], pos: ${c - rs}, sbits: ${blockChunks(a.v.block[c], a.chunkShift)}, size: ${a.v.block[c] >>> SIZE_SHIFT}.`,
     );
   }
 
@@ -112,6 +113,6 @@ export class NtaLog {
 
   /** Not in the seed (its model had one CPU): a free queued on the owner's remote-free list. */
   queued(a: NtaAllocator, c: number, owner: number): void {
-    this.emit(`avl_free: ptr: ${hex(this.addr(a, c))} queued for cpu ${owner}, size: ${a.v.req[c]}.`);
+    this.emit(`avl_free: ptr: ${hex(this.addr(a, c))} queued for cpu ${owner}, size: ${a.v.block[c] >>> SIZE_SHIFT}.`);
   }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NtaAllocator } from './nta';
 import { seedExampleLog } from './example';
+import { seedExampleOps } from '../../workloads/generators';
 import { AllocError, ChunkState, FreeError, type BlockInfo } from '../../core/types';
 import type { NtaParams } from './presets';
 import { applyRandom, bufferBytes, type Live } from '../test-util';
@@ -18,7 +19,7 @@ const blankContainers = (l: string) =>
     .replace(/(lc|rc|cont): (0x[0-9a-f]+|\(nil\))/g, '$1: C');
 
 describe('the seed worked example (2 Aug 2006)', () => {
-  const ours = seedExampleLog();
+  const ours = seedExampleLog(seedExampleOps());
   it("prints the seed's lines, numbers and data pointers exactly", () => {
     expect(ours.length).toBe(SEED_LOG.length);
     expect(ours.map(blankContainers)).toEqual(SEED_LOG.map(blankContainers));
@@ -431,8 +432,9 @@ describe('virtual pools: untouched initial regions are implied, never written', 
 describe('checkInvariants detects corruption, untouched regions included', () => {
   const cases: [string, (v: NtaAllocator['v']) => void][] = [
     ['a page of an untouched region written', (v) => (v.pageNode[40] = 41)],
-    ['a chunk in an untouched region (small pool: checked byte by byte)', (v) => (v.len[40 * 128 + 3] = 1)],
-    ['a head inside an allocation', (v) => (v.head[2] = 1)],
+    ['a chunk in an untouched region (small pool: checked byte by byte)', (v) => (v.block[40 * 128 + 3] = 8)],
+    ['a head inside an allocation', (v) => (v.block[2] = 1)],
+    ['the size of an allocation', (v) => (v.block[0] += 1 << 3)],
     ['the full-region list count', (v) => v.listCount[127]++],
     ['the untouched cursor past its CPU', (v) => (v.untouched[0] = 99)],
     ['a touched page without a node', (v) => (v.pageNode[1] = 0)],

@@ -1,6 +1,6 @@
 /**
  * The network tree allocator (NTA), Evgeniy Polyakov, 2006, modelled as in
- * allocators.md section 1 and the posted patch (net/core/alloc/avl.c, PATCH2):
+ * docs/models.md section 1 and the posted patch (net/core/alloc/avl.c, PATCH2):
  *
  * - memory is cut into chunks of AVL_MIN_SIZE; a node (region) of 2^order pages
  *   has one bitmap of its chunks (1 = free);
@@ -27,6 +27,7 @@
  */
 import {
   AllocError,
+  ChunkState,
   FREE_OK,
   FreeError,
   type Allocator,
@@ -41,7 +42,7 @@ import {
 import { stateFields, viewsOf, type Views } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, unlock } from '../../core/lock';
-import { countSetDown, countSetUp, fillBits, findSetFrom, testBit } from './bits';
+import { clearBits, countSetDown, countSetUp, findSetFrom, setBits, testBit } from './bits';
 import { ntaPageStates } from './page-states';
 import { NTA_LABEL, ntaParams, type NtaParams } from './presets';
 import { initialPages, initialRegionOwner, initialRegions } from './regions';
@@ -62,6 +63,9 @@ import {
   C_SLOTS,
   listStride,
   U_STRIDE,
+  SIZE_SHIFT,
+  KIND_MASK,
+  blockChunks,
   H_NONE,
   H_FREE,
   H_LIVE,
@@ -71,6 +75,9 @@ import {
 } from './layout';
 import type { NtaLog } from './log';
 import { checkNtaInvariants } from './invariants';
+import { insertTail, unlink } from './lists';
+import { ntaMap, ntaUnmap } from './mapping';
+import { ntaCounters, ntaFreeSummary, ntaLargestFree, ntaRemoteTotals, writeInitialState } from './inspect';
 import { ntaBlockAt } from './block-at';
 
 export const NTA_CAPABILITIES: Capabilities = {
@@ -110,6 +117,11 @@ export class NtaAllocator implements Allocator {
   readonly v: Views<NtaLayout>;
   /** log2 of chunks per page, and of chunks per dirty-page segment (chunk c is in segment c >>> segShift). */
   readonly cppShift: number;
+  /** log2 of chunkBytes, chunkBytes - 1, 1 / chunkBytes (exact: a power of two), the largest request. */
+  readonly chunkShift: number;
+  private readonly chunkMask: number;
+  private readonly perChunk: number;
+  private readonly maxBytes: number;
   private readonly segShift: number;
   private readonly segGen: Int32Array;
   private readonly epoch: Int32Array;
@@ -145,6 +157,10 @@ export class NtaAllocator implements Allocator {
     this.segGen = b.dirty.segGen;
     this.epoch = b.dirty.epoch;
     this.cppShift = Math.log2(this.cpp);
+    this.chunkShift = Math.log2(p.chunkBytes);
+    this.chunkMask = p.chunkBytes - 1;
+    this.perChunk = 1 / p.chunkBytes;
+    this.maxBytes = this.lists * p.chunkBytes;
     this.segShift = this.cppShift + SEGMENT_SHIFT;
     this.v = viewsOf(plan, b.layout);
     this.fields = stateFields(plan, this.v);
@@ -164,19 +180,7 @@ export class NtaAllocator implements Allocator {
    * address order. They stay untouched (virtual) until allocated: only list counts are written.
    */
   private initialise(): void {
-    const { v } = this;
-    v.listHead.fill(-1);
-    v.listTail.fill(-1);
-    v.remoteHead.fill(-1);
-    const full = this.lists - 1;
-    for (let cpu = 0; cpu < this.cpus; cpu++) {
-      const { first, count } = initialRegions(this.params, cpu);
-      v.untouched[cpu * U_STRIDE] = first;
-      v.listCount[cpu * this.lists + full] = count;
-      if (count > 0) v.nonEmpty[cpu * this.listStride + (full >>> 5)] |= 1 << (full & 31);
-    }
-    v.meta[META_PAGES_TAKEN] = this.initialPages;
-    Atomics.store(v.meta, META_MAGIC, MAGIC);
+    writeInitialState(this);
   }
 
   /** avl_node_entry_commit for one node, not linked yet: owner and node of each page, all chunks free, one run. */
@@ -190,15 +194,14 @@ export class NtaAllocator implements Allocator {
     v.nodePages[firstPage] = pages;
     const c = firstPage * this.cpp,
       n = pages * this.cpp;
-    fillBits(v.bitmap, c, n, 1);
-    v.head[c] = H_FREE;
-    v.len[c] = n;
+    setBits(v.bitmap, c, n);
+    v.block[c] = (n << SIZE_SHIFT) | H_FREE;
     return c;
   }
 
   /** A node appended to its CPU's lists (growth). */
   private addNode(cpu: number, firstPage: number, pages: number): void {
-    this.insertTail(cpu, pages * this.cpp - 1, this.writeNode(cpu, firstPage, pages));
+    insertTail(this, cpu, pages * this.cpp - 1, this.writeNode(cpu, firstPage, pages));
   }
 
   /** The head of `cpu`'s full-region list while untouched regions remain: write the next one; its first chunk. */
@@ -213,44 +216,9 @@ export class NtaAllocator implements Allocator {
   }
 
   /** Dirty-page mark for chunk c's page (core/dirty.ts): after writing any per-page or per-chunk field there. */
-  private mark(c: number): void {
+  /** @internal for ./mapping.ts */
+  mark(c: number): void {
     this.segGen[c >>> this.segShift] = this.epoch[0];
-  }
-
-  // ---- free lists -----------------------------------------------------------------
-
-  // The callers stamp c's own node (alloc, freeLocal, writeNode); these stamp the list neighbours,
-  // which lie in other nodes.
-
-  private insertTail(cpu: number, idx: number, c: number): void {
-    const { v } = this;
-    const k = cpu * this.lists + idx;
-    const t = v.listTail[k];
-    v.prev[c] = t;
-    v.next[c] = -1;
-    if (t >= 0) {
-      v.next[t] = c;
-      this.mark(t);
-    } else v.listHead[k] = c;
-    v.listTail[k] = c;
-    if (v.listCount[k]++ === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] |= 1 << (idx & 31);
-  }
-
-  private unlink(cpu: number, idx: number, c: number): void {
-    const { v } = this;
-    const k = cpu * this.lists + idx;
-    const n = v.next[c],
-      pr = v.prev[c];
-    if (pr >= 0) {
-      v.next[pr] = n;
-      this.mark(pr);
-    } else v.listHead[k] = n;
-    if (n >= 0) {
-      v.prev[n] = pr;
-      this.mark(n);
-    } else v.listTail[k] = pr;
-    v.next[c] = v.prev[c] = -1;
-    if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
   }
 
   // ---- allocation -------------------------------------------------------------------
@@ -263,11 +231,11 @@ export class NtaAllocator implements Allocator {
       cnt[base + C_FAILS]++;
       return AllocError.BadSize;
     }
-    const n = Math.ceil(bytes / this.params.chunkBytes);
-    if (n > this.lists) {
+    if (bytes > this.maxBytes) {
       cnt[base + C_FAILS]++;
       return AllocError.TooLarge;
     }
+    const n = (bytes + this.chunkMask) >>> this.chunkShift; // chunks: bytes < 2^22, shifts are exact
     if (this.params.drainOnAlloc) this.drain(cpu); // the seed's variant; the patches drain in free only
     let c = this.take(cpu, n, bytes);
     if (c < 0 && this.params.growPages > 0) {
@@ -283,9 +251,9 @@ export class NtaAllocator implements Allocator {
     }
     const { v } = this;
     const C = this.params.chunkBytes;
-    v.head[c] = H_LIVE;
-    v.len[c] = n;
-    v.req[c] = bytes;
+    // One word: kind and requested bytes (the length follows). take left c's list links behind:
+    // `next` and `prev` mean nothing at a live block.
+    v.block[c] = (bytes << SIZE_SHIFT) | H_LIVE;
     this.mark(c); // a block never leaves its node, and a node never spans two segments
     cnt[base + C_ALLOCS]++;
     cnt[base + C_REQ] += bytes;
@@ -298,23 +266,23 @@ export class NtaAllocator implements Allocator {
     const { v } = this;
     const i = findSetFrom(v.nonEmpty, cpu * this.listStride, this.listWords, n - 1);
     if (i < 0) return -1;
+    const k = cpu * this.lists + i;
     let c: number;
     if (i === this.lists - 1 && v.untouched[cpu * U_STRIDE] < this.untouchedEnd[cpu]) {
       c = this.materialise(cpu); // the list's implied head
-      if (--v.listCount[cpu * this.lists + i] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
     } else {
-      c = v.listHead[cpu * this.lists + i];
-      this.unlink(cpu, i, c);
+      c = v.listHead[k]; // unlink the head (see insertTail): the next run becomes the head as it is
+      if (c === v.listTail[k]) v.listHead[k] = v.listTail[k] = -1;
+      else v.listHead[k] = v.links[c & ~1];
     }
+    if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
     this.log?.updateNode(this, c, i, n, bytes);
-    fillBits(v.bitmap, c, n, 0);
+    clearBits(v.bitmap, c, n);
     this.log?.fillBits(this, c, n);
-    v.head[c] = H_NONE; // alloc stamps c's node when the block is written
     if (i + 1 > n) {
       const t = c + n;
-      v.head[t] = H_FREE;
-      v.len[t] = i + 1 - n;
-      this.insertTail(cpu, i - n, t);
+      v.block[t] = ((i + 1 - n) << SIZE_SHIFT) | H_FREE;
+      insertTail(this, cpu, i - n, t);
       this.log?.reuseContainer(this, t, i - n);
     }
     return c;
@@ -338,16 +306,18 @@ export class NtaAllocator implements Allocator {
   // ---- free ---------------------------------------------------------------------------
 
   /** First chunk of the live block starting at `address`, or a negative FreeError. */
-  private liveBlockAt(address: number): number {
+  /** @internal for ./mapping.ts */
+  liveBlockAt(address: number): number {
     // A chunk index: in the pool and whole (the address is a chunk multiple); NaN fails too.
-    const c = (address - this.params.baseAddress) / this.params.chunkBytes;
-    if (!(c >= 0 && c < this.v.head.length) || (c | 0) !== c) return FreeError.UnknownPointer;
-    const page = Math.floor(c / this.cpp);
-    // An untouched region is free: freeing in it is a double free, as anywhere in a free run.
-    if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
-    const h = this.v.head[c];
+    const c = (address - this.params.baseAddress) * this.perChunk;
+    if (!(c >= 0 && c < this.v.block.length) || (c | 0) !== c) return FreeError.UnknownPointer;
+    // Only a block's first chunk holds a block kind (never-written pages hold 0).
+    const h = this.v.block[c] & KIND_MASK;
     if (h === H_LIVE || h === H_MAPPED || h === H_PENDING || h === H_POSTPONED) return c;
-    // Freeing a chunk that is free now is a double free; the middle of an allocation is unknown.
+    // An untouched region is free: freeing in it is a double free, as anywhere in a free run;
+    // the middle of an allocation, or a page not taken, is unknown.
+    const page = c >>> this.cppShift;
+    if (this.v.pageNode[page] === 0) return this.isUntouched(page) ? FreeError.DoubleFree : FreeError.UnknownPointer;
     return testBit(this.v.bitmap, c) ? FreeError.DoubleFree : FreeError.UnknownPointer;
   }
 
@@ -356,17 +326,18 @@ export class NtaAllocator implements Allocator {
     const c = this.liveBlockAt(address);
     if (c < 0) return c;
     const { v } = this;
-    const h = v.head[c];
+    const b = v.block[c],
+      h = b & KIND_MASK;
     if (h === H_PENDING || h === H_POSTPONED) return FreeError.DoubleFree;
-    if (bytes !== v.req[c]) return FreeError.WrongSize;
+    if (bytes !== b >>> SIZE_SHIFT) return FreeError.WrongSize;
     const cnt = v.counters;
     const base = cpu * C_SLOTS;
-    const blockBytes = v.len[c] * this.params.chunkBytes;
+    const blockBytes = ((bytes + this.chunkMask) >>> this.chunkShift) << this.chunkShift;
     cnt[base + C_FREES]++;
     cnt[base + C_REQ] -= bytes;
     cnt[base + C_ALLOC] -= blockBytes;
     if (h === H_MAPPED) {
-      v.head[c] = H_POSTPONED;
+      v.block[c] = (b & ~KIND_MASK) | H_POSTPONED;
       this.mark(c);
       cnt[base + C_POSTPONED] += blockBytes;
     } else {
@@ -377,19 +348,21 @@ export class NtaAllocator implements Allocator {
   }
 
   /** __avl_free: push to the owner's remote list, or free locally. */
-  private release(cpu: number, c: number): void {
+  /** @internal for ./mapping.ts */
+  release(cpu: number, c: number): void {
     const { v } = this;
     const owner = v.pageOwner[c >>> this.cppShift] - 1;
     if (owner === cpu) {
       this.freeLocal(cpu, c);
       return;
     }
-    v.head[c] = H_PENDING;
+    const b = v.block[c];
+    v.block[c] = (b & ~KIND_MASK) | H_PENDING;
     this.mark(c);
-    v.counters[cpu * C_SLOTS + C_PUSHED] += v.len[c] * this.params.chunkBytes;
+    v.counters[cpu * C_SLOTS + C_PUSHED] += blockChunks(b, this.chunkShift) << this.chunkShift;
     this.log?.queued(this, c, owner);
     lock(v.locks, owner);
-    v.next[c] = v.remoteHead[owner];
+    v.remote[c] = v.remoteHead[owner];
     Atomics.store(v.remoteHead, owner, c);
     unlock(v.locks, owner);
   }
@@ -398,15 +371,16 @@ export class NtaAllocator implements Allocator {
    * End of avl_free: pop this CPU's remote-free list (LIFO) and free each entry locally. With one
    * CPU nothing is ever queued (every free is local), so there is nothing to look at.
    */
-  private drain(cpu: number): void {
+  /** @internal for ./mapping.ts */
+  drain(cpu: number): void {
     if (this.cpus === 1) return;
     const { v } = this;
     while (Atomics.load(v.remoteHead, cpu) !== -1) {
       lock(v.locks, cpu);
       const c = v.remoteHead[cpu];
-      v.remoteHead[cpu] = v.next[c];
+      v.remoteHead[cpu] = v.remote[c];
       unlock(v.locks, cpu);
-      v.counters[cpu * C_SLOTS + C_DRAINED] += v.len[c] * this.params.chunkBytes;
+      v.counters[cpu * C_SLOTS + C_DRAINED] += blockChunks(v.block[c], this.chunkShift) << this.chunkShift;
       this.freeLocal(cpu, c);
     }
   }
@@ -414,16 +388,16 @@ export class NtaAllocator implements Allocator {
   /** __avl_free_local + avl_combine. "Left" in the seed's words is the HIGHER address. */
   private freeLocal(cpu: number, c: number): void {
     const { v } = this;
-    const n = v.len[c];
+    const n = blockChunks(v.block[c], this.chunkShift);
     const node = v.pageNode[c >>> this.cppShift] - 1;
     const rs = node * this.cpp;
     const re = rs + v.nodePages[node] * this.cpp;
     this.log?.free(this, c, rs);
-    fillBits(v.bitmap, c, n, 1);
+    setBits(v.bitmap, c, n);
     this.log?.fillBits(this, c, n);
-    v.head[c] = H_NONE;
-    v.req[c] = 0;
-    v.next[c] = -1;
+    // c's own links and size are not cleared: it is the merged run's first chunk (and insertTail
+    // writes them) or an inner chunk, whose `next` and `prev` mean nothing.
+    v.block[c] = H_NONE;
     this.mark(c); // the merged run stays in this node: one segment
     const up = c + n;
     const lbits = up < re && (v.bitmap[up >>> 5] >>> (up & 31)) & 1 ? countSetUp(v.bitmap, up, re) : 0;
@@ -434,17 +408,16 @@ export class NtaAllocator implements Allocator {
       total = n;
     if (rbits) {
       start = c - rbits;
-      this.unlink(cpu, rbits - 1, start);
+      unlink(this, cpu, rbits - 1, start);
       total += rbits;
     }
     if (lbits) {
-      this.unlink(cpu, lbits - 1, up);
-      v.head[up] = H_NONE;
+      unlink(this, cpu, lbits - 1, up);
+      v.block[up] = H_NONE;
       total += lbits;
     }
-    v.head[start] = H_FREE;
-    v.len[start] = total;
-    this.insertTail(cpu, total - 1, start);
+    v.block[start] = (total << SIZE_SHIFT) | H_FREE;
+    insertTail(this, cpu, total - 1, start);
     this.log?.combine(this, {
       lp: lbits ? up : -1,
       lbits,
@@ -457,35 +430,14 @@ export class NtaAllocator implements Allocator {
     });
   }
 
-  // ---- zero-copy mapping ----------------------------------------------------------------
+  // ---- zero-copy mapping (./mapping.ts) ----------------------------------------------------
 
   map(cpu: number, address: number): number {
-    if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
-    const c = this.liveBlockAt(address);
-    if (c < 0) return c;
-    const { v } = this;
-    if (v.head[c] !== H_LIVE) return v.head[c] === H_MAPPED ? FreeError.BadMapState : FreeError.DoubleFree;
-    v.head[c] = H_MAPPED;
-    this.mark(c);
-    return FREE_OK;
+    return ntaMap(this, cpu, address);
   }
 
   unmap(cpu: number, address: number): number {
-    if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
-    const c = this.liveBlockAt(address);
-    if (c < 0) return c;
-    const { v } = this;
-    const h = v.head[c];
-    if (h === H_MAPPED) {
-      v.head[c] = H_LIVE;
-      this.mark(c);
-      return FREE_OK;
-    }
-    if (h !== H_POSTPONED) return FreeError.BadMapState;
-    v.counters[cpu * C_SLOTS + C_POSTPONED] -= v.len[c] * this.params.chunkBytes;
-    this.release(cpu, c); // the postponed free really happens now, on the unmapping CPU
-    this.drain(cpu);
-    return FREE_OK;
+    return ntaUnmap(this, cpu, address);
   }
 
   // ---- inspection -------------------------------------------------------------------------
@@ -495,41 +447,22 @@ export class NtaAllocator implements Allocator {
     ntaPageStates(this, firstPage, count, out);
   }
 
+  /** Initial pages are free (one free run per region), growth capacity is not taken. */
+  virginState(page: number): number {
+    return page < initialPages(this.params) ? ChunkState.Free : ChunkState.Unheld;
+  }
+
   snapshot(out: Uint8Array): void {
     this.pageStates(0, this.params.maxPages, out);
   }
 
   counters(): Counters {
-    const cnt = this.v.counters;
-    const s = new Float64Array(C_SLOTS);
-    for (let i = 0; i < cnt.length; i++) s[i % C_SLOTS] += cnt[i];
-    return {
-      allocs: s[C_ALLOCS],
-      frees: s[C_FREES],
-      failures: s[C_FAILS],
-      requestedBytes: s[C_REQ],
-      allocatedBytes: s[C_ALLOC],
-      heldBytes: Atomics.load(this.v.meta, META_PAGES_TAKEN) * this.params.pageBytes,
-      pendingBytes: s[C_PUSHED] - s[C_DRAINED],
-      postponedBytes: s[C_POSTPONED],
-    };
+    return ntaCounters(this);
   }
 
   /** Runs of each length, summed over CPUs from the list counts (no walk). */
   freeSummary(): FreeSummary {
-    const bytes: number[] = [],
-      counts: number[] = [];
-    const cnt = this.v.listCount,
-      L = this.lists;
-    for (let i = 0; i < L; i++) {
-      let n = 0;
-      for (let cpu = 0; cpu < this.cpus; cpu++) n += cnt[cpu * L + i];
-      if (n > 0) {
-        bytes.push((i + 1) * this.params.chunkBytes);
-        counts.push(n);
-      }
-    }
-    return { bytes, counts };
+    return ntaFreeSummary(this);
   }
 
   ownerOf(address: number): number {
@@ -557,14 +490,21 @@ export class NtaAllocator implements Allocator {
     return bytes > 0 && n <= this.lists ? n * this.params.chunkBytes : 0;
   }
 
+  /**
+   * Blocks start on a chunk, so an aligned request is padded by align - chunk (glibc's memalign
+   * over malloc pads the same way). When the padding would pass the largest node, a whole node
+   * is asked instead: it starts on a page, so it is aligned to anything up to a page.
+   */
+  alignedBytes(bytes: number, align: number): number {
+    const c = this.params.chunkBytes;
+    const largest = this.lists * c;
+    const padded = bytes + align - c;
+    return padded > largest && bytes <= largest && align <= this.params.pageBytes ? largest : padded;
+  }
+
   /** Bytes of the largest free run on `cpu`'s own lists: an allocation never takes another CPU's memory. */
   largestFree(cpu: number): number {
-    const w0 = cpu * this.listStride;
-    const ne = this.v.nonEmpty;
-    for (let w = this.listWords - 1; w >= 0; w--) {
-      if (ne[w0 + w] !== 0) return ((w << 5) + 32 - Math.clz32(ne[w0 + w])) * this.params.chunkBytes;
-    }
-    return 0;
+    return ntaLargestFree(this, cpu);
   }
 
   /** Drain `cpu`'s remote-free list now, as the end of a free on `cpu` would (runtime: the final quiescent drain). Call only on `cpu`'s thread. */
@@ -575,7 +515,6 @@ export class NtaAllocator implements Allocator {
   }
 
   remoteTotals(cpu: number): { pushed: number; drained: number } {
-    const c = this.v.counters;
-    return { pushed: c[cpu * C_SLOTS + C_PUSHED], drained: c[cpu * C_SLOTS + C_DRAINED] };
+    return ntaRemoteTotals(this, cpu);
   }
 }

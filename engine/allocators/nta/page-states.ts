@@ -1,8 +1,8 @@
 /**
  * NTA's chunk states, derived: the model keeps no state byte per chunk (writing one on every
  * alloc and free cost more than deriving them when a map or a checkpoint asks). A node's chunks
- * are tiled by maximal free runs (bitmap bits 1) and blocks (bits 0, the block's kind in `head`
- * and its length in `len` at its first chunk), so a walk from the node's first chunk meets each
+ * are tiled by maximal free runs (bitmap bits 1) and blocks (bits 0, the block's kind and length
+ * in `block` at its first chunk), so a walk from the node's first chunk meets each
  * block at its head. Untouched initial regions are one free run; pages not taken are Unheld.
  *
  * Read while CPU workers run (free-running snapshots), a node may be mid-op: the walk then
@@ -11,7 +11,7 @@
  */
 import { ChunkState } from '../../core/types';
 import { countSetUp } from './bits';
-import { H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED } from './layout';
+import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK } from './layout';
 import type { NtaAllocator } from './nta';
 
 /** State of a block's chunks by its head kind (an allocation's chunks all hold requested bytes: NTA rounds up to chunks). */
@@ -45,8 +45,9 @@ export function ntaPageStates(a: NtaAllocator, firstPage: number, count: number,
         n = countSetUp(v.bitmap, c, re);
         s = ChunkState.Free;
       } else {
-        s = STATE_OF_HEAD[v.head[c]];
-        n = s === 0 ? 1 : Math.min(Math.max(1, v.len[c]), re - c); // not a head: mid-op, step over it
+        const b = v.block[c];
+        s = STATE_OF_HEAD[b & KIND_MASK];
+        n = s === 0 ? 1 : Math.min(Math.max(1, blockChunks(b, a.chunkShift)), re - c); // not a head: mid-op, step over it
         if (s === 0) s = ChunkState.Used;
       }
       const lo = Math.max(c, from),

@@ -1,5 +1,5 @@
 /**
- * NTA presets (allocators.md section 1.4). Every field can be overridden.
+ * NTA presets (docs/models.md 1.6). Every field can be overridden.
  *
  * - blog:   the seed's userspace model (2 and 6 Aug 2006): 32-byte chunks, 4094
  *           one-page nodes in total, no growth.
@@ -57,7 +57,9 @@ export const NTA_PARAMS: readonly ParamInfo[] = [
     max: 1 << 16,
     powerOfTwo: true,
   },
-  { key: 'pageBytes', doc: 'bytes per page (at least 32 chunks)', min: 256, max: 1 << 24, powerOfTwo: true },
+  // At most 64 KiB: a region (2^order pages) is then at most 2^22 bytes, which keeps an allocation's
+  // bytes and kind in one i32 (layout.ts, `block`).
+  { key: 'pageBytes', doc: 'bytes per page (at least 32 chunks)', min: 256, max: 1 << 16, powerOfTwo: true },
   { key: 'regionOrder', doc: 'order of the initial nodes: 2^order pages each (AVL_ORDER)', min: 0, max: 6 },
   {
     key: 'regions',

@@ -1,5 +1,5 @@
 /**
- * pow2: the seed's "SLAB-like power-of-two allocator" (seed blog, 6 Aug 2006; design/allocators.md 2.1).
+ * pow2: the seed's "SLAB-like power-of-two allocator" (seed blog, 6 Aug 2006; docs/models.md section 2).
  *
  * Model (deterministic):
  * - Size classes chunkBytes * 2^k, k = 0..K-1, up to pageBytes (32, 64, ..., 4096 by default). A request
@@ -41,7 +41,7 @@
  *
  * State layout: see ./layout.ts.
  */
-import { AllocError, FreeError, FREE_OK } from '../../core/types';
+import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
 import type {
   Allocator,
   BlockInfo,
@@ -368,6 +368,11 @@ export class Pow2Allocator implements Allocator, Pow2State {
     pow2PageStates(this, firstPage, count, out);
   }
 
+  /** A page is dedicated to a class only when an allocation takes it. */
+  virginState(_page: number): number {
+    return ChunkState.Unheld;
+  }
+
   snapshot(out: Uint8Array): void {
     this.pageStates(0, this.P, out);
   }
@@ -417,6 +422,14 @@ export class Pow2Allocator implements Allocator, Pow2State {
 
   /** A whole page while `cpu` has an unheld page, else its largest class with a free slot. */
   /** The smallest class that fits; nothing above a page. */
+  /**
+   * An object of class c starts at a multiple of c within a page-aligned page, so an aligned
+   * request asks for the class of max(bytes, align); past a page it is padded like any other.
+   */
+  alignedBytes(bytes: number, align: number): number {
+    return align <= this.pageBytes ? Math.max(bytes, align) : bytes + align - this.pageBytes;
+  }
+
   handedOut(bytes: number): number {
     if (!(bytes > 0 && bytes <= this.pageBytes)) return 0;
     let cls = this.params.chunkBytes;

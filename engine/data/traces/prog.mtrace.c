@@ -1,4 +1,6 @@
-/* mtrace fixture for Fragscope: a few malloc/calloc/realloc/posix_memalign/strdup/free calls. */
+/* mtrace and valgrind fixture for Fragscope: malloc, calloc, realloc (grow, shrink, NULL, to 0),
+ * memalign, posix_memalign, aligned_alloc, free(NULL), a failing huge malloc, and a list of words. */
+#include <malloc.h>
 #include <mcheck.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,13 +10,16 @@ int main(void) {
   mtrace();
   char *a = malloc(16), *b = calloc(4, 25), *c = malloc(1000);
   free(b);
-  a = realloc(a, 64);
-  char *d = realloc(NULL, 200);
-  void *e; if (posix_memalign(&e, 64, 100) != 0) return 1;
-  free(c);
-  d = realloc(d, 0);
+  a = realloc(a, 64);            /* grow */
+  c = realloc(c, 300);           /* shrink */
+  char *d = realloc(NULL, 200);  /* realloc of NULL: a malloc */
+  void *e = memalign(64, 100);
+  void *f; if (posix_memalign(&f, 256, 40) != 0) return 1;
+  void *g = aligned_alloc(32, 96);
+  d = realloc(d, 0);             /* realloc to 0: a free */
   free(NULL);
-  /* a list of words, every third one dropped, then a growing buffer */
+  void *huge = malloc((size_t)1 << 62);  /* fails: the program gets NULL */
+  if (huge != NULL) return 2;
   struct node *head = NULL;
   char buf[32];
   for (int i = 0; i < 12; i++) {
@@ -28,12 +33,12 @@ int main(void) {
     if (strlen((*p)->word) % 3 == 0) { struct node *x = *p; *p = x->next; free(x->word); free(x); }
     else p = &(*p)->next;
   }
-  size_t cap = 8; char *g = malloc(cap);
-  for (int i = 0; i < 5; i++) { cap *= 2; g = realloc(g, cap); }
-  free(g);
+  size_t cap = 8; char *h = malloc(cap);
+  for (int i = 0; i < 5; i++) { cap *= 2; h = realloc(h, cap); }
+  free(h);
   while (head) { struct node *x = head; head = x->next; free(x->word); free(x); }
-  free(a); free(e);
-  char *keep = malloc(48); (void)keep;
+  free(a); free(c); free(e); free(f); free(g);
+  char *keep = malloc(48); (void)keep;  /* still allocated at the end: the mtrace script reports it */
   muntrace();
   return 0;
 }

@@ -10,6 +10,7 @@
 import { K_ALLOC, K_FREE, K_PAGE_ALLOC, K_PAGE_FREE, type OpBuffer } from '../../core/op-buffer';
 import type { Executor } from '../engine';
 import { OUT_RING, SKIPPED, UNMODELLED, type Lane } from '../lane';
+import { alignedRequest } from '../loop';
 import { BATCH_MAX, type BatchBuffers } from './protocol';
 import type { WorkerPool } from './pool';
 
@@ -139,7 +140,7 @@ export class WorkerExecutor implements Executor {
       if (r === UNMODELLED) L.unmodelled++;
       else if (kind === K_ALLOC || kind === K_PAGE_ALLOC) {
         // A page allocation requests its 2^order pages (allocPages in core/types.ts).
-        const bytes = kind === K_ALLOC ? Z[p] : page * 2 ** Z[p];
+        const bytes = kind === K_ALLOC ? alignedRequest(L.allocator, Z[p], this.ops.align[p]) : page * 2 ** Z[p];
         req[S[p]] = bytes;
         if (r >= 0) requested += bytes;
         else {

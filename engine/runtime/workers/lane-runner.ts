@@ -199,7 +199,7 @@ export class LaneRunner {
       lastW[slot] = w;
       if (mine) {
         this.cur = i;
-        const r = applyOp(lane, i, kind, cpu, slot, Z[p]);
+        const r = applyOp(lane, i, kind, cpu, slot, Z[p], ops.align[p]);
         out[i - from] = r;
         if ((kind === K_ALLOC || kind === K_PAGE_ALLOC) && r < 0) largest[i - from] = this.a.largestFree(cpu);
         this.publish(i + 1);

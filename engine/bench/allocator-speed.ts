@@ -1,5 +1,5 @@
 /**
- * `npx tsx engine/allocators/speed.ts [--ops N] [--runs N] [--baseline DIR] [--dump FILE]`
+ * `npx tsx engine/bench/allocator-speed.ts [--ops N] [--runs N] [--baseline DIR] [--dump FILE]`
  *
  * Allocator speed on the bench's churn stream (sizes 1..4096 uniform, about half of the
  * seed's 4094 pages live, every free with its allocation's size), replayed inline with no
@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { createAllocator, type AllocatorSpec } from './registry';
+import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import type { Allocator } from '../core/types';
 import { K_ALLOC, OpBuffer } from '../core/op-buffer';
 import { createWorkload } from '../workloads/generators';
@@ -80,12 +80,17 @@ function record(ops: number): Stream {
   return s;
 }
 
+type Timer = (s: Stream, a: Pick<Allocator, 'alloc' | 'free'>, now: () => number) => [number, number];
+
 /**
  * Replay the stream on a fresh allocator; returns [ops/s, errors]. Timed in CPU time of this
  * process (--wall: wall-clock time): on a machine shared with other jobs, wall time counts the
- * time spent waiting for a core, CPU time only the work.
+ * time spent waiting for a core, CPU time only the work. The loop is compiled once per
+ * contender (timerFor), so that its calls to alloc and free stay monomorphic, as in an op loop
+ * that drives one allocator; one shared loop would call four classes through one megamorphic
+ * call site and time the dispatch too.
  */
-function time(s: Stream, a: Pick<Allocator, 'alloc' | 'free'>): [number, number] {
+const LOOP = `
   const addr = new Float64Array(s.ids).fill(-1);
   const { kind, id, bytes } = s;
   let errors = 0;
@@ -98,12 +103,12 @@ function time(s: Stream, a: Pick<Allocator, 'alloc' | 'free'>): [number, number]
     } else if (a.free(0, addr[id[i]], bytes[i]) !== 0) errors++;
   }
   const dt = now() - t0;
-  return [s.length / (dt / 1000), errors];
-}
+  return [s.length / (dt / 1000), errors];`;
+const timerFor = (): Timer => new Function('s', 'a', 'now', LOOP) as Timer;
 
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
-/** Virtual pools: creation time and resident memory of the biggest NTA and pow2, then the stream on them. */
+/** Virtual pools: creation time and resident memory of the biggest NTA, pow2 and SLUB, then the stream on them. */
 function big(s: Stream): void {
   const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
   const pages = MAX_PAGES;
@@ -112,6 +117,7 @@ function big(s: Stream): void {
   for (const [name, spec] of [
     ['nta', { kind: 'nta', preset: 'blog', overrides: { regions: pages, maxPages: pages } }],
     ['pow2', { kind: 'pow2', overrides: { pages } }],
+    ['slub', { kind: 'slub', preset: '6.6-x86_64', overrides: { pages } }],
   ] as [string, AllocatorSpec][]) {
     const t0 = performance.now();
     const a = createAllocator(spec, 1);
@@ -123,7 +129,7 @@ function big(s: Stream): void {
     made.push([name, a]);
   }
   for (const [name, a] of made) {
-    const [opsPerSec, errors] = time(s, a);
+    const [opsPerSec, errors] = timerFor()(s, a, now);
     console.log(
       `${name}: churn on the 16 GiB pool ${(opsPerSec / 1e6).toFixed(2)} M ops/s, errors ${errors}, resident ${mb()} MiB`,
     );
@@ -153,16 +159,21 @@ async function main(): Promise<void> {
   const specs: [string, AllocatorSpec][] = [
     ['nta', { kind: 'nta', preset: 'blog' }],
     ['pow2', { kind: 'pow2' }],
+    ['slab', { kind: 'slab', preset: '2.6.18-x86_64' }],
+    ['slub:2.6.22', { kind: 'slub', preset: '2.6.22' }],
+    ['slub:3.6-i386', { kind: 'slub', preset: '3.6-i386' }],
+    ['slub:6.6', { kind: 'slub', preset: '6.6-x86_64' }],
+    ['buddy', { kind: 'buddy' }],
   ];
   const native = opt('--native');
   if (native && !dump) throw new Error('--native needs --dump FILE (the stream it replays)');
   const nativeRuns: number[] = [];
   const rows = makers.flatMap(([tag, make]) =>
-    specs.map(([n, spec]) => ({ name: tag + n, make, spec, runs: [] as number[], errors: 0 })),
+    specs.map(([n, spec]) => ({ name: tag + n, make, spec, runs: [] as number[], errors: 0, time: timerFor() })),
   );
   for (let r = 0; r <= RUNS; r++) {
     for (const row of rows) {
-      const [opsPerSec, errors] = time(s, row.make(row.spec, 1));
+      const [opsPerSec, errors] = row.time(s, row.make(row.spec, 1), now);
       row.errors = Math.max(row.errors, errors);
       if (r > 0) row.runs.push(opsPerSec); // run 0 warms the JIT up
     }
@@ -177,11 +188,34 @@ async function main(): Promise<void> {
     `churn, ${s.length} ops, median of ${RUNS} runs after one warm-up (M ops per ${WALL ? 'wall-clock' : 'CPU'} second)`,
   );
   if (nativeRuns.length > 0)
-    rows.push({ name: 'native', make: createAllocator, spec: specs[0][1], runs: nativeRuns, errors: 0 });
+    rows.push({
+      name: 'native',
+      make: createAllocator,
+      spec: specs[0][1],
+      runs: nativeRuns,
+      errors: 0,
+      time: timerFor(),
+    });
   for (const row of rows)
     console.log(
       `${row.name.padEnd(14)} median ${(median(row.runs) / 1e6).toFixed(2).padStart(6)}  best ${(Math.max(...row.runs) / 1e6).toFixed(2).padStart(6)}  errors ${row.errors}  runs ${row.runs.map((x) => (x / 1e6).toFixed(2)).join(' ')}`,
     );
+  // Ratios within each round, then their median: a machine whose speed drifts moves both sides alike.
+  const ratio = (x: (typeof rows)[number], y: (typeof rows)[number]) =>
+    median(x.runs.map((v, i) => v / y.runs[i])).toFixed(2);
+  const by = (name: string) => rows.find((r) => r.name === name);
+  for (const [x, y] of [
+    ['nta', 'native'],
+    ['pow2', 'native'],
+    ['nta', 'before nta'],
+    ['pow2', 'before pow2'],
+    ['before nta', 'native'],
+    ['before pow2', 'native'],
+  ]) {
+    const rx = by(x),
+      ry = by(y);
+    if (rx && ry) console.log(`${x} / ${y}: ${ratio(rx, ry)} (median of per-round ratios)`);
+  }
 }
 
 void main();

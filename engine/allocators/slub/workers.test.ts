@@ -1,0 +1,54 @@
+/**
+ * SLUB and buddy on CPU workers: lockstep runs bit for bit the inline run (the cases of
+ * engine/runtime/workers.test.ts). SLUB's slow paths and every buddy op go through gate();
+ * its fast paths touch only the executing CPU's state.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AllocatorSpec } from '../registry';
+import { runHeadless } from '../../runtime/run-headless';
+import { sameState } from '../../runtime/test-support';
+
+const SPECS: AllocatorSpec[] = [
+  { kind: 'slub', preset: '2.6.22' },
+  { kind: 'slub', preset: '3.6-i386' },
+  { kind: 'slub', preset: '6.6-x86_64', overrides: { pages: 1500 } },
+  { kind: 'buddy' },
+];
+const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
+  allocators: SPECS,
+  workload,
+  params,
+  seed: 7,
+  cpus,
+  ops,
+  schedule: 'lockstep' as const,
+});
+
+describe('SLUB and buddy: lockstep on CPU workers equals inline', () => {
+  const cases: [string, number, Record<string, number | string>][] = [
+    ['churn', 1, {}],
+    ['churn', 2, {}],
+    ['churn', 4, {}],
+    ['producer-consumer', 2, {}],
+    ['producer-consumer', 4, { inflight: 200 }],
+  ];
+  for (const [workload, cpus, params] of cases) {
+    it(`${workload} on ${cpus} CPU(s), ${Math.min(cpus, 2)} workers: state, failures and outcomes`, async () => {
+      const inline = await runHeadless({ ...base(workload, cpus, 30000, params), threads: 'inline' });
+      const workers = await runHeadless({ ...base(workload, cpus, 30000, params), threads: 'workers', cores: 2 });
+      SPECS.forEach((_, k) => {
+        const a = inline.lanes[k];
+        const b = workers.lanes[k];
+        expect(b.failures.list()).toEqual(a.failures.list());
+        expect([b.errors, b.skipped]).toEqual([a.errors, a.skipped]);
+        expect(Array.from(b.outcomes)).toEqual(Array.from(a.outcomes));
+        expect(sameState(a.allocator, b.allocator)).toBe(true);
+        expect(b.allocator.checkInvariants()).toEqual([]);
+      });
+    });
+  }
+  it('free-running on 2 workers ends with invariants intact', async () => {
+    const r = await runHeadless({ ...base('churn', 2, 30000), schedule: 'free', threads: 'workers', cores: 2 });
+    for (const a of r.allocators) expect(a.checkInvariants()).toEqual([]);
+  });
+});

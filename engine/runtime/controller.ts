@@ -9,7 +9,9 @@
  * Long operations (play, runUntil) run in slices of ~12 ms and yield between them so
  * pause() and other calls get through; after each slice the op is republished
  * (published.ts: map workers read the allocators' own buffers) and subscribers hear
- * at most every 16 ms. A dead or hung worker rejects the pending
+ * at most every NOTIFY_MS: a summary costs this thread a scan of every allocator's free
+ * memory and the page a structured clone and a store update, and the UI shows them at
+ * most 5 times a second (app/runtime/actions.ts), so more would only slow the run. A dead or hung worker rejects the pending
  * call with a clear message and leaves `summary.error` set until reset().
  */
 import { computeMetrics, freeHistogram } from '../core/metrics';
@@ -33,6 +35,9 @@ function sampleForSummary(log: FailureLog): Failure[] {
   const tail = log.tail(50).filter((f) => !head.some((h) => h.op === f.op));
   return [...head, ...tail];
 }
+
+/** Least time between two summaries to subscribers while a call runs (ms). */
+export const NOTIFY_MS = 100;
 
 export interface ControllerOptions {
   /** A worker that makes no progress for this long fails the call (default 10000 ms). */
@@ -340,7 +345,7 @@ export class Controller implements ControlApi {
 
   private notify(force = false): void {
     const now = performance.now();
-    if (this.subs.length === 0 || (!force && now - this.lastNotify < 16)) return;
+    if (this.subs.length === 0 || (!force && now - this.lastNotify < NOTIFY_MS)) return;
     this.lastNotify = now;
     const s = this.buildSummary();
     for (const cb of this.subs) {

@@ -26,7 +26,7 @@ import { buildFreeRun, defaultFreeStream } from './free-run';
 import { lastOps } from './last-ops';
 import { createPublished, generationOf, publishedViews, publishOp, type PublishedViews } from './published';
 import { quiesce } from './run-headless';
-import { startPool, type PoolSetup } from './start-pool';
+import { startPool, workersFor, type PoolSetup } from './start-pool';
 import type { SpawnCpuWorker } from './workers/pool';
 
 /** The failures a summary carries: the first few and the newest (a summary goes out ~60 times a second). */
@@ -134,15 +134,12 @@ export class Controller implements ControlApi {
     this.header = publishedViews(published);
     const perCpu = free && defaultFreeStream(cfg.workload) === 'per-cpu';
     if (this.spawn && engine.source.kind === 'stream' && !perCpu) {
-      this.pool = await startPool(this.spawn, engine, cfg, this.workers(cfg.cpus), !free, this.opts.timeoutMs);
+      const n = workersFor(cfg.schedule, cfg.cpus, engine.lanes.length, this.opts.cores ?? 1);
+      this.pool = await startPool(this.spawn, engine, cfg, n, !free, this.opts.timeoutMs);
       engine.setExecutor(this.pool.executor);
     } else if (free && !this.spawn) throw new Error('the free-running schedule needs CPU workers');
     this.publish();
     return { allocators: this.infos, published };
-  }
-
-  private workers(cpus: number): number {
-    return Math.max(1, Math.min(cpus, this.opts.cores ?? 1));
   }
 
   step(n: number): Promise<Summary> {
@@ -326,7 +323,8 @@ export class Controller implements ControlApi {
     if (!this.spawn) throw new Error('the free-running schedule needs CPU workers');
     const e = this.need();
     const cfg = this.cfg as RunConfig;
-    const run = await buildFreeRun(this.spawn, e, cfg, this.workers(cfg.cpus), this.opts.timeoutMs);
+    const n = workersFor('free', cfg.cpus, e.lanes.length, this.opts.cores ?? 1);
+    const run = await buildFreeRun(this.spawn, e, cfg, n, this.opts.timeoutMs);
     this.freeOps = 0;
     try {
       await run.go(() => {

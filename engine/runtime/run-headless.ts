@@ -12,7 +12,7 @@ import { buildFreeRun, defaultFreeStream } from './free-run';
 import type { Lane } from './lane';
 import { OUT_RING } from './lane';
 import type { WorkloadSource } from './source';
-import { startPool, type PoolSetup } from './start-pool';
+import { startPool, workersFor, type PoolSetup } from './start-pool';
 import type { SpawnCpuWorker } from './workers/pool';
 
 export interface HeadlessOptions extends WorkloadSource {
@@ -80,7 +80,7 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
   if (o.onFailure && o.threads !== 'inline') throw new Error('stopping at every failure needs --threads inline');
   const engine = new Engine(o, { checkpoints: false });
   const cores = o.cores ?? (await nodeCores());
-  const workers = Math.max(1, Math.min(o.cpus, cores));
+  const workers = workersFor(o.schedule, o.cpus, engine.lanes.length, cores);
   // The run's time, not counting starting the workers (seconds in Node with tsx).
   let t0 = performance.now();
   let setup: PoolSetup | null = null;

@@ -245,7 +245,8 @@ describe(`the biggest pools: ${MAX_PAGES} pages (16 GiB), addresses past 2^32`, 
       3,
       { bytes: [4096], counts: [MAX_PAGES] },
     ],
-    [{ kind: 'pow2', overrides: { pages: MAX_PAGES } }, -1, { bytes: [4096 * 1024], counts: [quarter / 1024] }],
+    // pow2: the zone's order-10 blocks as 32 blocks each of its largest class (131072 bytes)
+    [{ kind: 'pow2', overrides: { pages: MAX_PAGES } }, -1, { bytes: [131072], counts: [quarter / 32] }],
   ] as [AllocatorSpec, number, FreeSummary][]) {
     it(`${spec.kind}: the last CPU allocates, frees and answers above 4 GiB`, () => {
       const a = createAllocator(spec, 4);

@@ -2,9 +2,10 @@
  * pow2's state read as a whole, off the hot path (layout.ts):
  * - freeSummary(): what one allocation could get: every free slot of a slab is one block of its
  *   class size (counted in cpuSlots, kept at every op), and every free block of the zone is one
- *   block of its 2^order pages (as SLUB and the buddy kind count them).
- * - largestFree(cpu): the zone's largest free block, or the largest class with a free slot on
- *   `cpu`'s slabs (a CPU allocates from its own slabs only).
+ *   block of its 2^order pages, or, above the largest class, that many blocks of the largest class
+ *   (as SLAB counts them, slab/query.ts: one allocation never gets more than the largest class).
+ * - largestFree(cpu): the largest class with a free slot on `cpu`'s slabs (a CPU allocates from
+ *   its own slabs only) or the largest class the zone's largest free block can hold.
  * - ownerOf: the CPU that took the slab (a slab's other pages: its first page's); -1 for the
  *   zone's pages and page-level blocks.
  * - blockAt(address): on a slab of a class up to a page, the object slot (class-size-aligned within
@@ -27,14 +28,19 @@ export function pow2FreeSummary(a: Pow2State): FreeSummary {
     for (let c = 0; c < a.cpus; c++) n += a.cpuSlots[c * a.S + k];
     add(a.chunkBytes * 2 ** k, n);
   }
-  for (let o = 0; o < MAX_ORDER; o++) add(a.pageBytes * 2 ** o, a.zone.freeBlocks(o));
+  const cap = a.chunkBytes * 2 ** (a.K - 1);
+  for (let o = 0; o < MAX_ORDER; o++) {
+    const bytes = a.pageBytes * 2 ** o;
+    if (bytes > cap) add(cap, a.zone.freeBlocks(o) * (bytes / cap));
+    else add(bytes, a.zone.freeBlocks(o));
+  }
   const bytes = [...m.keys()].sort((x, y) => x - y);
   return { bytes, counts: bytes.map((b) => m.get(b) ?? 0) };
 }
 
 export function pow2LargestFree(a: Pow2State, cpu: number): number {
   const o = a.zone.largestFreeOrder();
-  let best = o < 0 ? 0 : a.pageBytes * 2 ** o;
+  let best = o < 0 ? 0 : Math.min(a.pageBytes * 2 ** o, a.chunkBytes * 2 ** (a.K - 1));
   for (let k = a.K - 1; k >= 0; k--)
     if (a.cpuSlots[cpu * a.S + k] > 0) {
       best = Math.max(best, a.chunkBytes * 2 ** k);

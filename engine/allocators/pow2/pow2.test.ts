@@ -381,10 +381,11 @@ describe('pow2 shared memory', () => {
     expect(a.geometry).toEqual({ chunkBytes: 32, pageBytes: 4096, pages: 4094, baseAddress: 0x2554000 });
     expect(a.name).toBe('pow2');
     expect(a.label).toBe('pow2 (SLAB-like)');
-    // The zone's blocks: 4094 pages = 2 + 4 + ... + 512 + 3 x 1024.
+    // The zone's blocks: 4094 pages = 2 + 4 + ... + 512 + 3 x 1024; those above 131072 bytes (the
+    // largest class) count as blocks of 131072: 4064 pages of orders 5..10 = 127 of them.
     expect(a.freeSummary()).toEqual({
-      bytes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((o) => PAGE * 2 ** o),
-      counts: [1, 1, 1, 1, 1, 1, 1, 1, 1, 3],
+      bytes: [1, 2, 3, 4, 5].map((o) => PAGE * 2 ** o),
+      counts: [1, 1, 1, 1, 127],
     });
     expect(a.params.maxClassBytes).toBe(131072);
   });
@@ -429,18 +430,18 @@ describe('pow2 virtual pools: pages never taken are never written', () => {
   });
   it('a 1,048,576-page pool answers from counts and the zone: summary, largest free, pages in the order the zone gives', () => {
     const a = new Pow2Allocator({ pages: BIG, cpus: 4 });
-    const MIB4 = 1024 * PAGE;
-    expect(a.freeSummary()).toEqual({ bytes: [MIB4], counts: [1024] });
+    const MAXC = 32 * PAGE; // the largest class: an order-10 block holds 32 of them
+    expect(a.freeSummary()).toEqual({ bytes: [MAXC], counts: [1024 * 32] });
     expect(a.alloc(3, 100)).toBe(BASE);
     expect(a.alloc(3, 4096)).toBe(BASE + PAGE);
     expect(a.free(3, BASE, 100)).toBe(FREE_OK); // page 0 back to the zone
     expect(a.alloc(3, 3000)).toBe(BASE); // and out again: the head of the order-0 list
     expect(a.freeSummary()).toEqual({
-      bytes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((o) => PAGE * 2 ** o),
-      counts: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1023],
+      bytes: [1, 2, 3, 4, 5].map((o) => PAGE * 2 ** o),
+      counts: [1, 1, 1, 1, 1 + 2 + 4 + 8 + 16 + 1023 * 32],
     });
-    expect(a.largestFree(3)).toBe(MIB4);
-    expect(a.blockAt(BASE + (BIG - 1) * PAGE)).toMatchObject({ kind: 'unheld', owner: -1, bytes: MIB4 });
+    expect(a.largestFree(3)).toBe(MAXC);
+    expect(a.blockAt(BASE + (BIG - 1) * PAGE)).toMatchObject({ kind: 'unheld', owner: -1, bytes: 1024 * PAGE });
     expect(a.checkInvariants()).toEqual([]);
   });
   it('invariants hold after every op on 1,048,576 pages (fast-check, a few thousand ops)', () => {

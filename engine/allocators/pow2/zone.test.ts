@@ -88,6 +88,22 @@ describe('pow2 classes above a page: one object in a block of its size from the 
     expect(a.handedOut(4097)).toBe(0);
   });
 
+  it('a zone block above the largest class counts as blocks of the largest class, as SLAB counts them', () => {
+    // One allocation never gets more than the largest class, whatever block the zone has.
+    const a = new Pow2Allocator({ pages: 8, maxClassBytes: 4096 });
+    expect(a.alloc(0, 4096)).toBe(BASE);
+    expect(a.freeSummary()).toEqual({ bytes: [4096], counts: [7] });
+    expect(a.largestFree(0)).toBe(4096);
+    const b = new Pow2Allocator({ pages: 1024, maxClassBytes: 32768 });
+    expect(b.freeSummary()).toEqual({ bytes: [32768], counts: [128] });
+    expect(b.largestFree(0)).toBe(32768);
+    expect(b.alloc(0, 32)).toBe(BASE);
+    expect(b.freeSummary()).toEqual({
+      bytes: [32, 4096, 8192, 16384, 32768],
+      counts: [127, 1, 1, 1, 127],
+    });
+  });
+
   it('maxClassBytes: 0 is 131072 or the largest zone block; bad values are refused', () => {
     expect(resolvePow2({}).maxClassBytes).toBe(131072);
     expect(resolvePow2({ pageBytes: 32, chunkBytes: 32 }).maxClassBytes).toBe(32 * 1024);

@@ -33,8 +33,7 @@ export function useTraceImport() {
   const loadId = useRef(0);
 
   /** Switch the setup to a loaded trace and its CPU count (the store's current setup: loads are asynchronous). */
-  const select = (t: LoadedTrace) => {
-    loadId.current++;
+  const apply = (t: LoadedTrace) => {
     const st = useStore.getState();
     st.setSetup({ ...withWorkload(st.setup, TRACE_WORKLOAD, t.key), cpus: cpusFor(t) });
     setMessage(null);
@@ -52,7 +51,7 @@ export function useTraceImport() {
     job.current = j;
     try {
       const t = await j.done;
-      if (id === loadId.current) select(t);
+      if (id === loadId.current) apply(t);
     } catch (e) {
       if (id !== loadId.current) return;
       const why = e instanceof ImportCancelled ? 'Cancelled' : `Not imported: ${(e as Error).message}`;
@@ -69,7 +68,13 @@ export function useTraceImport() {
     importFile: (file: File, format: string) => run(file.name, (p) => importFile(file, format, p)),
     /** A bundled sample: fetched, then imported like a file (once: it stays loaded). */
     loadSample: (key: string) => run(traceFileName(key), (p) => importSample(key, p)),
-    select,
+    /** A trace loaded before: selected at once (an import under way is cancelled). */
+    select: (t: LoadedTrace) => {
+      job.current?.cancel();
+      loadId.current++;
+      setImporting(null);
+      apply(t);
+    },
     cancel: () => job.current?.cancel(),
     /** Another workload was picked: forget what an import said, ignore one under way. */
     clear: () => {

@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { type BigTrace, writeBigTrace } from './big-trace';
+import { openApp, opCursor, settledHash } from './helpers';
+
+const BIG_BYTES = 50 * 1000 * 1000;
+let dir = '';
+let bigPath = '';
+let big: BigTrace;
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fragscope-import-'));
+  bigPath = join(dir, 'big.ftrace.txt');
+  big = await writeBigTrace(bigPath, BIG_BYTES);
+});
+test.afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Proportional set size (KiB) of this test worker's descendants: the browser, its renderers and
+ * workers (PSS, so pages shared between them count once).
+ */
+function browserPssKiB(): number {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
+  const mine = new Set([process.pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of rows)
+      if (mine.has(ppid) && !mine.has(pid)) {
+        mine.add(pid);
+        grew = true;
+      }
+  }
+  let kib = 0;
+  for (const pid of mine) {
+    if (pid === process.pid) continue;
+    try {
+      const m = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      kib += Number(m?.[1] ?? 0);
+    } catch {
+      // The process ended between ps and the read.
+    }
+  }
+  return kib;
+}
+
+/** Record every value the import progress bar takes (a MutationObserver in the page). */
+async function recordProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { progress: number[][] };
+    w.progress = [];
+    new MutationObserver(() => {
+      const p = document.querySelector<HTMLProgressElement>('[data-testid=import-progress] progress');
+      if (p) w.progress.push([p.value, p.max]);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+const summaryValue = (page: Page, key: string) => page.locator(`[data-testid=import-summary] tr[data-key=${key}] td`);
+const n = (x: number) => x.toLocaleString('en');
+
+test('a 50 MB trace streams in through the file input: the progress bar moves, then its summary', async ({ page }) => {
+  test.setTimeout(120000);
+  await openApp(page);
+  await recordProgress(page);
+  const rss0 = browserPssKiB();
+  let peak = rss0;
+  const sampler = setInterval(() => (peak = Math.max(peak, browserPssKiB())), 100);
+  const t0 = Date.now();
+  await page.getByTestId('trace-file').setInputFiles(bigPath);
+  await expect(page.getByTestId('import-progress')).toBeVisible();
+  if (process.env.SHOTS_DIR)
+    await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/import-progress.png` });
+  await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 90000 });
+  const ms = Date.now() - t0;
+  clearInterval(sampler);
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+
+  const seen = await page.evaluate(() => (window as unknown as { progress: number[][] }).progress);
+  const partial = seen.filter(([v, max]) => v > 0 && v < max && max === seen[seen.length - 1][1]);
+  expect(new Set(partial.map(([v]) => v)).size).toBeGreaterThanOrEqual(2);
+
+  await expect(summaryValue(page, 'format')).toHaveText('ftrace');
+  await expect(summaryValue(page, 'allocations')).toHaveText(n(big.allocations));
+  await expect(summaryValue(page, 'frees')).toHaveText(n(big.frees));
+  await expect(summaryValue(page, 'nullFrees')).toHaveText(n(big.nullFrees));
+  await expect(summaryValue(page, 'events')).toHaveText(n(big.allocations + big.frees + big.nullFrees));
+  await expect(summaryValue(page, 'failedAllocations')).toHaveText('0');
+  await expect(summaryValue(page, 'cpus')).toHaveText(String(big.cpus));
+  await expect(summaryValue(page, 'largestRequest')).toHaveText(`${n(big.largest)} B`);
+  await expect(page.getByLabel('workload')).toHaveValue('trace:local:big.ftrace.txt');
+  // The run gets the trace's CPU count, and the panel says so.
+  await expect(page.getByLabel('CPUs')).toHaveValue(String(big.cpus));
+  await expect(page.getByTestId('trace-cpus')).toContainText(`${big.cpus} CPUs in the trace: the run uses as many`);
+  if (process.env.SHOTS_DIR)
+    await page.getByLabel('run setup').screenshot({ path: `${process.env.SHOTS_DIR}/import-summary.png` });
+  console.log(
+    `import of ${(big.bytes / 1e6).toFixed(1)} MB, ${n(big.lines)} lines: ${ms} ms, ` +
+      `${(big.bytes / 1e3 / ms).toFixed(1)} MB/s, ${n(Math.round((big.lines * 1000) / ms))} lines/s; ` +
+      `browser PSS ${Math.round(rss0 / 1024)} MiB before, peak ${Math.round(peak / 1024)} MiB`,
+  );
+
+  await page.getByRole('button', { name: 'Apply changes' }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('t')).toBe('local:big.ftrace.txt');
+  await page.getByRole('button', { name: 'Step 100' }).click();
+  await expect.poll(() => opCursor(page)).toBe(100);
+  await expect(page.getByTestId('worker-error')).toHaveCount(0);
+});
+
+test('Cancel mid-way keeps the trace and the run loaded before, unchanged', async ({ page }) => {
+  test.setTimeout(120000);
+  await openApp(page);
+  await page
+    .getByTestId('trace-file')
+    .setInputFiles({ name: 'tiny.ops', mimeType: 'text/plain', buffer: Buffer.from('a 1 120\na 2 200\nf 1\n') });
+  await expect(page.getByTestId('trace-info')).toContainText('trace tiny.ops (ops, 3 ops)');
+  await page.getByRole('button', { name: 'Apply changes' }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('t')).toBe('local:tiny.ops');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => opCursor(page)).toBe(1);
+  const hash = await settledHash(page, 'map-0');
+  const url = page.url();
+
+  await recordProgress(page);
+  await page.getByTestId('trace-file').setInputFiles(bigPath);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { progress: number[][] }).progress.some(([v]) => v > 0)))
+    .toBe(true);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('trace-msg')).toContainText('Cancelled. The setup and the current run are unchanged.');
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+  await expect(page.getByLabel('workload')).toHaveValue('trace:local:tiny.ops');
+  await expect(page.getByTestId('trace-info')).toContainText('trace tiny.ops (ops, 3 ops)');
+  await expect(page.getByLabel('workload').locator('option', { hasText: 'big.ftrace.txt' })).toHaveCount(0);
+  expect(await opCursor(page)).toBe(1);
+  expect(await settledHash(page, 'map-0')).toBe(hash);
+  expect(page.url()).toBe(url);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => opCursor(page)).toBe(2);
+});
+
+test('a file dragged over the page shows the drop target; dropped on the maps, it is imported', async ({ page }) => {
+  await openApp(page);
+  const text = 'Alloc(64),\nAlloc(32),\nFree(0),\n';
+  await page.getByTestId('map-0').evaluate((el, t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'dropped.trace', { type: 'text/plain' }));
+    el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await expect(page.getByTestId('drop-target')).toBeVisible();
+  await expect(page.getByTestId('drop-target')).toContainText('Drop a trace file');
+  await page.getByTestId('map-0').evaluate((el, t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'dropped.trace', { type: 'text/plain' }));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await expect(page.getByTestId('drop-target')).toHaveCount(0);
+  await expect(page.getByTestId('trace-info')).toContainText('trace dropped.trace (wee, 3 ops)');
+  await expect(summaryValue(page, 'allocations')).toHaveText('2');
+  await expect(summaryValue(page, 'frees')).toHaveText('1');
+});

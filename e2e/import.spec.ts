@@ -182,6 +182,36 @@ test('a file dragged over the page shows the drop target; dropped on the maps, i
   await expect(summaryValue(page, 'frees')).toHaveText('1');
 });
 
+test('unreadable lines are skipped, counted by reason and quoted with their line numbers in the summary', async ({
+  page,
+}) => {
+  await openApp(page);
+  const event = (i: number, rest: string) =>
+    `     kworker/0:1-90  [000] d..1.  1.${String(i).padStart(6, '0')}: ${rest}`;
+  const lines = Array.from({ length: 30 }, (_, i) =>
+    event(
+      i,
+      `kmalloc: call_site=foo+0x1/0x2 ptr=ffff8881${(i * 64).toString(16).padStart(8, '0')} bytes_req=32 bytes_alloc=32 gfp_flags=GFP_KERNEL`,
+    ),
+  );
+  lines.splice(
+    5,
+    0,
+    event(5, 'kmalloc: call_site=foo+0x1/0x2 ptr=ffff888100000 bytes_req=abc bytes_alloc=32 gfp_flags=GFP_KERNEL'),
+  );
+  lines.splice(9, 0, event(9, 'kfree: call_site=foo+0x1/0x2'));
+  await page
+    .getByTestId('trace-file')
+    .setInputFiles({ name: 'warn.ftrace.txt', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await expect(summaryValue(page, 'allocations')).toHaveText('30');
+  await expect(summaryValue(page, 'skipped')).toHaveText('2: unreadable 2');
+  const warnings = page.getByTestId('import-warnings');
+  await expect(warnings).toContainText('2 unreadable lines were skipped; the first 2:');
+  await expect(warnings.locator('li').nth(0)).toContainText('line 6: kmalloc without a readable bytes_req=');
+  await expect(warnings.locator('li').nth(0)).toContainText('bytes_req=abc');
+  await expect(warnings.locator('li').nth(1)).toContainText('line 10: kfree without ptr=');
+});
+
 /** The map's pixels as the page shows them (the worker draws them; the page cannot read them). */
 async function pixels(page: Page, testId: string): Promise<PNG> {
   return PNG.sync.read(await page.getByTestId(testId).screenshot());

@@ -109,8 +109,13 @@ test('a 50 MB trace streams in through the file input: the progress bar moves, t
 
   await page.getByRole('button', { name: 'Apply changes' }).click();
   await expect.poll(() => new URL(page.url()).searchParams.get('t')).toBe('local:big.ftrace.txt');
+  const tApplied = Date.now();
   await page.getByRole('button', { name: 'Step 100' }).click();
   await expect.poll(() => opCursor(page)).toBe(100);
+  // The call-site table of the whole trace (a run of its own in the control worker).
+  await expect(page.getByTestId('callsite-row')).toHaveCount(big.sites.length, { timeout: 60000 });
+  await expect(page.getByTestId('callsite-total').locator('td').nth(1)).toHaveText(n(big.allocations));
+  console.log(`call-site table of ${n(big.allocations + big.frees)} ops ready ${Date.now() - tApplied} ms after Apply`);
   await expect(page.getByTestId('worker-error')).toHaveCount(0);
 });
 

@@ -60,11 +60,11 @@ const layerPattern = (folder, deny) => ({
 
 /**
  * The app's layers: render (pure drawing and the map's geometry) lowest, then url-state and
- * run-limits, store, runtime and export, below the UI folders (map, charts, controls, setup),
+ * run-limits, store, runtime and export, below the UI folders (map, charts, controls, setup, callers),
  * which never import each other (App.tsx composes them); worker entries (app/workers) host
  * a layer's worker code; nothing in app/ imports the CLI or the bench.
  */
-const uiFolders = ['map', 'charts', 'controls', 'setup'];
+const uiFolders = ['map', 'charts', 'controls', 'setup', 'callers'];
 const appLayers = [
   {
     files: ['app/render/**'],

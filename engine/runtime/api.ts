@@ -9,6 +9,8 @@
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import type { Metrics } from '../core/metrics';
+import type { OpBufferHandle } from '../core/op-buffer';
+import type { CallerRow } from '../import/callers';
 import type { BlockInfo } from '../core/types';
 import type { Failure } from '../core/records';
 import type { OpKind } from '../workloads/types';
@@ -22,6 +24,12 @@ export interface RunConfig {
   params: Record<string, number | string>;
   /** An imported op file / trace, when workload is 'ops' (or 'trace'); `format` forces one. */
   opsText?: { fileName: string; text: string; format?: string };
+  /**
+   * A trace already imported (the app's import worker): its ended op buffer in shared memory,
+   * attached here without a copy (every lane and CPU worker reads it), and its call sites by the
+   * buffer's site index. Used instead of opsText.
+   */
+  importedTrace?: { fileName: string; ops: OpBufferHandle; sites: readonly string[] };
   allocators: AllocatorSpec[];
   cpus: number;
   schedule: Schedule;
@@ -118,6 +126,17 @@ export interface ControlApi {
    * no allocation table), read now; null outside the pool, for an unknown lane or before configure().
    */
   blockAt(lane: number, address: number): Promise<BlockInfo | null>;
+  /**
+   * The per-call-site table of the whole imported trace (as the CLI's --callers, every row,
+   * largest bytes requested first): computed once per configure() on a run of its own, so it
+   * does not follow the cursor. Null when the run is not an imported trace with call sites.
+   */
+  callers(): Promise<CallerRow[] | null>;
+  /**
+   * Per lane, the blocks live at the cursor that were allocated at call site `site` (a
+   * CallerRow.site): [start, bytes, ...] sorted by start, bytes as the lane's allocator handed out.
+   */
+  siteBlocks(site: string): Promise<Float64Array[]>;
   /** The callback (a Comlink.proxy) is called at most once per ~16 ms while the run changes. */
   subscribe(cb: (s: Summary) => void): Promise<void>;
   dispose(): Promise<void>;

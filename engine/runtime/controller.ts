@@ -18,14 +18,18 @@ import { computeMetrics, freeHistogram } from '../core/metrics';
 import { KIND_NAMES } from '../core/op-buffer';
 import type { Failure, FailureLog } from '../core/records';
 import { errorName } from '../core/types';
+import { CallerStats, type CallerRow } from '../import/callers';
+import { laneBlocks, liveSlotsOfSite } from '../import/live-sites';
 import { specName } from '../allocators/registry';
 import type { BlockInfo } from '../core/types';
 import type { AllocatorInfo, ControlApi, RunConfig, RunInfo, RunTarget, Summary } from './api';
 import { Engine } from './engine';
 import { buildFreeRun, defaultFreeStream } from './free-run';
+import { OUT_RING } from './lane';
 import { lastOps } from './last-ops';
 import { createPublished, generationOf, publishedViews, publishOp, type PublishedViews } from './published';
 import { quiesce } from './run-headless';
+import { attachImported } from './source';
 import { startPool, workersFor, type PoolSetup } from './start-pool';
 import type { SpawnCpuWorker } from './workers/pool';
 
@@ -84,6 +88,37 @@ const yieldNow = (): Promise<void> =>
     yieldChannel.port2.postMessage(0);
   });
 
+/** CallerRow.site of ops without a call site (callers.ts). */
+const NO_SITE = '(no call site)';
+
+/** The Engine's config of a RunConfig: an imported op buffer is attached, not copied. */
+function engineConfig(cfg: RunConfig): ConstructorParameters<typeof Engine>[0] {
+  const { importedTrace: t, ...rest } = cfg;
+  return t ? { ...rest, imported: { fileName: t.fileName, ops: attachImported(t.ops) } } : rest;
+}
+
+/**
+ * The call-site table of the whole trace, as the CLI's --callers computes it: a run of its own,
+ * inline, chunk by chunk of at most OUT_RING ops (the outcome rings hold that many), yielding
+ * between slices so the run's own calls get through.
+ */
+async function callerTable(cfg: RunConfig): Promise<CallerRow[] | null> {
+  const e = new Engine(engineConfig(cfg), { checkpoints: false });
+  if (e.source.kind !== 'stream' || !cfg.importedTrace) return null;
+  const stats = new CallerStats(e.source.ops, cfg.importedTrace.sites, e.allocators);
+  let t = performance.now();
+  for (;;) {
+    const from = e.cursor;
+    if (e.run(OUT_RING) === 0) break;
+    stats.add(e.lanes, from, e.cursor);
+    if (performance.now() - t > 12) {
+      await yieldNow();
+      t = performance.now();
+    }
+  }
+  return stats.rows();
+}
+
 export class Controller implements ControlApi {
   private cfg: RunConfig | null = null;
   private engine: Engine | null = null;
@@ -103,6 +138,8 @@ export class Controller implements ControlApi {
   private freeDone = false;
   /** Op indices per engine call in a slice (fitChunk). */
   private chunk = CHUNK_MIN * 4;
+  /** The call-site table of this configuration, once asked for. */
+  private callerRows: Promise<CallerRow[] | null> | null = null;
 
   constructor(
     private readonly spawn: SpawnCpuWorker | null,
@@ -116,11 +153,13 @@ export class Controller implements ControlApi {
     this.error = undefined;
     this.freeOps = null;
     this.freeDone = false;
+    this.callerRows = null;
     const free = cfg.schedule === 'free';
-    const engine = new Engine(
-      { ...cfg, params: cfg.params },
-      { checkpoints: !free, interval: this.opts.interval, budgetBytes: this.opts.budgetBytes },
-    );
+    const engine = new Engine(engineConfig(cfg), {
+      checkpoints: !free,
+      interval: this.opts.interval,
+      budgetBytes: this.opts.budgetBytes,
+    });
     this.engine = engine;
     this.infos = engine.lanes.map((L, k) => ({
       name: specName(cfg.allocators[k]),
@@ -217,6 +256,25 @@ export class Controller implements ControlApi {
   /** Reads the lane's allocator directly, between two slices of a running loop. */
   async blockAt(lane: number, address: number): Promise<BlockInfo | null> {
     return this.engine?.lanes[lane]?.allocator.blockAt(address) ?? null;
+  }
+
+  callers(): Promise<CallerRow[] | null> {
+    const cfg = this.cfg;
+    if (!cfg?.importedTrace || cfg.importedTrace.sites.length <= 1) return Promise.resolve(null);
+    this.callerRows ??= callerTable(cfg);
+    return this.callerRows;
+  }
+
+  async siteBlocks(site: string): Promise<Float64Array[]> {
+    const e = this.engine;
+    const sites = this.cfg?.importedTrace?.sites;
+    if (!e || !sites || e.source.kind !== 'stream') return [];
+    const index = site === NO_SITE ? 0 : sites.indexOf(site);
+    if (index < 0) return e.lanes.map(() => new Float64Array(0));
+    const slots = liveSlotsOfSite(e.source.ops, this.freeOps ?? e.cursor, index);
+    return e.lanes.map((L) =>
+      laneBlocks(slots, { addr: L.slots.addr, req: L.slots.req, handedOut: (b) => L.allocator.handedOut(b) }),
+    );
   }
 
   async subscribe(cb: (s: Summary) => void): Promise<void> {

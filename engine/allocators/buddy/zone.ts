@@ -61,6 +61,13 @@ export interface ZoneViews {
   zHeadOf: Uint8Array;
 }
 
+/** usedBlockAt packs a block as first page * BLOCK_PACK + order (orders < MAX_ORDER < 16). */
+export const BLOCK_PACK = 16;
+/** usedBlockAt's answer unpacked: the block's first page. */
+export const packedFirst = (packed: number): number => Math.floor(packed / BLOCK_PACK);
+/** usedBlockAt's answer unpacked: the block's order. */
+export const packedOrder = (packed: number): number => packed % BLOCK_PACK;
+
 /** get_order(): the order of the smallest block of pages holding `bytes`. */
 export function orderOf(bytes: number, pageBytes: number): number {
   const pages = Math.ceil(bytes / pageBytes);
@@ -266,16 +273,16 @@ export class BuddyZone {
   }
 
   /**
-   * The allocated block holding `page`, packed as first page * 16 + order, or -1 when the page is
-   * in no allocated block. Blocks are aligned to their size, so at most MAX_ORDER probes; packed so
-   * that a free path asks it without allocating.
+   * The allocated block holding `page`, packed as first page * BLOCK_PACK + order (packedFirst,
+   * packedOrder), or -1 when the page is in no allocated block. Blocks are aligned to their size,
+   * so at most MAX_ORDER probes; packed so that a free path asks it without allocating.
    */
   usedBlockAt(page: number): number {
     if (!(page >= 0 && page < this.pages)) return -1;
     for (let o = 0; o < MAX_ORDER; o++) {
       const first = page - (page & ((1 << o) - 1));
       const h = this.v.zHeadOf[first];
-      if (h & USED_BLOCK) return first + (1 << (h & ORDER_MASK)) > page ? first * 16 + (h & ORDER_MASK) : -1;
+      if (h & USED_BLOCK) return first + (1 << (h & ORDER_MASK)) > page ? first * BLOCK_PACK + (h & ORDER_MASK) : -1;
       if (h & FREE_BLOCK && first + (1 << (h & ORDER_MASK)) > page) return -1;
     }
     return -1;
@@ -306,7 +313,7 @@ export class BuddyZone {
         if (v.zPrev[p] !== prev) errs.push(`order ${o}: block ${p} has prev ${v.zPrev[p] - 1}, expected ${prev - 1}`);
         if (v.zHeadOf[p] !== (FREE_BLOCK | o)) errs.push(`order ${o}: block ${p} is not marked free of that order`);
         if (p % (1 << o) !== 0 || p + (1 << o) > this.pages) errs.push(`order ${o}: block ${p} misaligned or outside`);
-        starts.push(p * 16 + o);
+        starts.push(p * BLOCK_PACK + o);
         const b = p ^ (1 << o);
         if (o < MAX_ORDER - 1 && b + (1 << o) <= this.pages && v.zHeadOf[b] === (FREE_BLOCK | o))
           errs.push(`order ${o}: blocks ${p} and ${b} are free buddies, not merged`);
@@ -322,8 +329,8 @@ export class BuddyZone {
     }
     starts.sort((x, y) => x - y);
     for (let i = 1; i < starts.length; i++) {
-      const prevEnd = Math.floor(starts[i - 1] / 16) + (1 << (starts[i - 1] % 16)),
-        p = Math.floor(starts[i] / 16);
+      const prevEnd = packedFirst(starts[i - 1]) + (1 << packedOrder(starts[i - 1])),
+        p = packedFirst(starts[i]);
       if (p < prevEnd) errs.push(`page ${p} is in two free blocks`);
     }
     if (free !== v.zLock[L_FREE]) errs.push(`${free} pages in free blocks, the zone counts ${v.zLock[L_FREE]}`);

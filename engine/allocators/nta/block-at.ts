@@ -15,6 +15,7 @@
  */
 import type { BlockInfo } from '../../core/types';
 import { countSetDown, countSetUp, testBit } from './bits';
+import { packedFirst, packedOrder } from '../buddy/zone';
 import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK, PAGE_BLOCK, SIZE_SHIFT } from './layout';
 import type { NtaAllocator } from './nta';
 
@@ -64,9 +65,9 @@ export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
 function zoneBlockAt(a: NtaAllocator, page: number): BlockInfo {
   const { baseAddress: base, pageBytes } = a.params;
   const u = a.zone.usedBlockAt(page);
-  if (u >= 0 && a.v.nodePages[Math.floor(u / 16)] === PAGE_BLOCK) {
-    const first = Math.floor(u / 16),
-      order = u % 16,
+  if (u >= 0 && a.v.nodePages[packedFirst(u)] === PAGE_BLOCK) {
+    const first = packedFirst(u),
+      order = packedOrder(u),
       bytes = pageBytes * 2 ** order;
     return {
       kind: 'allocation',

@@ -12,6 +12,7 @@
  */
 import { ChunkState } from '../../core/types';
 import { countSetUp } from './bits';
+import { packedFirst, packedOrder } from '../buddy/zone';
 import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK, PAGE_BLOCK } from './layout';
 import type { NtaAllocator } from './nta';
 
@@ -37,9 +38,9 @@ export function ntaPageStates(a: NtaAllocator, firstPage: number, count: number,
     if (node < 0) {
       // The zone's: a page-level block (Used), else a free block (Unheld), skipped whole.
       const u = a.zone.usedBlockAt(pg),
-        first = u >= 0 ? Math.floor(u / 16) : -1;
+        first = u >= 0 ? packedFirst(u) : -1;
       if (first >= 0 && v.nodePages[first] === PAGE_BLOCK) {
-        const end = Math.min(first + (1 << (u % 16)), firstPage + count);
+        const end = Math.min(first + (1 << packedOrder(u)), firstPage + count);
         out.fill(ChunkState.Used, (pg - firstPage) * cpp, (end - firstPage) * cpp);
         pg = end;
         continue;

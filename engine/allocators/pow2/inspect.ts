@@ -15,7 +15,7 @@
  *   'unheld', the whole free block, owner -1. Null outside the pool.
  */
 import type { BlockInfo, FreeSummary } from '../../core/types';
-import { MAX_ORDER } from '../buddy/zone';
+import { MAX_ORDER, packedFirst, packedOrder } from '../buddy/zone';
 import { PAGE_BLOCK, type Pow2State } from './layout';
 
 export function pow2FreeSummary(a: Pow2State): FreeSummary {
@@ -55,7 +55,7 @@ function slabOf(a: Pow2State, page: number): number {
   if (cls !== 0) return cls === PAGE_BLOCK ? -1 : page;
   const u = a.zone.usedBlockAt(page);
   if (u < 0) return -1;
-  const h = Math.floor(u / 16),
+  const h = packedFirst(u),
     hc = a.pageClass[h];
   return hc !== 0 && hc !== PAGE_BLOCK ? h : -1;
 }
@@ -94,9 +94,9 @@ export function pow2BlockAt(a: Pow2State, address: number): BlockInfo | null {
 /** A page no slab holds: a page-level block of the zone's, or one of its free blocks. */
 function zoneBlockAt(a: Pow2State, page: number): BlockInfo {
   const u = a.zone.usedBlockAt(page);
-  if (u >= 0 && a.pageClass[Math.floor(u / 16)] === PAGE_BLOCK) {
-    const first = Math.floor(u / 16),
-      order = u % 16,
+  if (u >= 0 && a.pageClass[packedFirst(u)] === PAGE_BLOCK) {
+    const first = packedFirst(u),
+      order = packedOrder(u),
       bytes = a.pageBytes * 2 ** order;
     return {
       kind: 'allocation',

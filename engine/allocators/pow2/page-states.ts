@@ -11,6 +11,7 @@
  * requested bytes are not written yet reads as all Waste, for at most one frame.
  */
 import { ChunkState } from '../../core/types';
+import { BLOCK_PACK, packedFirst, packedOrder } from '../buddy/zone';
 import { PAGE_BLOCK, type Pow2State } from './layout';
 
 export function pow2PageStates(a: Pow2State, firstPage: number, count: number, out: Uint8Array): void {
@@ -36,8 +37,8 @@ export function pow2PageStates(a: Pow2State, firstPage: number, count: number, o
       continue;
     }
     // A block of the zone's: a slab of a class above a page, a page-level block, or a free block.
-    const u = cls !== 0 ? p * 16 + Math.max(0, a.zone.usedOrder(p)) : a.zone.usedBlockAt(p);
-    const h = u >= 0 ? Math.floor(u / 16) : -1,
+    const u = cls !== 0 ? p * BLOCK_PACK + Math.max(0, a.zone.usedOrder(p)) : a.zone.usedBlockAt(p);
+    const h = u >= 0 ? packedFirst(u) : -1,
       hc = h >= 0 ? a.pageClass[h] : 0;
     if (hc === 0) {
       const f = a.zone.freeBlockAt(p);
@@ -46,7 +47,7 @@ export function pow2PageStates(a: Pow2State, firstPage: number, count: number, o
       p = stop;
       continue;
     }
-    const stop = Math.min(end, h + (1 << (u % 16)));
+    const stop = Math.min(end, h + (1 << packedOrder(u)));
     if (hc === PAGE_BLOCK) out.fill(ChunkState.Used, at, (stop - firstPage) * C);
     else {
       // One object from the block's first chunk: its requested bytes Used, the rest Waste.

@@ -79,6 +79,7 @@ import { insertTail, unlink } from './lists';
 import { ntaMap, ntaUnmap } from './mapping';
 import { ntaCounters, ntaFreeSummary, ntaLargestFree, ntaRemoteTotals, writeInitialState } from './inspect';
 import { ntaBlockAt } from './block-at';
+import { ntaExplain } from './explain';
 
 export const NTA_CAPABILITIES: Capabilities = {
   remoteFrees: true,
@@ -478,6 +479,10 @@ export class NtaAllocator implements Allocator {
 
   blockAt(address: number): BlockInfo | null {
     return ntaBlockAt(this, address);
+  }
+
+  explainFailure(cpu: number, bytes: number) {
+    return ntaExplain(this, cpu, bytes);
   }
 
   checkInvariants(): string[] {

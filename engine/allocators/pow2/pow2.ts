@@ -57,6 +57,7 @@ import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, pagesOfCpu, unlock } from '../../core/lock';
 import { HeldTree } from './held-tree';
 import { checkPow2Invariants } from './invariants';
+import { pow2Explain } from './explain';
 import { pow2PageStates } from './page-states';
 import {
   CSTRIDE,
@@ -469,6 +470,10 @@ export class Pow2Allocator implements Allocator, Pow2State {
       requested: live ? this.reqBytes[c0] : 0,
       owner,
     };
+  }
+
+  explainFailure(cpu: number, bytes: number) {
+    return pow2Explain(this, cpu, bytes);
   }
 
   checkInvariants(): string[] {

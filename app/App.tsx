@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Charts } from './charts/Charts';
 import { ConfirmRun } from './controls/ConfirmRun';
 import { Controls } from './controls/Controls';
+import { FailureExplain } from './controls/FailureExplain';
 import { Failures, OpList } from './controls/OpList';
 import { MapsPanel } from './map/MapsPanel';
 import { reset, startOrAsk } from './runtime/actions';
@@ -90,6 +91,7 @@ export function App() {
             <Banners />
             <Controls />
             <Failures />
+            <FailureExplain />
             <MapsPanel />
             <Charts />
           </div>

@@ -10,6 +10,7 @@
 import type { AllocatorSpec } from '../allocators/registry';
 import type { Metrics } from '../core/metrics';
 import type { BlockInfo } from '../core/types';
+import type { FailureExplanation } from '../core/explain';
 import type { Failure } from '../core/records';
 import type { OpKind } from '../workloads/types';
 
@@ -118,6 +119,12 @@ export interface ControlApi {
    * no allocation table), read now; null outside the pool, for an unknown lane or before configure().
    */
   blockAt(lane: number, address: number): Promise<BlockInfo | null>;
+  /**
+   * Why each lane's allocation at op `op` failed (core/explain.ts), read now: call it with the
+   * cursor right after that op (seek(op + 1)); null for a lane that did not fail there, [] when
+   * the cursor is elsewhere or the run is free-running.
+   */
+  explainFailures(op: number): Promise<(FailureExplanation | null)[]>;
   /** The callback (a Comlink.proxy) is called at most once per ~16 ms while the run changes. */
   subscribe(cb: (s: Summary) => void): Promise<void>;
   dispose(): Promise<void>;

@@ -22,6 +22,8 @@ import type { AllocatorInfo, ControlApi, RunConfig, RunInfo, RunTarget, Summary 
 import { Engine } from './engine';
 import { buildFreeRun, defaultFreeStream } from './free-run';
 import { lastOps } from './last-ops';
+import { explainAt } from './explain-at';
+import type { FailureExplanation } from '../core/explain';
 import { createPublished, generationOf, publishedViews, publishOp, type PublishedViews } from './published';
 import { quiesce } from './run-headless';
 import { startPool, type PoolSetup } from './start-pool';
@@ -209,6 +211,11 @@ export class Controller implements ControlApi {
   /** Reads the lane's allocator directly, between two slices of a running loop. */
   async blockAt(lane: number, address: number): Promise<BlockInfo | null> {
     return this.engine?.lanes[lane]?.allocator.blockAt(address) ?? null;
+  }
+
+  /** Reads the lanes' allocators directly, like blockAt (off the hot path: it walks lists and pages). */
+  async explainFailures(op: number): Promise<(FailureExplanation | null)[]> {
+    return this.engine && this.freeOps === null ? explainAt(this.engine, op) : [];
   }
 
   async subscribe(cb: (s: Summary) => void): Promise<void> {

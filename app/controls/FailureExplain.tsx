@@ -7,9 +7,8 @@ import { explanationLayers, legendOf } from './explain-layers';
 
 export function FailureExplain() {
   const explained = useExplained((s) => s.explained);
-  const { op, labels } = useStore(
-    useShallow((s) => ({ op: s.summary?.op, labels: s.info?.allocators.map((a) => a.label) })),
-  );
+  const { op, info } = useStore(useShallow((s) => ({ op: s.summary?.op, info: s.info })));
+  const labels = info?.allocators.map((a) => a.label);
   // The explanation belongs to the cursor right after its op: anywhere else it is gone.
   const here = explained !== null && op === explained.op + 1;
   useEffect(() => {

@@ -61,8 +61,10 @@ export interface FailureExplanation {
 
 /** Largest free blocks listed per explanation. */
 export const TOP_RUNS = 5;
-/** Spans kept per reason: the overlay draws them, the JSON leaves them out. */
-export const MAX_SPANS = 4096;
+/** Spans kept per reason after merging: the overlay draws them, the JSON leaves them out. */
+export const MAX_SPANS = 65536;
+/** Spans recorded per reason before merging (a walk stops there: 16 MiB of doubles at most). */
+export const RAW_SPANS = 1 << 20;
 
 const WHY: Record<UnusableReason, string> = {
   'pending-remote': 'waits in its remote-free queue',
@@ -86,19 +88,42 @@ export function formatSize(bytes: number): string {
   return `${r.toLocaleString('en-US')} ${u}`;
 }
 
-/** Collects spans of one reason, merging neighbours, up to MAX_SPANS (bytes always add up). */
+/**
+ * Collects spans of one reason: every span up to RAW_SPANS (in typed arrays, merged with the
+ * previous one when they touch), sorted and merged at the end, of which MAX_SPANS are kept.
+ * Bytes always add up, kept or not.
+ */
 export class SpanSink {
   bytes = 0;
-  readonly spans: Span[] = [];
   truncated = false;
+  private raw = new Float64Array(64);
+  private n = 0;
+
+  /** Spans recorded so far (before the final merge): a walk may stop once this reaches RAW_SPANS. */
+  get recorded(): number {
+    return this.n;
+  }
 
   add(address: number, bytes: number): void {
     if (bytes <= 0) return;
     this.bytes += bytes;
-    const last = this.spans[this.spans.length - 1];
-    if (last && last.address + last.bytes === address) last.bytes += bytes;
-    else if (this.spans.length < MAX_SPANS) this.spans.push({ address, bytes });
-    else this.truncated = true;
+    const r = this.raw,
+      k = this.n;
+    if (k > 0 && r[2 * k - 2] + r[2 * k - 1] === address) {
+      r[2 * k - 1] += bytes;
+      return;
+    }
+    if (k >= RAW_SPANS) {
+      this.truncated = true;
+      return;
+    }
+    if (2 * k + 2 > r.length) {
+      this.raw = new Float64Array(Math.min(r.length * 2, 2 * RAW_SPANS));
+      this.raw.set(r);
+    }
+    this.raw[2 * k] = address;
+    this.raw[2 * k + 1] = bytes;
+    this.n = k + 1;
   }
 
   /** Bytes counted without spans (known only as a total). */
@@ -108,13 +133,17 @@ export class SpanSink {
   }
 
   done(reason: UnusableReason): Unusable {
+    const r = this.raw;
+    const order = Array.from({ length: this.n }, (_, i) => i).sort((a, b) => r[2 * a] - r[2 * b]);
     const spans: Span[] = [];
-    for (const x of this.spans.slice().sort((a, b) => a.address - b.address)) {
+    let truncated = this.truncated;
+    for (const i of order) {
       const last = spans[spans.length - 1];
-      if (last && last.address + last.bytes === x.address) last.bytes += x.bytes;
-      else spans.push({ ...x });
+      if (last && last.address + last.bytes === r[2 * i]) last.bytes += r[2 * i + 1];
+      else if (spans.length < MAX_SPANS) spans.push({ address: r[2 * i], bytes: r[2 * i + 1] });
+      else truncated = true;
     }
-    return { reason, bytes: this.bytes, spans, truncated: this.truncated };
+    return { reason, bytes: this.bytes, spans, truncated };
   }
 }
 

@@ -7,11 +7,11 @@
  *   free drains the queue (avl_free drains at its end; allocation never does unless drainOnAlloc);
  * - the free runs on other CPUs' lists: an allocation never takes another CPU's memory.
  * Costs: the failing CPU's lists from the top until TOP_RUNS runs are found, the queue, and the
- * other CPUs' lists until MAX_SPANS spans are kept (the rest counted from the list counts).
+ * other CPUs' lists until RAW_SPANS spans are recorded (the rest counted from the list counts).
  */
 import {
   formatSize,
-  MAX_SPANS,
+  RAW_SPANS,
   paragraphOf,
   SpanSink,
   TOP_RUNS,
@@ -68,7 +68,7 @@ export function ntaExplain(a: NtaAllocator, cpu: number, bytes: number): Failure
   for (let o = 0; o < a.cpus; o++) {
     if (o === cpu) continue;
     eachRun(a, o, (c, len) => {
-      if (others.spans.length < MAX_SPANS) {
+      if (others.recorded < RAW_SPANS) {
         others.add(at(c), len * C);
         return true;
       }

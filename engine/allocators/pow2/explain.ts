@@ -6,10 +6,10 @@
  * memory it could not use: free slots of other classes on its own pages, and everything free on
  * other CPUs' pages (their free slots and unheld pages).
  * Costs: one pass over the failing CPU's pages (page class and free bits), and over other CPUs'
- * pages until MAX_SPANS spans are kept; totals come from cpuSlots without a scan.
+ * pages until RAW_SPANS spans are recorded; totals come from cpuSlots without a scan.
  */
 import { pagesOfCpu } from '../../core/lock';
-import { formatSize, MAX_SPANS, paragraphOf, SpanSink, TopRuns, type FailureExplanation } from '../../core/explain';
+import { formatSize, paragraphOf, RAW_SPANS, SpanSink, TopRuns, type FailureExplanation } from '../../core/explain';
 import type { Pow2Allocator } from './pow2';
 
 /** Free blocks of page `page`: an unheld page whole, else each free slot of its class. */
@@ -53,7 +53,7 @@ export function pow2Explain(a: Pow2Allocator, cpu: number, bytes: number): Failu
     if (o === cpu) continue;
     otherBytes += freeBytesOf(a, o);
     const r = pagesOfCpu(a.P, a.cpus, o);
-    for (let pg = r.first; pg < r.first + r.count && others.spans.length < MAX_SPANS; pg++)
+    for (let pg = r.first; pg < r.first + r.count && others.recorded < RAW_SPANS; pg++)
       eachFree(a, pg, (at, b) => others.add(at, b));
   }
   others.count(otherBytes - others.bytes);

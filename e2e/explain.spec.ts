@@ -4,8 +4,9 @@
  * numbers are the CLI's --json for the same run.
  */
 import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { attr, openApp, opCursor } from './helpers';
+import { attr, openApp, opCursor, pngSize } from './helpers';
 
 interface CliFailure {
   op: number;
@@ -80,3 +81,35 @@ test('SLUB on seed-fragmentation: the cache, the zone and the refused new_slab, 
   await page.getByTestId('failure-explain').screenshot({ path: 'test-results/explain-slub-paragraph.png' });
   await page.getByTestId('map-0').screenshot({ path: 'test-results/explain-slub-map.png' });
 });
+
+test('Export report: each map at each failure with its explanation, and the charts, in one HTML page', async ({
+  page,
+}) => {
+  const run = (a: string) => cliFailures('--allocators', a, '--workload', 'seed-fragmentation', '--seed', '1');
+  const nta = run('nta:blog');
+  const slab = run('slab:2.6.18-x86_64');
+  const ops = [...new Set([...nta, ...slab].map((f) => f.op))].sort((x, y) => x - y);
+  expect(ops.length).toBe(8);
+  const end = ops[ops.length - 1] + 1;
+  await openApp(page, `?w=seed-fragmentation&a=nta:blog,slab:2.6.18-x86_64&seed=1&op=${end}`);
+  await expect.poll(() => opCursor(page), { timeout: 30000 }).toBe(end);
+  const download = page.waitForEvent('download', { timeout: 60000 });
+  await page.getByRole('button', { name: 'Export report' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`fragscope_report_seed-fragmentation_op${end}.html`);
+  const html = await readFile((await file.path()) ?? '', 'utf8');
+  // Eight failures, a map per allocator at each, every one the whole pool at one pixel per chunk.
+  expect(html.match(/<section class="failure"/g)).toHaveLength(8);
+  const imgs = [...html.matchAll(/<img src="data:image\/png;base64,([^"]+)"/g)];
+  expect(imgs).toHaveLength(16);
+  for (const m of imgs) expect(pngSize(Buffer.from(m[1], 'base64'))).toEqual({ width: 4094, height: 128 });
+  // Each failure's paragraph is the CLI's, and the charts are there as SVG.
+  for (const f of [...nta, ...slab]) expect(html).toContain(escapeHtml(f.explanation?.paragraph ?? 'missing'));
+  expect((html.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(4);
+  // The cursor is back where it was.
+  await expect.poll(() => opCursor(page), { timeout: 30000 }).toBe(end);
+  await page.setContent(html);
+  await page.screenshot({ path: 'test-results/explain-report.png', fullPage: false });
+});
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

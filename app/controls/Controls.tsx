@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { pause, play, reset, runUntil, seek, step } from '../runtime/actions';
 import { nextFailure, previousFailure } from '../runtime/explain';
+import { ReportButton } from './ReportButton';
 import { useStore } from '../store/store';
 
 const SPEEDS = [10, 100, 1000, 10000, 100000, Infinity];
@@ -83,6 +84,7 @@ export function Controls() {
         <button type="button" onClick={() => void reset()} disabled={status === 'configuring' || status === 'idle'}>
           Reset
         </button>
+        <ReportButton />
         <label className="speed">
           Speed
           <input

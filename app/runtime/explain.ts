@@ -33,9 +33,11 @@ export function knownFailureOps(): number[] {
   return [...ops].sort((x, y) => x - y);
 }
 
-/** Go to failed op `op` and explain it. */
+/** Go to failed op `op` and explain it (lockstep only: a free run cannot seek, nor say what it was at an op). */
 export async function gotoFailure(op: number): Promise<void> {
-  if (useStore.getState().summary?.op !== op + 1) await seek(op + 1);
+  const s = useStore.getState();
+  if (s.runSetup?.schedule !== 'lockstep') return;
+  if (s.summary?.op !== op + 1) await seek(op + 1);
   await explainHere();
 }
 

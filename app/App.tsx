@@ -4,6 +4,7 @@ import { CallSites } from './callers/CallSites';
 import { Charts } from './charts/Charts';
 import { ConfirmRun } from './controls/ConfirmRun';
 import { Controls } from './controls/Controls';
+import { FailureExplain } from './controls/FailureExplain';
 import { Failures, OpList } from './controls/OpList';
 import { MapsPanel } from './map/MapsPanel';
 import { reset, startOrAsk } from './runtime/actions';
@@ -91,6 +92,7 @@ export function App() {
             <Banners />
             <Controls />
             <Failures />
+            <FailureExplain />
             <MapsPanel />
             <CallSites />
             <Charts />

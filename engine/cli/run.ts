@@ -103,6 +103,8 @@ export async function execute(
     threads: a.threads,
     schedule: a.schedule,
     onFailure,
+    // --json explains the first failures of each lane (lane.ts EXPLAIN_FIRST) where they happen.
+    explain: a.json && a.threads === 'inline',
   };
   const header = trace ? formatSummary(trace.result.summary).map((l) => `# ${l}`) : [];
   const log = oplog ? new OpLogger(a.allocators, oplog, header) : null;
@@ -129,6 +131,7 @@ export async function execute(
     name: a.allocators[k],
     allocator: L.allocator,
     failures: L.failures,
+    explained: L.explained,
     ops: r.ops[k],
     errors: L.errors,
     skipped: L.skipped,

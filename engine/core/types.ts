@@ -12,6 +12,7 @@
  * in a Node worker_thread and in a browser Web Worker, and a checkpoint is a copy of fields.
  */
 import type { DirtyPages } from './dirty';
+import type { FailureExplanation } from './explain';
 
 /** One byte per chunk in snapshots; the UI colours and the PNG export key off these. */
 export const ChunkState = {
@@ -310,6 +311,13 @@ export interface Allocator {
    * outside the pool. Off the hot path (UI hovers): it may scan, and it allocates its answer.
    */
   blockAt(address: number): BlockInfo | null;
+  /**
+   * Why an allocation of `bytes` on `cpu` fails in the current state (call it right after the
+   * failure: a failed call changes nothing): the CPU's largest free blocks, the free memory it
+   * could not use by reason, what was refused, and a paragraph (core/explain.ts). Off the hot
+   * path: it may walk lists and scan held pages.
+   */
+  explainFailure?(cpu: number, bytes: number): FailureExplanation;
   /** Full consistency check; returns a list of violations (empty when consistent). Slow. */
   checkInvariants(): string[];
   /**

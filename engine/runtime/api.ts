@@ -12,6 +12,7 @@ import type { Metrics } from '../core/metrics';
 import type { OpBufferHandle } from '../core/op-buffer';
 import type { CallerRow } from '../import/callers';
 import type { BlockInfo } from '../core/types';
+import type { FailureExplanation } from '../core/explain';
 import type { Failure } from '../core/records';
 import type { OpKind } from '../workloads/types';
 
@@ -137,6 +138,12 @@ export interface ControlApi {
    * CallerRow.site): [start, bytes, ...] sorted by start, bytes as the lane's allocator handed out.
    */
   siteBlocks(site: string): Promise<Float64Array[]>;
+  /**
+   * Why each lane's allocation at op `op` failed (core/explain.ts), read now: call it with the
+   * cursor right after that op (seek(op + 1)); null for a lane that did not fail there, [] when
+   * the cursor is elsewhere or the run is free-running.
+   */
+  explainFailures(op: number): Promise<(FailureExplanation | null)[]>;
   /** The callback (a Comlink.proxy) is called at most once per ~16 ms while the run changes. */
   subscribe(cb: (s: Summary) => void): Promise<void>;
   dispose(): Promise<void>;

@@ -27,6 +27,8 @@ import { Engine } from './engine';
 import { buildFreeRun, defaultFreeStream } from './free-run';
 import { OUT_RING } from './lane';
 import { lastOps } from './last-ops';
+import { explainAt } from './explain-at';
+import type { FailureExplanation } from '../core/explain';
 import { createPublished, generationOf, publishedViews, publishOp, type PublishedViews } from './published';
 import { quiesce } from './run-headless';
 import { attachImported } from './source';
@@ -275,6 +277,11 @@ export class Controller implements ControlApi {
     return e.lanes.map((L) =>
       laneBlocks(slots, { addr: L.slots.addr, req: L.slots.req, handedOut: (b) => L.allocator.handedOut(b) }),
     );
+  }
+
+  /** Reads the lanes' allocators directly, like blockAt (off the hot path: it walks lists and pages). */
+  async explainFailures(op: number): Promise<(FailureExplanation | null)[]> {
+    return this.engine && this.freeOps === null ? explainAt(this.engine, op) : [];
   }
 
   async subscribe(cb: (s: Summary) => void): Promise<void> {

@@ -27,6 +27,8 @@ export interface HeadlessOptions extends WorkloadSource {
   chunk?: number;
   /** Stop right after every failed allocation and call this (inline only): PNGs at failures. */
   onFailure?: (engine: Engine) => void;
+  /** Explain the first failed allocations of each lane where they happen (inline only: lane.ts EXPLAIN_FIRST). */
+  explain?: boolean;
   /** Free-running stream kind (see free-run.ts). */
   stream?: 'shared' | 'per-cpu';
   timeoutMs?: number;
@@ -79,6 +81,7 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
   }
   if (o.onFailure && o.threads !== 'inline') throw new Error('stopping at every failure needs --threads inline');
   const engine = new Engine(o, { checkpoints: false });
+  if (o.explain) for (const L of engine.lanes) L.explain = true;
   const cores = o.cores ?? (await nodeCores());
   const workers = workersFor(o.schedule, o.cpus, engine.lanes.length, cores);
   // The run's time, not counting starting the workers (seconds in Node with tsx).

@@ -85,6 +85,7 @@ import { ntaMap, ntaUnmap } from './mapping';
 import { ntaCounters, ntaFreeSummary, ntaLargestFree, ntaRemoteTotals, writeInitialState } from './inspect';
 import { ntaBlockAt } from './block-at';
 import { BuddyZone, MAX_ORDER } from '../buddy/zone';
+import { ntaExplain } from './explain';
 
 export const NTA_CAPABILITIES: Capabilities = {
   remoteFrees: true,
@@ -543,6 +544,10 @@ export class NtaAllocator implements Allocator {
 
   blockAt(address: number): BlockInfo | null {
     return ntaBlockAt(this, address);
+  }
+
+  explainFailure(cpu: number, bytes: number) {
+    return ntaExplain(this, cpu, bytes);
   }
 
   checkInvariants(): string[] {

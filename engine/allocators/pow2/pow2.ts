@@ -58,6 +58,7 @@ import { allocatorBuffers, DirtyPages, SEGMENT_SHIFT } from '../../core/dirty';
 import { lock, unlock } from '../../core/lock';
 import { BuddyZone, MAX_ORDER } from '../buddy/zone';
 import { checkPow2Invariants } from './invariants';
+import { pow2Explain } from './explain';
 import { pow2PageStates } from './page-states';
 import { pow2BlockAt, pow2FreeSummary, pow2LargestFree, pow2OwnerOfPage } from './inspect';
 import {
@@ -512,6 +513,10 @@ export class Pow2Allocator implements Allocator, Pow2State {
 
   blockAt(address: number): BlockInfo | null {
     return pow2BlockAt(this, address);
+  }
+
+  explainFailure(cpu: number, bytes: number) {
+    return pow2Explain(this, cpu, bytes);
   }
 
   checkInvariants(): string[] {

@@ -56,6 +56,7 @@ import { slabPageStates } from './page-states';
 import { SLAB_CHUNK_BYTES, SLAB_LABEL, SLAB_PAGE_BYTES, slabParams, type SlabParams } from './params';
 import { slabBlockAt, slabFreeSummary, slabLargestFree } from './query';
 import { slabinfo, type SlabinfoRow } from './slabinfo';
+import { slabExplain } from './explain';
 
 export const SLAB_CAPABILITIES: Capabilities = {
   remoteFrees: false,
@@ -187,6 +188,10 @@ export class SlabAllocator extends SlabCore implements Allocator, SlabState {
   /** /proc/slabinfo's rows (s_show), per cache, with the per-CPU arrays beside them. Off the hot path. */
   slabinfo(): SlabinfoRow[] {
     return slabinfo(this);
+  }
+
+  explainFailure(cpu: number, bytes: number) {
+    return slabExplain(this, cpu, bytes);
   }
 
   checkInvariants(): string[] {

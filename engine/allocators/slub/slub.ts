@@ -36,6 +36,7 @@ import type {
 import { lock, unlock } from '../../core/lock';
 import { MAX_ORDER } from '../buddy/zone';
 import { slubBlockAt } from './block-at';
+import { slubExplain } from './explain';
 import { checkSlubInvariants } from './invariants';
 import {
   CSTRIDE,
@@ -444,6 +445,10 @@ export class SlubAllocator extends SlubState implements Allocator {
 
   blockAt(address: number): BlockInfo | null {
     return slubBlockAt(this, address);
+  }
+
+  explainFailure(cpu: number, bytes: number) {
+    return slubExplain(this, cpu, bytes);
   }
 
   checkInvariants(): string[] {

@@ -7,6 +7,7 @@ import { Histogram } from './Histogram';
 import { FragIndexChart } from './FragIndexChart';
 import { LineChart } from './LineChart';
 import { PendingChart } from './PendingChart';
+import { SlabCaches } from './SlabCaches';
 
 export function Charts() {
   const base = useStore((s) => (s.runSetup ? pngBase(s.runSetup) : 'fragscope'));
@@ -40,6 +41,7 @@ export function Charts() {
         <Histogram />
         <FragIndexChart />
       </div>
+      <SlabCaches />
     </section>
   );
 }

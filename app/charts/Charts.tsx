@@ -3,7 +3,9 @@ import { download } from '../export/download';
 import { history } from '../runtime/actions';
 import { useStore } from '../store/store';
 import { pngBase } from '../export/names';
+import { BuddyinfoChart } from './BuddyinfoChart';
 import { Histogram } from './Histogram';
+import { OrderIndexChart } from './OrderIndexChart';
 import { FragIndexChart } from './FragIndexChart';
 import { LineChart } from './LineChart';
 import { PendingChart } from './PendingChart';
@@ -40,6 +42,8 @@ export function Charts() {
         <PendingChart />
         <Histogram />
         <FragIndexChart />
+        <BuddyinfoChart />
+        <OrderIndexChart />
       </div>
       <SlabCaches />
     </section>

@@ -2,7 +2,7 @@
  * /proc/buddyinfo over op index: free blocks of each order of the zone under each allocator that
  * has one (the buddy page allocator itself, and SLAB and SLUB over it), one small chart per
  * allocator, one line per order, on a log scale (order-0 counts run to thousands while order 10
- * has a handful). Under each, the latest point as the kernel prints the file.
+ * has a handful). Under each, the latest counts per order (the file's line in its title).
  */
 import { interpolateTurbo, line, scaleLinear } from 'd3';
 import { history } from '../runtime/actions';
@@ -15,7 +15,7 @@ import { buddyinfoLine } from './order-indices';
 
 export const orderColour = (o: number): string => interpolateTurbo(0.1 + (0.8 * o) / (BUDDY_ORDERS - 1));
 const lg = (v: number) => Math.log10(1 + v);
-const TICKS = [0, 1, 10, 100, 1000, 10000, 100000, 1000000];
+const TICKS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000, 1000000];
 
 export const BUDDYINFO_DEFINITION =
   'Buddy free blocks (/proc/buddyinfo, mm/page_alloc.c): free blocks of 2^order pages on each free list of the zone, ' +
@@ -49,7 +49,7 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
       </div>
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={`buddyinfo of ${lane.label}`}>
         <g>
-          {TICKS.filter((t) => t <= yMax * 1.2).map((t) => (
+          {TICKS.filter((t) => t <= yMax).map((t) => (
             <g key={t} transform={`translate(${m.left},${y(lg(t))})`}>
               <line x2={w - m.left - m.right} stroke="#eee" />
               <text x={-6} dy="0.32em" textAnchor="end" fontSize={10}>
@@ -73,9 +73,24 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
           />
         ))}
       </svg>
-      <pre className="buddyinfo-text" data-testid={`buddyinfo-${i}`}>
-        {last ? buddyinfoLine(last) : ''}
-      </pre>
+      {last && (
+        <table className="buddyinfo-table" data-testid={`buddyinfo-${i}`} title={buddyinfoLine(last)}>
+          <tbody>
+            <tr>
+              <th>order</th>
+              {Array.from(last, (_, o) => (
+                <th key={o}>{o}</th>
+              ))}
+            </tr>
+            <tr>
+              <th>free</th>
+              {Array.from(last, (n, o) => (
+                <td key={o}>{n}</td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

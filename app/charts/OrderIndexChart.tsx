@@ -2,7 +2,7 @@
  * Gorman's unusable-free-space index (dashed) and fragmentation index (solid) of one page order
  * over op index, per allocator with a buddy zone, computed from its buddyinfo history
  * (order-indices.ts); under the chart, the latest values of every order as the kernel's
- * extfrag/unusable_index and extfrag_index print them.
+ * extfrag/unusable_index and extfrag_index print them (each row's title holds the file's line).
  */
 import { line, scaleLinear } from 'd3';
 import { useState } from 'react';
@@ -11,7 +11,7 @@ import { XAxis, YAxis } from './Axis';
 import { buddyLanes } from './BuddyinfoChart';
 import { CHART, useHistoryTick } from './chart-utils';
 import { ChartCard } from './ChartCard';
-import { indexLine, orderIndices } from './order-indices';
+import { fmtThousandths, indexLine, orderIndices } from './order-indices';
 import { BUDDY_ORDERS } from '../runtime/history';
 
 export const ORDER_INDEX_DEFINITIONS = [
@@ -104,9 +104,28 @@ export function OrderIndexChart() {
         return (
           <div key={`${lane.label}${i}`} data-testid={`extfrag-${i}`}>
             <div className="muted">{lane.label}</div>
-            <pre className="buddyinfo-text">
-              {`unusable_index ${last ? indexLine(last.unusable) : ''}\nextfrag_index  ${last ? indexLine(last.fragmentation) : ''}`}
-            </pre>
+            <table className="buddyinfo-table">
+              <tbody>
+                <tr>
+                  <th>order</th>
+                  {Array.from({ length: BUDDY_ORDERS }, (_, o) => (
+                    <th key={o}>{o}</th>
+                  ))}
+                </tr>
+                {last &&
+                  (['unusable', 'fragmentation'] as const).map((k) => (
+                    <tr
+                      key={k}
+                      title={`${k === 'unusable' ? 'unusable_index' : 'extfrag_index'}: ${indexLine(last[k])}`}
+                    >
+                      <th>{k === 'unusable' ? 'unusable' : 'extfrag'}</th>
+                      {last[k].map((v, o) => (
+                        <td key={o}>{fmtThousandths(v)}</td>
+                      ))}
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
           </div>
         );
       })}

@@ -39,6 +39,7 @@ describe("describeChunk with the allocator's block", () => {
       detail: ['object 0 of the 1-page slab'],
     };
     const lines = describeChunk(info, { kind: 'slab', preset: '2.6.18-x86_64' }, 1, states, 0, 2, block);
+    expect(lines[3]).toBe("owner CPU: none (a cache's slab: every CPU allocates from it)");
     expect(lines.slice(4)).toEqual([
       'allocation 0x2554000: 150 B requested, 192 B rounded (6 chunks)',
       'cache: size-192',

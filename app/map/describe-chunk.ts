@@ -52,7 +52,9 @@ export function describeChunk(
   const owner = block
     ? block.owner >= 0
       ? String(block.owner)
-      : 'none (page not taken)'
+      : block.cache
+        ? "none (a cache's slab: every CPU allocates from it)"
+        : 'none (page not taken)'
     : (pageOwner(spec, cpus, page) ?? 'taken by growth (the allocator knows which)');
   const lines = [
     `page ${page}, chunk ${chunk} (of ${cpp})`,

@@ -57,6 +57,10 @@ test('four maps, the slabinfo tables and the buddy charts run live on one cursor
     expect(await attr(page, `map-${i}`, 'data-hash')).not.toBe(maps[i]);
   }
   await expect(slab).toHaveAttribute('data-op', String(op));
+  await expect(page.getByTestId('array-bytes-1')).toContainText(
+    /CPU 0 [\d.]+ ?k?B, CPU 1 [\d.]+ ?k?B; shared arrays [\d.]+ ?k?B/,
+  );
+  await expect(page.getByTestId('array-bytes-2')).toHaveCount(0); // SLUB has no array caches
   // The per-order indices of SLAB's and SLUB's zones, as the kernel prints them.
   const extfrag = page.getByTestId('extfrag-1');
   await expect(extfrag.locator('tr').nth(1)).toHaveAttribute(

@@ -11,11 +11,11 @@ import { capabilitiesOf } from '../../engine/allocators/registry';
 import type { SlabinfoRow } from '../../engine/core/types';
 import type { CacheRanges } from '../../engine/runtime/kernel-views';
 import { cacheCss, cacheRgb } from '../render/cache-colours';
-import { colourOf } from '../render/format';
+import { colourOf, fmtBytes } from '../render/format';
 import type { OverlayLayer } from '../render/overlay';
 import { kernelView } from '../runtime/kernel-view';
 import { useStore } from '../store/store';
-import { cellText, columnsFor, sortRows, withSlabs, type SlabColumnKey } from './slabinfo-table';
+import { arrayBytes, cellText, columnsFor, sortRows, withSlabs, type SlabColumnKey } from './slabinfo-table';
 
 export const POLL_MS = 250;
 /** The slab pages by cache are read at most once per this many times their last read took (at least POLL_MS). */
@@ -54,6 +54,7 @@ function Table({ t }: { t: LaneTable }) {
   const [all, setAll] = useState(false);
   const cols = columnsFor(t.rows);
   const rows = sortRows(withSlabs(t.rows, all), sort.key, sort.desc);
+  const arrays = arrayBytes(t.rows);
   return (
     <section className="card slabinfo" data-testid={`slabinfo-${t.lane}`} data-op={t.op}>
       <header>
@@ -65,6 +66,12 @@ function Table({ t }: { t: LaneTable }) {
           <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> caches without slabs
         </label>
       </header>
+      {arrays && (
+        <p className="muted small" data-testid={`array-bytes-${t.lane}`}>
+          objects kept in array caches: {arrays.perCpu.map((b, cpu) => `CPU ${cpu} ${fmtBytes(b)}`).join(', ')}; shared
+          arrays {fmtBytes(arrays.shared)}
+        </p>
+      )}
       <div className="slabinfo-scroll">
         <table>
           <thead>

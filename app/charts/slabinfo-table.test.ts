@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAllocator, parseAllocatorSpec } from '../../engine/allocators/registry';
 import type { SlabinfoRow } from '../../engine/core/types';
-import { cellText, columnsFor, sortRows, withSlabs } from './slabinfo-table';
+import { arrayBytes, cellText, columnsFor, sortRows, withSlabs } from './slabinfo-table';
 
 const slabRows = (): SlabinfoRow[] => {
   const a = createAllocator(parseAllocatorSpec('slab:2.6.18-x86_64'), 2);
@@ -54,5 +54,20 @@ describe('slabinfo table rows', () => {
     // size-64 holds size-1024's off-slab management.
     expect(withSlabs(rows, false).map((r) => r.name)).toEqual(['size-64', 'size-128', 'size-1024']);
     expect(withSlabs(rows, true)).toHaveLength(rows.length);
+  });
+
+  it("SLAB's array caches in bytes, per CPU and shared, add up to its pending bytes; SLUB has none", () => {
+    const a = createAllocator(parseAllocatorSpec('slab:2.6.18-x86_64'), 2);
+    const xs = Array.from({ length: 300 }, (_, i) => [a.alloc(i % 2, 64 + (i % 7) * 100), 64 + (i % 7) * 100]);
+    for (const [x, b] of xs.slice(0, 250)) a.free(1, x, b); // CPU 1's arrays fill and flush to the shared arrays
+    const split = arrayBytes(a.slabinfo?.() ?? []);
+    if (!split) throw new Error('no arrays');
+    expect(split.perCpu).toHaveLength(2);
+    expect(split.perCpu[1]).toBeGreaterThan(0);
+    expect(split.shared).toBeGreaterThan(0);
+    expect(split.perCpu[0] + split.perCpu[1] + split.shared).toBe(a.counters().pendingBytes);
+    const slub = createAllocator(parseAllocatorSpec('slub:3.6-i386'), 2);
+    slub.alloc(0, 100);
+    expect(arrayBytes(slub.slabinfo?.() ?? [])).toBeNull();
   });
 });

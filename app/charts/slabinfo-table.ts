@@ -104,3 +104,19 @@ export function sortRows(rows: readonly SlabinfoRow[], key: SlabColumnKey, desce
 export function withSlabs(rows: readonly SlabinfoRow[], all: boolean): SlabinfoRow[] {
   return all ? rows.slice() : rows.filter((r) => r.numSlabs > 0);
 }
+
+/**
+ * Bytes of the objects SLAB keeps in its array caches, from its slabinfo rows: per CPU (its
+ * per-CPU arrays, every cache) and in the shared arrays; null for rows without arrays (SLUB).
+ * Together they are SLAB's Counters.pendingBytes (the pending chart's line).
+ */
+export function arrayBytes(rows: readonly SlabinfoRow[]): { perCpu: number[]; shared: number } | null {
+  if (!rows.some((r) => r.cpuAvail !== undefined)) return null;
+  const perCpu: number[] = [];
+  let shared = 0;
+  for (const r of rows) {
+    (r.cpuAvail ?? []).forEach((n, cpu) => (perCpu[cpu] = (perCpu[cpu] ?? 0) + n * r.objSize));
+    shared += (r.sharedAvail ?? 0) * r.objSize;
+  }
+  return { perCpu, shared };
+}

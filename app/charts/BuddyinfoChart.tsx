@@ -40,6 +40,10 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
     .domain([0, lg(yMax) * 1.05])
     .range([h - m.bottom, m.top]);
   const idx = Array.from({ length: lane.length }, (_, n) => n);
+  // Tick labels at least 12 px apart (the small values crowd on a log scale).
+  const ticks: number[] = [];
+  for (const t of TICKS)
+    if (t <= yMax && (ticks.length === 0 || y(lg(ticks[ticks.length - 1])) - y(lg(t)) >= 12)) ticks.push(t);
   const last = lane.buddyRow(lane.length - 1);
   return (
     <div className="buddy-lane">
@@ -49,7 +53,7 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
       </div>
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={`buddyinfo of ${lane.label}`}>
         <g>
-          {TICKS.filter((t) => t <= yMax).map((t) => (
+          {ticks.map((t) => (
             <g key={t} transform={`translate(${m.left},${y(lg(t))})`}>
               <line x2={w - m.left - m.right} stroke="#eee" />
               <text x={-6} dy="0.32em" textAnchor="end" fontSize={10}>
@@ -72,6 +76,17 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
             strokeWidth={1.3}
           />
         ))}
+        {/* The latest point of each order: a run opened at an op has one point and no line yet. */}
+        {lane.length > 0 &&
+          Array.from({ length: BUDDY_ORDERS }, (_, o) => (
+            <circle
+              key={o}
+              cx={x(lane.op[lane.length - 1])}
+              cy={y(lg(lane.buddyAt(lane.length - 1, o)))}
+              r={2.2}
+              fill={orderColour(o)}
+            />
+          ))}
       </svg>
       {last && (
         <table className="buddyinfo-table" data-testid={`buddyinfo-${i}`} title={buddyinfoLine(last)}>

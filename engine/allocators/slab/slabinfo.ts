@@ -51,7 +51,7 @@ export function slabinfoLine(r: SlabSlabinfoRow): string {
 
 /**
  * The cache of each page (Allocator.pageCaches): pgCache holds k + 1 for a page of a slab of
- * cache k (kmem_getpages marks every page of the slab: SET_PAGE_CACHE in mm/slab.c of 2.6.18),
+ * cache k (cache_grow's slab_map_pages sets page_set_cache on every page of the slab in mm/slab.c of 2.6.18),
  * 0 for a zone page and PAGE_BLOCK for an allocPages block, which no cache owns.
  */
 export function pageCaches(s: SlabState, firstPage: number, count: number, out: Uint16Array): void {

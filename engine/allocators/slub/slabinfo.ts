@@ -49,8 +49,8 @@ export function slabinfoText(rows: readonly SlabinfoRow[]): string {
 
 /**
  * The cache of each page (Allocator.pageCaches): pgSlab leads a page to its slab's first page,
- * whose pgKind is the cache + 1 (allocate_slab sets page->slab_cache in mm/slub.c of 3.6; 2.6.22
- * page->slab), or KIND_LARGE / KIND_PAGES for blocks no cache owns (kmalloc_large, page-level).
+ * whose pgKind is the cache + 1 (new_slab sets page->slab_cache in mm/slub.c of 3.6, page->slab in
+ * 2.6.22), or KIND_LARGE / KIND_PAGES for blocks no cache owns (kmalloc_large, page-level).
  */
 export function pageCaches(s: SlubAllocator, firstPage: number, count: number, out: Uint16Array): void {
   for (let i = 0; i < count; i++) {

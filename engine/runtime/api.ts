@@ -14,6 +14,7 @@ import type { CallerRow } from '../import/callers';
 import type { BlockInfo } from '../core/types';
 import type { FailureExplanation } from '../core/explain';
 import type { Failure } from '../core/records';
+import type { KernelView } from './kernel-views';
 import type { OpKind } from '../workloads/types';
 
 export type Schedule = 'lockstep' | 'free';
@@ -91,6 +92,8 @@ export interface AllocatorSummary {
   skipped: number;
   /** Free-run histogram: [bytes, count] sorted by size. */
   histogram: [number, number][];
+  /** /proc/buddyinfo of the zone under the allocator (free blocks per order 0..10), when it has one. */
+  buddyinfo?: number[];
 }
 
 export interface Summary {
@@ -144,6 +147,11 @@ export interface ControlApi {
    * the cursor is elsewhere or the run is free-running.
    */
   explainFailures(op: number): Promise<(FailureExplanation | null)[]>;
+  /**
+   * Lane `lane`'s /proc/slabinfo and, with `withCaches`, its slab pages by cache (the map's
+   * colour-by-cache), read now between two slices; null for an unknown lane or before configure().
+   */
+  kernelView(lane: number, withCaches: boolean): Promise<KernelView | null>;
   /** The callback (a Comlink.proxy) is called at most once per ~16 ms while the run changes. */
   subscribe(cb: (s: Summary) => void): Promise<void>;
   dispose(): Promise<void>;

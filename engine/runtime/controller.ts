@@ -24,6 +24,7 @@ import { specName } from '../allocators/registry';
 import type { BlockInfo } from '../core/types';
 import type { AllocatorInfo, ControlApi, RunConfig, RunInfo, RunTarget, Summary } from './api';
 import { Engine } from './engine';
+import { kernelView, type KernelView } from './kernel-views';
 import { buildFreeRun, defaultFreeStream } from './free-run';
 import { OUT_RING } from './lane';
 import { lastOps } from './last-ops';
@@ -284,6 +285,12 @@ export class Controller implements ControlApi {
     return this.engine && this.freeOps === null ? explainAt(this.engine, op) : [];
   }
 
+  /** Reads the lane's allocator directly, between two slices of a running loop. */
+  async kernelView(lane: number, withCaches: boolean): Promise<KernelView | null> {
+    const a = this.engine?.lanes[lane]?.allocator;
+    return a ? kernelView(a, withCaches) : null;
+  }
+
   async subscribe(cb: (s: Summary) => void): Promise<void> {
     this.subs.push(cb);
   }
@@ -474,6 +481,7 @@ export class Controller implements ControlApi {
             .map((x) => ({ op: x.op, kind: KIND_NAMES[x.kind] ?? '?', reason: errorName(x.code) })),
           skipped: L.skipped,
           histogram: freeHistogram(free),
+          ...(L.allocator.buddyinfo ? { buddyinfo: L.allocator.buddyinfo() } : {}),
         };
       }),
       lastOps: this.freeOps === null ? lastOps(e, 50) : [],

@@ -38,7 +38,7 @@ const allocatorInternals = {
 
 /**
  * The layers, lowest first; a layer imports only from layers listed before it (and engine/data):
- *   engine/core  <-  engine/allocators, engine/workloads + engine/import  <-  engine/runtime  <-  engine/cli, engine/bench, app
+ *   engine/core  <-  engine/render (frames), engine/allocators, engine/workloads + engine/import  <-  engine/runtime  <-  engine/cli, engine/bench, app
  * (engine/import is the workloads' other half: the trace readers in engine/workloads write into its
  * sink, and it drives them over a stream. Neither may reach an allocator.)
  * `deny`: the engine folders a layer must not import (matched on the import path).
@@ -46,6 +46,8 @@ const allocatorInternals = {
 const engineLayers = [
   { folder: 'core', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
   { folder: 'data', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
+  // Animation frames and their encoding (shared by the CLI and the app): above core only.
+  { folder: 'render', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
   { folder: 'allocators', deny: ['workloads', 'import', 'runtime', 'cli', 'bench'] },
   { folder: 'workloads', deny: ['allocators', 'runtime', 'cli', 'bench'] },
   { folder: 'import', deny: ['allocators', 'runtime', 'cli', 'bench'] },

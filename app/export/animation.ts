@@ -1,0 +1,112 @@
+/**
+ * The app's animated export: the run from op A to op B at K ops per frame. The engine lives in
+ * the control worker; this code seeks it to each frame's op (ControlApi.seek: a restore and a
+ * replay, bit for bit the ops the CLI runs inline), reads every allocator's chunk states through
+ * its shared buffers (attached as a map worker attaches them) and composes the frame with the
+ * CLI's own composer (engine/render/frames.ts), so `run --animate` gives the same pixels.
+ *
+ * Frames go to a sink: the GIF stream (gif.ts, lossless, encoded frame by frame, so a long
+ * animation never sits in memory as pixels) or a canvas that MediaRecorder films (webm.ts).
+ * Cancel (an AbortSignal) stops between frames; the run is put back at the op it was at.
+ */
+import { createAllocator } from '../../engine/allocators/registry';
+import type { Allocator } from '../../engine/core/types';
+import {
+  composeFrame,
+  frameLane,
+  frameLayout,
+  frameOps,
+  laneStatesLength,
+  type FrameLayout,
+} from '../../engine/render/frames';
+import { GifStream } from '../../engine/render/gif';
+import type { AllocatorInfo } from '../../engine/runtime/api';
+
+export interface AnimationRange {
+  from: number;
+  to: number;
+  every: number;
+}
+
+/** What the export needs of the run: its allocators and a way to move it to an op. */
+export interface AnimationSource {
+  allocators: readonly AllocatorInfo[];
+  /** Go to op `op`; the op reached (less when the run ends first). */
+  seek(op: number): Promise<number>;
+}
+
+export interface FrameSink {
+  /** Called once before the first frame. */
+  start(layout: FrameLayout): void | Promise<void>;
+  frame(index: Uint8Array, op: number): void | Promise<void>;
+}
+
+export interface AnimationProgress {
+  done: number;
+  total: number;
+  op: number;
+}
+
+export class ExportCancelled extends Error {
+  constructor() {
+    super('export cancelled');
+  }
+}
+
+/** The layout the frames of these allocators would have; throws when they would be too large. */
+export function animationLayout(allocators: readonly AllocatorInfo[]): FrameLayout {
+  return frameLayout(allocators.map((a) => frameLane(a.label, a)));
+}
+
+/**
+ * Seek to every frame's op and hand each frame to `sink`; returns the frames made and the op
+ * of the last (the run may end before `to`). Cancelled by `signal` between frames.
+ */
+export async function renderAnimation(
+  src: AnimationSource,
+  range: AnimationRange,
+  sink: FrameSink,
+  opts: { signal?: AbortSignal; progress?: (p: AnimationProgress) => void } = {},
+): Promise<{ frames: number; lastOp: number }> {
+  const ops = frameOps(range.from, range.to, range.every);
+  const layout = animationLayout(src.allocators);
+  const attached: Allocator[] = src.allocators.map((a) => createAllocator(a.spec, a.cpus, a.buffers, false));
+  const lanes = src.allocators.map((a) => frameLane(a.label, a));
+  const states = lanes.map((l) => new Uint8Array(laneStatesLength(l)));
+  const frame = new Uint8Array(layout.width * layout.height);
+  await sink.start(layout);
+  let n = 0;
+  let lastOp = -1;
+  for (const op of ops) {
+    if (opts.signal?.aborted) throw new ExportCancelled();
+    const reached = await src.seek(op);
+    if (reached < op) break; // the run ended before this frame's op
+    attached.forEach((a, k) => a.snapshot(states[k]));
+    composeFrame(layout, op, range.to, states, frame);
+    await sink.frame(frame, op);
+    n++;
+    lastOp = op;
+    opts.progress?.({ done: n, total: ops.length, op });
+  }
+  if (n === 0) throw new Error(`the run ends before op ${range.from}, the first frame's op`);
+  return { frames: n, lastOp };
+}
+
+/** A sink that encodes the frames as an animated GIF; `parts` are the file's bytes in order. */
+export function gifSink(fps: number): FrameSink & { parts: Uint8Array[]; finish(): Uint8Array[] } {
+  let gif: GifStream | null = null;
+  const parts: Uint8Array[] = [];
+  return {
+    parts,
+    start(l) {
+      gif = new GifStream(l.width, l.height, Math.round(1000 / fps));
+    },
+    frame(index) {
+      if (gif) parts.push(gif.frame(index));
+    },
+    finish() {
+      if (gif) parts.push(gif.finish());
+      return parts;
+    },
+  };
+}

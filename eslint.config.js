@@ -66,7 +66,7 @@ const layerPattern = (folder, deny) => ({
  * which never import each other (App.tsx composes them); worker entries (app/workers) host
  * a layer's worker code; nothing in app/ imports the CLI or the bench.
  */
-const uiFolders = ['map', 'charts', 'controls', 'setup'];
+const uiFolders = ['map', 'charts', 'controls', 'setup', 'animate', 'diff'];
 const appLayers = [
   {
     files: ['app/render/**'],

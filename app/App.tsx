@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { AnimateExport } from './animate/AnimateExport';
 import { Charts } from './charts/Charts';
 import { ConfirmRun } from './controls/ConfirmRun';
 import { Controls } from './controls/Controls';
@@ -91,6 +92,7 @@ export function App() {
             <Controls />
             <Failures />
             <MapsPanel />
+            <AnimateExport />
             <Charts />
           </div>
           <ConfirmRun />

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { AnimateExport } from './animate/AnimateExport';
 import { Charts } from './charts/Charts';
+import { DiffView } from './diff/DiffView';
 import { ConfirmRun } from './controls/ConfirmRun';
 import { Controls } from './controls/Controls';
 import { Failures, OpList } from './controls/OpList';
@@ -93,6 +94,7 @@ export function App() {
             <Failures />
             <MapsPanel />
             <AnimateExport />
+            <DiffView />
             <Charts />
           </div>
           <ConfirmRun />

@@ -79,9 +79,15 @@ const appLayers = [
   { files: ['app/store/**'], deny: ['runtime', 'export', 'workers', ...uiFolders] },
   { files: ['app/runtime/**'], deny: ['export', 'workers', 'render', ...uiFolders] },
   { files: ['app/export/**'], deny: ['store', 'runtime', 'workers', ...uiFolders] },
-  // A worker entry only hosts the code of the layer it serves (map.worker.ts: app/map's map-worker-core).
+  // A worker entry only hosts the code of the layer it serves (map.worker.ts: app/map's map-worker-core;
+  // animate.worker.ts: app/export's animate-worker-core).
+  {
+    files: ['app/workers/animate.worker.ts'],
+    deny: ['store', 'runtime', 'render', ...uiFolders, 'url-state', 'run-limits'],
+  },
   {
     files: ['app/workers/**'],
+    ignores: ['app/workers/animate.worker.ts'],
     deny: ['store', 'runtime', 'export', 'render', ...uiFolders.filter((f) => f !== 'map'), 'url-state', 'run-limits'],
   },
   ...uiFolders.map((f) => ({ files: [`app/${f}/**`], deny: uiFolders.filter((g) => g !== f) })),
@@ -159,8 +165,9 @@ export default defineConfig(
     files: ['app/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals, appEngineBan] }] },
   },
-  ...appLayers.map(({ files, deny }) => ({
+  ...appLayers.map(({ files, ignores, deny }) => ({
     files,
+    ...(ignores ? { ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals, appEngineBan, appPattern(deny)] }] },
   })),
   {

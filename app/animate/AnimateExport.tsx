@@ -1,25 +1,26 @@
 /**
  * "Export animation": the run from op A to op B at K ops per frame, as a lossless animated GIF
  * (the CLI's `run --animate FILE.gif` makes the same frames) or a WebM filmed with MediaRecorder.
- * A progress bar and Cancel; the run is paused for the export and put back at its op afterwards.
- * The canvas shows the frame being made (every frame for WebM: MediaRecorder films it).
+ * A progress bar and Cancel. A GIF is made by an export worker with an engine of its own; a WebM
+ * from the run on screen (paused, sought frame by frame, put back), filmed off the canvas shown.
  */
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { FRAME_LIMITS, frameOps, type FrameLayout } from '../../engine/render/frames';
+import { FRAME_LIMITS, frameOps } from '../../engine/render/frames';
 import { download } from '../export/download';
 import {
   animationLayout,
+  attachLanes,
   ExportCancelled,
-  gifSink,
   renderAnimation,
   type AnimationProgress,
-  type FrameSink,
 } from '../export/animation';
+import type { AnimateWorkerIn, AnimateWorkerOut } from '../export/animate-worker-core';
 import { pngBase } from '../export/names';
-import { drawFrame, webmSink, webmSupported } from '../export/webm';
+import { webmSink, webmSupported } from '../export/webm';
 import { control, withTimeout } from '../runtime/client';
-import { pause } from '../runtime/actions';
+import { pause, toRunConfig } from '../runtime/actions';
+import { traceOpsText } from '../runtime/traces';
 import { useStore } from '../store/store';
 
 type Format = 'gif' | 'webm';
@@ -70,54 +71,88 @@ export function AnimateExport() {
   }
   const free = schedule === 'free';
 
+  const finished = (frames: number, lastOp: number, to: number, from: number) =>
+    setMessage(`Exported ${frames} frames (ops ${from} to ${lastOp}${lastOp < to ? ': the run ends there' : ''}).`);
+  const failed = (e: unknown) =>
+    setMessage(e instanceof ExportCancelled ? 'Export cancelled.' : `Export failed: ${(e as Error).message}`);
+
+  /**
+   * GIF: an export worker runs the same config with an engine of its own (the run on screen is
+   * not touched), composes and encodes; progress comes back per frame, the file at the end.
+   */
+  async function goGif(r: { from: number; to: number; every: number }, ac: AbortController): Promise<void> {
+    if (!runSetup) return;
+    const cfg = toRunConfig(runSetup, await traceOpsText(runSetup));
+    const w = new Worker(new URL('../workers/animate.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'fragscope-export',
+    });
+    try {
+      const res = await new Promise<Extract<AnimateWorkerOut, { kind: 'done' }>>((resolve, reject) => {
+        ac.signal.addEventListener('abort', () => reject(new ExportCancelled()));
+        w.onmessage = (e: MessageEvent<AnimateWorkerOut>) => {
+          const m = e.data;
+          if (m.kind === 'progress') setProgress(m.progress);
+          else if (m.kind === 'done') resolve(m);
+          else reject(new Error(m.message));
+        };
+        w.onerror = (e) => reject(new Error(`the export worker failed: ${e.message || 'it could not be loaded'}`));
+        const start: AnimateWorkerIn = { kind: 'start', cfg, range: r, fps: fpsN };
+        w.postMessage(start);
+      });
+      download(
+        `${pngBase(runSetup)}_ops${r.from}-${res.lastOp}-every${r.every}.gif`,
+        new Blob(res.parts as BlobPart[], { type: 'image/gif' }),
+      );
+      finished(res.frames, res.lastOp, r.to, r.from);
+    } finally {
+      w.terminate();
+    }
+  }
+
+  /**
+   * WebM: MediaRecorder films the canvas in real time, so the frames come from the run itself:
+   * paused, sought to each frame's op through the control worker, then put back at its op.
+   */
+  async function goWebm(r: { from: number; to: number; every: number }, ac: AbortController): Promise<void> {
+    if (!info || !runSetup || !canvas.current) return;
+    await pause();
+    const remote = await control();
+    const back = useStore.getState().summary?.op ?? 0;
+    const webm = webmSink(canvas.current, fpsN);
+    try {
+      const res = await renderAnimation(
+        {
+          lanes: attachLanes(info.allocators),
+          seek: async (o) => (await withTimeout(remote.seek(o), 60000, `seek ${o}`)).op,
+        },
+        r,
+        webm,
+        { signal: ac.signal, progress: setProgress },
+      );
+      download(`${pngBase(runSetup)}_ops${r.from}-${res.lastOp}-every${r.every}.webm`, await webm.finish());
+      finished(res.frames, res.lastOp, r.to, r.from);
+    } catch (e) {
+      await webm.finish();
+      throw e;
+    } finally {
+      await withTimeout(remote.seek(back), 60000, `seek ${back}`).catch(() => undefined);
+    }
+  }
+
   async function go(): Promise<void> {
-    if (typeof range === 'string' || !info || !runSetup || !canvas.current) return;
-    const cv = canvas.current;
+    if (typeof range === 'string') return;
     const ac = new AbortController();
     abort.current = ac;
     setMessage('');
     setProgress({ done: 0, total: frameOps(range.from, range.to, range.every).length, op: range.from });
-    await pause();
-    const r = await control();
-    const back = useStore.getState().summary?.op ?? 0;
-    const gif = format === 'gif' ? gifSink(fpsN) : null;
-    const webm = format === 'webm' ? webmSink(cv, fpsN) : null;
-    let lastDraw = 0;
-    let layout: FrameLayout | null = null;
-    const preview: FrameSink = {
-      start: (l) => {
-        layout = l;
-        return (gif ?? webm)?.start(l);
-      },
-      async frame(index, at) {
-        await (gif ?? webm)?.frame(index, at);
-        // The GIF's preview is redrawn at most 5 times a second: it costs as much as encoding.
-        if (gif && layout && performance.now() - lastDraw > 200) {
-          drawFrame(cv, index, layout);
-          lastDraw = performance.now();
-        }
-      },
-    };
     try {
-      const res = await renderAnimation(
-        { allocators: info.allocators, seek: async (o) => (await withTimeout(r.seek(o), 60000, `seek ${o}`)).op },
-        range,
-        preview,
-        { signal: ac.signal, progress: setProgress },
-      );
-      const name = `${pngBase(runSetup)}_ops${range.from}-${res.lastOp}-every${range.every}`;
-      if (gif) download(`${name}.gif`, new Blob(gif.finish() as BlobPart[], { type: 'image/gif' }));
-      if (webm) download(`${name}.webm`, await webm.finish());
-      setMessage(
-        `Exported ${res.frames} frames (ops ${range.from} to ${res.lastOp}${res.lastOp < range.to ? ': the run ends there' : ''}).`,
-      );
+      await (format === 'gif' ? goGif(range, ac) : goWebm(range, ac));
     } catch (e) {
-      if (webm) await webm.finish();
-      setMessage(e instanceof ExportCancelled ? 'Export cancelled.' : `Export failed: ${(e as Error).message}`);
+      failed(e);
     } finally {
       abort.current = null;
       setProgress(null);
-      await withTimeout(r.seek(back), 60000, `seek ${back}`).catch(() => undefined);
     }
   }
 
@@ -198,7 +233,7 @@ export function AnimateExport() {
       <canvas
         ref={canvas}
         data-testid="animate-canvas"
-        style={{ width: '100%', imageRendering: 'pixelated', display: busy ? 'block' : 'none' }}
+        style={{ width: '100%', imageRendering: 'pixelated', display: busy && format === 'webm' ? 'block' : 'none' }}
       />
     </section>
   );

@@ -11,8 +11,16 @@ import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeGif } from '../../engine/render/test-gif';
 import { Controller } from '../../engine/runtime/controller';
+import { Engine } from '../../engine/runtime/engine';
 import type { RunConfig } from '../../engine/runtime/api';
-import { ExportCancelled, gifSink, renderAnimation, type AnimationSource } from './animation';
+import {
+  attachLanes,
+  engineSource,
+  ExportCancelled,
+  gifSink,
+  renderAnimation,
+  type AnimationSource,
+} from './animation';
 
 // Every directory a test makes is removed after it.
 const made: string[] = [];
@@ -40,7 +48,7 @@ const cliRun = ['run', '--workload', 'churn', '--allocators', 'nta,pow2', '--cpu
 
 async function appSource(c: Controller): Promise<AnimationSource> {
   const info = await c.configure(cfg);
-  return { allocators: info.allocators, seek: async (op) => (await c.seek(op)).op };
+  return { lanes: attachLanes(info.allocators), seek: async (op) => (await c.seek(op)).op };
 }
 
 const concat = (parts: Uint8Array[]) => Buffer.concat(parts.map((p) => Buffer.from(p)));
@@ -57,6 +65,15 @@ describe('animated export', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const app = decodeGif(concat(sink.finish()));
     await c.dispose();
+
+    // The export worker's way: an engine of its own, stepped forward.
+    const own = gifSink(10);
+    await renderAnimation(
+      engineSource(new Engine(cfg, { checkpoints: false })),
+      { from: 100, to: 2350, every: 250 },
+      own,
+    );
+    expect(concat(own.finish()).equals(concat(sink.parts))).toBe(true);
 
     const dir = tmp.make();
     const file = join(dir, 'run.gif');

@@ -10,7 +10,6 @@
  * Cancel (an AbortSignal) stops between frames; the run is put back at the op it was at.
  */
 import { createAllocator } from '../../engine/allocators/registry';
-import type { Allocator } from '../../engine/core/types';
 import {
   composeFrame,
   frameLane,
@@ -21,6 +20,7 @@ import {
 } from '../../engine/render/frames';
 import { GifStream } from '../../engine/render/gif';
 import type { AllocatorInfo } from '../../engine/runtime/api';
+import type { Engine } from '../../engine/runtime/engine';
 
 export interface AnimationRange {
   from: number;
@@ -28,11 +28,37 @@ export interface AnimationRange {
   every: number;
 }
 
+/** One allocator of the animation: its label, geometry and chunk states now. */
+export interface AnimationLane {
+  label: string;
+  geometry: { pages: number; pageBytes: number; chunkBytes: number };
+  snapshot(out: Uint8Array): void;
+}
+
 /** What the export needs of the run: its allocators and a way to move it to an op. */
 export interface AnimationSource {
-  allocators: readonly AllocatorInfo[];
+  lanes: readonly AnimationLane[];
   /** Go to op `op`; the op reached (less when the run ends first). */
   seek(op: number): Promise<number>;
+}
+
+/** The control worker's allocators, attached through their shared buffers as a map worker attaches them. */
+export function attachLanes(infos: readonly AllocatorInfo[]): AnimationLane[] {
+  return infos.map((a) => {
+    const alloc = createAllocator(a.spec, a.cpus, a.buffers, false);
+    return { label: a.label, geometry: a, snapshot: (out) => alloc.snapshot(out) };
+  });
+}
+
+/** An engine of its own (the export worker's), stepped forward to each frame's op. */
+export function engineSource(engine: Engine): AnimationSource {
+  return {
+    lanes: engine.allocators.map((a) => ({ label: a.label, geometry: a.geometry, snapshot: (out) => a.snapshot(out) })),
+    seek: async (op) => {
+      if (op > engine.cursor) engine.run(op - engine.cursor);
+      return engine.cursor;
+    },
+  };
 }
 
 export interface FrameSink {
@@ -54,7 +80,9 @@ export class ExportCancelled extends Error {
 }
 
 /** The layout the frames of these allocators would have; throws when they would be too large. */
-export function animationLayout(allocators: readonly AllocatorInfo[]): FrameLayout {
+export function animationLayout(
+  allocators: readonly { label: string; pages: number; pageBytes: number; chunkBytes: number }[],
+): FrameLayout {
   return frameLayout(allocators.map((a) => frameLane(a.label, a)));
 }
 
@@ -69,9 +97,8 @@ export async function renderAnimation(
   opts: { signal?: AbortSignal; progress?: (p: AnimationProgress) => void } = {},
 ): Promise<{ frames: number; lastOp: number }> {
   const ops = frameOps(range.from, range.to, range.every);
-  const layout = animationLayout(src.allocators);
-  const attached: Allocator[] = src.allocators.map((a) => createAllocator(a.spec, a.cpus, a.buffers, false));
-  const lanes = src.allocators.map((a) => frameLane(a.label, a));
+  const lanes = src.lanes.map((a) => frameLane(a.label, a.geometry));
+  const layout = frameLayout(lanes);
   const states = lanes.map((l) => new Uint8Array(laneStatesLength(l)));
   const frame = new Uint8Array(layout.width * layout.height);
   await sink.start(layout);
@@ -81,7 +108,7 @@ export async function renderAnimation(
     if (opts.signal?.aborted) throw new ExportCancelled();
     const reached = await src.seek(op);
     if (reached < op) break; // the run ended before this frame's op
-    attached.forEach((a, k) => a.snapshot(states[k]));
+    src.lanes.forEach((a, k) => a.snapshot(states[k]));
     composeFrame(layout, op, range.to, states, frame);
     await sink.frame(frame, op);
     n++;

@@ -68,16 +68,3 @@ export function webmSink(canvas: HTMLCanvasElement, fps: number): FrameSink & { 
     },
   };
 }
-
-/** Draw one index frame on a canvas (the dialog's preview of the GIF export). */
-export function drawFrame(canvas: HTMLCanvasElement, index: Uint8Array, l: FrameLayout): void {
-  if (canvas.width !== l.width || canvas.height !== l.height) {
-    canvas.width = l.width;
-    canvas.height = l.height;
-  }
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const image = new ImageData(l.width, l.height);
-  indexToRgba(index, image.data);
-  ctx.putImageData(image, 0, 0);
-}

@@ -1,13 +1,14 @@
 /**
- * The app's animated export: the run from op A to op B at K ops per frame. The engine lives in
- * the control worker; this code seeks it to each frame's op (ControlApi.seek: a restore and a
- * replay, bit for bit the ops the CLI runs inline), reads every allocator's chunk states through
- * its shared buffers (attached as a map worker attaches them) and composes the frame with the
- * CLI's own composer (engine/render/frames.ts), so `run --animate` gives the same pixels.
+ * The app's animated export: the run from op A to op B at K ops per frame. A source moves a run
+ * to each frame's op: an engine of the export worker's own, stepped forward inline (GIF:
+ * engineSource), or the control worker's, sought through ControlApi.seek (WebM: attachLanes reads
+ * its allocators through their shared buffers, as a map worker does). Either replays the run
+ * bit for bit as the CLI runs it inline, and frames are composed with the CLI's own composer
+ * (engine/render/frames.ts), so `run --animate` gives the same pixels.
  *
  * Frames go to a sink: the GIF stream (gif.ts, lossless, encoded frame by frame, so a long
  * animation never sits in memory as pixels) or a canvas that MediaRecorder films (webm.ts).
- * Cancel (an AbortSignal) stops between frames; the run is put back at the op it was at.
+ * Cancel (an AbortSignal) stops between frames.
  */
 import { createAllocator } from '../../engine/allocators/registry';
 import {

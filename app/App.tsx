@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CallSites } from './callers/CallSites';
+import { AnimateExport } from './animate/AnimateExport';
 import { Charts } from './charts/Charts';
+import { DiffView } from './diff/DiffView';
 import { ConfirmRun } from './controls/ConfirmRun';
 import { Controls } from './controls/Controls';
 import { FailureExplain } from './controls/FailureExplain';
@@ -95,6 +97,8 @@ export function App() {
             <FailureExplain />
             <MapsPanel />
             <CallSites />
+            <AnimateExport />
+            <DiffView />
             <Charts />
           </div>
           <ConfirmRun />

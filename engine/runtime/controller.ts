@@ -95,7 +95,7 @@ const yieldNow = (): Promise<void> =>
 const NO_SITE = '(no call site)';
 
 /** The Engine's config of a RunConfig: an imported op buffer is attached, not copied. */
-function engineConfig(cfg: RunConfig): ConstructorParameters<typeof Engine>[0] {
+export function engineConfig(cfg: RunConfig): ConstructorParameters<typeof Engine>[0] {
   const { importedTrace: t, ...rest } = cfg;
   return t ? { ...rest, imported: { fileName: t.fileName, ops: attachImported(t.ops) } } : rest;
 }

@@ -38,7 +38,7 @@ const allocatorInternals = {
 
 /**
  * The layers, lowest first; a layer imports only from layers listed before it (and engine/data):
- *   engine/core  <-  engine/allocators, engine/workloads + engine/import  <-  engine/runtime  <-  engine/cli, engine/bench, app
+ *   engine/core  <-  engine/render (frames), engine/allocators, engine/workloads + engine/import  <-  engine/runtime  <-  engine/cli, engine/bench, app
  * (engine/import is the workloads' other half: the trace readers in engine/workloads write into its
  * sink, and it drives them over a stream. Neither may reach an allocator.)
  * `deny`: the engine folders a layer must not import (matched on the import path).
@@ -46,6 +46,8 @@ const allocatorInternals = {
 const engineLayers = [
   { folder: 'core', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
   { folder: 'data', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
+  // Animation frames and their encoding (shared by the CLI and the app): above core only.
+  { folder: 'render', deny: ['allocators', 'workloads', 'import', 'runtime', 'cli', 'bench'] },
   { folder: 'allocators', deny: ['workloads', 'import', 'runtime', 'cli', 'bench'] },
   { folder: 'workloads', deny: ['allocators', 'runtime', 'cli', 'bench'] },
   { folder: 'import', deny: ['allocators', 'runtime', 'cli', 'bench'] },
@@ -60,11 +62,11 @@ const layerPattern = (folder, deny) => ({
 
 /**
  * The app's layers: render (pure drawing and the map's geometry) lowest, then url-state and
- * run-limits, store, runtime and export, below the UI folders (map, charts, controls, setup),
+ * run-limits, store, runtime and export, below the UI folders (map, charts, controls, setup, callers),
  * which never import each other (App.tsx composes them); worker entries (app/workers) host
  * a layer's worker code; nothing in app/ imports the CLI or the bench.
  */
-const uiFolders = ['map', 'charts', 'controls', 'setup'];
+const uiFolders = ['map', 'charts', 'controls', 'setup', 'callers', 'animate', 'diff'];
 const appLayers = [
   {
     files: ['app/render/**'],
@@ -77,9 +79,15 @@ const appLayers = [
   { files: ['app/store/**'], deny: ['runtime', 'export', 'workers', ...uiFolders] },
   { files: ['app/runtime/**'], deny: ['export', 'workers', 'render', ...uiFolders] },
   { files: ['app/export/**'], deny: ['store', 'runtime', 'workers', ...uiFolders] },
-  // A worker entry only hosts the code of the layer it serves (map.worker.ts: app/map's map-worker-core).
+  // A worker entry only hosts the code of the layer it serves (map.worker.ts: app/map's map-worker-core;
+  // animate.worker.ts: app/export's animate-worker-core).
+  {
+    files: ['app/workers/animate.worker.ts'],
+    deny: ['store', 'runtime', 'render', ...uiFolders, 'url-state', 'run-limits'],
+  },
   {
     files: ['app/workers/**'],
+    ignores: ['app/workers/animate.worker.ts'],
     deny: ['store', 'runtime', 'export', 'render', ...uiFolders.filter((f) => f !== 'map'), 'url-state', 'run-limits'],
   },
   ...uiFolders.map((f) => ({ files: [`app/${f}/**`], deny: uiFolders.filter((g) => g !== f) })),
@@ -157,8 +165,9 @@ export default defineConfig(
     files: ['app/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals, appEngineBan] }] },
   },
-  ...appLayers.map(({ files, deny }) => ({
+  ...appLayers.map(({ files, ignores, deny }) => ({
     files,
+    ...(ignores ? { ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns: [allocatorInternals, appEngineBan, appPattern(deny)] }] },
   })),
   {

@@ -1,8 +1,12 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { CallSites } from './callers/CallSites';
+import { AnimateExport } from './animate/AnimateExport';
 import { Charts } from './charts/Charts';
+import { DiffView } from './diff/DiffView';
 import { ConfirmRun } from './controls/ConfirmRun';
 import { Controls } from './controls/Controls';
+import { FailureExplain } from './controls/FailureExplain';
 import { Failures, OpList } from './controls/OpList';
 import { MapsPanel } from './map/MapsPanel';
 import { reset, startOrAsk } from './runtime/actions';
@@ -90,7 +94,11 @@ export function App() {
             <Banners />
             <Controls />
             <Failures />
+            <FailureExplain />
             <MapsPanel />
+            <CallSites />
+            <AnimateExport />
+            <DiffView />
             <Charts />
           </div>
           <ConfirmRun />

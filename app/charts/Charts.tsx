@@ -3,10 +3,13 @@ import { download } from '../export/download';
 import { history } from '../runtime/actions';
 import { useStore } from '../store/store';
 import { pngBase } from '../export/names';
+import { BuddyinfoChart } from './BuddyinfoChart';
 import { Histogram } from './Histogram';
+import { OrderIndexChart } from './OrderIndexChart';
 import { FragIndexChart } from './FragIndexChart';
 import { LineChart } from './LineChart';
 import { PendingChart } from './PendingChart';
+import { SlabCaches } from './SlabCaches';
 
 export function Charts() {
   const base = useStore((s) => (s.runSetup ? pngBase(s.runSetup) : 'fragscope'));
@@ -39,7 +42,10 @@ export function Charts() {
         <PendingChart />
         <Histogram />
         <FragIndexChart />
+        <BuddyinfoChart />
+        <OrderIndexChart />
       </div>
+      <SlabCaches />
     </section>
   );
 }

@@ -2,6 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { pause, play, reset, runUntil, seek, step } from '../runtime/actions';
+import { nextFailure, previousFailure } from '../runtime/explain';
+import { ReportButton } from './ReportButton';
 import { useStore } from '../store/store';
 
 const SPEEDS = [10, 100, 1000, 10000, 100000, Infinity];
@@ -36,6 +38,10 @@ export function Controls() {
       if (e.key === 'ArrowRight') {
         e.preventDefault();
         void step(1);
+      } else if ((e.key === 'f' || e.key === 'F') && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        // f: the next failure after the cursor, explained; Shift+f: the previous one.
+        e.preventDefault();
+        void (e.shiftKey ? previousFailure() : nextFailure());
       } else if (e.key === ' ') {
         e.preventDefault();
         if (st.summary?.playing) void pause();
@@ -78,6 +84,7 @@ export function Controls() {
         <button type="button" onClick={() => void reset()} disabled={status === 'configuring' || status === 'idle'}>
           Reset
         </button>
+        <ReportButton />
         <label className="speed">
           Speed
           <input

@@ -2,6 +2,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { Failure } from '../../engine/core/records';
 import { SEED_2006_FAILURES } from '../../engine/workloads/generators';
+import { gotoFailure } from '../runtime/explain';
 import { useStore } from '../store/store';
 import type { Setup } from '../url-state';
 import { outcomeCell } from './op-outcome';
@@ -37,7 +38,13 @@ export function OpList() {
               {(labels ?? []).map((l, i) => {
                 const o = outcomeCell(r, i, lanes?.[i]?.op);
                 return (
-                  <td key={l + i} className={`mono ${o.kind}`} title={o.why} data-testid={`outcome-${r.index}-${i}`}>
+                  <td
+                    key={l + i}
+                    className={`mono ${o.kind}${o.kind === 'fail' ? ' clickable' : ''}`}
+                    title={o.kind === 'fail' ? `${o.why ?? ''} (click: why did this fail)` : o.why}
+                    data-testid={`outcome-${r.index}-${i}`}
+                    onClick={o.kind === 'fail' ? () => void gotoFailure(r.index) : undefined}
+                  >
                     {o.text}
                     {o.kind === 'fail' && o.why ? <div className="why">{o.why}</div> : null}
                   </td>
@@ -92,7 +99,11 @@ export function Failures() {
             {f && (
               <span data-testid="last-failure">
                 {' '}
-                · last at op {f.op} on CPU {f.cpu}: <b className="fail">{f.bytes} bytes</b> ({f.reason}
+                · last at op{' '}
+                <button type="button" className="link" onClick={() => void gotoFailure(f.op)} title="why did this fail">
+                  {f.op}
+                </button>{' '}
+                on CPU {f.cpu}: <b className="fail">{f.bytes} bytes</b> ({f.reason}
                 {f.max !== undefined ? `, MAX ${f.max}` : ''})
               </span>
             )}

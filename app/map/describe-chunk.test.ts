@@ -27,6 +27,25 @@ describe("describeChunk with the allocator's block", () => {
     expect(lines[4]).toBe('allocation 0x2554080: 200 B requested, 224 B rounded (7 chunks)');
     expect(lines).toHaveLength(5);
   });
+  it("names a kernel slab allocator's cache right after the block, before its details", () => {
+    const states = new Uint8Array(128).fill(2);
+    const block = {
+      kind: 'allocation' as const,
+      start: 0x2554000,
+      bytes: 192,
+      requested: 150,
+      owner: -1,
+      cache: 'size-192',
+      detail: ['object 0 of the 1-page slab'],
+    };
+    const lines = describeChunk(info, { kind: 'slab', preset: '2.6.18-x86_64' }, 1, states, 0, 2, block);
+    expect(lines[3]).toBe("owner CPU: none (a cache's slab: every CPU allocates from it)");
+    expect(lines.slice(4)).toEqual([
+      'allocation 0x2554000: 150 B requested, 192 B rounded (6 chunks)',
+      'cache: size-192',
+      'object 0 of the 1-page slab',
+    ]);
+  });
   it('words free, pending, unheld blocks and owner -1', () => {
     expect(describeBlock({ kind: 'free', start: 0x2554160, bytes: 3744, requested: 0, owner: 0 }, 32)).toBe(
       'free block 0x2554160: 3744 B (117 chunks)',

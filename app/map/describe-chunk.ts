@@ -52,7 +52,9 @@ export function describeChunk(
   const owner = block
     ? block.owner >= 0
       ? String(block.owner)
-      : 'none (page not taken)'
+      : block.cache
+        ? "none (a cache's slab: every CPU allocates from it)"
+        : 'none (page not taken)'
     : (pageOwner(spec, cpus, page) ?? 'taken by growth (the allocator knows which)');
   const lines = [
     `page ${page}, chunk ${chunk} (of ${cpp})`,
@@ -61,7 +63,10 @@ export function describeChunk(
     `owner CPU: ${owner}`,
   ];
   if (block) {
-    lines.push(describeBlock(block, info.chunkBytes), ...(block.detail ?? []));
+    lines.push(describeBlock(block, info.chunkBytes));
+    // Kernel slab allocators: which cache the block belongs to (size-192, kmalloc-96...).
+    if (block.cache) lines.push(`cache: ${block.cache}`);
+    lines.push(...(block.detail ?? []));
   } else if (code !== ChunkState.Unheld) {
     const run = runAround(states, { pages: 1, chunksPerPage: cpp }, 0, chunk);
     const start = info.baseAddress + page * info.pageBytes + run.start * info.chunkBytes;

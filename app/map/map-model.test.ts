@@ -110,17 +110,24 @@ describe('MapModel(allocator)', () => {
     );
   });
 
-  it('a fresh pool of 1,048,576 pages needs no page read (pow2), and counts them all as virgin', () => {
+  it('a fresh pool of 1,048,576 pages reads only the segments of the zone block heads (pow2), and counts every page as unheld', () => {
     const a = createAllocator({ kind: 'pow2', overrides: { pages: 1_048_576 } }, 1);
     const m = new MapModel(a);
+    // The zone's fresh blocks (1,024 of 1,024 pages) have their heads written, one segment each:
+    // a written segment is read once (what was never written is known without reading it).
+    expect(m.refresh()).toBe(1024 * SEGMENT_PAGES);
+    expect(m.refresh()).toBe(1024 * SEGMENT_PAGES);
     expect(m.refresh()).toBe(0);
     expect(m.summaries.total(0)).toBe(1_048_576 * 128);
     expect(m.summaries.total(ABSENT)).toBe(0);
-    // One allocation: one segment read, not the pool.
+    // One allocation: the segments it wrote, not the pool. Its page comes from splitting the first
+    // 1,024-page block: the halves left free get their heads written at pages 512, 256, 128, 64
+    // (four segments) and 32..1 (the allocation's own), and the next block's list link (page 1024).
     a.alloc(0, 100);
-    expect(m.refresh()).toBe(SEGMENT_PAGES);
+    const wrote = 6 * SEGMENT_PAGES;
+    expect(m.refresh()).toBe(wrote);
     // Read once more (the protocol's ">=": a write may have read the epoch just before an advance), then never.
-    expect(m.refresh()).toBe(SEGMENT_PAGES);
+    expect(m.refresh()).toBe(wrote);
     expect(m.refresh()).toBe(0);
   });
 
@@ -139,7 +146,8 @@ describe('MapModel(allocator)', () => {
 
 describe('MapModel.hover(query, highFirst)', () => {
   it('gives the pages under a pixel per band with their totals, and the cell under the pointer', () => {
-    const a = createAllocator({ kind: 'pow2', overrides: { pages: 9000 } }, 1); // bands of 4096: 3 bands
+    // Bands of 4096: 3 bands. Whole 1,024-page zone blocks, so the first one handed out is page 0's.
+    const a = createAllocator({ kind: 'pow2', overrides: { pages: 9216 } }, 1);
     const m = new MapModel(a);
     const at = a.alloc(0, 1000); // a 1024-byte slot on page 0: 32 chunks
     m.refresh();
@@ -155,9 +163,9 @@ describe('MapModel.hover(query, highFirst)', () => {
     expect(r.cell?.chunk).toBe(3);
     expect(r.cell?.states[3]).toBe(2);
     expect(at).toBe(a.geometry.baseAddress);
-    // highFirst: row 3 shows the chunk 124; past the pool (band 2, column 900): no pages.
+    // highFirst: row 3 shows the chunk 124; past the pool (band 2, column 1100: page 9292): no pages.
     expect(m.hover({ ix0: 0, ix1: 1, iy0: 3, iy1: 4, cx: 0.5, cy: 3.5 }, true).cell?.chunk).toBe(124);
-    const past = m.hover({ ix0: 900, ix1: 901, iy0: 260, iy1: 261, cx: 900.5, cy: 260.5 }, false);
+    const past = m.hover({ ix0: 1100, ix1: 1101, iy0: 260, iy1: 261, cx: 1100.5, cy: 260.5 }, false);
     expect(past.ranges).toEqual([]);
     expect(past.cell?.page).toBe(-1);
   });

@@ -27,6 +27,8 @@ export interface WorkerScope {
 const STATS_FRAMES = 2000;
 /** While a run plays, the states are read and drawn at most this often (ms). */
 const PLAY_FRAME_MS = 33;
+/** While a run plays, a read and its draw take at most 1 / PLAY_SHARE of this worker's time. */
+const PLAY_SHARE = 8;
 /** The view counts as moving for this long after its last change (ms). */
 const SETTLE_MS = 150;
 
@@ -77,9 +79,10 @@ class MapWorker {
    * One animation frame: fold in what changed, draw if anything did, report the generation drawn.
    * While a call runs (the header's `playing`: a play, a run, a seek) the states change between
    * publishes too, so they are read every PLAY_FRAME_MS whatever the generation, and never more
-   * often, nor for more than a fifth of the time (after a read of r ms the next waits 4r): the
-   * run needs the cores more than the map needs 60 pictures a second. An idle generation is
-   * read at once.
+   * often, nor for more than an eighth of the time (after a read and draw of r ms the next waits
+   * 8r): on two cores two maps, the page, the control worker and the CPU workers share them, and
+   * the run needs them more than a map needs 30 pictures a second. An idle generation is read at
+   * once.
    */
   tick(): void {
     const pub = readPublished(this.header);
@@ -90,14 +93,11 @@ class MapWorker {
       return;
     }
     let changed = this.lastGeneration < 0;
-    if (fresh || pub.playing) {
-      changed = this.model.refresh() > 0 || changed;
-      const took = performance.now() - now;
-      this.nextRead = now + Math.max(PLAY_FRAME_MS, 4 * took);
-    }
+    if (fresh || pub.playing) changed = this.model.refresh() > 0 || changed;
     // A coarse picture drawn while the view moved is drawn again in full once it is still.
     const settled = this.painter.coarse && now - this.viewAt >= SETTLE_MS;
     if (changed || this.viewDirty || settled) this.draw();
+    if (pub.playing) this.nextRead = now + Math.max(PLAY_FRAME_MS, PLAY_SHARE * (performance.now() - now));
     if (fresh) {
       const first = this.lastGeneration < 0;
       this.lastGeneration = pub.generation;

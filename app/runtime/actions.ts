@@ -12,7 +12,7 @@ import { useStore } from '../store/store';
 import { encodeUrl, TRACE_WORKLOAD, type Setup } from '../url-state';
 import { control, killWorker, setClientHandlers, withTimeout, type Remote } from './client';
 import { MetricHistory } from './history';
-import { traceOpsText } from './traces';
+import { importedTrace } from './traces';
 
 export const SUMMARY_THROTTLE_MS = 200;
 export const history = new MetricHistory();
@@ -83,7 +83,7 @@ export function writeUrl(op: number): void {
   if (location.search !== url) window.history.replaceState(null, '', url);
 }
 
-export function toRunConfig(setup: Setup, opsText?: RunConfig['opsText']): RunConfig {
+export function toRunConfig(setup: Setup, trace?: RunConfig['importedTrace']): RunConfig {
   const cfg: RunConfig = {
     workload: setup.workload,
     params: setup.params,
@@ -93,7 +93,7 @@ export function toRunConfig(setup: Setup, opsText?: RunConfig['opsText']): RunCo
     seed: setup.seed,
     ops: setup.ops,
   };
-  if (opsText) cfg.opsText = opsText;
+  if (trace) cfg.importedTrace = trace;
   return cfg;
 }
 
@@ -124,11 +124,11 @@ export async function start(setup: Setup, op = 0): Promise<void> {
   resetting = true;
   useStore.getState().setRun({ status: 'configuring', error: null, summary: null, info: null, runSetup: setup });
   try {
-    // A trace's text (a sample is fetched the first time) goes to the workers with the config.
-    const opsText = await traceOpsText(setup);
+    // A trace's op buffer (a sample is imported the first time) is shared with the workers.
+    const trace = await importedTrace(setup);
     if (id !== runId) return;
     const r = await control();
-    const info = await withTimeout(r.configure(toRunConfig(setup, opsText)), 30000, 'configure');
+    const info = await withTimeout(r.configure(toRunConfig(setup, trace)), 30000, 'configure');
     if (id !== runId) return;
     history.reset(info.allocators.map((a) => a.label));
     useStore.getState().setRun({ status: 'ready', info });

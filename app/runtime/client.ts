@@ -7,6 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import type { BlockInfo } from '../../engine/core/types';
+import type { FailureExplanation } from '../../engine/core/explain';
 import type { ControlApi, Summary } from '../../engine/runtime/api';
 
 export type Remote = Comlink.Remote<ControlApi>;
@@ -56,6 +57,12 @@ async function startWorker(): Promise<Remote> {
 export async function blockAt(lane: number, address: number): Promise<BlockInfo | null> {
   if (!starting) return null;
   return withTimeout((await starting).blockAt(lane, address), 5000, 'blockAt');
+}
+
+/** Why each lane failed at op `op` (ControlApi.explainFailures); [] with no worker running. */
+export async function explainFailures(op: number): Promise<(FailureExplanation | null)[]> {
+  if (!starting) return [];
+  return withTimeout((await starting).explainFailures(op), 15000, 'explainFailures');
 }
 
 /** Terminate the worker (after an error); the next control() starts a fresh one. */

@@ -84,4 +84,25 @@ describe('MetricHistory', () => {
     h.reset(['a', 'b']);
     expect(h.histograms.map((l) => l.length)).toEqual([0, 0]);
   });
+
+  it("keeps each lane's buddyinfo per point through decimation and seeks; lanes without a zone keep none", () => {
+    const h = new MetricHistory(8);
+    const withBuddy = (op: number): Summary => {
+      const s = fakeSummary(op, ['SLAB', 'pow2']);
+      // Order o has op + o free blocks: every point's row says which op it belongs to.
+      s.allocators[0].buddyinfo = Array.from({ length: 11 }, (_, o) => op + o);
+      return s;
+    };
+    for (let op = 0; op < 100; op++) h.push(withBuddy(op));
+    const [slab, pow2] = h.lanes;
+    expect(pow2.buddy).toBeNull();
+    expect(pow2.buddyRow(0)).toBeNull();
+    expect(slab.length).toBeLessThanOrEqual(8);
+    for (let i = 0; i < slab.length; i++) {
+      expect([...(slab.buddyRow(i) ?? [])]).toEqual(Array.from({ length: 11 }, (_, o) => slab.op[i] + o));
+    }
+    expect(slab.buddyAt(slab.length - 1, 10)).toBe(109);
+    h.push(withBuddy(40));
+    expect(slab.buddyAt(slab.length - 1, 0)).toBe(40);
+  });
 });

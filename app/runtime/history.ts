@@ -22,9 +22,17 @@ export const SERIES_KEYS = [
 ] as const satisfies readonly (keyof Metrics)[];
 export type SeriesKey = (typeof SERIES_KEYS)[number];
 
+/** Orders of /proc/buddyinfo (0 .. MAX_ORDER - 1 of include/linux/mmzone.h). */
+export const BUDDY_ORDERS = 11;
+
 export class LaneHistory {
   op: Float64Array;
   cols: Record<SeriesKey, Float64Array>;
+  /**
+   * Free blocks per order of the zone under the allocator (/proc/buddyinfo), BUDDY_ORDERS per
+   * point; null until a summary brings one (allocators without a buddy zone never do).
+   */
+  buddy: Float64Array | null = null;
   length = 0;
 
   constructor(
@@ -38,13 +46,25 @@ export class LaneHistory {
     >;
   }
 
-  push(op: number, m: Metrics): void {
+  push(op: number, m: Metrics, buddyinfo?: readonly number[]): void {
     // Ops never go back within one history (seek back calls truncate first).
     while (this.length > 0 && this.op[this.length - 1] >= op) this.length--;
     if (this.length === this.capacity) this.decimate();
     const i = this.length++;
     this.op[i] = op;
     for (const k of SERIES_KEYS) this.cols[k][i] = m[k];
+    if (buddyinfo) this.buddy ??= new Float64Array(this.capacity * BUDDY_ORDERS);
+    if (this.buddy) for (let o = 0; o < BUDDY_ORDERS; o++) this.buddy[i * BUDDY_ORDERS + o] = buddyinfo?.[o] ?? 0;
+  }
+
+  /** Free blocks of `order` at point `i` (0 without a buddy zone). */
+  buddyAt(i: number, order: number): number {
+    return this.buddy ? this.buddy[i * BUDDY_ORDERS + order] : 0;
+  }
+
+  /** The buddyinfo of point `i` (a view, valid until the next push). */
+  buddyRow(i: number): Float64Array | null {
+    return this.buddy ? this.buddy.subarray(i * BUDDY_ORDERS, (i + 1) * BUDDY_ORDERS) : null;
   }
 
   truncate(op: number): void {
@@ -57,6 +77,7 @@ export class LaneHistory {
     for (let i = 0; i < this.length; i += 2, j++) {
       this.op[j] = this.op[i];
       for (const k of SERIES_KEYS) this.cols[k][j] = this.cols[k][i];
+      if (this.buddy) this.buddy.copyWithin(j * BUDDY_ORDERS, i * BUDDY_ORDERS, (i + 1) * BUDDY_ORDERS);
     }
     this.length = j;
   }
@@ -132,7 +153,7 @@ export class MetricHistory {
     s.allocators.forEach((a, i) => {
       const lane = this.lanes[i];
       if (lane.length > 0 && lane.op[lane.length - 1] > a.op) lane.truncate(a.op);
-      lane.push(a.op, a.metrics);
+      lane.push(a.op, a.metrics, a.buddyinfo);
       const hl = this.histograms[i];
       hl.truncate(a.op);
       hl.push(a.op, a.histogram);

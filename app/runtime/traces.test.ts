@@ -1,25 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TRACE_FORMATS, parseTrace } from '../../engine/workloads/trace';
-import { AUTO_FORMAT, parseLoaded, TRACE_FORMAT_CHOICES } from './traces';
+import { importText } from '../../engine/import/import';
+import { TRACE_FORMATS } from '../../engine/workloads/trace';
+import type { LoadedTrace } from '../store/store';
+import { AUTO_FORMAT, cpuProblem, TRACE_FORMAT_CHOICES } from './traces';
 
 const read = (path: string): string => readFileSync(new URL(`../../engine/${path}`, import.meta.url), 'utf8');
 
-/** The engine's fixtures, one or more per format, and the format each is in. */
-const FIXTURES: [string, string][] = [
-  ['data/wee_alloc/ls.trace', 'wee'],
-  ['cli/testdata/small.ops', 'ops'],
-  ['data/traces/ls.valgrind.txt', 'valgrind'],
-  ['data/traces/kmem.ftrace.txt', 'ftrace'],
-  ['data/traces/short.rep', 'malloclab'],
-  ['data/traces/prog.mtrace.txt', 'mtrace'],
-];
-
-/** A valgrind log whose first 25 lines are the traced program's own output (stdout and stderr mixed). */
-const chattyValgrind = (): string =>
-  Array.from({ length: 25 }, (_, i) => `program says line ${i}`).join('\n') +
-  '\n' +
-  read('data/traces/ls.valgrind.txt');
+/** A LoadedTrace as the import worker makes it (the same importer, on the main thread here). */
+function loaded(path: string): LoadedTrace {
+  const r = importText(read(path), { fileName: path.replace(/.*\//, '') });
+  const trace = { format: r.format, ops: r.ops.handle, sites: r.sites, summary: r.summary, cpuRecords: r.cpuRecords };
+  return {
+    key: `local:${trace.summary.file}`,
+    fileName: trace.summary.file,
+    format: r.format,
+    ops: r.summary.ops,
+    trace,
+  };
+}
 
 describe('TRACE_FORMAT_CHOICES', () => {
   it('is auto, then every format the engine reads, once each', () => {
@@ -28,31 +27,17 @@ describe('TRACE_FORMAT_CHOICES', () => {
   });
 });
 
-describe('parseLoaded(key, text, cpus, format)', () => {
-  it.each(FIXTURES)('reads %s as %s, recognised or chosen', (path, format) => {
-    const text = read(path);
-    const auto = parseLoaded('local:x', text, 4);
-    const chosen = parseLoaded('local:x', text, 4, format);
-    expect(auto.format).toBe(format);
-    expect(chosen).toEqual(auto);
-  });
-
-  it('a valgrind log after 25 lines of program output is read, recognised or chosen', () => {
-    const text = chattyValgrind();
-    expect(parseLoaded('local:chatty.log', text, 1).format).toBe('valgrind');
-    const t = parseLoaded('local:chatty.log', text, 1, 'valgrind');
-    expect(t.format).toBe('valgrind');
-    expect(t.ops).toBe(parseTrace(read('data/traces/ls.valgrind.txt'), 'ls', 1).ops.length);
-  });
-
-  it('a chosen format that does not fit is refused with file:line', () => {
-    expect(() => parseLoaded('local:tiny.ops', 'a 1 120\nf 1\n', 1, 'malloclab')).toThrow(/^tiny\.ops:\d+: /);
-    expect(() => parseLoaded('local:tiny.ops', 'a 1 120\nf 1\n', 1, 'nope')).toThrow(/unknown trace format 'nope'/);
-  });
-
-  it('a file with no ops in the chosen format is refused', () => {
-    expect(() => parseLoaded('local:notes.txt', '# only a comment\n', 1, 'wee')).toThrow(
-      'notes.txt:1: no allocation events found',
+describe('cpuProblem(trace, cpus)', () => {
+  it("is null at the trace's own CPU count and above, file:line of the first event on a missing CPU below", () => {
+    const t = loaded('data/traces/kmem.ftrace.txt');
+    const cpus = t.trace.summary.cpus;
+    expect(cpus).toBeGreaterThan(1);
+    expect(cpuProblem(t, cpus)).toBeNull();
+    expect(cpuProblem(t, cpus + 1)).toBeNull();
+    const first = t.trace.cpuRecords.find((c) => c.cpu >= 1);
+    expect(cpuProblem(t, 1)).toContain(
+      `kmem.ftrace.txt:${first?.line}: event on CPU ${first?.cpu}, but there is 1 CPU`,
     );
+    expect(cpuProblem(t, 1)).toContain(`run with --cpus ${cpus}`);
   });
 });

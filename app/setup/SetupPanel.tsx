@@ -3,12 +3,13 @@
  * CPU count, schedule. Edits a draft; "Apply" configures a new run.
  * The form is built from the engine's registries (WORKLOADS, NTA presets, TRACE_FORMATS).
  *
- * Traces: a bundled sample, or a file imported with "Import trace…" (or dropped on
- * the panel), read in the format chosen beside the button ("auto": recognised from its
- * text). A file is parsed here before the setup changes: a parse error is shown
- * and leaves the setup and the run as they were.
+ * Traces: a bundled sample, or a file imported with "Import trace…" (or dropped anywhere
+ * on the page), read in the format chosen beside the button ("auto": recognised from its
+ * text) by an import worker, with progress and Cancel (use-trace-import.ts). The setup
+ * changes only once the whole file is read: an error is shown and leaves the setup and
+ * the run as they were.
  */
-import { useMemo, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
   PARAMS,
@@ -20,12 +21,13 @@ import {
   type AllocatorSpec,
 } from '../../engine/allocators/registry';
 import { COMMON_PARAMS, type ParamSpec, WORKLOADS } from '../../engine/workloads/generators';
-import { parseTrace } from '../../engine/workloads/trace';
 import { startOrAsk } from '../runtime/actions';
-import { AUTO_FORMAT, importFile, loadSample } from '../runtime/traces';
+import { AUTO_FORMAT, cpuProblem } from '../runtime/traces';
 import { MAX_OPS } from '../run-limits';
-import { type LoadedTrace, useStore } from '../store/store';
+import { useStore } from '../store/store';
+import { DropTarget, ImportProgressBar, ImportSummaryView } from './ImportParts';
 import { TRACE_DESCRIPTION, TraceFormatPicker, TraceFormats, TraceInfo } from './TraceParts';
+import { useTraceImport } from './use-trace-import';
 import {
   decodeUrl,
   DEFAULT_SETUP,
@@ -167,48 +169,49 @@ export function SetupPanel() {
     })),
   );
   const fileRef = useRef<HTMLInputElement>(null);
-  /** A trace being read or fetched, or why the last one was refused. */
-  const [traceMsg, setTraceMsg] = useState<{ error: boolean; text: string } | null>(null);
   const [dragging, setDragging] = useState(false);
   /** How the next imported file is read (a TRACE_FORMAT_CHOICES name). */
   const [importFormat, setImportFormat] = useState(AUTO_FORMAT);
-  /** Bumped per trace load so a late answer of an older one is ignored. */
-  const loadId = useRef(0);
+  const imp = useTraceImport();
+  const onFile = (file: File) => void imp.importFile(file, importFormat);
+  // The latest onFile for the page-wide drop listeners (registered once).
+  const onFileRef = useRef(onFile);
+  onFileRef.current = onFile;
+
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      setDragging(true);
+    };
+    // Leaving the window: relatedTarget is null.
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      setDragging(false);
+      const file = e.dataTransfer?.files[0];
+      if (!file) return;
+      e.preventDefault();
+      onFileRef.current(file);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
 
   const isTrace = setup.workload === TRACE_WORKLOAD;
   const loaded = isTrace && setup.trace ? traces[setup.trace] : undefined;
-  // Op files check `cpu N` against the CPU count: check again when it changes.
-  const traceProblem = useMemo(() => {
-    if (!loaded) return null;
-    try {
-      parseTrace(loaded.text, loaded.fileName, setup.cpus, loaded.format);
-      return null;
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }, [loaded, setup.cpus]);
+  // A trace names its CPUs: fewer simulated CPUs than it uses cannot replay it.
+  const traceProblem = loaded ? cpuProblem(loaded, setup.cpus) : null;
 
-  /** Switch the setup to a loaded trace (the store's current setup: loads are asynchronous). */
-  const selectTrace = (t: LoadedTrace) => {
-    const st = useStore.getState();
-    st.setSetup(withWorkload(st.setup, TRACE_WORKLOAD, t.key));
-    setTraceMsg(null);
-  };
-  const load = async (what: string, f: () => Promise<LoadedTrace>) => {
-    const id = ++loadId.current;
-    setTraceMsg({ error: false, text: `loading ${what}…` });
-    try {
-      const t = await f();
-      if (id === loadId.current) selectTrace(t);
-    } catch (e) {
-      if (id !== loadId.current) return;
-      setTraceMsg({
-        error: true,
-        text: `Not imported: ${(e as Error).message}. The setup and the current run are unchanged.`,
-      });
-    }
-  };
-  const onFile = (file: File) => load(file.name, () => importFile(file, useStore.getState().setup.cpus, importFormat));
   const onPick = (value: string) => {
     if (value === IMPORT) {
       fileRef.current?.click();
@@ -217,28 +220,12 @@ export function SetupPanel() {
     if (value.startsWith(TRACE_PREFIX)) {
       const key = value.slice(TRACE_PREFIX.length);
       const t = useStore.getState().traces[key];
-      if (t) {
-        loadId.current++;
-        selectTrace(t);
-      } else void load(traceFileName(key), () => loadSample(key, setup.cpus));
+      if (t) imp.select(t);
+      else void imp.loadSample(key);
       return;
     }
-    loadId.current++;
-    setTraceMsg(null);
+    imp.clear();
     setSetup(withWorkload(setup, value));
-  };
-  const onDragOver = (e: DragEvent) => {
-    if (!e.dataTransfer.types.includes('Files')) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = 'copy';
-    setDragging(true);
-  };
-  const onDrop = (e: DragEvent) => {
-    setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (!file) return;
-    e.preventDefault();
-    void onFile(file);
   };
 
   const info = isTrace ? { description: TRACE_DESCRIPTION, params: {} } : WORKLOADS[setup.workload];
@@ -265,15 +252,8 @@ export function SetupPanel() {
   const unlistedLocal =
     isTrace && setup.trace && isLocalTrace(setup.trace) && !traces[setup.trace] ? setup.trace : null;
   return (
-    <section
-      className={`card setup${dragging ? ' dropping' : ''}`}
-      aria-label="run setup"
-      onDragOver={onDragOver}
-      onDrop={onDrop}
-      onDragLeave={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
-      }}
-    >
+    <section className="card setup" aria-label="run setup">
+      {dragging && <DropTarget />}
       <h2>Setup</h2>
       <div className="picker">
         <label className="field wide">
@@ -321,20 +301,22 @@ export function SetupPanel() {
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) void onFile(file);
+            if (file) onFile(file);
           }}
         />
       </div>
-      {traceMsg && (
+      {imp.importing && <ImportProgressBar state={imp.importing} onCancel={imp.cancel} />}
+      {imp.message && (
         <p
-          className={traceMsg.error ? 'error trace-msg' : 'muted trace-msg'}
-          role={traceMsg.error ? 'alert' : 'status'}
+          className={imp.message.error ? 'error trace-msg' : 'muted trace-msg'}
+          role={imp.message.error ? 'alert' : 'status'}
           data-testid="trace-msg"
         >
-          {traceMsg.text}
+          {imp.message.text}
         </p>
       )}
       {isTrace && <TraceInfo setup={setup} loaded={loaded} />}
+      {loaded && <ImportSummaryView s={loaded.trace.summary} />}
       <p className="definition">{info.description}</p>
       {isTrace && <TraceFormats />}
       <div className="fields">

@@ -6,7 +6,8 @@ import { isLocalTrace, sampleTrace, type Setup, traceFileName } from '../url-sta
 export const TRACE_DESCRIPTION =
   'Replays a trace op by op (allocations, frees) on every allocator; its format is recognised ' +
   'from the text, or is the one chosen beside "Import trace…". Import a file with "Import trace…" ' +
-  'or drop one on this panel.';
+  'or drop one anywhere on the page; it is read in a worker, with progress and Cancel. The run ' +
+  "gets the trace's CPU count (change CPUs to replay it on more).";
 
 const FORMATS = TRACE_FORMAT_CHOICES.filter((f) => f.name !== AUTO_FORMAT);
 
@@ -52,6 +53,11 @@ export function TraceInfo({ setup, loaded }: { setup: Setup; loaded: LoadedTrace
       {loaded ? (
         <>
           trace <b>{loaded.fileName}</b> ({loaded.format}, {loaded.ops.toLocaleString('en')} ops)
+          <span data-testid="trace-cpus">
+            {' '}
+            · {loaded.trace.summary.cpus} CPU{loaded.trace.summary.cpus === 1 ? '' : 's'} in the trace
+            {setup.cpus === loaded.trace.summary.cpus ? ': the run uses as many' : `: the run uses ${setup.cpus}`}
+          </span>
         </>
       ) : (
         <>

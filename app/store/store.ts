@@ -4,6 +4,7 @@
  * map workers read the allocators' shared memory per frame, charts read MetricHistory.
  */
 import { create } from 'zustand';
+import type { ImportedTrace } from '../../engine/import/worker-protocol';
 import type { RunInfo, Summary } from '../../engine/runtime/api';
 import type { PixelMode } from '../render/lod';
 import type { OverlayLayer } from '../render/overlay';
@@ -11,20 +12,23 @@ import { DEFAULT_SETUP, type Setup } from '../url-state';
 
 export type RunStatus = 'idle' | 'configuring' | 'ready' | 'busy' | 'error';
 
-/** A trace read and parsed in this page (a bundled sample or an imported file). */
+/**
+ * A trace imported in this page (a bundled sample or a file): its op buffer in shared memory,
+ * call sites and import summary; the text is not kept.
+ */
 export interface LoadedTrace {
   /** Setup.trace: a sample path or `local:NAME`. */
   key: string;
   fileName: string;
-  text: string;
   /** The format it was read in (TRACE_FORMATS name): recognised, or chosen at import. */
   format: string;
   ops: number;
+  trace: ImportedTrace;
 }
 
 export interface SetupSlice {
   setup: Setup;
-  /** Traces loaded so far, by key (the text is kept here, not in the setup or the URL). */
+  /** Traces loaded so far, by key (their op buffers are held here, not in the setup or the URL). */
   traces: Readonly<Record<string, LoadedTrace>>;
   putTrace: (t: LoadedTrace) => void;
   /** Problems found in the shared link (shown once, dismissable). */

@@ -236,18 +236,28 @@ describe('fields round trip: copied into a fresh allocator, both go on identical
 });
 
 describe(`the biggest pools: ${MAX_PAGES} pages (16 GiB), addresses past 2^32`, () => {
-  for (const spec of [
-    { kind: 'nta', preset: 'blog', overrides: { regions: MAX_PAGES, maxPages: MAX_PAGES } },
-    { kind: 'pow2', overrides: { pages: MAX_PAGES } },
-  ] as AllocatorSpec[]) {
+  // NTA blog: CPU 3's quarter of the pool. pow2: whatever page the zone gives, so its first three
+  // quarters are taken as page-level blocks first; the zone's next block starts at the same page.
+  const quarter = MAX_PAGES / 4;
+  for (const [spec, lastOwner, summary] of [
+    [
+      { kind: 'nta', preset: 'blog', overrides: { regions: MAX_PAGES, maxPages: MAX_PAGES } },
+      3,
+      { bytes: [4096], counts: [MAX_PAGES] },
+    ],
+    // pow2: the zone's order-10 blocks as 32 blocks each of its largest class (131072 bytes)
+    [{ kind: 'pow2', overrides: { pages: MAX_PAGES } }, -1, { bytes: [131072], counts: [quarter / 32] }],
+  ] as [AllocatorSpec, number, FreeSummary][]) {
     it(`${spec.kind}: the last CPU allocates, frees and answers above 4 GiB`, () => {
       const a = createAllocator(spec, 4);
       const { baseAddress, pageBytes } = a.geometry;
       const last = baseAddress + (MAX_PAGES - 1) * pageBytes;
       expect(last).toBeGreaterThan(2 ** 34);
+      if (a.name === 'pow2')
+        for (let i = 0; i < (3 * quarter) / 1024; i++) expect(a.allocPages?.(0, 10)).toBeGreaterThan(0);
       const p = a.alloc(3, 100),
         q = a.alloc(3, 100);
-      expect(p).toBe(baseAddress + (3 * MAX_PAGES * pageBytes) / 4); // CPU 3's first page
+      expect(p).toBe(baseAddress + 3 * quarter * pageBytes);
       expect(p).toBeGreaterThan(2 ** 32);
       expect(q).toBe(p + 128);
       expect(a.ownerOf(p)).toBe(3);
@@ -256,8 +266,8 @@ describe(`the biggest pools: ${MAX_PAGES} pages (16 GiB), addresses past 2^32`, 
       expect(a.free(3, p, 100)).toBe(0);
       expect(a.free(3, p, 100)).toBe(FreeError.DoubleFree);
       expect(a.free(3, q, 100)).toBe(0);
-      expect(a.blockAt(last + 5)).toMatchObject({ owner: 3 });
-      expect(a.freeSummary()).toEqual({ bytes: [pageBytes], counts: [MAX_PAGES] });
+      expect(a.blockAt(last + 5)).toMatchObject({ owner: lastOwner });
+      expect(a.freeSummary()).toEqual(summary);
       expect(a.checkInvariants()).toEqual([]);
     });
   }

@@ -83,6 +83,12 @@ run flags:
                           pictures were taken at each failure of seed-fragmentation)
   --orientation low-first|high-first   PNG rows: low addresses at the top, or the seed's NTA
                           orientation (higher addresses first) (default low-first)
+  --animate DIR|FILE.gif  write an animation of the run: a frame at ops A, A+K, ... up to B (every
+                          allocator's map at one pixel per chunk, stacked, with the op counter and
+                          labels; the same frames as the app's export), as DIR/frame-NNNNN-opN.png
+                          or one animated GIF (lossless); runs inline; needs --to
+  --from A --to B --every K   the animation's first and last op and the ops per frame (defaults 0, -, 1)
+  --fps N                 frames per second of the GIF (default 10)
   --oplog FILE            write one line per op and allocator (page and chunk, or the error)
   --check                 run every allocator's invariant checker after every op (slow)
 
@@ -117,6 +123,8 @@ export interface RunArgs {
   pngFailures: boolean;
   orientation: 'low-first' | 'high-first';
   oplog?: string;
+  /** --animate: the animation's output (a directory of PNG frames, or FILE.gif), its ops and speed. */
+  animate?: { path: string; from: number; to: number; every: number; fps: number };
   check: boolean;
   /** Request sizes for the unusable and fragmentation indices. */
   requests: number[];
@@ -221,6 +229,7 @@ export function parseArgs(argv: string[]): Command {
   const once = onceEach();
   const params: [string, string][] = [];
   const paramKeys = new Set<string>();
+  const anim: { path?: string; from?: number; to?: number; every?: number; fps?: number } = {};
   const overrideKeys = new Map(ALLOCATOR_KINDS.map((k) => [k, new Set<string>()]));
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
@@ -283,6 +292,21 @@ export function parseArgs(argv: string[]): Command {
       case '--oplog':
         a.oplog = val();
         break;
+      case '--animate':
+        anim.path = val();
+        break;
+      case '--from':
+        anim.from = int(flag, val(), 0, 1e9);
+        break;
+      case '--to':
+        anim.to = int(flag, val(), 0, 1e9);
+        break;
+      case '--every':
+        anim.every = int(flag, val(), 1, 1e9);
+        break;
+      case '--fps':
+        anim.fps = int(flag, val(), 1, 100);
+        break;
       case '--param':
         params.push(keyValue(flag, val(), paramKeys));
         break;
@@ -306,6 +330,7 @@ export function parseArgs(argv: string[]): Command {
     }
   }
   a.params = workloadParamsOf(a.workload, params);
+  a.animate = animateArgs(anim);
   if (a.pngFailures && !a.png) throw new UsageError('--png-failures needs --png DIR');
   if (a.allocators.length === 0) throw new UsageError('--allocators needs at least one allocator');
   const isTrace = TRACE_WORKLOAD.test(a.workload);
@@ -318,6 +343,25 @@ export function parseArgs(argv: string[]): Command {
       throw new UsageError(`--format ${a.format} contradicts --workload ${kind}:FILE (use trace:FILE)`);
   }
   return { name: 'run', args: a };
+}
+
+/** --animate's flags together: the others need it, and it needs --to. */
+function animateArgs(o: {
+  path?: string;
+  from?: number;
+  to?: number;
+  every?: number;
+  fps?: number;
+}): RunArgs['animate'] {
+  const { path, from = 0, to, every = 1, fps = 10 } = o;
+  if (path === undefined) {
+    const stray = (['from', 'to', 'every', 'fps'] as const).find((k) => o[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --animate DIR|FILE.gif`);
+    return undefined;
+  }
+  if (to === undefined) throw new UsageError("--animate needs --to B (the last frame's op)");
+  if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`);
+  return { path, from, to, every, fps };
 }
 
 function parseCompare(rest: string[]): Command {

@@ -130,6 +130,16 @@ export class StreamedFile {
     const buf = Buffer.from(this.parts.join(''), 'utf8');
     this.parts.length = 0;
     this.chars = 0;
+    this.writeAll(buf);
+  }
+
+  /** Add bytes as they are (a binary file: --animate's GIF), after the lines before them. */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    this.writeAll(bytes);
+  }
+
+  private writeAll(buf: Uint8Array): void {
     try {
       for (let off = 0; off < buf.length;) off += writeSync(this.fd, buf, off);
     } catch (e) {

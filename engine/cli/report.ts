@@ -2,6 +2,7 @@
 import { computeMetrics, freeHistogram, requestIndices, METRIC_DEFINITIONS, type Metrics } from '../core/metrics';
 import { fragmentationPct, type CallerRow } from '../import/callers';
 import type { FailureLog } from '../core/records';
+import { explanationJson, type FailureExplanation } from '../core/explain';
 import { errorName, type Allocator } from '../core/types';
 import type { RemoteFrees } from '../runtime/run-headless';
 import { COMMON_PARAMS, WORKLOADS, workloadNames } from '../workloads/generators';
@@ -14,6 +15,8 @@ export interface LaneResult {
   allocator: Allocator;
   /** Every failed allocation counted, a sample kept (core/records.ts). */
   failures: FailureLog;
+  /** Explanations of the first failures by op index (inline runs with --json; runtime/lane.ts). */
+  explained?: ReadonlyMap<number, FailureExplanation>;
   ops: number;
   /** Frees, maps and unmaps the allocator rejected; and those skipped because their allocation had failed. */
   errors: number;
@@ -76,6 +79,11 @@ export function printText(a: RunArgs, results: LaneResult[]): void {
   }
 }
 
+/** A failure's explanation fields (core/explain.ts), when it was explained. */
+function explainedJson(e: FailureExplanation | undefined) {
+  return e ? { explanation: explanationJson(e) } : {};
+}
+
 export function toJson(results: LaneResult[], requests: number[]) {
   return {
     allocators: results.map((r) => {
@@ -95,6 +103,7 @@ export function toJson(results: LaneResult[], requests: number[]) {
           reason: errorName(f.code),
           largestFree: f.largest,
           utilisation: f.utilisation,
+          ...explainedJson(r.explained?.get(f.op)),
         })),
         errors: r.errors,
         skipped: r.skipped,

@@ -16,6 +16,7 @@ import { TRACE_WORKLOAD, UsageError, asUsage, type RunArgs } from './args';
 import { OpLogger } from './oplog';
 import { StagedDir, StreamedFile } from './outputs';
 import { mapPng } from './png';
+import { animate, checkAnimateUsage } from './animate';
 import { formatCallers, printText, toJson, type LaneResult } from './report';
 import { importTraceFile } from '../runtime/node/trace-file';
 
@@ -103,6 +104,8 @@ export async function execute(
     threads: a.threads,
     schedule: a.schedule,
     onFailure,
+    // --json explains the first failures of each lane (lane.ts EXPLAIN_FIRST) where they happen.
+    explain: a.json && a.threads === 'inline',
   };
   const header = trace ? formatSummary(trace.result.summary).map((l) => `# ${l}`) : [];
   const log = oplog ? new OpLogger(a.allocators, oplog, header) : null;
@@ -129,6 +132,7 @@ export async function execute(
     name: a.allocators[k],
     allocator: L.allocator,
     failures: L.failures,
+    explained: L.explained,
     ops: r.ops[k],
     errors: L.errors,
     skipped: L.skipped,
@@ -149,6 +153,7 @@ function checkUsage(a: RunArgs): void {
   if (a.threads === 'workers' && a.oplog && a.schedule === 'free')
     throw new UsageError('--oplog needs a global op order: use --schedule lockstep');
   if (a.threads === 'workers' && a.pngFailures) throw new UsageError('--png-failures needs --threads inline');
+  checkAnimateUsage(a);
 }
 
 export async function run(args: RunArgs): Promise<void> {
@@ -165,6 +170,13 @@ export async function run(args: RunArgs): Promise<void> {
     const a: RunArgs = { ...args, cpus: runCpus(args, trace) };
     const specs = allocatorSpecs(a);
     if (trace && !a.json) console.log(formatSummary(trace.result.summary).join('\n') + '\n');
+    if (a.animate) {
+      const r = await animate(a, specs, trace);
+      console.log(
+        `wrote ${r.frames} frames (ops ${a.animate.from} to ${r.lastOp} every ${a.animate.every}) to ${r.path}`,
+      );
+      return;
+    }
     const staged = png;
     // --png-failures: a picture of every lane that failed at the op the run stopped after.
     const onFailure =

@@ -12,6 +12,7 @@
  * in a Node worker_thread and in a browser Web Worker, and a checkpoint is a copy of fields.
  */
 import type { DirtyPages } from './dirty';
+import type { FailureExplanation } from './explain';
 
 /** One byte per chunk in snapshots; the UI colours and the PNG export key off these. */
 export const ChunkState = {
@@ -176,6 +177,37 @@ export interface BlockInfo {
   detail?: readonly string[];
 }
 
+/**
+ * One row of /proc/slabinfo (mm/slab.c s_show of 2.6.18; mm/slub.c s_show of 3.6): a cache of a
+ * kernel slab allocator. SLAB adds its per-CPU and shared array caches' tunables and occupancy,
+ * which SLUB has not (its slabinfo prints tunables 0 0 0 and sharedavail 0).
+ */
+export interface SlabinfoRow {
+  name: string;
+  /** Objects not free in their slab (SLAB: objects in arrays count as active; SLUB: free objects of CPU slabs too). */
+  activeObjs: number;
+  numObjs: number;
+  /** objsize: the object's bytes in the slab. */
+  objSize: number;
+  objPerSlab: number;
+  pagesPerSlab: number;
+  /** Slabs with at least one object in use (SLUB: every slab, as its slabinfo prints). */
+  activeSlabs: number;
+  numSlabs: number;
+  /** SLAB: the per-CPU arrays' limit (tunables). */
+  limit?: number;
+  /** SLAB: objects moved per refill or flush of a per-CPU array (tunables). */
+  batchcount?: number;
+  /** SLAB: the shared array's size as a multiple of batchcount (tunables). */
+  sharedFactor?: number;
+  /** SLAB: objects in the shared array (slabdata sharedavail). */
+  sharedAvail?: number;
+  /** SLAB: the shared array's limit (sharedFactor * batchcount). */
+  sharedLimit?: number;
+  /** SLAB: objects waiting in each CPU's array (its limit is `limit`); not a 2.6.18 slabinfo column. */
+  cpuAvail?: number[];
+}
+
 /** One typed array of allocator state (see Allocator.fields). */
 export type StateView = Uint8Array | Int32Array | Uint32Array | Float64Array;
 
@@ -310,6 +342,13 @@ export interface Allocator {
    * outside the pool. Off the hot path (UI hovers): it may scan, and it allocates its answer.
    */
   blockAt(address: number): BlockInfo | null;
+  /**
+   * Why an allocation of `bytes` on `cpu` fails in the current state (call it right after the
+   * failure: a failed call changes nothing): the CPU's largest free blocks, the free memory it
+   * could not use by reason, what was refused, and a paragraph (core/explain.ts). Off the hot
+   * path: it may walk lists and scan held pages.
+   */
+  explainFailure?(cpu: number, bytes: number): FailureExplanation;
   /** Full consistency check; returns a list of violations (empty when consistent). Slow. */
   checkInvariants(): string[];
   /**
@@ -317,6 +356,18 @@ export interface Allocator {
    * `cpu` would (call on `cpu`'s thread); returns the bytes drained.
    */
   drainRemote?(cpu: number): number;
+  /** Kernel slab allocators: /proc/slabinfo's rows, one per cache. Off the hot path (walks lists). */
+  slabinfo?(): SlabinfoRow[];
+  /** Allocators over a buddy zone: /proc/buddyinfo, free blocks of each order 0..10 of the zone. */
+  buddyinfo?(): number[];
+  /**
+   * Kernel slab allocators: the cache of each page of [firstPage, firstPage + count) into `out`:
+   * 0 = no slab's page (free in the zone, a page-level block, kmalloc_large), k + 1 = a page of a
+   * slab of cache k (cacheNames()[k]). Reads one page-major field; pages never written are 0.
+   */
+  pageCaches?(firstPage: number, count: number, out: Uint16Array): void;
+  /** Kernel slab allocators: the caches' names by index, as pageCaches numbers them. */
+  cacheNames?(): string[];
   /** With capabilities.remoteFrees: bytes `cpu` pushed on other CPUs' lists, and drained from its own, so far. */
   remoteTotals?(cpu: number): { pushed: number; drained: number };
 }

@@ -108,6 +108,11 @@ export class TraceImporter {
     }
   }
 
+  /** Lines read so far (progress: lines per second). */
+  get lines(): number {
+    return this.lineNo;
+  }
+
   /** The next chunk of the input: text, or bytes (UTF-8, decoded across chunk boundaries when decoded). */
   push(chunk: string | Uint8Array): void {
     this.bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
@@ -343,7 +348,7 @@ export async function importChunks(
  * Check that `cpus` simulated CPUs can replay the import: a ParseError naming the first line on
  * a CPU >= cpus otherwise (with the count the whole trace needs).
  */
-export function requireCpus(r: ImportResult, cpus: number): void {
+export function requireCpus(r: Pick<ImportResult, 'cpuRecords' | 'summary'>, cpus: number): void {
   const first = r.cpuRecords.find((c) => c.cpu >= cpus);
   if (first === undefined) return;
   const used = r.summary.ops > 0 ? r.cpuRecords[r.cpuRecords.length - 1].cpu : 0;

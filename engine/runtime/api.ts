@@ -9,8 +9,12 @@
  */
 import type { AllocatorSpec } from '../allocators/registry';
 import type { Metrics } from '../core/metrics';
+import type { OpBufferHandle } from '../core/op-buffer';
+import type { CallerRow } from '../import/callers';
 import type { BlockInfo } from '../core/types';
+import type { FailureExplanation } from '../core/explain';
 import type { Failure } from '../core/records';
+import type { KernelView } from './kernel-views';
 import type { OpKind } from '../workloads/types';
 
 export type Schedule = 'lockstep' | 'free';
@@ -22,6 +26,12 @@ export interface RunConfig {
   params: Record<string, number | string>;
   /** An imported op file / trace, when workload is 'ops' (or 'trace'); `format` forces one. */
   opsText?: { fileName: string; text: string; format?: string };
+  /**
+   * A trace already imported (the app's import worker): its ended op buffer in shared memory,
+   * attached here without a copy (every lane and CPU worker reads it), and its call sites by the
+   * buffer's site index. Used instead of opsText.
+   */
+  importedTrace?: { fileName: string; ops: OpBufferHandle; sites: readonly string[] };
   allocators: AllocatorSpec[];
   cpus: number;
   schedule: Schedule;
@@ -82,6 +92,8 @@ export interface AllocatorSummary {
   skipped: number;
   /** Free-run histogram: [bytes, count] sorted by size. */
   histogram: [number, number][];
+  /** /proc/buddyinfo of the zone under the allocator (free blocks per order 0..10), when it has one. */
+  buddyinfo?: number[];
 }
 
 export interface Summary {
@@ -118,6 +130,28 @@ export interface ControlApi {
    * no allocation table), read now; null outside the pool, for an unknown lane or before configure().
    */
   blockAt(lane: number, address: number): Promise<BlockInfo | null>;
+  /**
+   * The per-call-site table of the whole imported trace (as the CLI's --callers, every row,
+   * largest bytes requested first): computed once per configure() on a run of its own, so it
+   * does not follow the cursor. Null when the run is not an imported trace with call sites.
+   */
+  callers(): Promise<CallerRow[] | null>;
+  /**
+   * Per lane, the blocks live at the cursor that were allocated at call site `site` (a
+   * CallerRow.site): [start, bytes, ...] sorted by start, bytes as the lane's allocator handed out.
+   */
+  siteBlocks(site: string): Promise<Float64Array[]>;
+  /**
+   * Why each lane's allocation at op `op` failed (core/explain.ts), read now: call it with the
+   * cursor right after that op (seek(op + 1)); null for a lane that did not fail there, [] when
+   * the cursor is elsewhere or the run is free-running.
+   */
+  explainFailures(op: number): Promise<(FailureExplanation | null)[]>;
+  /**
+   * Lane `lane`'s /proc/slabinfo and, with `withCaches`, its slab pages by cache (the map's
+   * colour-by-cache), read now between two slices; null for an unknown lane or before configure().
+   */
+  kernelView(lane: number, withCaches: boolean): Promise<KernelView | null>;
   /** The callback (a Comlink.proxy) is called at most once per ~16 ms while the run changes. */
   subscribe(cb: (s: Summary) => void): Promise<void>;
   dispose(): Promise<void>;

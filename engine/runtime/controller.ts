@@ -9,22 +9,31 @@
  * Long operations (play, runUntil) run in slices of ~12 ms and yield between them so
  * pause() and other calls get through; after each slice the op is republished
  * (published.ts: map workers read the allocators' own buffers) and subscribers hear
- * at most every 16 ms. A dead or hung worker rejects the pending
+ * at most every NOTIFY_MS: a summary costs this thread a scan of every allocator's free
+ * memory and the page a structured clone and a store update, and the UI shows them at
+ * most 5 times a second (app/runtime/actions.ts), so more would only slow the run. A dead or hung worker rejects the pending
  * call with a clear message and leaves `summary.error` set until reset().
  */
 import { computeMetrics, freeHistogram } from '../core/metrics';
 import { KIND_NAMES } from '../core/op-buffer';
 import type { Failure, FailureLog } from '../core/records';
 import { errorName } from '../core/types';
+import { CallerStats, type CallerRow } from '../import/callers';
+import { laneBlocks, liveSlotsOfSite } from '../import/live-sites';
 import { specName } from '../allocators/registry';
 import type { BlockInfo } from '../core/types';
 import type { AllocatorInfo, ControlApi, RunConfig, RunInfo, RunTarget, Summary } from './api';
 import { Engine } from './engine';
+import { kernelView, type KernelView } from './kernel-views';
 import { buildFreeRun, defaultFreeStream } from './free-run';
+import { OUT_RING } from './lane';
 import { lastOps } from './last-ops';
+import { explainAt } from './explain-at';
+import type { FailureExplanation } from '../core/explain';
 import { createPublished, generationOf, publishedViews, publishOp, type PublishedViews } from './published';
 import { quiesce } from './run-headless';
-import { startPool, type PoolSetup } from './start-pool';
+import { attachImported } from './source';
+import { startPool, workersFor, type PoolSetup } from './start-pool';
 import type { SpawnCpuWorker } from './workers/pool';
 
 /** The failures a summary carries: the first few and the newest (a summary goes out ~60 times a second). */
@@ -33,6 +42,13 @@ function sampleForSummary(log: FailureLog): Failure[] {
   const tail = log.tail(50).filter((f) => !head.some((h) => h.op === f.op));
   return [...head, ...tail];
 }
+
+/** Least time between two summaries to subscribers while a call runs (ms). */
+export const NOTIFY_MS = 100;
+
+/** Bounds of the op indices per engine call in a slice (powers of two). */
+const CHUNK_MIN = 1 << 10,
+  CHUNK_MAX = 1 << 16;
 
 export interface ControllerOptions {
   /** A worker that makes no progress for this long fails the call (default 10000 ms). */
@@ -75,6 +91,37 @@ const yieldNow = (): Promise<void> =>
     yieldChannel.port2.postMessage(0);
   });
 
+/** CallerRow.site of ops without a call site (callers.ts). */
+const NO_SITE = '(no call site)';
+
+/** The Engine's config of a RunConfig: an imported op buffer is attached, not copied. */
+export function engineConfig(cfg: RunConfig): ConstructorParameters<typeof Engine>[0] {
+  const { importedTrace: t, ...rest } = cfg;
+  return t ? { ...rest, imported: { fileName: t.fileName, ops: attachImported(t.ops) } } : rest;
+}
+
+/**
+ * The call-site table of the whole trace, as the CLI's --callers computes it: a run of its own,
+ * inline, chunk by chunk of at most OUT_RING ops (the outcome rings hold that many), yielding
+ * between slices so the run's own calls get through.
+ */
+async function callerTable(cfg: RunConfig): Promise<CallerRow[] | null> {
+  const e = new Engine(engineConfig(cfg), { checkpoints: false });
+  if (e.source.kind !== 'stream' || !cfg.importedTrace) return null;
+  const stats = new CallerStats(e.source.ops, cfg.importedTrace.sites, e.allocators);
+  let t = performance.now();
+  for (;;) {
+    const from = e.cursor;
+    if (e.run(OUT_RING) === 0) break;
+    stats.add(e.lanes, from, e.cursor);
+    if (performance.now() - t > 12) {
+      await yieldNow();
+      t = performance.now();
+    }
+  }
+  return stats.rows();
+}
+
 export class Controller implements ControlApi {
   private cfg: RunConfig | null = null;
   private engine: Engine | null = null;
@@ -92,6 +139,10 @@ export class Controller implements ControlApi {
   /** Free-running with a stream per CPU: the ops run so far (all CPUs), else null. */
   private freeOps: number | null = null;
   private freeDone = false;
+  /** Op indices per engine call in a slice (fitChunk). */
+  private chunk = CHUNK_MIN * 4;
+  /** The call-site table of this configuration, once asked for. */
+  private callerRows: Promise<CallerRow[] | null> | null = null;
 
   constructor(
     private readonly spawn: SpawnCpuWorker | null,
@@ -105,11 +156,13 @@ export class Controller implements ControlApi {
     this.error = undefined;
     this.freeOps = null;
     this.freeDone = false;
+    this.callerRows = null;
     const free = cfg.schedule === 'free';
-    const engine = new Engine(
-      { ...cfg, params: cfg.params },
-      { checkpoints: !free, interval: this.opts.interval, budgetBytes: this.opts.budgetBytes },
-    );
+    const engine = new Engine(engineConfig(cfg), {
+      checkpoints: !free,
+      interval: this.opts.interval,
+      budgetBytes: this.opts.budgetBytes,
+    });
     this.engine = engine;
     this.infos = engine.lanes.map((L, k) => ({
       name: specName(cfg.allocators[k]),
@@ -123,15 +176,12 @@ export class Controller implements ControlApi {
     this.header = publishedViews(published);
     const perCpu = free && defaultFreeStream(cfg.workload) === 'per-cpu';
     if (this.spawn && engine.source.kind === 'stream' && !perCpu) {
-      this.pool = await startPool(this.spawn, engine, cfg, this.workers(cfg.cpus), !free, this.opts.timeoutMs);
+      const n = workersFor(cfg.schedule, cfg.cpus, engine.lanes.length, this.opts.cores ?? 1);
+      this.pool = await startPool(this.spawn, engine, cfg, n, !free, this.opts.timeoutMs);
       engine.setExecutor(this.pool.executor);
     } else if (free && !this.spawn) throw new Error('the free-running schedule needs CPU workers');
     this.publish();
     return { allocators: this.infos, published };
-  }
-
-  private workers(cpus: number): number {
-    return Math.max(1, Math.min(cpus, this.opts.cores ?? 1));
   }
 
   step(n: number): Promise<Summary> {
@@ -211,6 +261,36 @@ export class Controller implements ControlApi {
     return this.engine?.lanes[lane]?.allocator.blockAt(address) ?? null;
   }
 
+  callers(): Promise<CallerRow[] | null> {
+    const cfg = this.cfg;
+    if (!cfg?.importedTrace || cfg.importedTrace.sites.length <= 1) return Promise.resolve(null);
+    this.callerRows ??= callerTable(cfg);
+    return this.callerRows;
+  }
+
+  async siteBlocks(site: string): Promise<Float64Array[]> {
+    const e = this.engine;
+    const sites = this.cfg?.importedTrace?.sites;
+    if (!e || !sites || e.source.kind !== 'stream') return [];
+    const index = site === NO_SITE ? 0 : sites.indexOf(site);
+    if (index < 0) return e.lanes.map(() => new Float64Array(0));
+    const slots = liveSlotsOfSite(e.source.ops, this.freeOps ?? e.cursor, index);
+    return e.lanes.map((L) =>
+      laneBlocks(slots, { addr: L.slots.addr, req: L.slots.req, handedOut: (b) => L.allocator.handedOut(b) }),
+    );
+  }
+
+  /** Reads the lanes' allocators directly, like blockAt (off the hot path: it walks lists and pages). */
+  async explainFailures(op: number): Promise<(FailureExplanation | null)[]> {
+    return this.engine && this.freeOps === null ? explainAt(this.engine, op) : [];
+  }
+
+  /** Reads the lane's allocator directly, between two slices of a running loop. */
+  async kernelView(lane: number, withCaches: boolean): Promise<KernelView | null> {
+    const a = this.engine?.lanes[lane]?.allocator;
+    return a ? kernelView(a, withCaches) : null;
+  }
+
   async subscribe(cb: (s: Summary) => void): Promise<void> {
     this.subs.push(cb);
   }
@@ -284,8 +364,10 @@ export class Controller implements ControlApi {
       let b = budget();
       if (b <= 0 && !paced) break;
       while (b > 0 && performance.now() - t < slice) {
-        const n = Math.min(b, 1 << 16);
+        const n = Math.min(b, this.chunk);
+        const t0 = performance.now();
         const got = e.run(n, untilFailure);
+        this.fitChunk(got, performance.now() - t0, slice);
         ran += got;
         if (got < n) break;
         b = budget();
@@ -297,12 +379,24 @@ export class Controller implements ControlApi {
     }
   }
 
+  /**
+   * Op indices per engine call in a slice: about a quarter of a slice's worth at the rate just
+   * seen, so that a slice ends near its time even on a loaded machine (a fixed 65,536 took a
+   * quarter of a second there: maps saw few publishes and pause() waited).
+   */
+  private fitChunk(ran: number, ms: number, slice: number): void {
+    if (ran < this.chunk || ms <= 0) return;
+    const fit = (ran / ms) * (slice / 4);
+    this.chunk = Math.max(CHUNK_MIN, Math.min(CHUNK_MAX, 2 ** Math.round(Math.log2(fit))));
+  }
+
   /** Free-running with a stream per CPU, to the end, republishing while it runs. */
   private async runFreePerCpu(): Promise<void> {
     if (!this.spawn) throw new Error('the free-running schedule needs CPU workers');
     const e = this.need();
     const cfg = this.cfg as RunConfig;
-    const run = await buildFreeRun(this.spawn, e, cfg, this.workers(cfg.cpus), this.opts.timeoutMs);
+    const n = workersFor('free', cfg.cpus, e.lanes.length, this.opts.cores ?? 1);
+    const run = await buildFreeRun(this.spawn, e, cfg, n, this.opts.timeoutMs);
     this.freeOps = 0;
     try {
       await run.go(() => {
@@ -340,7 +434,7 @@ export class Controller implements ControlApi {
 
   private notify(force = false): void {
     const now = performance.now();
-    if (this.subs.length === 0 || (!force && now - this.lastNotify < 16)) return;
+    if (this.subs.length === 0 || (!force && now - this.lastNotify < NOTIFY_MS)) return;
     this.lastNotify = now;
     const s = this.buildSummary();
     for (const cb of this.subs) {
@@ -387,6 +481,7 @@ export class Controller implements ControlApi {
             .map((x) => ({ op: x.op, kind: KIND_NAMES[x.kind] ?? '?', reason: errorName(x.code) })),
           skipped: L.skipped,
           histogram: freeHistogram(free),
+          ...(L.allocator.buddyinfo ? { buddyinfo: L.allocator.buddyinfo() } : {}),
         };
       }),
       lastOps: this.freeOps === null ? lastOps(e, 50) : [],

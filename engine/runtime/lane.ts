@@ -12,6 +12,7 @@
  * are in no op buffer.
  */
 import type { Allocator } from '../core/types';
+import type { FailureExplanation } from '../core/explain';
 import { FailureLog, type FailureLogState } from '../core/records';
 import { SlotTable, type SlotTableHandle } from '../core/slots';
 import type { AdaptiveWorkload } from '../workloads/types';
@@ -22,6 +23,15 @@ export const SKIPPED = -100;
 export const UNMODELLED = -101;
 /** Outcomes kept per lane (a power of two). */
 export const OUT_RING = 4096;
+
+/**
+ * Failed allocations explained where they happen (Allocator.explainFailure), per lane, when a run
+ * asks for it (the CLI's --json): the first ones only, because each walks the allocator's lists
+ * and held pages (milliseconds on a 4094-page pool, more on large ones), and a run may fail
+ * millions of times. Inline only: on CPU workers the coordinator sees the state at the end of a
+ * batch, not at the failure.
+ */
+export const EXPLAIN_FIRST = 20;
 
 /** Rejected frees, maps and unmaps (wrong size, double free, ...): never silent, at most ERROR_SAMPLE kept. */
 export const ERROR_SAMPLE = 100;
@@ -69,6 +79,10 @@ export class Lane {
   unmodelled = 0;
   /** Adaptive workloads end per lane: the op index at which this one ended, or -1. */
   ended = -1;
+  /** Explain the first EXPLAIN_FIRST failed allocations as they happen (off unless a run asks). */
+  explain = false;
+  /** Those explanations, by op index (not checkpointed: runs that seek explain at the cursor instead). */
+  readonly explained = new Map<number, FailureExplanation>();
 
   constructor(
     readonly allocator: Allocator,

@@ -9,7 +9,7 @@
  */
 import { K_ALLOC, K_FREE, K_MAP, K_PAGE_ALLOC, KIND_OF_NAME, type OpBuffer } from '../core/op-buffer';
 import type { Allocator } from '../core/types';
-import { OUT_RING, SKIPPED, UNMODELLED, type Lane } from './lane';
+import { EXPLAIN_FIRST, OUT_RING, SKIPPED, UNMODELLED, type Lane } from './lane';
 
 const OUT_MASK = OUT_RING - 1;
 
@@ -102,6 +102,10 @@ export function recordFailure(L: Lane, i: number, cpu: number, bytes: number, co
     utilisation: L.utilisation(),
     max,
   });
+  // Right after the failed call: the state it failed in (a failed call changes nothing).
+  const a = L.allocator;
+  if (L.explain && a.explainFailure && L.explained.size < EXPLAIN_FIRST)
+    L.explained.set(i, a.explainFailure(cpu, bytes));
 }
 
 /**

@@ -12,7 +12,7 @@ import { buildFreeRun, defaultFreeStream } from './free-run';
 import type { Lane } from './lane';
 import { OUT_RING } from './lane';
 import type { WorkloadSource } from './source';
-import { startPool, type PoolSetup } from './start-pool';
+import { startPool, workersFor, type PoolSetup } from './start-pool';
 import type { SpawnCpuWorker } from './workers/pool';
 
 export interface HeadlessOptions extends WorkloadSource {
@@ -27,6 +27,8 @@ export interface HeadlessOptions extends WorkloadSource {
   chunk?: number;
   /** Stop right after every failed allocation and call this (inline only): PNGs at failures. */
   onFailure?: (engine: Engine) => void;
+  /** Explain the first failed allocations of each lane where they happen (inline only: lane.ts EXPLAIN_FIRST). */
+  explain?: boolean;
   /** Free-running stream kind (see free-run.ts). */
   stream?: 'shared' | 'per-cpu';
   timeoutMs?: number;
@@ -79,8 +81,9 @@ export async function runHeadless(o: HeadlessOptions): Promise<HeadlessResult> {
   }
   if (o.onFailure && o.threads !== 'inline') throw new Error('stopping at every failure needs --threads inline');
   const engine = new Engine(o, { checkpoints: false });
+  if (o.explain) for (const L of engine.lanes) L.explain = true;
   const cores = o.cores ?? (await nodeCores());
-  const workers = Math.max(1, Math.min(o.cpus, cores));
+  const workers = workersFor(o.schedule, o.cpus, engine.lanes.length, cores);
   // The run's time, not counting starting the workers (seconds in Node with tsx).
   let t0 = performance.now();
   let setup: PoolSetup | null = null;

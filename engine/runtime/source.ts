@@ -7,7 +7,7 @@
  *   the whole file; the CLI streams the file into it and passes the filled buffer;
  * - an adaptive workload: one generator per lane, asked op by op (no op buffer).
  */
-import { OpBuffer } from '../core/op-buffer';
+import { OpBuffer, type OpBufferHandle } from '../core/op-buffer';
 import { importText, requireCpus } from '../import/import';
 import { WORKLOADS, createWorkload } from '../workloads/generators';
 import type { AdaptiveWorkload, OpStream } from '../workloads/types';
@@ -35,6 +35,20 @@ export type Source =
   | { kind: 'adaptive'; make: () => AdaptiveWorkload; name: string };
 
 export const isTrace = (s: WorkloadSource): boolean => s.workload === 'ops' || s.workload === 'trace';
+
+/**
+ * Attach to an imported op buffer made in another thread, with a header of its own: a run cut
+ * short by `ops` rewinds its header (buildSource), which must not shorten the buffer for the
+ * next run made from the same import. The columns are shared, never copied.
+ */
+export function attachImported(h: OpBufferHandle): OpBuffer {
+  const header =
+    typeof SharedArrayBuffer !== 'undefined'
+      ? new SharedArrayBuffer(h.header.byteLength)
+      : new ArrayBuffer(h.header.byteLength);
+  new Int32Array(header).set(new Int32Array(h.header));
+  return new OpBuffer({ ...h, header });
+}
 
 /** Build the run's source; a bad trace or parameter throws before anything runs. */
 export function buildSource(s: WorkloadSource): Source {

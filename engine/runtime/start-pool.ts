@@ -22,6 +22,17 @@ export function spinFor(workers: number, cores: number): number {
   return cores >= workers ? 20000 : 200;
 }
 
+/**
+ * Workers for a run on CPU workers. Free-running: one per CPU up to the cores (a worker is a
+ * CPU there). Lockstep: lanes are independent, so a lane runs whole on a worker of its own
+ * (executor.ts assignGroups) and several lanes run at once even on one simulated CPU; more
+ * CPUs than lanes spread a lane's CPUs over the workers. Never more workers than cores.
+ */
+export function workersFor(schedule: 'lockstep' | 'free', cpus: number, lanes: number, cores: number): number {
+  const want = schedule === 'free' ? cpus : Math.max(cpus, lanes);
+  return Math.max(1, Math.min(want, cores));
+}
+
 export async function startPool(
   spawn: SpawnCpuWorker,
   engine: Engine,

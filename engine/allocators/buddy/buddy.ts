@@ -36,6 +36,7 @@ import type { StateField } from '../../core/types';
 import { field, planLayout, stateFields, viewsOf } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_PAGES } from '../../core/dirty';
 import { BuddyZone, MAX_ORDER, orderOf, zoneFields } from './zone';
+import { buddyExplain } from './explain';
 
 export interface BuddyParams {
   pages: number;
@@ -342,6 +343,10 @@ export class BuddyAllocator implements Allocator {
   }
 
   /** The zone's own check, then every block: live blocks have requests that fit, counters equal a recount. */
+  explainFailure(cpu: number, bytes: number) {
+    return buddyExplain(this, cpu, bytes);
+  }
+
   checkInvariants(): string[] {
     const bad = this.zone.check();
     let req = 0,

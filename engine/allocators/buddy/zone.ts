@@ -61,6 +61,13 @@ export interface ZoneViews {
   zHeadOf: Uint8Array;
 }
 
+/** usedBlockAt packs a block as first page * BLOCK_PACK + order (orders < MAX_ORDER < 16). */
+export const BLOCK_PACK = 16;
+/** usedBlockAt's answer unpacked: the block's first page. */
+export const packedFirst = (packed: number): number => Math.floor(packed / BLOCK_PACK);
+/** usedBlockAt's answer unpacked: the block's order. */
+export const packedOrder = (packed: number): number => packed % BLOCK_PACK;
+
 /** get_order(): the order of the smallest block of pages holding `bytes`. */
 export function orderOf(bytes: number, pageBytes: number): number {
   const pages = Math.ceil(bytes / pageBytes);
@@ -101,6 +108,51 @@ export class BuddyZone {
     v.zLock[L_READY] = 1;
   }
 
+  /**
+   * Hand out pages [first, first + count) at once, as the largest aligned blocks that fit in the
+   * range (a boot-time pool: NTA takes its initial regions so). Every page must be free: otherwise
+   * nothing changes and the answer is false. Writes only block heads (those it splits off and those
+   * it hands out), so a pool of millions of pages costs a few thousand writes. Free blocks split
+   * around the range go to the heads of their lists, as expand() puts split halves.
+   */
+  reserve(first: number, count: number): boolean {
+    const end = first + count;
+    if (!(first >= 0 && count >= 0 && end <= this.pages && Number.isInteger(first) && Number.isInteger(count)))
+      return false;
+    for (let p = first; p < end;) {
+      const f = this.freeBlockAt(p);
+      if (!f) return false;
+      p = f.first + (1 << f.order);
+    }
+    const v = this.v;
+    if (this.locking) lock(v.zLock, L_LOCK);
+    for (let p = first; p < end;) {
+      const f = this.freeBlockAt(p);
+      if (!f) break; // checked above; unreachable unless another thread changed the zone meanwhile
+      this.unlink(f.first, f.order);
+      v.zHeadOf[f.first] = 0;
+      this.mark(f.first);
+      this.carve(f.first, f.order, first, end);
+      p = f.first + (1 << f.order);
+    }
+    v.zLock[L_FREE] -= count;
+    if (this.locking) unlock(v.zLock, L_LOCK);
+    return true;
+  }
+
+  /** A block taken off its list: the part inside [lo, hi) as used blocks, the rest back as free ones. */
+  private carve(p: number, o: number, lo: number, hi: number): void {
+    const end = p + (1 << o);
+    if (p >= lo && end <= hi) {
+      this.v.zHeadOf[p] = USED_BLOCK | o;
+      this.mark(p);
+    } else if (end <= lo || p >= hi) this.addHead(p, o);
+    else {
+      this.carve(p + (1 << (o - 1)), o - 1, lo, hi);
+      this.carve(p, o - 1, lo, hi);
+    }
+  }
+
   /** Pages free now. */
   get freePages(): number {
     return this.v.zLock[L_FREE];
@@ -109,6 +161,17 @@ export class BuddyZone {
   /** Free blocks of `order` (/proc/buddyinfo). */
   freeBlocks(order: number): number {
     return this.v.zCount[order];
+  }
+
+  /** /proc/buddyinfo: free blocks of each order, 0 .. MAX_ORDER-1. */
+  buddyinfo(): number[] {
+    return Array.from(this.v.zCount.subarray(0, MAX_ORDER));
+  }
+
+  /** The order of the largest free block, or -1 when no page is free. */
+  largestFreeOrder(): number {
+    for (let o = MAX_ORDER - 1; o >= 0; o--) if (this.v.zCount[o] > 0) return o;
+    return -1;
   }
 
   private mark(page: number): void {
@@ -210,16 +273,16 @@ export class BuddyZone {
   }
 
   /**
-   * The allocated block holding `page`, packed as first page * 16 + order, or -1 when the page is
-   * in no allocated block. Blocks are aligned to their size, so at most MAX_ORDER probes; packed so
-   * that a free path asks it without allocating.
+   * The allocated block holding `page`, packed as first page * BLOCK_PACK + order (packedFirst,
+   * packedOrder), or -1 when the page is in no allocated block. Blocks are aligned to their size,
+   * so at most MAX_ORDER probes; packed so that a free path asks it without allocating.
    */
   usedBlockAt(page: number): number {
     if (!(page >= 0 && page < this.pages)) return -1;
     for (let o = 0; o < MAX_ORDER; o++) {
       const first = page - (page & ((1 << o) - 1));
       const h = this.v.zHeadOf[first];
-      if (h & USED_BLOCK) return first + (1 << (h & ORDER_MASK)) > page ? first * 16 + (h & ORDER_MASK) : -1;
+      if (h & USED_BLOCK) return first + (1 << (h & ORDER_MASK)) > page ? first * BLOCK_PACK + (h & ORDER_MASK) : -1;
       if (h & FREE_BLOCK && first + (1 << (h & ORDER_MASK)) > page) return -1;
     }
     return -1;
@@ -239,7 +302,9 @@ export class BuddyZone {
     const v = this.v;
     const errs: string[] = [];
     let free = 0;
-    const seen = new Uint8Array(this.pages);
+    // Free blocks as (first page, order), sorted afterwards: overlaps show as neighbours. No array
+    // per page, so a check costs the blocks, not the pages (pools of millions of pages).
+    const starts: number[] = [];
     for (let o = 0; o < MAX_ORDER; o++) {
       let n = 0;
       let prev = 0;
@@ -248,10 +313,7 @@ export class BuddyZone {
         if (v.zPrev[p] !== prev) errs.push(`order ${o}: block ${p} has prev ${v.zPrev[p] - 1}, expected ${prev - 1}`);
         if (v.zHeadOf[p] !== (FREE_BLOCK | o)) errs.push(`order ${o}: block ${p} is not marked free of that order`);
         if (p % (1 << o) !== 0 || p + (1 << o) > this.pages) errs.push(`order ${o}: block ${p} misaligned or outside`);
-        for (let i = p; i < Math.min(p + (1 << o), this.pages); i++) {
-          if (seen[i]) errs.push(`page ${i} is in two free blocks`);
-          seen[i] = 1;
-        }
+        starts.push(p * BLOCK_PACK + o);
         const b = p ^ (1 << o);
         if (o < MAX_ORDER - 1 && b + (1 << o) <= this.pages && v.zHeadOf[b] === (FREE_BLOCK | o))
           errs.push(`order ${o}: blocks ${p} and ${b} are free buddies, not merged`);
@@ -264,6 +326,12 @@ export class BuddyZone {
         }
       }
       if (n !== v.zCount[o]) errs.push(`order ${o}: ${n} blocks listed, count says ${v.zCount[o]}`);
+    }
+    starts.sort((x, y) => x - y);
+    for (let i = 1; i < starts.length; i++) {
+      const prevEnd = packedFirst(starts[i - 1]) + (1 << packedOrder(starts[i - 1])),
+        p = packedFirst(starts[i]);
+      if (p < prevEnd) errs.push(`page ${p} is in two free blocks`);
     }
     if (free !== v.zLock[L_FREE]) errs.push(`${free} pages in free blocks, the zone counts ${v.zLock[L_FREE]}`);
     return errs.slice(0, 20);

@@ -3,7 +3,8 @@
  * without changing it. Off the hot path (the map's tooltip); scans stay inside the
  * node of the address, so a lookup costs at most one node's chunks.
  *
- * - a page not taken yet (growth capacity): 'unheld', owner -1;
+ * - a page the zone holds: a page-level block (allocPages) is an 'allocation' of its 2^order
+ *   pages, owner -1; a free block of the zone is 'unheld' (the whole block), owner -1;
  * - a page of an untouched initial region: that whole region, one free run;
  * - a free chunk (bitmap bit 1): the maximal run of free bits around it inside its
  *   node, which is exactly one free-list run (frees merge with both neighbours);
@@ -14,7 +15,8 @@
  */
 import type { BlockInfo } from '../../core/types';
 import { countSetDown, countSetUp, testBit } from './bits';
-import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK, SIZE_SHIFT } from './layout';
+import { packedFirst, packedOrder } from '../buddy/zone';
+import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK, PAGE_BLOCK, SIZE_SHIFT } from './layout';
 import type { NtaAllocator } from './nta';
 
 const KIND_OF_HEAD: Partial<Record<number, BlockInfo['kind']>> = {
@@ -38,7 +40,7 @@ export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
     return { kind: 'free', start: base + first * pageBytes, bytes, requested: 0, owner: a.ownerOfPage(page) };
   }
   const node = v.pageNode[page] - 1;
-  if (node < 0) return { kind: 'unheld', start: base + page * pageBytes, bytes: pageBytes, requested: 0, owner: -1 };
+  if (node < 0) return zoneBlockAt(a, page);
   const owner = v.pageOwner[page] - 1;
   const rs = node * cpp,
     re = rs + v.nodePages[node] * cpp;
@@ -57,4 +59,34 @@ export function ntaBlockAt(a: NtaAllocator, address: number): BlockInfo | null {
     return { kind, start: base + j * C, bytes: n * C, requested: v.block[j] >>> SIZE_SHIFT, owner };
   }
   return null;
+}
+
+/** A page NTA has no node on: the zone's page-level block or free block holding it. */
+function zoneBlockAt(a: NtaAllocator, page: number): BlockInfo {
+  const { baseAddress: base, pageBytes } = a.params;
+  const u = a.zone.usedBlockAt(page);
+  if (u >= 0 && a.v.nodePages[packedFirst(u)] === PAGE_BLOCK) {
+    const first = packedFirst(u),
+      order = packedOrder(u),
+      bytes = pageBytes * 2 ** order;
+    return {
+      kind: 'allocation',
+      start: base + first * pageBytes,
+      bytes,
+      requested: bytes,
+      owner: -1,
+      detail: [`page-level block: order ${order} from the buddy zone`],
+    };
+  }
+  const f = a.zone.freeBlockAt(page);
+  const first = f ? f.first : page,
+    order = f ? f.order : 0;
+  return {
+    kind: 'unheld',
+    start: base + first * pageBytes,
+    bytes: pageBytes * 2 ** order,
+    requested: 0,
+    owner: -1,
+    detail: [`free in the buddy zone: an order-${order} block`],
+  };
 }

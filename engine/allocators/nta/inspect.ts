@@ -17,7 +17,6 @@ import {
   C_SLOTS,
   MAGIC,
   META_MAGIC,
-  META_PAGES_TAKEN,
   U_STRIDE,
 } from './layout';
 import type { NtaAllocator } from './nta';
@@ -33,7 +32,7 @@ export function ntaCounters(a: NtaAllocator): Counters {
     failures: s[C_FAILS],
     requestedBytes: s[C_REQ],
     allocatedBytes: s[C_ALLOC],
-    heldBytes: Atomics.load(a.v.meta, META_PAGES_TAKEN) * a.params.pageBytes,
+    heldBytes: (a.params.maxPages - a.zone.freePages) * a.params.pageBytes,
     pendingBytes: s[C_PUSHED] - s[C_DRAINED],
     postponedBytes: s[C_POSTPONED],
   };
@@ -72,11 +71,16 @@ export function ntaRemoteTotals(a: NtaAllocator, cpu: number): { pushed: number;
 }
 
 /**
- * A fresh instance: each CPU's initial nodes enter its full-region list in address order, all
- * untouched, so only the lists' counts, the CPU's cursor and the pages taken are written.
+ * A fresh instance: the zone's blocks, the initial regions reserved from it at once (pages
+ * [0, initial pages): the largest aligned blocks, so a 4,194,304-page pool writes 4096 block heads);
+ * each CPU's initial nodes enter its full-region list in address order, all untouched, so only the
+ * lists' counts and the CPU's cursor are written.
  */
 export function writeInitialState(a: NtaAllocator): void {
   const { v } = a;
+  a.zone.init();
+  if (!a.zone.reserve(0, a.initialPages))
+    throw new Error(`NTA: the zone of ${a.params.maxPages} pages cannot give the ${a.initialPages} initial pages`);
   v.listHead.fill(-1);
   v.listTail.fill(-1);
   v.remoteHead.fill(-1);
@@ -87,6 +91,5 @@ export function writeInitialState(a: NtaAllocator): void {
     v.listCount[cpu * a.lists + full] = count;
     if (count > 0) v.nonEmpty[cpu * a.listStride + (full >>> 5)] |= 1 << (full & 31);
   }
-  v.meta[META_PAGES_TAKEN] = a.initialPages;
   Atomics.store(v.meta, META_MAGIC, MAGIC);
 }

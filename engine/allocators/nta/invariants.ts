@@ -2,13 +2,17 @@
  * Full consistency check of an NTA instance (slow; tests run it after every op).
  *
  * Chunk by chunk it walks only what the allocator has written: each CPU's touched initial
- * regions and the grown pages. Untouched regions and untaken pages must be all zero (never
- * written); in a small pool (up to 2^16 chunks) every byte of them is checked, in a big one
- * their per-page fields at both ends of each range, O(1) per range. So the cost follows the
- * touched pages, not the pool.
+ * regions and the grown nodes. Untouched regions and the zone's free blocks must be all zero in
+ * NTA's own fields (never written); in a small pool (up to 2^16 chunks) every byte of them is
+ * checked, in a big one their per-page fields at both ends of each range, O(1) per range. So
+ * the cost follows the touched pages and the zone's blocks, not the pool.
  *
+ * 0. The zone (its own check) and what it handed out: the initial pages are its blocks taken at
+ *    start, exactly tiling [0, initial pages); every block taken later is a grown node (one page,
+ *    PATCH2) or a page-level block (allocPages); held pages (initial + grown + page-level) and the
+ *    zone's free pages add up to the pool (pages conserved between the zone and NTA).
  * 1. Pages: a touched page belongs to a node of its owner (initial pages: the CPU the initial
- *    layout gives); held pages (touched + untouched) are the pages taken.
+ *    layout gives).
  * 2. Lists: every linked container is a maximal run of free bits in one node of its CPU, of
  *    exactly the list's length; links (but a head's prev and a tail's next), tails, counts (plus the untouched regions on each CPU's
  *    full-region list) and the nonEmpty bits agree.
@@ -19,7 +23,6 @@
  * 5. Counters equal a recount.
  */
 import {
-  META_PAGES_TAKEN,
   blockChunks,
   KIND_MASK,
   SIZE_SHIFT,
@@ -29,6 +32,7 @@ import {
   H_MAPPED,
   H_PENDING,
   H_POSTPONED,
+  PAGE_BLOCK,
   U_STRIDE,
 } from './layout';
 import { initialRegionOwner, initialRegions } from './regions';
@@ -49,8 +53,9 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
   const bit = (i: number) => (v.bitmap[i >>> 5] >>> (i & 31)) & 1;
   const kind = (c: number) => v.block[c] & KIND_MASK,
     len = (c: number) => blockChunks(v.block[c], a.chunkShift);
-  const taken = Atomics.load(v.meta, META_PAGES_TAKEN);
+  const { zone } = a;
   const small = p.maxPages * cpp <= SMALL_CHUNKS;
+  for (const e of zone.check()) err(`zone: ${e}`);
 
   /** Pages [from, to) were never written: all zero (whole when small, else both ends' per-page fields). */
   const neverWritten = (from: number, to: number, what: string) => {
@@ -70,7 +75,19 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     }
   };
 
-  // Touched page ranges [start, end): each CPU's touched initial regions, then the grown pages.
+  // The initial pages: the zone's blocks taken at start, exactly [0, initial pages).
+  let at = 0;
+  while (at < a.initialPages) {
+    const o = zone.usedOrder(at);
+    if (o < 0) {
+      err(`initial page ${at} is the first page of no zone block taken at start`);
+      break;
+    }
+    at += 1 << o;
+  }
+  if (at > a.initialPages) err(`a zone block crosses the end of the initial pages (${a.initialPages})`);
+
+  // Touched page ranges [start, end): each CPU's touched initial regions, then the grown nodes.
   const ranges: [number, number][] = [];
   const untouchedRegions: number[] = [];
   let untouchedPages = 0;
@@ -85,11 +102,37 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     untouchedPages += (first + count - upto) * perNode;
     neverWritten(upto * perNode, (first + count) * perNode, `untouched (cpu ${cpu})`);
   }
-  if (taken < a.initialPages || taken > p.maxPages)
-    err(`${taken} pages taken, outside ${a.initialPages}..${p.maxPages}`);
-  if (taken > a.initialPages) ranges.push([a.initialPages, taken]);
-  neverWritten(Math.max(taken, a.initialPages), p.maxPages, 'untaken');
+  // After the initial pages, the zone's blocks: free ones (never written by NTA), grown nodes and
+  // page-level blocks (never written but their first page's marker).
+  let pageBlockPages = 0;
+  for (let pg = a.initialPages; pg < p.maxPages;) {
+    const fo = zone.freeOrder(pg);
+    if (fo >= 0) {
+      neverWritten(pg, pg + (1 << fo), 'zone-free');
+      pg += 1 << fo;
+      continue;
+    }
+    const uo = zone.usedOrder(pg);
+    if (uo < 0) {
+      err(`page ${pg} is the first page of no zone block`);
+      break;
+    }
+    const n = 1 << uo;
+    if (v.nodePages[pg] === PAGE_BLOCK) {
+      if (v.pageNode[pg] !== 0 || v.pageOwner[pg] !== 0) err(`page-level block at ${pg} has a node or owner`);
+      neverWritten(pg + 1, pg + n, 'page-level block');
+      pageBlockPages += n;
+    } else if (v.pageNode[pg] === pg + 1 && v.nodePages[pg] === n) ranges.push([pg, pg + n]);
+    else err(`zone block at page ${pg} (order ${uo}) is neither a node nor a page-level block`);
+    pg += n;
+  }
   ranges.sort((x, y) => x[0] - y[0]);
+  // Neighbouring ranges as one (grown pages often are), so that a chunk's range is found fast.
+  for (let i = 1; i < ranges.length; i++)
+    if (ranges[i][0] === ranges[i - 1][1]) {
+      ranges[i - 1][1] = ranges[i][1];
+      ranges.splice(i--, 1);
+    }
 
   // Coverage counts for the touched chunks only.
   const offset: number[] = [];
@@ -101,8 +144,14 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
   const cover = new Uint8Array(touchedChunks);
   const coverAt = (c: number): number => {
     const pg = Math.floor(c / cpp);
-    for (let i = 0; i < ranges.length; i++)
-      if (pg >= ranges[i][0] && pg < ranges[i][1]) return offset[i] + c - ranges[i][0] * cpp;
+    let lo = 0,
+      hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (pg < ranges[mid][0]) hi = mid - 1;
+      else if (pg >= ranges[mid][1]) lo = mid + 1;
+      else return offset[mid] + c - ranges[mid][0] * cpp;
+    }
     return -1;
   };
   const touched = (visit: (c: number) => void) => {
@@ -126,7 +175,10 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
         err(`initial page ${pg} owned by cpu ${owner}, not the cpu the initial layout gives it`);
     }
   }
-  if (heldPages !== taken) err(`${heldPages} pages belong to nodes or untouched regions, but ${taken} were taken`);
+  heldPages += pageBlockPages;
+  const taken = p.maxPages - zone.freePages;
+  if (heldPages !== taken)
+    err(`${heldPages} pages belong to nodes, untouched regions or page-level blocks, but the zone gave ${taken}`);
 
   const nodeBounds = (c: number) => {
     const first = v.pageNode[Math.floor(c / cpp)] - 1;
@@ -176,8 +228,8 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     }
   }
 
-  let req = 0,
-    alloc = 0,
+  let req = pageBlockPages * p.pageBytes,
+    alloc = pageBlockPages * p.pageBytes,
     postponed = 0,
     pendingBlocks = 0,
     pendingBytes = 0;

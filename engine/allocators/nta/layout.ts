@@ -3,8 +3,7 @@
  * this order, each with its perPage in brackets (global fields have none: perPage 0).
  *
  * Global (written with Atomics where several CPUs may touch them):
- *   meta        i32[4]        [0] pages taken so far (initial + grown; CAS on growth)
- *                             [1] layout magic, set last by the initialising thread
+ *   meta        i32[4]        [0] layout magic, set last by the initialising thread
  *   locks       i32[cpus]     spinlock of each CPU's remote-free list (avl_free_lock); 0 when quiescent
  *   remoteHead  i32[cpus]     first chunk of each CPU's remote-free LIFO list, -1 = empty
  *                             (avl_free_list_head; the list is linked through `remote`)
@@ -17,12 +16,18 @@
  *   listCount   i32[cpus*L]   runs on the list, untouched regions included (histograms without a walk)
  *   nonEmpty    u32[cpus*S]   bit i of words cpu*S.. set iff list i of that CPU is non-empty (fast
  *                             upward scan); S = max(L/32, 16): each CPU's words fill whole cache lines
+ * The buddy zone of maxPages pages that every page comes from (buddy/zone.ts: zHead, zCount,
+ * zLock global; zNext, zPrev, zHeadOf [1]): the initial regions are reserved from it at start
+ * (pages [0, initial pages), as the largest aligned blocks), growth and page-level blocks
+ * (allocPages) are taken from it later; "held" = the zone's pages not free.
  * Per page (pages = maxPages) [1]:
  *   pageNode    i32[pages]    1 + first page of the node (region) holding this page; 0 = none
- *                             written yet: a page not taken, or of an untouched initial region
+ *                             written yet: a page the zone holds (free or a page-level block),
+ *                             or a page of an untouched initial region
  *                             (the kernel kept the node pointer in page->lru.next)
  *   pageOwner   i32[pages]    1 + owner CPU of the page (page->lru.prev); 0 as pageNode
- *   nodePages   i32[pages]    at a node's first page: pages in the node (2^order)
+ *   nodePages   i32[pages]    at a node's first page: pages in the node (2^order); at a page-level
+ *                             block's first page (allocPages): PAGE_BLOCK (-1)
  * Per chunk (chunks = maxPages * cpp, cpp = pageBytes / chunkBytes; "block" = free run or allocation):
  *   bitmap      u32[chunks/32] [cpp/32] node->mask: 1 = free, 0 = used, as in the patches
  *   block       i32[chunks]   [cpp] at a free run's first chunk: its length in chunks << 3 | H_FREE;
@@ -43,8 +48,9 @@
  * two links share a line; `remote` is touched by cross-CPU frees only.
  * No state byte per chunk: pageStates derives ChunkState codes from the bitmap and `block`
  * (page-states.ts), so allocations and frees write no per-chunk bytes beyond the bitmap.
- * Virtual (untouched) regions: a fresh instance writes no page-major field (they stay zero, so a
- * pool of millions of pages costs no memory until used). The initial regions of each CPU enter
+ * Virtual (untouched) regions: a fresh instance writes no page-major field of its own (they stay
+ * zero, so a pool of millions of pages costs no memory until used); the zone writes the heads of
+ * its blocks only (one per 1024 pages in a fresh zone). The initial regions of each CPU enter
  * its full-region list (index L-1) in address order, so that list is always "regions
  * untouched[cpu] .. end of this CPU's initial regions" (implied, not linked) followed by the
  * linked entries: allocation takes the head, materialising the next untouched region first (its
@@ -54,9 +60,9 @@
  * every write of a page-major field above stamps its page's segment.
  */
 import { field, planLayout, type LayoutPlan } from '../../core/layout';
+import { zoneFields } from '../buddy/zone';
 
-export const META_PAGES_TAKEN = 0;
-export const META_MAGIC = 1;
+export const META_MAGIC = 0;
 export const MAGIC = 0x4e544131; // 'NTA1'
 
 /** Counter slots per CPU. Byte counters are signed partial sums: summed over CPUs they are exact. */
@@ -69,6 +75,9 @@ export const C_ALLOCS = 0,
   C_DRAINED = 6,
   C_POSTPONED = 7,
   C_SLOTS = 8;
+
+/** nodePages at the first page of a page-level block (allocPages): not a node. */
+export const PAGE_BLOCK = -1;
 
 /** i32 slots per CPU in `untouched` (a cache line each: every CPU advances its own). */
 export const U_STRIDE = 16;
@@ -108,6 +117,7 @@ export function ntaLayout(g: NtaGeometry) {
     listTail: field('i32', g.cpus * g.lists),
     listCount: field('i32', g.cpus * g.lists),
     nonEmpty: field('u32', g.cpus * listStride(g.lists)),
+    ...zoneFields(g.maxPages),
     pageNode: field('i32', g.maxPages, 1),
     pageOwner: field('i32', g.maxPages, 1),
     nodePages: field('i32', g.maxPages, 1),

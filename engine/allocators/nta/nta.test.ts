@@ -264,15 +264,17 @@ describe('blockAt', () => {
     expect(a.blockAt(m)).toMatchObject({ kind: 'postponed', start: m, requested: 300 });
     expect(a.blockAt(base + 2 * 4096)).toMatchObject({ kind: 'free', owner: 1 }); // CPU 1's half of the pool
   });
-  it('reports untaken growth pages as unheld and grown pages with the CPU that grew', () => {
+  it("reports the zone's free pages as unheld (the whole free block) and grown pages with the CPU that grew", () => {
     const a = new NtaAllocator({ preset: 'patch2', regions: 1, maxPages: 16 + 8 + 8, cpus: 2 });
     const base = a.geometry.baseAddress;
-    expect(a.blockAt(base + 16 * 4096 + 40)).toEqual({
+    // 32 pages: one order-5 block, the initial 16 reserved from it, [16, 32) left free as order 4.
+    expect(a.blockAt(base + 17 * 4096 + 40)).toEqual({
       kind: 'unheld',
       start: base + 16 * 4096,
-      bytes: 4096,
+      bytes: 16 * 4096,
       requested: 0,
       owner: -1,
+      detail: ['free in the buddy zone: an order-4 block'],
     });
     expect(a.alloc(1, 32768)).toBe(base + 8 * 4096);
     const g = a.alloc(1, 100); // grows 8 one-page nodes for CPU 1
@@ -346,10 +348,15 @@ describe('blockAt', () => {
 
 describe('virtual pools: untouched initial regions are implied, never written', () => {
   const BIG = 1_048_576;
-  it('a fresh pool writes no page-major field', () => {
-    const a = new NtaAllocator({ preset: 'patch2', regions: 1024, maxPages: 16384, cpus: 2 });
-    for (const f of a.fields) if (f.perPage > 0) expect(f.view.every((x) => x === 0)).toBe(true);
-    expect(a.dirty.segGen.every((x) => x === 0)).toBe(true);
+  it("a fresh pool writes no page-major field of its own, and the zone only its blocks' heads", () => {
+    const a = new NtaAllocator({ preset: 'patch2', regions: 1024, maxPages: 16384 + 100, cpus: 2 });
+    for (const f of a.fields)
+      if (f.perPage > 0 && !f.name.startsWith('z')) expect(f.view.every((x) => x === 0)).toBe(true);
+    // 16484 pages: 16 order-10 blocks taken at start, then 64 + 32 + 4 pages free as three blocks.
+    const heads = a.v.zHeadOf.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0);
+    expect(heads).toBe(16 + 3);
+    expect(a.buddyinfo()).toEqual([0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0]);
+    expect(a.dirty.segGen.reduce((n, g) => n + (g !== 0 ? 1 : 0), 0)).toBe(16 + 2);
   });
   it('untouched regions are free runs of their CPU, for every question asked of them', () => {
     const a = new NtaAllocator({ preset: 'blog', regions: BIG, maxPages: BIG, cpus: 4 });

@@ -18,6 +18,11 @@
  *   (parameter drainOnAlloc=1: also at the start of every allocation, as the seed proposed);
  * - zero-copy sniffer (seed, 18 Aug 2006): a mapped allocation's free is
  *   postponed until it is unmapped.
+ * - pages come from a buddy zone of maxPages pages (buddy/zone.ts), the page source of every
+ *   kind: the initial regions are reserved from it at start (the blog model and PATCH1 take their
+ *   whole pool at boot, PATCH2 its 8 regions per CPU, and none ever gives a page back), growth takes
+ *   order-0 pages from it (PATCH2 avl_node_entry_alloc(gfp, 0)), and page-level trace events
+ *   (allocPages/freePages) are served by it directly. Held = the zone's pages not free.
  * Virtual pools: the initial regions are not written at start; each CPU's untouched regions
  * are the implied head of its full-region list, materialised one by one as allocations take
  * them (layout.ts, "Virtual"), so nothing is O(pages) but the buffers' (lazily zeroed) size.
@@ -51,7 +56,7 @@ import {
   type NtaLayout,
   MAGIC,
   META_MAGIC,
-  META_PAGES_TAKEN,
+  PAGE_BLOCK,
   C_ALLOCS,
   C_FREES,
   C_FAILS,
@@ -79,6 +84,8 @@ import { insertTail, unlink } from './lists';
 import { ntaMap, ntaUnmap } from './mapping';
 import { ntaCounters, ntaFreeSummary, ntaLargestFree, ntaRemoteTotals, writeInitialState } from './inspect';
 import { ntaBlockAt } from './block-at';
+import { BuddyZone, MAX_ORDER } from '../buddy/zone';
+import { ntaExplain } from './explain';
 
 export const NTA_CAPABILITIES: Capabilities = {
   remoteFrees: true,
@@ -104,7 +111,7 @@ export class NtaAllocator implements Allocator {
    *   with drainOnAlloc=1 at the start of every allocation too ('all').
    */
   readonly concurrency: Concurrency;
-  /** Called before growth takes pages from the capacity shared by all CPUs (meta[META_PAGES_TAKEN]). */
+  /** Called before every zone operation (growth, page-level blocks): the zone is shared by all CPUs. */
   gate: () => void = () => {};
   onHeldChange: ((bytes: number) => void) | null = null;
   readonly params: NtaParams;
@@ -115,6 +122,8 @@ export class NtaAllocator implements Allocator {
   /** Words per CPU in `nonEmpty` (listWords padded to cache lines). */
   readonly listStride: number;
   readonly v: Views<NtaLayout>;
+  /** The page source: every page held was taken from it (layout.ts). */
+  readonly zone: BuddyZone;
   /** log2 of chunks per page, and of chunks per dirty-page segment (chunk c is in segment c >>> segShift). */
   readonly cppShift: number;
   /** log2 of chunkBytes, chunkBytes - 1, 1 / chunkBytes (exact: a power of two), the largest request. */
@@ -164,6 +173,7 @@ export class NtaAllocator implements Allocator {
     this.segShift = this.cppShift + SEGMENT_SHIFT;
     this.v = viewsOf(plan, b.layout);
     this.fields = stateFields(plan, this.v);
+    this.zone = new BuddyZone(this.v, p.maxPages, b.dirty, p.cpus > 1);
     this.perNode = 1 << p.regionOrder;
     this.initialPages = initialPages(p);
     this.untouchedEnd = Int32Array.from({ length: p.cpus }, (_, cpu) => {
@@ -288,19 +298,75 @@ export class NtaAllocator implements Allocator {
     return c;
   }
 
-  /** PATCH2's cache growth: up to growPages order-0 nodes from the capacity, for this CPU. */
+  /**
+   * PATCH2's cache growth (avl_node_entry_alloc(gfp, 0)): as many order-0 pages as the zone gives,
+   * up to growPages, each a one-page node of this CPU appended to its lists in the order taken.
+   * False when the zone had no page at all.
+   */
   private grow(cpu: number): boolean {
-    const { meta } = this.v;
     this.gate();
-    for (;;) {
-      const taken = Atomics.load(meta, META_PAGES_TAKEN);
-      const upto = Math.min(taken + this.params.growPages, this.params.maxPages);
-      if (upto === taken) return false;
-      if (Atomics.compareExchange(meta, META_PAGES_TAKEN, taken, upto) !== taken) continue;
-      for (let pg = taken; pg < upto; pg++) this.addNode(cpu, pg, 1);
-      this.onHeldChange?.((upto - taken) * this.params.pageBytes);
-      return true;
+    let got = 0;
+    for (; got < this.params.growPages; got++) {
+      const pg = this.zone.alloc(0);
+      if (pg < 0) break;
+      this.addNode(cpu, pg, 1);
     }
+    if (got > 0) this.onHeldChange?.(got * this.params.pageBytes);
+    return got > 0;
+  }
+
+  // ---- page-level blocks (trace events mm_page_alloc / mm_page_free) ------------------------
+
+  /** 2^order pages straight from the zone: requested and allocated while live, no node of NTA's. */
+  allocPages(cpu: number, order: number): number {
+    if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return AllocError.BadCpu;
+    const cnt = this.v.counters,
+      base = cpu * C_SLOTS;
+    if (!(Number.isInteger(order) && order >= 0)) {
+      cnt[base + C_FAILS]++;
+      return AllocError.BadSize;
+    }
+    if (order >= MAX_ORDER) {
+      cnt[base + C_FAILS]++;
+      return AllocError.TooLarge;
+    }
+    this.gate();
+    const pg = this.zone.alloc(order);
+    if (pg < 0) {
+      cnt[base + C_FAILS]++;
+      return AllocError.NoSpace;
+    }
+    this.v.nodePages[pg] = PAGE_BLOCK;
+    this.segGen[pg >>> SEGMENT_SHIFT] = this.epoch[0];
+    const bytes = this.params.pageBytes * 2 ** order;
+    cnt[base + C_ALLOCS]++;
+    cnt[base + C_REQ] += bytes;
+    cnt[base + C_ALLOC] += bytes;
+    this.onHeldChange?.(bytes);
+    return this.params.baseAddress + pg * this.params.pageBytes;
+  }
+
+  /** The page-level block at `address` back to the zone (UnknownPointer for anything else, WrongSize for another order). */
+  freePages(cpu: number, address: number, order: number): number {
+    if (!(cpu >= 0 && cpu < this.cpus && Number.isInteger(cpu))) return FreeError.BadCpu;
+    const pg = (address - this.params.baseAddress) / this.params.pageBytes;
+    if (!(pg >= 0 && pg < this.params.maxPages && Number.isInteger(pg))) return FreeError.UnknownPointer;
+    const o = this.zone.usedOrder(pg);
+    if (o < 0 || this.v.nodePages[pg] !== PAGE_BLOCK) return FreeError.UnknownPointer;
+    if (o !== order) return FreeError.WrongSize;
+    this.gate();
+    // Forget the block while it is still ours: once the zone has it back, another CPU may take it.
+    this.v.nodePages[pg] = 0;
+    this.segGen[pg >>> SEGMENT_SHIFT] = this.epoch[0];
+    this.zone.free(pg, o);
+    const bytes = this.params.pageBytes * 2 ** o,
+      cnt = this.v.counters,
+      base = cpu * C_SLOTS;
+    cnt[base + C_FREES]++;
+    cnt[base + C_REQ] -= bytes;
+    cnt[base + C_ALLOC] -= bytes;
+    this.onHeldChange?.(-bytes);
+    return FREE_OK;
   }
 
   // ---- free ---------------------------------------------------------------------------
@@ -480,8 +546,17 @@ export class NtaAllocator implements Allocator {
     return ntaBlockAt(this, address);
   }
 
+  explainFailure(cpu: number, bytes: number) {
+    return ntaExplain(this, cpu, bytes);
+  }
+
   checkInvariants(): string[] {
     return checkNtaInvariants(this);
+  }
+
+  /** /proc/buddyinfo of the zone under NTA: free blocks of each order. */
+  buddyinfo(): number[] {
+    return this.zone.buddyinfo();
   }
 
   /** Whole chunks; nothing beyond the largest region. */

@@ -3,7 +3,8 @@
  * alloc and free cost more than deriving them when a map or a checkpoint asks). A node's chunks
  * are tiled by maximal free runs (bitmap bits 1) and blocks (bits 0, the block's kind and length
  * in `block` at its first chunk), so a walk from the node's first chunk meets each
- * block at its head. Untouched initial regions are one free run; pages not taken are Unheld.
+ * block at its head. Untouched initial regions are one free run; the zone's free pages are
+ * Unheld, and a page-level block (allocPages) is Used throughout, as the buddy kind draws it.
  *
  * Read while CPU workers run (free-running snapshots), a node may be mid-op: the walk then
  * steps one chunk over anything that is not a block head and clamps lengths to the node, so it
@@ -11,7 +12,8 @@
  */
 import { ChunkState } from '../../core/types';
 import { countSetUp } from './bits';
-import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK } from './layout';
+import { packedFirst, packedOrder } from '../buddy/zone';
+import { blockChunks, H_LIVE, H_MAPPED, H_PENDING, H_POSTPONED, KIND_MASK, PAGE_BLOCK } from './layout';
 import type { NtaAllocator } from './nta';
 
 /** State of a block's chunks by its head kind (an allocation's chunks all hold requested bytes: NTA rounds up to chunks). */
@@ -34,7 +36,17 @@ export function ntaPageStates(a: NtaAllocator, firstPage: number, count: number,
     }
     const node = v.pageNode[pg] - 1;
     if (node < 0) {
-      pg++; // not taken: Unheld
+      // The zone's: a page-level block (Used), else a free block (Unheld), skipped whole.
+      const u = a.zone.usedBlockAt(pg),
+        first = u >= 0 ? packedFirst(u) : -1;
+      if (first >= 0 && v.nodePages[first] === PAGE_BLOCK) {
+        const end = Math.min(first + (1 << packedOrder(u)), firstPage + count);
+        out.fill(ChunkState.Used, (pg - firstPage) * cpp, (end - firstPage) * cpp);
+        pg = end;
+        continue;
+      }
+      const f = a.zone.freeBlockAt(pg);
+      pg = f ? Math.max(pg + 1, f.first + (1 << f.order)) : pg + 1;
       continue;
     }
     const rs = node * cpp,

@@ -1,71 +1,83 @@
 /**
  * Full consistency check of a pow2 instance (slow; tests run it after every op):
- * pages (held pages have a class, unheld ones no data), slots (free bits, object
- * states, chunk states, no object inside another or past the page end), partial
- * lists (exactly the held non-full pages of their class and CPU, links agree), the
- * held-page trees, and counters (and the per-owner free-slot and held-page counts)
- * equal a recount.
+ * - the zone (its own check), and pages conserved: the zone's blocks tile the pool, each free one
+ *   with no pow2 state, each taken one a slab (of the order its class takes) or a page-level
+ *   block; the pages they hold equal the held counter and the zone's missing pages;
+ * - slabs: free bits, object states, requested bytes (no object inside another or past the slab),
+ *   live counts, owners; a slab's other pages carry no state; no empty slab is kept;
+ * - partial lists: exactly the non-full slabs of their class and owner, links agree;
+ * - counters (and the per-owner free-slot counts) equal a recount; no lock is held.
  *
- * Pages are walked one by one only in 64-page segments the allocator has written (dirty
- * stamps, core/dirty.ts); a never-written segment must be unheld and is checked O(1) (its
- * first page's per-page fields), unless the pool is small (up to 2^16 chunks): then every
- * page is checked whole. So the cost follows the pages used, not the pool.
+ * The walk goes block by block over the zone (a free block costs O(1) unless the pool is small, up
+ * to 2^16 chunks: then every page of it is checked whole), so the cost follows the slabs, not the
+ * pool.
  */
-import { SEGMENT_PAGES } from '../../core/dirty';
-import { LSTRIDE, type Pow2State } from './layout';
+import { LSTRIDE, PAGE_BLOCK, type Pow2State } from './layout';
 
 const SMALL_CHUNKS = 1 << 16;
 
 export function checkPow2Invariants(a: Pow2State): string[] {
   const bad: string[] = [];
-  const { P, C, W, K, cpus, tree } = a;
+  const { P, C, W, K, cpus, zone, logC } = a;
   const small = P * C <= SMALL_CHUNKS;
-  const written = (p: number) => small || a.dirty.segGen[Math.floor(p / SEGMENT_PAGES)] !== 0;
+  for (const e of zone.check()) bad.push(`zone: ${e}`);
+  for (let c = 0; c < cpus; c++) if (a.locks[c * LSTRIDE] !== 0) bad.push(`lock of cpu ${c} is held`);
+
+  /** Page p carries no pow2 state (a free page of the zone, or a slab's or block's other page). */
+  const clean = (p: number, what: string) => {
+    let dirty = a.pageClass[p] !== 0 || a.pageOwner[p] !== 0 || a.pageLive[p] !== 0;
+    dirty ||= a.pageNext[p] !== 0 || a.pagePrev[p] !== 0;
+    for (let w = 0; w < W && !dirty; w++) dirty = a.freeBits[p * W + w] !== 0 || a.handedBits[p * W + w] !== 0;
+    for (let c = p * C; c < (p + 1) * C && !dirty; c++) dirty = a.reqBytes[c] !== 0;
+    if (dirty) bad.push(`page ${p}: ${what} with slab state`);
+  };
+
   let req = 0,
     allocd = 0,
     held = 0,
-    liveObjs = 0;
-  const slotCount = new Float64Array(cpus * a.SSTRIDE); // recount of cpuSlots
-  for (let c = 0; c < cpus; c++) if (a.locks[c * LSTRIDE] !== 0) bad.push(`lock of cpu ${c} is held`);
-  const heldBit = (p: number) => {
-    const owner = a.ownerOfPage(p);
-    return tree.held(a.heldTree, owner * tree.stride, p - a.firstPageOf(owner));
-  };
-  for (let p = 0; p < P; p++) {
-    if (!written(p)) {
-      // A segment never written: unheld, unlisted (its first page stands for it).
-      if (a.pageClass[p] !== 0 || a.pageLive[p] !== 0 || a.pageNext[p] !== 0 || heldBit(p))
-        bad.push(`page ${p}: in a never-written segment but not unheld`);
-      p = (Math.floor(p / SEGMENT_PAGES) + 1) * SEGMENT_PAGES - 1;
+    free = 0,
+    liveObjs = 0,
+    pageBlocks = 0;
+  const slotCount = new Float64Array(cpus * a.S); // recount of cpuSlots
+  const partial: number[] = [];
+  for (let p = 0; p < P;) {
+    const fo = zone.freeOrder(p);
+    if (fo >= 0) {
+      const n = 1 << fo;
+      for (let q = p; q < (small ? p + n : p + 1); q++) clean(q, 'a free page of the zone');
+      free += n;
+      p += n;
       continue;
     }
-    const cls = a.pageClass[p],
-      owner = a.ownerOfPage(p);
-    if (cls > K) {
-      bad.push(`page ${p}: class code ${cls} > ${K}`);
+    const uo = zone.usedOrder(p);
+    if (uo < 0) {
+      bad.push(`page ${p}: the first page of no zone block`);
+      break;
+    }
+    const n = 1 << uo;
+    held += n;
+    for (let q = p + 1; q < p + n; q++) clean(q, `page ${q - p} of the block at ${p}`);
+    const cls = a.pageClass[p];
+    if (cls === PAGE_BLOCK) {
+      if (a.pageOwner[p] !== 0 || a.pageLive[p] !== 0 || a.pageNext[p] !== 0)
+        bad.push(`page ${p}: a page-level block with slab state`);
+      pageBlocks++;
+      req += n * a.pageBytes;
+      allocd += n * a.pageBytes;
+      p += n;
       continue;
     }
-    if (cls === 0) {
-      if (heldBit(p)) bad.push(`page ${p}: unheld but held in cpu ${owner}'s tree`);
-      if (a.pageLive[p] !== 0) bad.push(`page ${p}: unheld with ${a.pageLive[p]} live objects`);
-      if (a.pageNext[p] !== 0 || a.pagePrev[p] !== 0) bad.push(`page ${p}: unheld but linked`);
-      for (let w = 0; w < W; w++)
-        if (a.freeBits[p * W + w] !== 0 || a.handedBits[p * W + w] !== 0)
-          bad.push(`page ${p}: unheld with free or handed-out bits`);
-      for (let c = p * C; c < (p + 1) * C; c++) {
-        if (a.reqBytes[c] !== 0) {
-          bad.push(`chunk ${c}: unheld page with object data`);
-          break;
-        }
-      }
+    if (cls === 0 || cls > K) {
+      bad.push(`page ${p}: an order-${uo} block taken from the zone with class code ${cls} (pages lost)`);
+      p += n;
       continue;
     }
-    held++;
-    slotCount[owner * a.SSTRIDE + K]++;
-    if (!heldBit(p)) bad.push(`page ${p}: held but not in cpu ${owner}'s tree`);
     const k = cls - 1,
-      objChunks = 1 << k,
-      slots = C >>> k,
+      owner = a.pageOwner[p] - 1;
+    if (uo !== (k > logC ? k - logC : 0)) bad.push(`page ${p}: a class-${k} slab of order ${uo}`);
+    if (owner < 0 || owner >= cpus) bad.push(`page ${p}: slab owner ${owner}`);
+    const objChunks = 2 ** k,
+      slots = k > logC ? 1 : C >>> k,
       size = objChunks * a.chunkBytes;
     let live = 0,
       freeCount = 0;
@@ -77,7 +89,6 @@ export function checkPow2Invariants(a: Pow2State): string[] {
         continue;
       }
       const c0 = p * C + s * objChunks;
-      if (s * size + size > a.pageBytes) bad.push(`page ${p}: slot ${s} straddles the page end`);
       for (let c = c0 + 1; c < c0 + objChunks; c++) {
         if (a.reqBytes[c] !== 0) {
           bad.push(`chunk ${c}: object data inside an object`);
@@ -98,35 +109,25 @@ export function checkPow2Invariants(a: Pow2State): string[] {
       }
     }
     if (live !== a.pageLive[p]) bad.push(`page ${p}: pageLive ${a.pageLive[p]} but ${live} live slots`);
-    if (live === 0) bad.push(`page ${p}: held with no live object (should have been released)`);
+    if (live === 0) bad.push(`page ${p}: a slab with no live object (should have gone back to the zone)`);
     if (live + freeCount !== slots) bad.push(`page ${p}: ${live} live + ${freeCount} free != ${slots}`);
-    slotCount[owner * a.SSTRIDE + k] += freeCount;
+    if (live < slots) partial.push(p);
+    else if (a.pageNext[p] !== 0 || a.pagePrev[p] !== 0) bad.push(`page ${p}: full but linked`);
+    if (owner >= 0 && owner < cpus) slotCount[owner * a.S + k] += freeCount;
     liveObjs += live;
+    p += n;
   }
-  // held-page trees: level 0 counts the held pages; each upper bit is set iff its word below is full
-  for (let cpu = 0; cpu < cpus; cpu++) {
-    const base = cpu * tree.stride;
-    let bits = 0;
-    for (let w = 0; w < tree.sizes[0]; w++) {
-      let x = a.heldTree[base + w];
-      for (; x !== 0; x &= x - 1) bits++;
-    }
-    if (bits !== slotCount[cpu * a.SSTRIDE + K]) bad.push(`cpu ${cpu}: ${bits} pages held in its tree`);
-    for (let level = 1; level < tree.sizes.length; level++)
-      for (let w = 0; w < tree.sizes[level - 1]; w++) {
-        const full = a.heldTree[base + tree.offsets[level - 1] + w] === 0xffffffff;
-        const up = (a.heldTree[base + tree.offsets[level] + (w >>> 5)] >>> (w & 31)) & 1;
-        if (up !== (full ? 1 : 0))
-          bad.push(`cpu ${cpu}: tree level ${level} bit ${w} is ${up}, word below full: ${full}`);
-      }
-  }
+  if (free !== zone.freePages) bad.push(`${free} pages in the zone's free blocks, the zone counts ${zone.freePages}`);
+  if (free + held !== P) bad.push(`${free} free + ${held} held pages != the pool's ${P}`);
+
   // partial lists
   const seen = new Uint8Array(P);
+  let onLists = 0;
   for (let cpu = 0; cpu < cpus; cpu++) {
     for (let k = 0; k < K; k++) {
       let prev = -1,
         steps = 0;
-      for (let p = a.partialHead[cpu * a.PSTRIDE + k]; p >= 0; prev = p, p = a.pageNext[p] - 1) {
+      for (let p = a.partialHead[cpu * a.S + k]; p >= 0; prev = p, p = a.pageNext[p] - 1) {
         if (p >= P || ++steps > P) {
           bad.push(`partial list (${cpu},${k}) is corrupt or cyclic`);
           break;
@@ -136,35 +137,31 @@ export function checkPow2Invariants(a: Pow2State): string[] {
           break;
         }
         seen[p] = 1;
+        onLists++;
         if (a.pagePrev[p] - 1 !== prev) bad.push(`page ${p}: prev ${a.pagePrev[p] - 1}, want ${prev}`);
         if (a.pageClass[p] !== k + 1) bad.push(`page ${p}: on class ${k} list with class code ${a.pageClass[p]}`);
-        if (a.ownerOfPage(p) !== cpu) bad.push(`page ${p}: on cpu ${cpu}'s list but owned by ${a.ownerOfPage(p)}`);
-        if (!written(p)) bad.push(`page ${p}: listed in a never-written segment`);
+        if (a.pageOwner[p] - 1 !== cpu) bad.push(`page ${p}: on cpu ${cpu}'s list but owned by ${a.pageOwner[p] - 1}`);
       }
     }
   }
-  for (let p = 0; p < P; p++) {
-    if (!written(p)) {
-      p = (Math.floor(p / SEGMENT_PAGES) + 1) * SEGMENT_PAGES - 1;
-      continue;
-    }
-    const cls = a.pageClass[p];
-    const partial = cls > 0 && cls <= K && a.pageLive[p] < C >>> (cls - 1);
-    if (partial && !seen[p]) bad.push(`page ${p}: partial but on no partial list`);
-    if (!partial && seen[p]) bad.push(`page ${p}: on a partial list but not partial`);
-    if (!partial && cls > 0 && (a.pageNext[p] !== 0 || a.pagePrev[p] !== 0)) bad.push(`page ${p}: full but linked`);
+  let listed = 0;
+  for (const p of partial) {
+    if (!seen[p]) bad.push(`page ${p}: partial but on no partial list`);
+    else listed++;
   }
+  if (onLists !== listed) bad.push(`${onLists - listed} slabs on partial lists are not partial`);
+
   for (let cpu = 0; cpu < cpus; cpu++)
-    for (let k = 0; k <= K; k++) {
-      const want = slotCount[cpu * a.SSTRIDE + k],
-        got = a.cpuSlots[cpu * a.SSTRIDE + k];
-      if (got !== want)
-        bad.push(`cpu ${cpu}: cpuSlots[${k}] = ${got}, recount ${want} (${k === K ? 'held pages' : 'free slots'})`);
+    for (let k = 0; k < K; k++) {
+      const want = slotCount[cpu * a.S + k],
+        got = a.cpuSlots[cpu * a.S + k];
+      if (got !== want) bad.push(`cpu ${cpu}: cpuSlots[${k}] = ${got}, recount ${want} (free slots)`);
     }
   const n = a.counters();
   if (n.requestedBytes !== req) bad.push(`counter requestedBytes ${n.requestedBytes}, recount ${req}`);
   if (n.allocatedBytes !== allocd) bad.push(`counter allocatedBytes ${n.allocatedBytes}, recount ${allocd}`);
   if (n.heldBytes !== held * a.pageBytes) bad.push(`counter heldBytes ${n.heldBytes}, recount ${held * a.pageBytes}`);
-  if (n.allocs - n.frees !== liveObjs) bad.push(`allocs - frees = ${n.allocs - n.frees}, live objects ${liveObjs}`);
-  return bad;
+  if (n.allocs - n.frees !== liveObjs + pageBlocks)
+    bad.push(`allocs - frees = ${n.allocs - n.frees}, live objects ${liveObjs} + page-level blocks ${pageBlocks}`);
+  return bad.slice(0, 40);
 }

@@ -1,9 +1,9 @@
 /**
- * pow2 as the registry sees it: parameters, capabilities, memory estimate, creation and the
- * page owner (pages are split between CPUs in contiguous blocks, so the parameters tell it).
+ * pow2 as the registry sees it: parameters, capabilities, memory estimate, creation, and no page
+ * owner from the parameters alone: a page belongs to the CPU that took it from the zone, which
+ * only the run knows (blockAt tells).
  */
 import type { AllocatorKind } from '../kind';
-import { pagesOfCpu } from '../../core/lock';
 import { Pow2Allocator, POW2_CAPABILITIES } from './pow2';
 import { POW2_LABEL, POW2_PARAMS, resolvePow2, type Pow2Params } from './params';
 
@@ -31,13 +31,5 @@ export const POW2_KIND: AllocatorKind<Pow2Spec> = {
     return { chunkBytes: p.chunkBytes, pageBytes: p.pageBytes, pages: p.pages, baseAddress: p.baseAddress };
   },
   create: (spec, cpus, buffers, init = true) => new Pow2Allocator(paramsOf(spec, cpus), buffers, init),
-  pageOwner(spec, cpus, page) {
-    const { pages } = paramsOf(spec, cpus);
-    if (!(page >= 0 && page < pages)) return null;
-    for (let c = 0; c < cpus; c++) {
-      const b = pagesOfCpu(pages, cpus, c);
-      if (page < b.first + b.count) return c;
-    }
-    return null;
-  },
+  pageOwner: () => null,
 };

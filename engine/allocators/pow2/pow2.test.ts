@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { Pow2Allocator } from './pow2';
 import { POW2_DEFAULTS } from './params';
 import { AllocError, ChunkState, FreeError, FREE_OK } from '../../core/types';
-import { pagesOfCpu } from '../../core/lock';
 import { MAX_CPUS, MAX_PAGES } from '../../core/limits';
 import { applyRandom, bufferBytes, countOf, fieldView, firstDiff, stateBytes, type Live } from '../test-util';
 
@@ -57,7 +56,7 @@ describe('pow2 size classes', () => {
     expect(a.alloc(0, 1.5)).toBe(AllocError.BadSize);
     expect(a.alloc(0, NaN)).toBe(AllocError.BadSize);
     expect(a.alloc(0, Infinity)).toBe(AllocError.BadSize);
-    expect(a.alloc(0, 4097)).toBe(AllocError.TooLarge);
+    expect(a.alloc(0, 131073)).toBe(AllocError.TooLarge); // above size-131072
     expect(a.alloc(2, 32)).toBe(AllocError.BadCpu);
     expect(a.alloc(-1, 32)).toBe(AllocError.BadCpu);
     expect(a.alloc(0.5, 32)).toBe(AllocError.BadCpu);
@@ -78,23 +77,26 @@ describe('pow2 size classes', () => {
   });
 });
 
-describe('pow2 pages', () => {
-  it('dedicates one page per class, takes a new page when full, releases empty pages', () => {
-    const a = new Pow2Allocator({ pages: 8 });
+describe('pow2 pages come from the buddy zone', () => {
+  it('takes one page per class from the zone, a new one when full, gives empty pages back', () => {
+    const a = new Pow2Allocator({ pages: 8 }); // the zone: one order-3 block
     const small: number[] = [];
     for (let i = 0; i < 128; i++) small.push(a.alloc(0, 32));
     expect(small[127]).toBe(BASE + 127 * 32);
-    expect(a.alloc(0, 64)).toBe(BASE + PAGE); // class 64 gets page 1
+    expect(a.alloc(0, 64)).toBe(BASE + PAGE); // class 64: the zone's next page (the split's order-0 half)
     expect(a.alloc(0, 32)).toBe(BASE + 2 * PAGE); // page 0 full: class 32 gets page 2
     expect(a.counters().heldBytes).toBe(3 * PAGE);
-    expect(countOf(a.freeSummary(), PAGE)).toBe(5);
+    expect(a.buddyinfo()).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]); // page 3, pages 4..7
+    expect(countOf(a.freeSummary(), PAGE)).toBe(1);
+    expect(countOf(a.freeSummary(), 4 * PAGE)).toBe(1);
     expect(countOf(a.freeSummary(), 64)).toBe(63);
     expect(countOf(a.freeSummary(), 32)).toBe(127);
-    // page 1 released when its only object is freed
+    // page 1 goes back to the zone when its only object is freed
     expect(a.free(0, BASE + PAGE, 64)).toBe(FREE_OK);
     expect(pageStates(a, 1).every((x) => x === ChunkState.Unheld)).toBe(true);
     expect(a.counters().heldBytes).toBe(2 * PAGE);
-    // next new page is the lowest unheld one (page 1 again), dedicated to a new class
+    expect(a.buddyinfo()).toEqual([2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // the zone hands out the page it got back last (the head of its order-0 list), for a new class
     expect(a.alloc(0, 1000)).toBe(BASE + PAGE);
     // page 0 gets a slot back: it is partial again and is the head of class 32's list
     expect(a.free(0, small[5], 32)).toBe(FREE_OK);
@@ -104,29 +106,34 @@ describe('pow2 pages', () => {
     expect(a.checkInvariants()).toEqual([]);
   });
 
-  it('each CPU allocates only from its own pages; any CPU may free', () => {
-    const a = new Pow2Allocator({ pages: 5, cpus: 2 });
-    const c1 = pagesOfCpu(5, 2, 1);
-    expect(c1).toEqual({ first: 3, count: 2 });
-    expect(a.alloc(1, 4096)).toBe(BASE + 3 * PAGE);
-    expect(a.alloc(1, 4096)).toBe(BASE + 4 * PAGE);
-    expect(a.alloc(1, 32)).toBe(AllocError.NoSpace);
+  it('a CPU takes whatever page the zone gives and owns it until it goes back; any CPU may free', () => {
+    const a = new Pow2Allocator({ pages: 5, cpus: 2 }); // the zone: order 2 at 0, order 0 at 4
+    expect(a.alloc(1, 4096)).toBe(BASE + 4 * PAGE); // the smallest block first
+    expect(a.alloc(1, 4096)).toBe(BASE); // then the order-2 block, split
+    const x = a.alloc(0, 32);
+    expect(x).toBe(BASE + PAGE);
     expect(a.ownerOf(BASE + 4 * PAGE + 7)).toBe(1);
-    expect(a.ownerOf(BASE + 2 * PAGE)).toBe(0);
+    expect(a.ownerOf(BASE)).toBe(1);
+    expect(a.ownerOf(x)).toBe(0);
+    expect(a.ownerOf(BASE + 2 * PAGE)).toBe(-1); // the zone's
     expect(a.ownerOf(BASE - 1)).toBe(-1);
     expect(a.ownerOf(BASE + 5 * PAGE)).toBe(-1);
-    const x = a.alloc(0, 32);
-    expect(x).toBe(BASE);
-    expect(a.free(1, x, 32)).toBe(FREE_OK); // cross-CPU free goes back to page 0 (released)
-    expect(a.free(0, BASE + 3 * PAGE, 4096)).toBe(FREE_OK);
-    expect(a.alloc(1, 32)).toBe(BASE + 3 * PAGE);
+    expect(a.free(1, x, 32)).toBe(FREE_OK); // a cross-CPU free: page 1 back to the zone
+    expect(a.free(0, BASE + 4 * PAGE, 4096)).toBe(FREE_OK); // page 4 too
+    expect(a.alloc(1, 32)).toBe(BASE + 4 * PAGE); // the page the zone got back last
+    expect(a.ownerOf(BASE + 4 * PAGE)).toBe(1);
+    // No CPU has a share of the pool: CPU 1 takes every page left.
+    expect(a.alloc(1, 4096)).toBe(BASE + PAGE);
+    expect(a.alloc(1, 4096)).toBe(BASE + 2 * PAGE);
+    expect(a.alloc(1, 4096)).toBe(BASE + 3 * PAGE);
+    expect(a.alloc(0, 32)).toBe(AllocError.NoSpace);
     expect(a.checkInvariants()).toEqual([]);
     expect(a.counters()).toMatchObject({
-      allocs: 4,
+      allocs: 7,
       frees: 2,
       failures: 1,
-      requestedBytes: 4096 + 32,
-      heldBytes: 2 * PAGE,
+      requestedBytes: 4 * 4096 + 32,
+      heldBytes: 5 * PAGE,
     });
   });
 
@@ -150,9 +157,10 @@ describe('pow2 pages', () => {
 
 describe('pow2 blockAt', () => {
   it('gives the object slot of any byte: class size rounded, requested bytes, owner', () => {
-    const a = new Pow2Allocator({ pages: 6, cpus: 2 });
+    const a = new Pow2Allocator({ pages: 8, cpus: 2 });
     const x = a.alloc(0, 200),
       y = a.alloc(0, 200);
+    expect(x).toBe(BASE);
     expect(a.free(0, y, 200)).toBe(FREE_OK);
     const obj = { kind: 'allocation', start: x, bytes: 256, requested: 200, owner: 0 };
     for (const at of [x, x + 100, x + 255]) expect(a.blockAt(at)).toEqual(obj);
@@ -164,18 +172,19 @@ describe('pow2 blockAt', () => {
       requested: 0,
       owner: 0,
     });
-    const z = a.alloc(1, 33); // CPU 1's first page (3), class 64
-    expect(z).toBe(BASE + 3 * PAGE);
+    const z = a.alloc(1, 33); // the zone's next page (1), class 64, CPU 1's
+    expect(z).toBe(BASE + PAGE);
     expect(a.blockAt(z + 63)).toEqual({ kind: 'allocation', start: z, bytes: 64, requested: 33, owner: 1 });
   });
-  it('reports unheld pages whole (with the CPU that may dedicate them) and null outside the pool', () => {
-    const a = new Pow2Allocator({ pages: 6, cpus: 2 });
-    expect(a.blockAt(BASE + 4 * PAGE + 9)).toEqual({
+  it("reports the zone's free blocks whole, owned by nobody, and null outside the pool", () => {
+    const a = new Pow2Allocator({ pages: 6, cpus: 2 }); // order 2 at 0, order 1 at 4
+    expect(a.blockAt(BASE + 5 * PAGE + 9)).toEqual({
       kind: 'unheld',
       start: BASE + 4 * PAGE,
-      bytes: PAGE,
+      bytes: 2 * PAGE,
       requested: 0,
-      owner: 1,
+      owner: -1,
+      detail: ['free in the buddy zone: an order-1 block'],
     });
     for (const at of [BASE - 1, BASE + 6 * PAGE, NaN, -Infinity, Infinity]) expect(a.blockAt(at)).toBeNull();
   });
@@ -183,13 +192,13 @@ describe('pow2 blockAt', () => {
 
 describe('pow2 error paths leave the state byte-identical', () => {
   function setup() {
-    const a = new Pow2Allocator({ pages: 6, cpus: 2 });
-    const live = a.alloc(0, 200); // page 0, class 256
-    const freed = a.alloc(0, 200); // page 0 slot 1, then freed
+    const a = new Pow2Allocator({ pages: 6, cpus: 2 }); // the zone: order 2 at 0, order 1 at 4
+    const live = a.alloc(0, 200); // page 4, class 256
+    const freed = a.alloc(0, 200); // page 4 slot 1, then freed
     a.free(0, freed, 200);
-    a.alloc(1, 4096);
-    a.alloc(1, 4096); // fill cpu 1's first two pages (3, 4)
-    a.alloc(1, 4096); // page 5: cpu 1 is full now
+    a.alloc(1, 4096); // page 5
+    a.alloc(1, 4096); // page 0
+    a.alloc(1, 4096); // page 1; pages 2 and 3 are left in the zone
     return { a, live, freed };
   }
   const frees: [string, (s: ReturnType<typeof setup>) => number, number][] = [
@@ -200,7 +209,7 @@ describe('pow2 error paths leave the state byte-identical', () => {
     ['not an integer', (s) => s.a.free(0, s.live + 0.5, 200), FreeError.UnknownPointer],
     ['inside an object', (s) => s.a.free(0, s.live + 32, 200), FreeError.UnknownPointer],
     ['never-allocated slot', (s) => s.a.free(0, s.live + 512, 200), FreeError.UnknownPointer],
-    ['unheld page', (s) => s.a.free(0, BASE + PAGE, 200), FreeError.UnknownPointer],
+    ['a free page of the zone', (s) => s.a.free(0, BASE + 2 * PAGE, 200), FreeError.UnknownPointer],
     ['NaN', (s) => s.a.free(0, NaN, 200), FreeError.UnknownPointer],
     ['double free', (s) => s.a.free(1, s.freed, 200), FreeError.DoubleFree],
     ['wrong size', (s) => s.a.free(0, s.live, 256), FreeError.WrongSize],
@@ -219,11 +228,14 @@ describe('pow2 error paths leave the state byte-identical', () => {
     ['bad cpu', (a) => a.alloc(5, 32), AllocError.BadCpu, 0],
     ['zero', (a) => a.alloc(0, 0), AllocError.BadSize, 1],
     ['fraction', (a) => a.alloc(1, 31.5), AllocError.BadSize, 1],
-    ['too large', (a) => a.alloc(0, 5000), AllocError.TooLarge, 1],
+    ['too large', (a) => a.alloc(0, 131073), AllocError.TooLarge, 1],
     ['no space', (a) => a.alloc(1, 32), AllocError.NoSpace, 1],
+    ['no block of a big class', (a) => a.alloc(0, 5000), AllocError.NoSpace, 1],
   ];
   it.each(allocs)('alloc: %s', (_name, op, code, failures) => {
     const { a } = setup();
+    a.alloc(1, 4096);
+    a.alloc(1, 4096); // the zone is empty now
     const before = stateOf(a);
     const f0 = a.counters().failures;
     expect(op(a)).toBe(code);
@@ -369,21 +381,29 @@ describe('pow2 shared memory', () => {
     expect(a.geometry).toEqual({ chunkBytes: 32, pageBytes: 4096, pages: 4094, baseAddress: 0x2554000 });
     expect(a.name).toBe('pow2');
     expect(a.label).toBe('pow2 (SLAB-like)');
-    expect(a.freeSummary()).toEqual({ bytes: [4096], counts: [4094] });
+    // The zone's blocks: 4094 pages = 2 + 4 + ... + 512 + 3 x 1024; those above 131072 bytes (the
+    // largest class) count as blocks of 131072: 4064 pages of orders 5..10 = 127 of them.
+    expect(a.freeSummary()).toEqual({
+      bytes: [1, 2, 3, 4, 5].map((o) => PAGE * 2 ** o),
+      counts: [1, 1, 1, 1, 127],
+    });
+    expect(a.params.maxClassBytes).toBe(131072);
   });
 });
 
 describe('pow2 checkInvariants detects corruption', () => {
   type Mutate = (view: (name: string) => Uint8Array | Int32Array | Uint32Array | Float64Array) => void;
   const cases: [string, Mutate][] = [
-    ['a live slot not handed out', (v) => (v('handedBits')[4 * 4] = 0)], // page 4's slot 0 is live
+    ['a live slot not handed out', (v) => (v('handedBits')[0] = 0)], // page 0's slot 0 is live
     ['requested bytes inside an object', (v) => (v('reqBytes')[3] = 5)],
     ['a counter', (v) => (v('counters')[2] += 1)],
     ['a partial list head', (v) => (v('partialHead')[0] = 1)],
     ['a live count', (v) => (v('pageLive')[0] = 1)],
     ['a free bit', (v) => (v('freeBits')[0] |= 1)],
     ['a page class', (v) => (v('pageClass')[1] = 3)],
-    ['the held-page tree', (v) => (v('heldTree')[0] |= 2)],
+    ['an owner', (v) => (v('pageOwner')[1] = 1)], // page 1 is CPU 1's: on its lists
+    ['a page taken from the zone that no slab holds', (v) => (v('zHeadOf')[2] = 0x80)],
+    ['state on a free page of the zone', (v) => (v('pageLive')[5] = 1)],
     ['a partial list link', (v) => (v('pageNext')[0] = 3)],
     ['a free-slot count', (v) => (v('cpuSlots')[3] += 1)],
   ];
@@ -398,24 +418,30 @@ describe('pow2 checkInvariants detects corruption', () => {
   });
 });
 
-describe('pow2 virtual pools: pages never dedicated are never written', () => {
+describe('pow2 virtual pools: pages never taken are never written', () => {
   const BIG = 1_048_576;
-  it('a fresh pool writes no page-major field', () => {
-    const a = new Pow2Allocator({ pages: 20000, cpus: 3 });
-    for (const f of a.fields) if (f.perPage > 0) expect(f.view.every((x) => x === 0)).toBe(true);
-    expect(a.dirty.segGen.every((x) => x === 0)).toBe(true);
+  it("a fresh pool writes no page-major field of its own, and the zone only its blocks' heads", () => {
+    const a = new Pow2Allocator({ pages: 20000, cpus: 3 }); // 19 x 1024 + 512 + 32
+    for (const f of a.fields)
+      if (f.perPage > 0 && !f.name.startsWith('z')) expect(f.view.every((x) => x === 0)).toBe(true);
+    expect(a.zone.check()).toEqual([]);
+    expect(a.buddyinfo()).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 19]);
+    expect(a.dirty.segGen.reduce((n, g) => n + (g !== 0 ? 1 : 0), 0)).toBe(19 + 2);
   });
-  it('a 1,048,576-page pool answers from counts and trees: summary, largest free, lowest page first', () => {
+  it('a 1,048,576-page pool answers from counts and the zone: summary, largest free, pages in the order the zone gives', () => {
     const a = new Pow2Allocator({ pages: BIG, cpus: 4 });
-    expect(a.freeSummary()).toEqual({ bytes: [PAGE], counts: [BIG] });
-    const first3 = pagesOfCpu(BIG, 4, 3).first;
-    expect(a.alloc(3, 100)).toBe(BASE + first3 * PAGE);
-    expect(a.alloc(3, 4096)).toBe(BASE + (first3 + 1) * PAGE);
-    expect(a.free(3, BASE + first3 * PAGE, 100)).toBe(FREE_OK); // page released
-    expect(a.alloc(3, 3000)).toBe(BASE + first3 * PAGE); // the lowest unheld page again
-    expect(a.freeSummary()).toEqual({ bytes: [PAGE], counts: [BIG - 2] });
-    expect(a.largestFree(3)).toBe(PAGE);
-    expect(a.blockAt(BASE + (BIG - 1) * PAGE)).toMatchObject({ kind: 'unheld', owner: 3 });
+    const MAXC = 32 * PAGE; // the largest class: an order-10 block holds 32 of them
+    expect(a.freeSummary()).toEqual({ bytes: [MAXC], counts: [1024 * 32] });
+    expect(a.alloc(3, 100)).toBe(BASE);
+    expect(a.alloc(3, 4096)).toBe(BASE + PAGE);
+    expect(a.free(3, BASE, 100)).toBe(FREE_OK); // page 0 back to the zone
+    expect(a.alloc(3, 3000)).toBe(BASE); // and out again: the head of the order-0 list
+    expect(a.freeSummary()).toEqual({
+      bytes: [1, 2, 3, 4, 5].map((o) => PAGE * 2 ** o),
+      counts: [1, 1, 1, 1, 1 + 2 + 4 + 8 + 16 + 1023 * 32],
+    });
+    expect(a.largestFree(3)).toBe(MAXC);
+    expect(a.blockAt(BASE + (BIG - 1) * PAGE)).toMatchObject({ kind: 'unheld', owner: -1, bytes: 1024 * PAGE });
     expect(a.checkInvariants()).toEqual([]);
   });
   it('invariants hold after every op on 1,048,576 pages (fast-check, a few thousand ops)', () => {

@@ -55,7 +55,9 @@ import type { SlabPlan, SlabState } from './layout';
 import { slabPageStates } from './page-states';
 import { SLAB_CHUNK_BYTES, SLAB_LABEL, SLAB_PAGE_BYTES, slabParams, type SlabParams } from './params';
 import { slabBlockAt, slabFreeSummary, slabLargestFree } from './query';
-import { slabinfo, type SlabinfoRow } from './slabinfo';
+import { pageCaches, slabinfo, type SlabSlabinfoRow } from './slabinfo';
+import { MAX_ORDER } from '../buddy/zone';
+import { slabExplain } from './explain';
 
 export const SLAB_CAPABILITIES: Capabilities = {
   remoteFrees: false,
@@ -185,8 +187,25 @@ export class SlabAllocator extends SlabCore implements Allocator, SlabState {
   }
 
   /** /proc/slabinfo's rows (s_show), per cache, with the per-CPU arrays beside them. Off the hot path. */
-  slabinfo(): SlabinfoRow[] {
+  slabinfo(): SlabSlabinfoRow[] {
     return slabinfo(this);
+  }
+
+  explainFailure(cpu: number, bytes: number) {
+    return slabExplain(this, cpu, bytes);
+  }
+
+  /** /proc/buddyinfo of the zone under the slabs: free blocks of each order. */
+  buddyinfo(): number[] {
+    return Array.from({ length: MAX_ORDER }, (_, o) => this.zone.freeBlocks(o));
+  }
+
+  pageCaches(firstPage: number, count: number, out: Uint16Array): void {
+    pageCaches(this, firstPage, count, out);
+  }
+
+  cacheNames(): string[] {
+    return this.caches.map((c) => c.name);
   }
 
   checkInvariants(): string[] {

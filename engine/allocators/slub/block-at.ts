@@ -68,6 +68,7 @@ export function slubBlockAt(s: SlubAllocator, address: number): BlockInfo | null
       bytes: slabBytes - objects * size,
       requested: 0,
       owner: frozen,
+      cache: name,
       detail: [`${name}: the slab's leftover after its last object`, slab],
     };
   const g = h * s.G + (i * size) / GRANULE,
@@ -82,6 +83,7 @@ export function slubBlockAt(s: SlubAllocator, address: number): BlockInfo | null
     bytes: size,
     requested,
     owner: frozen,
+    cache: name,
     detail,
   };
 }

@@ -6,19 +6,9 @@
  * slab and pages per slab of the cache's order (s->oo). 2.6.22 had no /proc/slabinfo for SLUB
  * (its slabinfo tool read /sys/slab); the model shows the 3.6 rows for every version.
  */
-import { NSTRIDE, N_HEAD, N_OBJECTS, N_SLABS, ISTRIDE, I_OBJECTS, I_ORDER } from './layout';
+import type { SlabinfoRow } from '../../core/types';
+import { NSTRIDE, N_HEAD, N_OBJECTS, N_SLABS, ISTRIDE, I_OBJECTS, I_ORDER, KIND_LARGE } from './layout';
 import type { SlubAllocator } from './slub';
-
-export interface SlabinfoRow {
-  name: string;
-  activeObjs: number;
-  numObjs: number;
-  objSize: number;
-  objPerSlab: number;
-  pagesPerSlab: number;
-  activeSlabs: number;
-  numSlabs: number;
-}
 
 export function slabinfo(s: SlubAllocator): SlabinfoRow[] {
   const rows: SlabinfoRow[] = [];
@@ -55,4 +45,17 @@ export function slabinfoText(rows: readonly SlabinfoRow[]): string {
       )
       .join('')
   );
+}
+
+/**
+ * The cache of each page (Allocator.pageCaches): pgSlab leads a page to its slab's first page,
+ * whose pgKind is the cache + 1 (new_slab sets page->slab_cache in mm/slub.c of 3.6, page->slab in
+ * 2.6.22), or KIND_LARGE / KIND_PAGES for blocks no cache owns (kmalloc_large, page-level).
+ */
+export function pageCaches(s: SlubAllocator, firstPage: number, count: number, out: Uint16Array): void {
+  for (let i = 0; i < count; i++) {
+    const h = s.pgSlab[firstPage + i] - 1;
+    const kind = h >= 0 ? s.pgKind[h] : 0;
+    out[i] = kind < KIND_LARGE ? kind : 0;
+  }
 }

@@ -32,10 +32,12 @@ import type {
   Counters,
   FreeSummary,
   Geometry,
+  SlabinfoRow,
 } from '../../core/types';
 import { lock, unlock } from '../../core/lock';
 import { MAX_ORDER } from '../buddy/zone';
 import { slubBlockAt } from './block-at';
+import { slubExplain } from './explain';
 import { checkSlubInvariants } from './invariants';
 import {
   CSTRIDE,
@@ -69,7 +71,7 @@ import {
 } from './layout';
 import { slubPageStates } from './page-states';
 import { SLUB_LABEL, slubConfig, type SlubConfig, type SlubParams } from './params';
-import { slabinfo, type SlabinfoRow } from './slabinfo';
+import { pageCaches, slabinfo } from './slabinfo';
 import { allocSlow, freeSlow } from './slow';
 import { SlubState } from './state';
 import { calculateOrder, cpuPartialLimit, getOrder, minPartial, type SlubPresetName } from './versions';
@@ -446,6 +448,10 @@ export class SlubAllocator extends SlubState implements Allocator {
     return slubBlockAt(this, address);
   }
 
+  explainFailure(cpu: number, bytes: number) {
+    return slubExplain(this, cpu, bytes);
+  }
+
   checkInvariants(): string[] {
     return checkSlubInvariants(this);
   }
@@ -453,6 +459,20 @@ export class SlubAllocator extends SlubState implements Allocator {
   /** /proc/slabinfo as SLUB shows it (slabinfo.ts); off the hot path. */
   slabinfo(): SlabinfoRow[] {
     return slabinfo(this);
+  }
+
+  /** /proc/buddyinfo of the zone under the slabs: free blocks of each order. */
+  buddyinfo(): number[] {
+    return Array.from({ length: MAX_ORDER }, (_, o) => this.zone.freeBlocks(o));
+  }
+
+  pageCaches(firstPage: number, count: number, out: Uint16Array): void {
+    pageCaches(this, firstPage, count, out);
+  }
+
+  /** Names of the caches in use (kmalloc ones, then named ones as created), by index. */
+  cacheNames(): string[] {
+    return Array.from({ length: this.caches }, (_, c) => this.cacheName(c));
   }
 
   /** A cache's name: kmalloc-N (6.6: kmalloc-1k .. kmalloc-8k), or the named cache's trace index. */

@@ -80,7 +80,7 @@ export function App() {
       <header className="top">
         <h1>Fragscope</h1>
         <span className="muted">
-          how allocators fragment: the 2006 network tree allocator against a power-of-two SLAB-like allocator
+          how allocators fragment: the 2006 network tree allocator against Linux SLAB, SLUB and the buddy allocator
         </span>
         <Isolation />
       </header>

@@ -1,12 +1,14 @@
 /**
  * Test helpers for the runtime (used by *.test.ts only): an independent reference
- * run, and the full state of allocators to compare runs bit for bit.
+ * run, the full state of allocators to compare runs bit for bit, and one run inline
+ * and on CPU workers compared lane by lane.
  */
 import { createAllocator, type AllocatorSpec } from '../allocators/registry';
 import type { Failure } from '../core/records';
 import type { Allocator, Counters } from '../core/types';
 import { createWorkload } from '../workloads/generators';
 import { opsOf } from '../workloads/test-util';
+import { runHeadless, type HeadlessOptions, type HeadlessResult } from './run-headless';
 import type { Op } from '../workloads/types';
 
 export interface Snapshot {
@@ -85,3 +87,27 @@ export function referenceRun(
 
 /** A failure without the fields the reference does not compute. */
 export const core = (f: Failure) => ({ op: f.op, cpu: f.cpu, bytes: f.bytes, code: f.code });
+
+/**
+ * Run `o` inline and on CPU workers (2 cores) and say what differs per lane: failures,
+ * rejected and skipped ops, the newest outcomes, every state field, and the workers' run's
+ * invariants. No difference: the runs are the same bit for bit.
+ */
+export async function inlineVsWorkers(
+  o: Omit<HeadlessOptions, 'threads'>,
+): Promise<{ inline: HeadlessResult; workers: HeadlessResult; diffs: string[] }> {
+  const inline = await runHeadless({ ...o, threads: 'inline' });
+  const workers = await runHeadless({ ...o, threads: 'workers', cores: 2 });
+  const diffs: string[] = [];
+  inline.lanes.forEach((a, k) => {
+    const b = workers.lanes[k];
+    const at = `lane ${k} (${a.allocator.label})`;
+    if (JSON.stringify(b.failures.list()) !== JSON.stringify(a.failures.list())) diffs.push(`${at}: failures differ`);
+    if (b.errors !== a.errors || b.skipped !== a.skipped)
+      diffs.push(`${at}: errors/skipped ${b.errors}/${b.skipped}, inline ${a.errors}/${a.skipped}`);
+    if (!a.outcomes.every((x, i) => Object.is(x, b.outcomes[i]))) diffs.push(`${at}: outcomes differ`);
+    if (!sameState(a.allocator, b.allocator)) diffs.push(`${at}: state differs`);
+    for (const e of b.allocator.checkInvariants()) diffs.push(`${at}: ${e}`);
+  });
+  return { inline, workers, diffs };
+}

@@ -4,7 +4,7 @@ import { nodeSpawn } from './node/spawn';
 import { runHeadless } from './run-headless';
 import { Engine } from './engine';
 import { startPool } from './start-pool';
-import { sameState } from './test-support';
+import { inlineVsWorkers, sameState } from './test-support';
 import type { SpawnCpuWorker, WorkerHandle } from './workers/pool';
 
 const SPECS: AllocatorSpec[] = [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }];
@@ -28,17 +28,8 @@ describe('lockstep on CPU workers', () => {
   ];
   for (const [workload, cpus, params] of cases) {
     it(`${workload} on ${cpus} CPU(s), ${Math.min(cpus, 2)} workers: bit for bit the inline run (state, failures, outcomes)`, async () => {
-      const inline = await runHeadless({ ...base(workload, cpus, 60000, params), threads: 'inline' });
-      const workers = await runHeadless({ ...base(workload, cpus, 60000, params), threads: 'workers', cores: 2 });
-      SPECS.forEach((_, k) => {
-        const a = inline.lanes[k];
-        const b = workers.lanes[k];
-        expect(b.failures.list()).toEqual(a.failures.list());
-        expect([b.errors, b.skipped]).toEqual([a.errors, a.skipped]);
-        expect(Array.from(b.outcomes)).toEqual(Array.from(a.outcomes));
-        expect(sameState(a.allocator, b.allocator)).toBe(true);
-        expect(b.allocator.checkInvariants()).toEqual([]);
-      });
+      const { diffs } = await inlineVsWorkers(base(workload, cpus, 60000, params));
+      expect(diffs).toEqual([]);
     });
   }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AllocatorSpec } from '../registry';
 import { runHeadless } from '../../runtime/run-headless';
-import { sameState } from '../../runtime/test-support';
+import { inlineVsWorkers } from '../../runtime/test-support';
 
 const SPECS: AllocatorSpec[] = [
   { kind: 'slub', preset: '2.6.22' },
@@ -34,17 +34,8 @@ describe('SLUB and buddy: lockstep on CPU workers equals inline', () => {
   ];
   for (const [workload, cpus, params] of cases) {
     it(`${workload} on ${cpus} CPU(s), ${Math.min(cpus, 2)} workers: state, failures and outcomes`, async () => {
-      const inline = await runHeadless({ ...base(workload, cpus, 30000, params), threads: 'inline' });
-      const workers = await runHeadless({ ...base(workload, cpus, 30000, params), threads: 'workers', cores: 2 });
-      SPECS.forEach((_, k) => {
-        const a = inline.lanes[k];
-        const b = workers.lanes[k];
-        expect(b.failures.list()).toEqual(a.failures.list());
-        expect([b.errors, b.skipped]).toEqual([a.errors, a.skipped]);
-        expect(Array.from(b.outcomes)).toEqual(Array.from(a.outcomes));
-        expect(sameState(a.allocator, b.allocator)).toBe(true);
-        expect(b.allocator.checkInvariants()).toEqual([]);
-      });
+      const { diffs } = await inlineVsWorkers(base(workload, cpus, 30000, params));
+      expect(diffs).toEqual([]);
     });
   }
   it('free-running on 2 workers ends with invariants intact', async () => {

@@ -37,6 +37,7 @@ import { field, planLayout, stateFields, viewsOf } from '../../core/layout';
 import { allocatorBuffers, DirtyPages, SEGMENT_PAGES } from '../../core/dirty';
 import { BuddyZone, MAX_ORDER, orderOf, zoneFields } from './zone';
 import { buddyExplain } from './explain';
+import { sumCpuCounters } from '../../core/cpu-counters';
 
 export interface BuddyParams {
   pages: number;
@@ -59,6 +60,8 @@ const C_ALLOCS = 0,
   C_REQ = 2,
   C_ALLOC_B = 3,
   C_HELD = 4;
+/** Where the buddy kind's per-CPU counters are. */
+const SLOTS = { stride: CS, allocs: C_ALLOCS, frees: C_FREES, requested: C_REQ, allocated: C_ALLOC_B, held: C_HELD };
 const PAGE_BLOCK = -1;
 
 const planOf = (p: BuddyParams) =>
@@ -248,26 +251,7 @@ export class BuddyAllocator implements Allocator {
   }
 
   counters(): Counters {
-    const r: Counters = {
-      allocs: 0,
-      frees: 0,
-      failures: 0,
-      requestedBytes: 0,
-      allocatedBytes: 0,
-      heldBytes: 0,
-      pendingBytes: 0,
-      postponedBytes: 0,
-    };
-    for (let c = 0; c < this.cpus; c++) {
-      const b = c * CS;
-      r.allocs += this.cnt[b + C_ALLOCS];
-      r.frees += this.cnt[b + C_FREES];
-      r.failures += this.fails[b];
-      r.requestedBytes += this.cnt[b + C_REQ];
-      r.allocatedBytes += this.cnt[b + C_ALLOC_B];
-      r.heldBytes += this.cnt[b + C_HELD];
-    }
-    return r;
+    return sumCpuCounters(this.cnt, this.cpus, SLOTS, this.fails);
   }
 
   /** /proc/buddyinfo: free blocks of each order, 0 .. MAX_ORDER-1. */

@@ -77,6 +77,17 @@ import {
   type Pow2State,
 } from './layout';
 import { POW2_LABEL, resolvePow2, type Pow2Params } from './params';
+import { sumCpuCounters } from '../../core/cpu-counters';
+
+/** Where pow2's per-CPU counters are (layout.ts). */
+const SLOTS = {
+  stride: CSTRIDE,
+  allocs: C_ALLOCS,
+  frees: C_FREES,
+  requested: C_REQ,
+  allocated: C_ALLOC_B,
+  held: C_HELD,
+};
 
 export const POW2_CAPABILITIES: Capabilities = {
   remoteFrees: false,
@@ -445,26 +456,7 @@ export class Pow2Allocator implements Allocator, Pow2State {
   }
 
   counters(): Counters {
-    const r: Counters = {
-      allocs: 0,
-      frees: 0,
-      failures: 0,
-      requestedBytes: 0,
-      allocatedBytes: 0,
-      heldBytes: 0,
-      pendingBytes: 0,
-      postponedBytes: 0,
-    };
-    for (let c = 0; c < this.cpus; c++) {
-      const b = c * CSTRIDE;
-      r.allocs += this.cnt[b + C_ALLOCS];
-      r.frees += this.cnt[b + C_FREES];
-      r.failures += this.fails[b];
-      r.requestedBytes += this.cnt[b + C_REQ];
-      r.allocatedBytes += this.cnt[b + C_ALLOC_B];
-      r.heldBytes += this.cnt[b + C_HELD];
-    }
-    return r;
+    return sumCpuCounters(this.cnt, this.cpus, SLOTS, this.fails);
   }
 
   /** Free slots per class and the zone's free blocks (inspect.ts). */

@@ -58,6 +58,19 @@ import { slabBlockAt, slabFreeSummary, slabLargestFree } from './query';
 import { pageCaches, slabinfo, type SlabSlabinfoRow } from './slabinfo';
 import { MAX_ORDER } from '../buddy/zone';
 import { slabExplain } from './explain';
+import { sumCpuCounters } from '../../core/cpu-counters';
+
+/** Where SLAB's per-CPU counters are (layout.ts); cached: objects in arrays. */
+const SLOTS = {
+  stride: CSTRIDE,
+  allocs: C_ALLOCS,
+  frees: C_FREES,
+  failures: C_FAILS,
+  requested: C_REQ,
+  allocated: C_ALLOC_B,
+  held: C_HELD,
+  pending: C_CACHED,
+};
 
 export const SLAB_CAPABILITIES: Capabilities = {
   remoteFrees: false,
@@ -139,28 +152,7 @@ export class SlabAllocator extends SlabCore implements Allocator, SlabState {
   }
 
   counters(): Counters {
-    const r: Counters = {
-      allocs: 0,
-      frees: 0,
-      failures: 0,
-      requestedBytes: 0,
-      allocatedBytes: 0,
-      heldBytes: 0,
-      pendingBytes: 0,
-      postponedBytes: 0,
-    };
-    const cnt = this.cnt;
-    for (let c = 0; c < this.cpus; c++) {
-      const b = c * CSTRIDE;
-      r.allocs += cnt[b + C_ALLOCS];
-      r.frees += cnt[b + C_FREES];
-      r.failures += cnt[b + C_FAILS];
-      r.requestedBytes += cnt[b + C_REQ];
-      r.allocatedBytes += cnt[b + C_ALLOC_B];
-      r.heldBytes += cnt[b + C_HELD];
-      r.pendingBytes += cnt[b + C_CACHED];
-    }
-    return r;
+    return sumCpuCounters(this.cnt, this.cpus, SLOTS);
   }
 
   freeSummary(): FreeSummary {

@@ -75,6 +75,18 @@ import { pageCaches, slabinfo } from './slabinfo';
 import { allocSlow, freeSlow } from './slow';
 import { SlubState } from './state';
 import { calculateOrder, cpuPartialLimit, getOrder, minPartial, type SlubPresetName } from './versions';
+import { sumCpuCounters } from '../../core/cpu-counters';
+
+/** Where SLUB's per-CPU counters are (layout.ts); cached: free objects of frozen slabs. */
+const SLOTS = {
+  stride: CSTRIDE,
+  allocs: C_ALLOCS,
+  frees: C_FREES,
+  requested: C_REQ,
+  allocated: C_ALLOC_B,
+  held: C_HELD,
+  pending: C_CACHED,
+};
 
 export const SLUB_CAPABILITIES: Capabilities = {
   remoteFrees: false,
@@ -355,27 +367,7 @@ export class SlubAllocator extends SlubState implements Allocator {
   }
 
   counters(): Counters {
-    const r: Counters = {
-      allocs: 0,
-      frees: 0,
-      failures: 0,
-      requestedBytes: 0,
-      allocatedBytes: 0,
-      heldBytes: 0,
-      pendingBytes: 0,
-      postponedBytes: 0,
-    };
-    for (let c = 0; c < this.cpus; c++) {
-      const b = c * CSTRIDE;
-      r.allocs += this.cnt[b + C_ALLOCS];
-      r.frees += this.cnt[b + C_FREES];
-      r.failures += this.fails[b];
-      r.requestedBytes += this.cnt[b + C_REQ];
-      r.allocatedBytes += this.cnt[b + C_ALLOC_B];
-      r.heldBytes += this.cnt[b + C_HELD];
-      r.pendingBytes += this.cnt[b + C_CACHED];
-    }
-    return r;
+    return sumCpuCounters(this.cnt, this.cpus, SLOTS, this.fails);
   }
 
   /** Live objects of cache c (allocated minus freed, over every CPU). */

@@ -380,13 +380,14 @@ export class Controller implements ControlApi {
   }
 
   /**
-   * Op indices per engine call in a slice: about a quarter of a slice's worth at the rate just
-   * seen, so that a slice ends near its time even on a loaded machine (a fixed 65,536 took a
-   * quarter of a second there: maps saw few publishes and pause() waited).
+   * Op indices per engine call in a slice: a slice's worth at the rate just seen on CPU workers
+   * (each call is a hand-off to them and back, and the executor overlaps its batches only within
+   * a call), a quarter of one inline; so that a slice ends near its time even on a loaded machine
+   * (a fixed 65,536 took a quarter of a second there: maps saw few publishes and pause() waited).
    */
   private fitChunk(ran: number, ms: number, slice: number): void {
     if (ran < this.chunk || ms <= 0) return;
-    const fit = (ran / ms) * (slice / 4);
+    const fit = (ran / ms) * (this.pool ? slice : slice / 4);
     this.chunk = Math.max(CHUNK_MIN, Math.min(CHUNK_MAX, 2 ** Math.round(Math.log2(fit))));
   }
 

@@ -106,26 +106,54 @@ export class PageSummaries {
     return 1 << (FANOUT_SHIFT * l);
   }
 
-  /** Every page as never written: each chunk in state `virgin(page)`; then the pyramid. */
+  /**
+   * Every page as never written: each chunk in state `virgin(page)`; then the pyramid. A virgin
+   * pool is a few runs of one state (an allocator's initial pages, its growth capacity, the
+   * padding), so each level is filled a run at a time (one counter per node) and only the nodes
+   * across a run's edge are summed from their children: no per-node summing over millions of
+   * pages on the way to a first picture. The per-page loop left is the fingerprint's.
+   */
   initVirgin(virgin: (page: number) => number): void {
-    const L0 = this.levels[0],
-      C = this.chunksPerPage;
-    L0.fill(0);
-    this.segHash.fill(0);
-    for (let p = 0; p < this.padded; p++) {
-      if (p >= this.pages) {
-        L0[p * SLOTS + ABSENT] = C;
-        continue;
-      }
-      const v = virgin(p) & 255;
-      L0[p * SLOTS + SLOT_OF[v]] = C;
-      const s = p >>> SEGMENT_SHIFT;
-      this.segHash[s] = (this.segHash[s] + mixPage(p, this.uniformHash[v])) >>> 0;
-    }
+    for (const L of this.levels) L.fill(0);
+    const seg = this.segHash,
+      uniform = this.uniformHash,
+      pages = this.pages;
+    seg.fill(0);
+    /** First page of each run after the first, then the last page (the levels' last nodes may be partial). */
+    const edges: number[] = [];
     let sum = 0;
-    for (let s = 0; s < this.segHash.length; s++) sum = (sum + this.segHash[s]) >>> 0;
+    for (let p = 0; p < pages;) {
+      const v = virgin(p) & 255;
+      let q = p;
+      for (; q < pages && (virgin(q) & 255) === v; q++) {
+        const s = q >>> SEGMENT_SHIFT;
+        seg[s] = (seg[s] + mixPage(q, uniform[v])) >>> 0;
+      }
+      this.fillRun(p, q, SLOT_OF[v]);
+      if (p > 0) edges.push(p);
+      p = q;
+    }
+    if (pages < this.padded) {
+      this.fillRun(pages, this.padded, ABSENT);
+      if (pages > 0) edges.push(pages);
+    }
+    edges.push(this.padded - 1);
+    for (let s = 0; s < seg.length; s++) sum = (sum + seg[s]) >>> 0;
     this.hashSum = sum;
-    this.rebuild(0, this.padded);
+    // In increasing order: a node across several edges is summed last at its last edge, when its
+    // children across the earlier ones are already right.
+    for (const e of edges) this.rebuild(e, e + 1);
+  }
+
+  /** Pages [a, b) all in `slot`: every node of every level that lies wholly inside gets its count (levels zeroed before). */
+  private fillRun(a: number, b: number, slot: number): void {
+    const C = this.chunksPerPage;
+    this.levels.forEach((L, l) => {
+      const span = PageSummaries.span(l),
+        count = C * span;
+      const n1 = Math.floor(b / span);
+      for (let n = Math.ceil(a / span); n < n1; n++) L[n * SLOTS + slot] = count;
+    });
   }
 
   /**

@@ -59,7 +59,7 @@ describe('PageSummaries', () => {
           const steps = cuts.map(([at, v]) => [at % pages, v] as const).sort((x, y) => x[0] - y[0]);
           const virgin = (p: number) => steps.reduce((v, [at, w]) => (p >= at ? w : v), 1);
           const s = new PageSummaries(pages, padded, C);
-          s.levels[0].fill(7); // stale counts from before must go
+          s.initVirgin((p) => (p % 5) + 2); // counts from before must go
           s.initVirgin(virgin);
           // The slow way: every page at level 0, every node summed from its children.
           const want = new PageSummaries(pages, padded, C);

@@ -18,7 +18,15 @@ export function ChartCard(props: {
     if (svg) exportSvg(svg, `fragscope_${slug(props.file)}.svg`);
   };
   return (
-    <section className="card chart" data-testid={`chart-${slug(props.title)}`} ref={props.box}>
+    // content-visibility: the browser skips the layout and paint of a card off screen (the charts
+    // sit below the maps, and while a run plays their redraws would otherwise be laid out and
+    // painted for no one); the size it keeps meanwhile is the card's last one.
+    <section
+      className="card chart"
+      data-testid={`chart-${slug(props.title)}`}
+      ref={props.box}
+      style={{ contentVisibility: 'auto', containIntrinsicSize: 'auto 420px' }}
+    >
       <header>
         <h3>{props.title}</h3>
         <button type="button" onClick={save}>

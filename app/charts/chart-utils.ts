@@ -1,5 +1,5 @@
 /** Shared chart bits: the chart box and the redraw tick (colours and formats: render/format.ts). */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { startTransition, useEffect, useRef, useState, type RefObject } from 'react';
 import { history } from '../runtime/actions';
 import { ChartClock } from './chart-clock';
 
@@ -28,8 +28,10 @@ export function useHistoryTick(): { tick: number; box: RefObject<HTMLElement | n
     if (el && io) io.observe(el);
     // Caught up at once: a tick may have come between the first render and this effect.
     setTick(clock.version);
+    // A transition: React renders the charts in slices and lets other tasks run between them
+    // (the maps' frame messages after a seek, which the page waits for), then commits them together.
     const stop = clock.subscribe(() => {
-      if (visible || !clock.playing) setTick(clock.version);
+      if (visible || !clock.playing) startTransition(() => setTick(clock.version));
     });
     return () => {
       stop();

@@ -331,9 +331,9 @@ export class Controller implements ControlApi {
     );
     await p;
     this.publish();
-    // Subscribers hear the final state too (play() answers nothing, the subscription does).
-    this.notify(true);
-    return this.buildSummary();
+    // Subscribers hear the final state too (play() answers nothing, the subscription does);
+    // the call answers with the same summary (building one scans every allocator's free memory).
+    return this.notify(true) ?? this.buildSummary();
   }
 
   /** A worker fault becomes the pool's message (and summary.error); other errors pass through. */
@@ -433,9 +433,10 @@ export class Controller implements ControlApi {
     publishOp(this.header, this.freeOps ?? e.cursor, this.busy);
   }
 
-  private notify(force = false): void {
+  /** Send subscribers a summary (at most every NOTIFY_MS unless forced); the summary sent, if any. */
+  private notify(force = false): Summary | null {
     const now = performance.now();
-    if (this.subs.length === 0 || (!force && now - this.lastNotify < NOTIFY_MS)) return;
+    if (this.subs.length === 0 || (!force && now - this.lastNotify < NOTIFY_MS)) return null;
     this.lastNotify = now;
     const s = this.buildSummary();
     for (const cb of this.subs) {
@@ -445,6 +446,7 @@ export class Controller implements ControlApi {
         /* a closed proxy */
       }
     }
+    return s;
   }
 
   private buildSummary(): Summary {

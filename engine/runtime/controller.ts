@@ -202,6 +202,9 @@ export class Controller implements ControlApi {
         e.seek(target.op);
         return;
       }
+      // A run goes on like a play (summaries say `playing`: the page throttles its updates and
+      // offers Pause), until the target.
+      this.playing = true;
       const before = e.failureCount();
       await this.slices(
         () => {

@@ -9,6 +9,7 @@
 //   resident memory of the browser's processes.
 // A script, not a test: it prints figures and asserts nothing. The machine's load is printed too.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
@@ -84,8 +85,14 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
-/** Resident memory of the browser: every Chromium process descending from this script (Linux ps), bytes. */
-function browserRss() {
+/**
+ * Memory of the browser: every Chromium process descending from this script (Linux ps and
+ * /proc/PID/smaps_rollup), in bytes. `pss` (proportional set size) is the total to read: a page
+ * shared by n processes counts 1/n in each, so the sum is what the browser really holds. `rss`
+ * summed over the processes counts every shared page (the zygote's, libraries, shared memory)
+ * once per process: an idle Chromium with one page already sums to about 1 GB that way.
+ */
+function browserMemory() {
   const r = spawnSync('ps', ['-eo', 'pid=,ppid=,rss=,comm='], { encoding: 'utf8' });
   if (r.status !== 0) return null;
   const rows = r.stdout
@@ -95,15 +102,23 @@ function browserRss() {
   const kids = new Map();
   for (const [p, pp] of rows) kids.set(Number(pp), [...(kids.get(Number(pp)) ?? []), Number(p)]);
   const info = new Map(rows.map(([p, , k, c]) => [Number(p), { rss: Number(k), comm: c ?? '' }]));
-  let total = 0;
+  let rss = 0;
+  let pss = 0;
   const todo = [...(kids.get(process.pid) ?? [])];
   while (todo.length) {
     const p = todo.pop();
     const i = info.get(p);
-    if (i && /chrom/i.test(i.comm)) total += i.rss;
+    if (i && /chrom/i.test(i.comm)) {
+      rss += i.rss;
+      try {
+        pss += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        /* the process ended meanwhile */
+      }
+    }
     todo.push(...(kids.get(p) ?? []));
   }
-  return total * 1024;
+  return { rss: rss * 1024, pss: pss * 1024 };
 }
 
 const browser = await chromium.launch({
@@ -131,7 +146,7 @@ async function memory(page) {
             : 'other';
     byAgent[k] = (byAgent[k] ?? 0) + b.bytes;
   }
-  return { jsBytes: m?.bytes ?? null, byAgent, browserRss: browserRss() };
+  return { jsBytes: m?.bytes ?? null, byAgent, browser: browserMemory() };
 }
 
 /** A fresh page per scenario (its workers and memory go with it). */
@@ -219,7 +234,9 @@ else printTable(results);
 function printTable(r) {
   const mb = (b) => (b == null ? '-' : `${Math.round(b / 2 ** 20)} MiB`);
   const mem = (m) =>
-    `browser RSS ${mb(m.browserRss)}; JS by agent (with the shared buffers each holds): ${Object.entries(m.byAgent)
+    `browser PSS ${mb(m.browser?.pss)} (RSS summed over its processes ${mb(m.browser?.rss)}); JS by agent (with the shared buffers each holds): ${Object.entries(
+      m.byAgent,
+    )
       .map(([a, b]) => `${a} ${mb(b)}`)
       .join(', ')}`;
   const ms = (s) => (s && s.p50 != null ? `${s.p50} / ${s.p95} / ${s.max} ms (${s.n})` : '-');

@@ -10,6 +10,7 @@ import { BUDDY_ORDERS, type LaneHistory } from '../runtime/history';
 import { colourOf } from '../render/format';
 import { XAxis } from './Axis';
 import { CHART, useHistoryTick } from './chart-utils';
+import { columnPoints } from './downsample';
 import { ChartCard } from './ChartCard';
 import { buddyinfoLine } from './order-indices';
 
@@ -39,7 +40,6 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
   const y = scaleLinear()
     .domain([0, lg(yMax) * 1.05])
     .range([h - m.bottom, m.top]);
-  const idx = Array.from({ length: lane.length }, (_, n) => n);
   // Tick labels at least 12 px apart (the small values crowd on a log scale).
   const ticks: number[] = [];
   for (const t of TICKS)
@@ -69,7 +69,13 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
             d={
               line<number>()
                 .x((n) => x(lane.op[n]))
-                .y((n) => y(lg(lane.buddyAt(n, o))))(idx) ?? ''
+                .y((n) => y(lg(lane.buddyAt(n, o))))(
+                columnPoints(
+                  lane.length,
+                  (n) => x(lane.op[n]),
+                  (n) => lane.buddyAt(n, o),
+                ),
+              ) ?? ''
             }
             fill="none"
             stroke={orderColour(o)}
@@ -111,7 +117,7 @@ function LaneChart({ lane, i, xMax }: { lane: LaneHistory; i: number; xMax: numb
 }
 
 export function BuddyinfoChart() {
-  useHistoryTick();
+  const { box } = useHistoryTick();
   const lanes = buddyLanes();
   let xMax = 1;
   for (const { lane } of lanes) xMax = Math.max(xMax, lane.op[lane.length - 1]);
@@ -131,6 +137,7 @@ export function BuddyinfoChart() {
       definitions={[BUDDYINFO_DEFINITION]}
       file="buddyinfo"
       legend={legend}
+      box={box}
     >
       {lanes.length === 0 && <p className="muted">No allocator of this run reports its buddy zone.</p>}
       {lanes.map(({ lane, i }) => (

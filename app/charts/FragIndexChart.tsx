@@ -10,6 +10,7 @@ import { useStore } from '../store/store';
 import { XAxis, YAxis } from './Axis';
 import { colourOf, fmtPct } from '../render/format';
 import { CHART, useHistoryTick } from './chart-utils';
+import { columnPoints } from './downsample';
 import { ChartCard } from './ChartCard';
 import { REQUEST_INDEX_DEFINITIONS, requestIndices } from '../../engine/core/metrics';
 
@@ -51,7 +52,7 @@ function RequestInput() {
 }
 
 export function FragIndexChart() {
-  useHistoryTick();
+  const { box } = useHistoryTick();
   const request = useStore((s) => s.request);
   const { w, h, m } = CHART;
   const lanes = history.histograms;
@@ -73,7 +74,13 @@ export function FragIndexChart() {
       d:
         line<number>()
           .x((n) => x(l.op[n]))
-          .y((n) => y(series[i][n][k]))(series[i].map((_, n) => n)) ?? '',
+          .y((n) => y(series[i][n][k]))(
+          columnPoints(
+            series[i].length,
+            (n) => x(l.op[n]),
+            (n) => series[i][n][k],
+          ),
+        ) ?? '',
     })),
   );
   const labels = history.lanes.map((l) => l.label);
@@ -111,6 +118,7 @@ export function FragIndexChart() {
       definitions={REQUEST_INDEX_DEFINITIONS}
       file={`fragmentation-index-${request}B`}
       legend={legend}
+      box={box}
     >
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={`${title} for a ${request}-byte request`}>
         <YAxis scale={y} x={m.left} fmt={(v) => String(v)} width={w - m.left - m.right} />

@@ -1,6 +1,7 @@
 /**
  * Free-run sizes: how many free blocks of each size (power-of-two buckets),
- * grouped bars per allocator, from the latest summary.
+ * grouped bars per allocator, from the store's summary at each tick of the chart clock
+ * (chart-clock.ts: fewer redraws while a run plays, none while off screen).
  */
 import { scaleBand, scaleLinear } from 'd3';
 import { METRIC_DEFINITIONS } from '../../engine/core/metrics';
@@ -8,7 +9,7 @@ import { useStore } from '../store/store';
 import { XAxisBand } from './AxisBand';
 import { YAxis } from './Axis';
 import { colourOf, fmtBytes } from '../render/format';
-import { CHART } from './chart-utils';
+import { CHART, useHistoryTick } from './chart-utils';
 import { ChartCard } from './ChartCard';
 
 /** Bucket index of a size: bucket b holds sizes in (2^(b-1), 2^b]. */
@@ -21,7 +22,8 @@ export function bucketise(hist: readonly [number, number][]): Map<number, number
 }
 
 export function Histogram() {
-  const allocs = useStore((s) => s.summary?.allocators);
+  const { box } = useHistoryTick();
+  const allocs = useStore.getState().summary?.allocators;
   const { w, h, m } = CHART;
   const per = (allocs ?? []).map((a) => bucketise(a.histogram));
   const buckets = [...new Set(per.flatMap((b) => [...b.keys()]))].sort((a, b) => a - b);
@@ -53,6 +55,7 @@ export function Histogram() {
       title="Free-run sizes"
       file="free-run-histogram"
       legend={legend}
+      box={box}
       definitions={[
         'Count of free blocks (blocks one allocation could get) per size bucket; bucket "≤N" holds sizes in (N/2, N].',
         METRIC_DEFINITIONS.largestFreeBytes,

@@ -1,7 +1,9 @@
 /**
  * Metric(s) over op index, one colour per allocator, one dash per metric.
- * Reads MetricHistory (outside React) when the history tick changes; failures
- * are marked as ticks at their op with their size.
+ * Reads MetricHistory (outside React) on the chart clock's ticks (chart-clock.ts), each series
+ * thinned to the chart's width (downsample.ts); failures are marked as ticks at their op with
+ * their size, from the summary of the store at that tick (history and store take each summary
+ * together, so following the store as well would only redraw the chart more often).
  */
 import { line, max, scaleLinear } from 'd3';
 import { METRIC_DEFINITIONS } from '../../engine/core/metrics';
@@ -11,22 +13,25 @@ import { useStore } from '../store/store';
 import { XAxis, YAxis } from './Axis';
 import { colourOf, fmtBytes, fmtPct } from '../render/format';
 import { CHART, useHistoryTick } from './chart-utils';
+import { columnPoints } from './downsample';
 import { ChartCard } from './ChartCard';
 
 const DASHES = ['', '5 3', '2 2', '8 3 2 3'];
 
 export interface LineChartProps {
   title: string;
-  keys: SeriesKey[];
+  /** The metrics drawn, or a function that says which at each redraw (PendingChart). */
+  keys: SeriesKey[] | (() => SeriesKey[]);
   kind: 'ratio' | 'bytes';
   failures?: boolean;
   /** Extra lines of text under the metric definitions. */
   notes?: string[];
 }
 
-export function LineChart({ title, keys, kind, failures, notes = [] }: LineChartProps) {
-  useHistoryTick();
-  const summary = useStore((s) => s.summary);
+export function LineChart({ title, keys: keysOf, kind, failures, notes = [] }: LineChartProps) {
+  const { box } = useHistoryTick();
+  const summary = useStore.getState().summary;
+  const keys = typeof keysOf === 'function' ? keysOf() : keysOf;
   const { w, h, m } = CHART;
   const lanes = history.lanes;
   let xMax = 1,
@@ -48,7 +53,12 @@ export function LineChart({ title, keys, kind, failures, notes = [] }: LineChart
   const paths: { d: string; colour: string; dash: string; key: string }[] = [];
   lanes.forEach((l, i) => {
     keys.forEach((k, j) => {
-      const idx = Array.from({ length: l.length }, (_, n) => n);
+      const col = l.cols[k];
+      const idx = columnPoints(
+        l.length,
+        (n) => x(l.op[n]),
+        (n) => col[n],
+      );
       const d =
         line<number>()
           .x((n) => x(l.op[n]))
@@ -85,6 +95,7 @@ export function LineChart({ title, keys, kind, failures, notes = [] }: LineChart
       definitions={[...keys.map((k) => METRIC_DEFINITIONS[k]), ...notes]}
       file={title}
       legend={legend}
+      box={box}
     >
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={title}>
         <YAxis scale={y} x={m.left} fmt={fmt} width={w - m.left - m.right} />

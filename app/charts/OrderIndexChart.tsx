@@ -10,6 +10,7 @@ import { colourOf } from '../render/format';
 import { XAxis, YAxis } from './Axis';
 import { buddyLanes } from './BuddyinfoChart';
 import { CHART, useHistoryTick } from './chart-utils';
+import { columnPoints } from './downsample';
 import { ChartCard } from './ChartCard';
 import { fmtThousandths, indexLine, orderIndices } from './order-indices';
 import { BUDDY_ORDERS } from '../runtime/history';
@@ -25,7 +26,7 @@ export const ORDER_INDEX_DEFINITIONS = [
 const DEFAULT_ORDER = 3;
 
 export function OrderIndexChart() {
-  useHistoryTick();
+  const { box } = useHistoryTick();
   const [order, setOrder] = useState(DEFAULT_ORDER);
   const { w, h, m } = CHART;
   const lanes = buddyLanes();
@@ -49,7 +50,13 @@ export function OrderIndexChart() {
       d:
         line<number>()
           .x((n) => x(lane.op[n]))
-          .y((n) => y(series[j][n][k][order] / 1000))(series[j].map((_, n) => n)) ?? '',
+          .y((n) => y(series[j][n][k][order] / 1000))(
+          columnPoints(
+            series[j].length,
+            (n) => x(lane.op[n]),
+            (n) => series[j][n][k][order],
+          ),
+        ) ?? '',
     })),
   );
   const legend = (
@@ -86,7 +93,13 @@ export function OrderIndexChart() {
   );
   const title = 'Fragmentation index per order';
   return (
-    <ChartCard title={title} definitions={ORDER_INDEX_DEFINITIONS} file={`order-index-${order}`} legend={legend}>
+    <ChartCard
+      title={title}
+      definitions={ORDER_INDEX_DEFINITIONS}
+      file={`order-index-${order}`}
+      legend={legend}
+      box={box}
+    >
       <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={`${title}: order ${order}`}>
         <YAxis scale={y} x={m.left} fmt={(v) => String(v)} width={w - m.left - m.right} />
         <line x1={m.left} x2={w - m.right} y1={y(0)} y2={y(0)} stroke="#aaa" />

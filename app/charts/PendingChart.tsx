@@ -6,7 +6,6 @@
  */
 import { history } from '../runtime/actions';
 import type { SeriesKey } from '../runtime/history';
-import { useHistoryTick } from './chart-utils';
 import { LineChart } from './LineChart';
 
 export const PENDING_NOTE =
@@ -25,8 +24,10 @@ export function anyNonZero(key: SeriesKey): boolean {
   return history.lanes.some((l) => l.cols[key].subarray(0, l.length).some((v) => v !== 0));
 }
 
+/** The series drawn: postponed frees only where a lane has some (asked at each redraw of the chart). */
+const pendingKeys = (): SeriesKey[] =>
+  anyNonZero('postponedBytes') ? ['pendingBytes', 'postponedBytes'] : ['pendingBytes'];
+
 export function PendingChart() {
-  useHistoryTick();
-  const keys: SeriesKey[] = anyNonZero('postponedBytes') ? ['pendingBytes', 'postponedBytes'] : ['pendingBytes'];
-  return <LineChart title="Pending remote frees" keys={keys} kind="bytes" notes={[PENDING_NOTE, CACHED_NOTE]} />;
+  return <LineChart title="Pending remote frees" keys={pendingKeys} kind="bytes" notes={[PENDING_NOTE, CACHED_NOTE]} />;
 }

@@ -46,6 +46,46 @@ describe('PageSummaries', () => {
     );
   });
 
+  it('initVirgin fills every level as summing every page would, for any runs of states (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1500 }),
+        fc.integer({ min: 0, max: 600 }),
+        fc.constantFrom(1, 3, 128),
+        fc.array(fc.tuple(fc.nat(), fc.nat(12)), { maxLength: 6 }),
+        (pages, pad, C, cuts) => {
+          const padded = pages + pad;
+          // A step function: state by the last cut at or below the page (codes past 8 land in ABSENT).
+          const steps = cuts.map(([at, v]) => [at % pages, v] as const).sort((x, y) => x[0] - y[0]);
+          const virgin = (p: number) => steps.reduce((v, [at, w]) => (p >= at ? w : v), 1);
+          const s = new PageSummaries(pages, padded, C);
+          s.initVirgin((p) => (p % 5) + 2); // counts from before must go
+          s.initVirgin(virgin);
+          // The slow way: every page at level 0, every node summed from its children.
+          const want = new PageSummaries(pages, padded, C);
+          const L0 = want.levels[0];
+          for (let p = 0; p < padded; p++) L0[p * SLOTS + (p < pages ? Math.min(virgin(p), ABSENT) : ABSENT)] = C;
+          for (let l = 1; l <= want.top; l++) {
+            const child = want.levels[l - 1];
+            for (let i = 0; i < child.length; i++)
+              want.levels[l][(Math.floor(i / SLOTS) >> 2) * SLOTS + (i % SLOTS)] += child[i];
+          }
+          s.levels.forEach((L, l) => expect(Array.from(L)).toEqual(Array.from(want.levels[l])));
+          // The fingerprint of the same states written page by page.
+          const w = new PageSummaries(pages, padded, C);
+          w.initVirgin(() => 0);
+          w.update(
+            0,
+            pages,
+            Uint8Array.from({ length: pages * C }, (_, i) => virgin(Math.floor(i / C))),
+          );
+          expect(s.fingerprint()).toBe(w.fingerprint());
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
   it('the fingerprint follows the content: a virgin page and one written with the same states agree', () => {
     const C = 128,
       pages = 200;

@@ -12,9 +12,11 @@
  * Updates come a page range at a time (dirty segments): level 0 is rewritten from the
  * states and only the ancestors of those pages are summed again.
  *
- * The fingerprint is a sum over pages of a mix of the page index and the FNV-1a hash of its
- * chunk states (mod 2^32), kept per 64-page segment, so it follows the content alone: a page
- * never written and a page written back to the same states count the same.
+ * The fingerprint is a sum over 64-page segments of a mix of the segment's index and a hash of
+ * its pages in order (FNV-1a of each page's chunk states, chained), mod 2^32, kept per segment,
+ * so it follows the content alone: a page never written and a page written back to the same
+ * states count the same. Per segment and not per page so that a virgin pool is hashed a
+ * segment at a time: a whole segment in one state has one hash, known in advance.
  */
 import { SEGMENT_SHIFT as SEGMENT_SHIFT_ } from '../../engine/core/dirty';
 import { mapLayout } from './layout';
@@ -50,9 +52,12 @@ function levelNodes(padded: number): number[] {
 const FNV_OFFSET = 0x811c9dc5,
   FNV_PRIME = 0x01000193;
 
-/** A page's contribution to the fingerprint: its hash mixed with its index (murmur3's finaliser). */
-function mixPage(page: number, h: number): number {
-  let x = (h ^ Math.imul(page + 1, 0x9e3779b1)) >>> 0;
+/** The next link of a segment's hash chain: page hash `h` after the chain so far. */
+const chain = (acc: number, h: number): number => Math.imul(acc ^ h, FNV_PRIME);
+
+/** A segment's contribution to the fingerprint: its chained hash mixed with its index (murmur3's finaliser). */
+function mixSegment(segment: number, h: number): number {
+  let x = (h ^ Math.imul(segment + 1, 0x9e3779b1)) >>> 0;
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
   return (x ^ (x >>> 16)) >>> 0;
@@ -65,8 +70,12 @@ export class PageSummaries {
   private hashSum = 0;
   /** FNV-1a of a page whose C chunks all hold code v. */
   private readonly uniformHash = new Uint32Array(256);
+  /** The chained hash of a whole segment whose pages are all uniformHash[v]. */
+  private readonly uniformSegment = new Uint32Array(256);
   /** Per state byte (256: no masking in the hot loop); folded into SLOTS by SLOT_OF. */
   private readonly cnt = new Uint32Array(256);
+  /** Nothing was written since construction: the levels are still zero (no need to touch them twice). */
+  private blank = true;
 
   /**
    * `pages` of the pool, `padded` >= pages (whole bands: the pages past the pool are ABSENT),
@@ -85,6 +94,9 @@ export class PageSummaries {
       let h = FNV_OFFSET;
       for (let c = 0; c < chunksPerPage; c++) h = Math.imul(h ^ v, FNV_PRIME);
       this.uniformHash[v] = h >>> 0;
+      let g = FNV_OFFSET;
+      for (let p = 0; p < 1 << SEGMENT_SHIFT; p++) g = chain(g, this.uniformHash[v]);
+      this.uniformSegment[v] = g >>> 0;
     }
   }
 
@@ -106,26 +118,75 @@ export class PageSummaries {
     return 1 << (FANOUT_SHIFT * l);
   }
 
-  /** Every page as never written: each chunk in state `virgin(page)`; then the pyramid. */
+  /**
+   * Every page as never written: each chunk in state `virgin(page)`; then the pyramid. A virgin
+   * pool is a few runs of one state (an allocator's initial pages, its growth capacity, the
+   * padding), so each level is filled a run at a time (one counter per node) and only the nodes
+   * across a run's edge are summed from their children: no per-node summing over millions of
+   * pages on the way to a first picture. The per-page loop left is the fingerprint's.
+   */
   initVirgin(virgin: (page: number) => number): void {
-    const L0 = this.levels[0],
-      C = this.chunksPerPage;
-    L0.fill(0);
-    this.segHash.fill(0);
-    for (let p = 0; p < this.padded; p++) {
-      if (p >= this.pages) {
-        L0[p * SLOTS + ABSENT] = C;
-        continue;
-      }
+    if (!this.blank) for (const L of this.levels) L.fill(0);
+    this.blank = false;
+    const seg = this.segHash,
+      pages = this.pages,
+      SEG = 1 << SEGMENT_SHIFT;
+    seg.fill(0);
+    /** First page of each run after the first, then the last page (the levels' last nodes may be partial). */
+    const edges: number[] = [];
+    for (let p = 0; p < pages;) {
       const v = virgin(p) & 255;
-      L0[p * SLOTS + SLOT_OF[v]] = C;
-      const s = p >>> SEGMENT_SHIFT;
-      this.segHash[s] = (this.segHash[s] + mixPage(p, this.uniformHash[v])) >>> 0;
+      let q = p + 1;
+      while (q < pages && (virgin(q) & 255) === v) q++;
+      this.fillRun(p, q, SLOT_OF[v]);
+      // Whole segments inside the run: their hash is known; a segment across an edge is hashed page by page.
+      for (let s = Math.ceil(p / SEG); (s + 1) * SEG <= q; s++) seg[s] = mixSegment(s, this.uniformSegment[v]);
+      if (p % SEG !== 0) this.hashVirginSegment(p >>> SEGMENT_SHIFT, virgin);
+      if (q % SEG !== 0) this.hashVirginSegment(q >>> SEGMENT_SHIFT, virgin);
+      if (p > 0) edges.push(p);
+      p = q;
     }
+    if (pages < this.padded) {
+      this.fillRun(pages, this.padded, ABSENT);
+      if (pages > 0) edges.push(pages);
+    }
+    edges.push(this.padded - 1);
     let sum = 0;
-    for (let s = 0; s < this.segHash.length; s++) sum = (sum + this.segHash[s]) >>> 0;
+    for (let s = 0; s < seg.length; s++) sum = (sum + seg[s]) >>> 0;
     this.hashSum = sum;
-    this.rebuild(0, this.padded);
+    // In increasing order: a node across several edges is summed last at its last edge, when its
+    // children across the earlier ones are already right.
+    for (const e of edges) this.rebuild(e, e + 1);
+  }
+
+  /** Segment `s`'s hash from the virgin state of each of its pages (pages past the pool add nothing). */
+  private hashVirginSegment(s: number, virgin: (page: number) => number): void {
+    const first = s << SEGMENT_SHIFT,
+      end = Math.min(this.pages, first + (1 << SEGMENT_SHIFT));
+    let g = FNV_OFFSET;
+    for (let p = first; p < end; p++) g = chain(g, this.uniformHash[virgin(p) & 255]);
+    this.segHash[s] = mixSegment(s, g >>> 0);
+  }
+
+  /**
+   * Pages [a, b) all in `slot`: every node of every level that lies wholly inside gets its count
+   * (levels zeroed before). One node is written, then copied over the rest by doubling
+   * (copyWithin is a memmove: millions of nodes cost a few milliseconds, not a store each).
+   */
+  private fillRun(a: number, b: number, slot: number): void {
+    const C = this.chunksPerPage;
+    this.levels.forEach((L, l) => {
+      const span = PageSummaries.span(l),
+        n0 = Math.ceil(a / span),
+        n1 = Math.floor(b / span);
+      if (n1 <= n0) return;
+      const start = n0 * SLOTS,
+        end = n1 * SLOTS;
+      L.fill(0, start, start + SLOTS);
+      L[start + slot] = C * span;
+      for (let done = SLOTS; start + done < end; done *= 2)
+        L.copyWithin(start + done, start, start + Math.min(done, end - start - done));
+    });
   }
 
   /**
@@ -136,6 +197,7 @@ export class PageSummaries {
     const C = this.chunksPerPage,
       L0 = this.levels[0],
       cnt = this.cnt;
+    this.blank = false;
     const SEG = 1 << SEGMENT_SHIFT;
     if (first % SEG !== 0 || (count % SEG !== 0 && first + count !== this.pages))
       throw new Error(`PageSummaries.update: pages ${first}+${count} are not whole ${SEG}-page segments`);
@@ -147,7 +209,7 @@ export class PageSummaries {
     const segFirst = first >>> SEGMENT_SHIFT,
       segEnd = ((first + count - 1) >>> SEGMENT_SHIFT) + 1;
     for (let s = segFirst; s < segEnd; s++) this.hashSum = (this.hashSum - this.segHash[s]) >>> 0;
-    for (let s = segFirst; s < segEnd; s++) this.segHash[s] = 0;
+    let g = FNV_OFFSET;
     for (let i = 0; i < count; i++) {
       const p = first + i,
         base = i * C,
@@ -188,8 +250,12 @@ export class PageSummaries {
         L0[o + ABSENT] = C - known;
         h >>>= 0;
       }
-      const s = p >>> SEGMENT_SHIFT;
-      this.segHash[s] = (this.segHash[s] + mixPage(p, h)) >>> 0;
+      // Whole segments, or the pool's last pages: a segment's chain ends at its last page or the update's.
+      g = chain(g, h);
+      if (((p + 1) & (SEG - 1)) === 0 || i === count - 1) {
+        this.segHash[p >>> SEGMENT_SHIFT] = mixSegment(p >>> SEGMENT_SHIFT, g >>> 0);
+        g = FNV_OFFSET;
+      }
     }
     for (let s = segFirst; s < segEnd; s++) this.hashSum = (this.hashSum + this.segHash[s]) >>> 0;
     this.rebuild(first, first + count);

@@ -29,13 +29,35 @@ let runId = 0;
  */
 let lastGeneration = 0;
 let resetting = false;
+/** The summary last taken (history and store), to know a second copy of it. */
+let shown: Summary | null = null;
+
+/**
+ * The same state as `b`: a call's result and the subscription's summary sent just before it
+ * (the controller publishes, notifies, then answers) are built from one generation of a stopped
+ * run. Taking both made the page render everything twice right after a step or a seek, while the
+ * maps' frames were on their way (a seek's latency is until the page hears them).
+ */
+function sameState(a: Summary, b: Summary | null): boolean {
+  return (
+    b !== null &&
+    a.generation === b.generation &&
+    a.op === b.op &&
+    a.done === b.done &&
+    !a.playing &&
+    !b.playing &&
+    !a.error &&
+    !b.error
+  );
+}
 
 function acceptSummary(s: Summary): void {
   const st = useStore.getState();
   if (st.status === 'configuring' || st.info === null) return;
   if (s.allocators.length !== st.info.allocators.length) return;
-  if (resetting || s.generation < lastGeneration) return;
+  if (resetting || s.generation < lastGeneration || sameState(s, shown)) return;
   lastGeneration = s.generation;
+  shown = s;
   history.push(s);
   if (s.error) {
     setError(s.error);
@@ -50,8 +72,11 @@ function acceptSummary(s: Summary): void {
 
 /** A call result: authoritative, newer than any summary sent before it. */
 function take(s: Summary): void {
+  const again = !resetting && sameState(s, shown);
   resetting = false;
   lastGeneration = s.generation;
+  if (again) return;
+  shown = s;
   history.push(s);
   pending = s;
   flush();
@@ -121,6 +146,7 @@ async function act(what: string, f: (r: Remote) => Promise<Summary | void>, ms =
 export async function start(setup: Setup, op = 0): Promise<void> {
   const id = ++runId;
   pending = null;
+  shown = null;
   resetting = true;
   useStore.getState().setRun({ status: 'configuring', error: null, summary: null, info: null, runSetup: setup });
   try {

@@ -135,6 +135,9 @@ export class MetricHistory {
   histograms: HistogramLane[] = [];
   /** Bumps on every change, so readers can tell whether to redraw. */
   version = 0;
+  /** Whether the newest summary pushed was taken while the run played (charts then redraw less often). */
+  playing = false;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     readonly capacity = 4096,
@@ -145,7 +148,22 @@ export class MetricHistory {
   reset(labels: readonly string[]): void {
     this.lanes = labels.map((l) => new LaneHistory(l, this.capacity));
     this.histograms = labels.map(() => new HistogramLane(this.histogramCapacity));
+    this.playing = false;
+    this.changed();
+  }
+
+  /**
+   * Call `f` after every change (synchronously, inside push or reset: a listener only schedules
+   * its work); returns the function that stops it.
+   */
+  onChange(f: () => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  private changed(): void {
     this.version++;
+    for (const f of this.listeners) f();
   }
 
   push(s: Summary): void {
@@ -158,7 +176,8 @@ export class MetricHistory {
       hl.truncate(a.op);
       hl.push(a.op, a.histogram);
     });
-    this.version++;
+    this.playing = s.playing;
+    this.changed();
   }
 
   toCSV(): string {

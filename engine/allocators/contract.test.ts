@@ -201,6 +201,52 @@ describe('dirty pages: every op stamps the segment of every page whose fields it
   }
 });
 
+describe('never-stamped segments: zero in every per-page field, and pageStates is virginState (fast-check)', () => {
+  // What lets a consumer skip them unread: a checkpoint of a virtual pool, a map's first picture.
+  // Pools of several 1,024-page buddy blocks: a fresh zone lists them in address order.
+  const ZONED: [string, AllocatorSpec][] = [
+    ['nta blog', { kind: 'nta', preset: 'blog', overrides: { pageBytes: 1024, regions: 300, maxPages: 2600 } }],
+    ['nta patch2', { kind: 'nta', preset: 'patch2', overrides: { pageBytes: 1024, regions: 2, maxPages: 2600 } }],
+    ['pow2', { kind: 'pow2', overrides: { pageBytes: 1024, pages: 2600 } }],
+    ['slub 6.6-x86_64', { kind: 'slub', preset: '6.6-x86_64', overrides: { pages: 2600 } }],
+    ['buddy', { kind: 'buddy', overrides: { pages: 2600 } }],
+  ];
+  for (const [name, spec] of ZONED) {
+    it(name, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 4 }), fc.array(wideOp, { maxLength: 120, size: 'max' }), (cpus, ops) => {
+          const a = createAllocator(spec, cpus);
+          const live: Live[] = [];
+          for (const o of ops) applyRandom(a, o, live);
+          const { pages, pageBytes, chunkBytes } = a.geometry;
+          const C = pageBytes / chunkBytes;
+          const states = new Uint8Array(64 * C);
+          for (let s = 0; s < a.dirty.segments; s++) {
+            if (a.dirty.segGen[s] !== 0) continue;
+            const p0 = s * 64,
+              p1 = Math.min(pages, p0 + 64);
+            for (const f of a.fields.filter((x) => x.perPage > 0)) {
+              const i = f.view.subarray(p0 * f.perPage, p1 * f.perPage).findIndex((v) => v !== 0);
+              if (i >= 0)
+                throw new Error(
+                  `${f.name} of page ${p0 + Math.floor(i / f.perPage)} is not zero, segment ${s} never stamped`,
+                );
+            }
+            a.pageStates(p0, p1 - p0, states);
+            for (let p = p0; p < p1; p++)
+              for (let c = 0; c < C; c++)
+                if (states[(p - p0) * C + c] !== a.virginState(p))
+                  throw new Error(
+                    `page ${p} chunk ${c}: state ${states[(p - p0) * C + c]}, virginState ${a.virginState(p)}`,
+                  );
+          }
+        }),
+        { numRuns: 15 },
+      );
+    });
+  }
+});
+
 describe('fields round trip: copied into a fresh allocator, both go on identically (fast-check)', () => {
   for (const [name, spec] of [...SPECS, ...WIDE]) {
     it(name, () => {

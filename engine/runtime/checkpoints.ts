@@ -60,6 +60,8 @@ class Tracker {
   since: number;
   readonly paged: StateField[];
   readonly global: StateField[];
+  /** The blob of every whole segment never written (all zero), once one was encoded. */
+  private zero: Blob | null = null;
 
   constructor(readonly a: Allocator) {
     this.current = new Array<Blob | null>(Math.ceil(a.geometry.pages / SEGMENT_PAGES)).fill(null);
@@ -79,8 +81,15 @@ class Tracker {
   encodeSegment(s: number): Blob {
     const p0 = s * SEGMENT_PAGES;
     const p1 = Math.min(p0 + SEGMENT_PAGES, this.a.geometry.pages);
+    // A whole segment never written since the fresh start is all zero (dirty.ts): every such
+    // segment shares one blob, encoded from the first of them, and the others are never read
+    // (a virtual pool's untouched pages stay untouched, and a checkpoint costs what was written).
+    const virgin = this.a.dirty.segGen[s] === 0 && p1 - p0 === SEGMENT_PAGES;
+    if (virgin && this.zero) return this.zero;
     const parts = this.paged.map((f) => encode(sliceOf(f, p0, p1)));
-    return { parts, bytes: parts.reduce((n, c) => n + c.byteLength + 16, 64), refs: 0 };
+    const blob = { parts, bytes: parts.reduce((n, c) => n + c.byteLength + 16, 64), refs: 0 };
+    if (virgin) this.zero = blob;
+    return blob;
   }
 
   decodeSegment(s: number, b: Blob): void {

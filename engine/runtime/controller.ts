@@ -202,6 +202,9 @@ export class Controller implements ControlApi {
         e.seek(target.op);
         return;
       }
+      // A run goes on like a play (summaries say `playing`: the page throttles its updates and
+      // offers Pause), until the target.
+      this.playing = true;
       const before = e.failureCount();
       await this.slices(
         () => {
@@ -331,9 +334,9 @@ export class Controller implements ControlApi {
     );
     await p;
     this.publish();
-    // Subscribers hear the final state too (play() answers nothing, the subscription does).
-    this.notify(true);
-    return this.buildSummary();
+    // Subscribers hear the final state too (play() answers nothing, the subscription does);
+    // the call answers with the same summary (building one scans every allocator's free memory).
+    return this.notify(true) ?? this.buildSummary();
   }
 
   /** A worker fault becomes the pool's message (and summary.error); other errors pass through. */
@@ -380,13 +383,14 @@ export class Controller implements ControlApi {
   }
 
   /**
-   * Op indices per engine call in a slice: about a quarter of a slice's worth at the rate just
-   * seen, so that a slice ends near its time even on a loaded machine (a fixed 65,536 took a
-   * quarter of a second there: maps saw few publishes and pause() waited).
+   * Op indices per engine call in a slice: a slice's worth at the rate just seen on CPU workers
+   * (each call is a hand-off to them and back, and the executor overlaps its batches only within
+   * a call), a quarter of one inline; so that a slice ends near its time even on a loaded machine
+   * (a fixed 65,536 took a quarter of a second there: maps saw few publishes and pause() waited).
    */
   private fitChunk(ran: number, ms: number, slice: number): void {
     if (ran < this.chunk || ms <= 0) return;
-    const fit = (ran / ms) * (slice / 4);
+    const fit = (ran / ms) * (this.pool ? slice : slice / 4);
     this.chunk = Math.max(CHUNK_MIN, Math.min(CHUNK_MAX, 2 ** Math.round(Math.log2(fit))));
   }
 
@@ -432,9 +436,10 @@ export class Controller implements ControlApi {
     publishOp(this.header, this.freeOps ?? e.cursor, this.busy);
   }
 
-  private notify(force = false): void {
+  /** Send subscribers a summary (at most every NOTIFY_MS unless forced); the summary sent, if any. */
+  private notify(force = false): Summary | null {
     const now = performance.now();
-    if (this.subs.length === 0 || (!force && now - this.lastNotify < NOTIFY_MS)) return;
+    if (this.subs.length === 0 || (!force && now - this.lastNotify < NOTIFY_MS)) return null;
     this.lastNotify = now;
     const s = this.buildSummary();
     for (const cb of this.subs) {
@@ -444,6 +449,7 @@ export class Controller implements ControlApi {
         /* a closed proxy */
       }
     }
+    return s;
   }
 
   private buildSummary(): Summary {

@@ -44,6 +44,8 @@ interface Extra {
 }
 
 export const DEFAULT_INTERVAL = 1 << 16;
+/** Seeks replaying fewer op indices than this run on this thread even when there are CPU workers. */
+const SEEK_INLINE_MAX = 8192;
 export const DEFAULT_BUDGET = 256 * 1024 * 1024;
 
 export class Engine {
@@ -192,13 +194,17 @@ export class Engine {
     if (target < this.cursor && !cp) throw new Error(`cannot seek back to op ${target}: no checkpoint`);
     const from = this.cursor;
     if (cp && (target < this.cursor || cp.op > this.cursor)) this.restore(cp);
+    // A long replay goes to the CPU workers like a run (each lane on its own worker, so the
+    // lanes replay at once); a short one runs here, where it costs no hand-off.
+    const inline = !this.executor || target - this.cursor < SEEK_INLINE_MAX;
+    if (!inline && this.cursor !== from) this.executor?.reset(this.cursor);
     while (this.cursor < target) {
-      const ran = this.runSpan(Math.min(target, this.nextCheckpoint()) - this.cursor, false, true);
+      const ran = this.runSpan(Math.min(target, this.nextCheckpoint()) - this.cursor, false, inline);
       this.checkpoint();
       if (ran === 0) break;
     }
     // Ops ran on this thread: the workers' view of the run is stale.
-    if (this.cursor !== from) this.executor?.reset(this.cursor);
+    if (inline && this.cursor !== from) this.executor?.reset(this.cursor);
     return this.cursor;
   }
 

@@ -127,6 +127,13 @@ export function runStream(
     A = buf.align,
     m = buf.mask,
     nl = lanes.length;
+  // Lanes are independent: without a stop, each runs the whole span in turn, so one
+  // allocator's state stays in cache (op by op across lanes cost about 20% more CPU).
+  // A stop at the first failure of any lane needs the op-major order below.
+  if (!stopAtFailure && nl > 1) {
+    for (const L of lanes) runStream([L], buf, from, to, false);
+    return to;
+  }
   for (let i = from; i < to; i++) {
     const p = i & m;
     const kind = K[p],

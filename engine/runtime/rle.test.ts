@@ -26,6 +26,9 @@ describe('encodeWords / decodeWords', () => {
 
   it('refuses to decode into the wrong length', () => {
     expect(() => decodeWords(encodeWords(new Int32Array(8)), new Int32Array(9))).toThrow(/decoded 8 words into 9/);
+    // Too long for the target: nothing written past its end.
+    expect(() => decodeWords(encodeWords(new Int32Array(9)), new Int32Array(8))).toThrow(/decoded 0 words into 8/);
+    expect(() => decodeWords(encodeWords(Int32Array.from([1, 2, 3])), new Int32Array(2))).toThrow(/into 2/);
   });
 
   it('wordsOf views any aligned typed array as words and rejects unaligned ones', () => {

@@ -49,26 +49,35 @@ describe('lockstep on CPU workers', () => {
     expect(sameState(inline.allocators[0], workers.allocators[0])).toBe(true);
   });
 
-  it('seeking on this thread, then running on, stays equal to inline', async () => {
-    const cfg = { ...base('producer-consumer', 2, 80000), params: {} };
-    const e = new Engine(cfg, { interval: 8192 });
-    const setup = await startPool(nodeSpawn, e, cfg, 2, true);
-    e.setExecutor(setup.executor);
-    try {
-      e.run(50000);
-      e.seek(12345);
-      e.run(20000, true);
-      e.run(80000);
-      const ref = new Engine(cfg, { checkpoints: false });
-      ref.run(80000);
-      e.lanes.forEach((L, k) => {
-        expect(sameState(L.allocator, ref.lanes[k].allocator)).toBe(true);
-        expect(L.failures.list()).toEqual(ref.lanes[k].failures.list());
-      });
-    } finally {
-      setup.pool.terminate();
-    }
-  });
+  it.each([
+    ['two lanes, a worker each', SPECS],
+    ['one small NTA lane over both workers, failing', [{ kind: 'nta', preset: 'blog', overrides: { regions: 64 } }]],
+  ] as [string, AllocatorSpec[]][])(
+    'seeking (short replays here, long ones on the workers), then on: equal to inline (%s)',
+    async (_, allocators) => {
+      const cfg = { ...base('producer-consumer', 2, 80000), allocators };
+      const e = new Engine(cfg, { interval: 16384 });
+      const setup = await startPool(nodeSpawn, e, cfg, 2, true);
+      e.setExecutor(setup.executor);
+      try {
+        e.run(50000);
+        // Back to 12345: restore op 0, replay 12345 on the workers; forward past a checkpoint;
+        // back a little (replayed here); then on.
+        for (const op of [12345, 45000, 36000, 12345]) expect(e.seek(op)).toBe(op);
+        e.run(20000, true);
+        e.run(80000);
+        const ref = new Engine(cfg, { checkpoints: false });
+        ref.run(80000);
+        e.lanes.forEach((L, k) => {
+          expect(sameState(L.allocator, ref.lanes[k].allocator)).toBe(true);
+          expect(L.failures.list()).toEqual(ref.lanes[k].failures.list());
+        });
+        if (allocators.length === 1) expect(e.lanes[0].failures.count).toBeGreaterThan(0);
+      } finally {
+        setup.pool.terminate();
+      }
+    },
+  );
 });
 
 describe('free-running', () => {

@@ -21,6 +21,9 @@
  *    first chunk is marked a head (what the derived chunk states, page-states.ts, rely on).
  * 4. Remote-free lists hold exactly the pending blocks, each on its owner's list.
  * 5. Counters equal a recount.
+ * 6. No stale links: a pair of `links` words is non-zero only where one of its two chunks
+ *    starts a listed run, and `remote` only at a queued block (a run leaving its list and a
+ *    block leaving a remote list clear theirs, so checkpoints code zeros, not noise).
  */
 import {
   blockChunks,
@@ -270,6 +273,30 @@ export function checkNtaInvariants(a: NtaAllocator): string[] {
     }
   }
   if (queued !== pendingBlocks) err(`${pendingBlocks} pending blocks but ${queued} on remote-free lists`);
+
+  // 6: which touched chunks may hold links (listed run starts) and remote links (queued blocks).
+  const listedAt = new Uint8Array(touchedChunks);
+  for (let k = 0; k < a.cpus * lists; k++)
+    for (let c = v.listHead[k], n = 0; c >= 0 && n <= touchedChunks; n++) {
+      const j = coverAt(c);
+      if (j >= 0) listedAt[j] = 1;
+      c = c === v.listTail[k] ? -1 : v.links[c & ~1];
+    }
+  const queuedAt = new Uint8Array(touchedChunks);
+  for (let cpu = 0; cpu < a.cpus; cpu++)
+    for (let c = v.remoteHead[cpu], n = 0; c >= 0 && n <= touchedChunks; c = v.remote[c], n++) {
+      const j = coverAt(c);
+      if (j >= 0) queuedAt[j] = 1;
+    }
+  const listed = (c: number) => {
+    const j = coverAt(c);
+    return j >= 0 && listedAt[j] === 1;
+  };
+  touched((c) => {
+    if (v.links[c] !== 0 && !listed(c & ~1) && !listed(c | 1))
+      err(`chunk ${c}: stale link ${v.links[c]} (neither chunk of its pair starts a listed run)`);
+    if (v.remote[c] !== 0 && queuedAt[coverAt(c)] !== 1) err(`chunk ${c}: stale remote link ${v.remote[c]}`);
+  });
 
   const k = a.counters();
   if (k.requestedBytes !== req) err(`counter requestedBytes ${k.requestedBytes} != recount ${req}`);

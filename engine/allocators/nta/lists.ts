@@ -42,4 +42,8 @@ export function unlink(a: NtaAllocator, cpu: number, idx: number, c: number): vo
     a.mark(n);
   }
   if (--v.listCount[k] === 0) v.nonEmpty[cpu * a.listStride + (idx >>> 5)] &= ~(1 << (idx & 31));
+  // c's pair is its own (c's run is free, so c ^ 1 starts no other run): clear it, so that the
+  // links of runs long gone do not fill the state with noise (a checkpoint codes zeros in runs).
+  v.links[c & ~1] = 0;
+  v.links[c | 1] = 0;
 }

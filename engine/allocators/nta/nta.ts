@@ -261,8 +261,7 @@ export class NtaAllocator implements Allocator {
     }
     const { v } = this;
     const C = this.params.chunkBytes;
-    // One word: kind and requested bytes (the length follows). take left c's list links behind:
-    // `next` and `prev` mean nothing at a live block.
+    // One word: kind and requested bytes (the length follows); take cleared c's list links.
     v.block[c] = (bytes << SIZE_SHIFT) | H_LIVE;
     this.mark(c); // a block never leaves its node, and a node never spans two segments
     cnt[base + C_ALLOCS]++;
@@ -284,6 +283,10 @@ export class NtaAllocator implements Allocator {
       c = v.listHead[k]; // unlink the head (see insertTail): the next run becomes the head as it is
       if (c === v.listTail[k]) v.listHead[k] = v.listTail[k] = -1;
       else v.listHead[k] = v.links[c & ~1];
+      // As unlink does (lists.ts): a run off its list leaves no links behind. Before the
+      // remainder's insertTail below, which may reuse this pair (c + 1 when c is even).
+      v.links[c & ~1] = 0;
+      v.links[c | 1] = 0;
     }
     if (--v.listCount[k] === 0) v.nonEmpty[cpu * this.listStride + (i >>> 5)] &= ~(1 << (i & 31));
     this.log?.updateNode(this, c, i, n, bytes);
@@ -445,6 +448,8 @@ export class NtaAllocator implements Allocator {
       lock(v.locks, cpu);
       const c = v.remoteHead[cpu];
       v.remoteHead[cpu] = v.remote[c];
+      // Off the list: clear the link (a checkpoint codes zeros in runs; noise it cannot).
+      v.remote[c] = 0;
       unlock(v.locks, cpu);
       v.counters[cpu * C_SLOTS + C_DRAINED] += blockChunks(v.block[c], this.chunkShift) << this.chunkShift;
       this.freeLocal(cpu, c);

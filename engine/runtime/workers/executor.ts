@@ -15,6 +15,11 @@ import { BATCH_MAX, type BatchBuffers } from './protocol';
 import type { WorkerPool } from './pool';
 
 const OUT_MASK = OUT_RING - 1;
+/**
+ * Op indices per batch: a call of up to BATCH_MAX runs as several batches, so that this thread
+ * produces the next batch's ops and records the previous batch's outcomes while the workers run.
+ */
+const BATCH_STEP = BATCH_MAX / 4;
 
 interface LaneBatch {
   out: Float64Array;
@@ -105,13 +110,13 @@ export class WorkerExecutor implements Executor {
       });
     };
     let set = 0;
-    for (let at = from; at < to; at += BATCH_MAX) {
-      const end = Math.min(to, at + BATCH_MAX);
+    for (let at = from; at < to; at += BATCH_STEP) {
+      const end = Math.min(to, at + BATCH_STEP);
       // Between batches nothing runs: the counters are exact at op `at`.
       const start = this.lanes.map((L) => L.allocator.counters());
       this.pool.launch(at, end, this.ordered, set);
       if (prev) record(prev);
-      to = ensure(Math.min(to, end + BATCH_MAX));
+      to = ensure(Math.min(to, end + BATCH_STEP));
       this.pool.wait();
       prev = { at, end, set, start };
       set ^= 1;

@@ -170,6 +170,10 @@ export class LaneRunner {
     this.from = from;
     this.ordered = Atomics.load(this.ctrl, C_ORDERED) !== 0;
     this.batch = this.sets[Atomics.load(this.ctrl, C_BUF)];
+    if (n === 1) {
+      this.runAlone(from, to);
+      return;
+    }
     const { ownerOf, lastOp, lastW } = this;
     const { out, largest } = this.batch;
     for (let i = from; i < to; i++) {
@@ -205,6 +209,34 @@ export class LaneRunner {
         this.publish(i + 1);
       } else if ((i & 63) === 0) this.publish(i);
     }
+    this.publish(to);
+  }
+
+  /**
+   * The lane's ops when this worker is its only one: nothing to order against, so no
+   * per-op bookkeeping (slot and owner tables stay stale: a change of groups is always
+   * followed by reset(), which reloads them). Progress is published every 1024 ops, for
+   * the coordinator's watchdog.
+   */
+  private runAlone(from: number, to: number): void {
+    const { ops, lane } = this;
+    const K = ops.kind,
+      C = ops.cpu,
+      S = ops.slot,
+      Z = ops.size,
+      A = ops.align,
+      m = ops.mask;
+    const { out, largest } = this.batch;
+    for (let i = from; i < to; i++) {
+      const p = i & m;
+      const kind = K[p];
+      this.cur = i;
+      const r = applyOp(lane, i, kind, C[p], S[p], Z[p], A[p]);
+      out[i - from] = r;
+      if ((kind === K_ALLOC || kind === K_PAGE_ALLOC) && r < 0) largest[i - from] = this.a.largestFree(C[p]);
+      if ((i & 1023) === 0) this.publish(i);
+    }
+    this.pos = to;
     this.publish(to);
   }
 }

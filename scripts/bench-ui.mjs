@@ -1,4 +1,4 @@
-// `npm run bench:ui [-- --json] [-- --no-build] [-- --seeks N] [-- --only churn|pages]`: the UI's
+// `npm run bench:ui [-- --json] [-- --no-build] [-- --seeks N] [-- --runs N] [-- --only churn|pages]`: the UI's
 // figures in the production build, in system Chromium (scripts/find-browser.mjs), on this machine.
 //   churn: a 10-million-op churn run of NTA and pow2 on 1 CPU and on 2 CPUs: Play at max speed to
 //          the end (op indices/s, page and map frame times while playing), seek latency from scrubber
@@ -6,7 +6,10 @@
 //   pages: 262,144- and 4,194,304-page pools of NTA and pow2: time to the first picture (navigation to
 //          every map drawn, and the map worker's own part), map frame times while panning and zooming;
 //   and the memory: JS heap of the page and its workers (measureUserAgentSpecificMemory) and the
-//   resident memory of the browser's processes.
+//   proportional set size (PSS) of the browser's processes.
+// --runs N repeats every scenario N times in rounds and reports the median run (by Play op
+// indices/s, by time to the first picture), with every run's figure beside it: on 2 shared cores
+// one run can be twice as slow as the next.
 // A script, not a test: it prints figures and asserts nothing. The machine's load is printed too.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -34,8 +37,8 @@ const value = (name, def) => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : def;
 };
 const USAGE =
-  'usage: npm run bench:ui [-- --json] [-- --no-build] [-- --seeks N] [-- --only churn|pages] [-- --port N]';
-const known = new Set(['--json', '--no-build', '--seeks', '--only', '--port']);
+  'usage: npm run bench:ui [-- --json] [-- --no-build] [-- --seeks N] [-- --runs N] [-- --only churn|pages] [-- --port N]';
+const known = new Set(['--json', '--no-build', '--seeks', '--only', '--port', '--runs']);
 for (const a of args)
   if (a.startsWith('--') && !known.has(a)) {
     console.error(`bench:ui: unknown flag ${a}\n${USAGE}`);
@@ -43,9 +46,17 @@ for (const a of args)
   }
 const json = flag('--json');
 const seeks = Number(value('--seeks', '20'));
+const runs = Number(value('--runs', '1'));
 const only = value('--only', 'all');
 const port = Number(value('--port', process.env.FRAGSCOPE_PORT || '5798'));
-if (!Number.isInteger(seeks) || seeks < 1 || !['all', 'churn', 'pages'].includes(only) || !(port > 0)) {
+if (
+  !Number.isInteger(seeks) ||
+  seeks < 1 ||
+  !Number.isInteger(runs) ||
+  runs < 1 ||
+  !['all', 'churn', 'pages'].includes(only) ||
+  !(port > 0)
+) {
   console.error(`bench:ui: bad value\n${USAGE}`);
   process.exit(2);
 }
@@ -170,30 +181,48 @@ const results = {
   pages: {},
 };
 
-if (only !== 'pages')
+/**
+ * With --runs N every scenario runs N times, in rounds (a change in the machine's load hits them
+ * all), and the run reported is the median one by `key` (Play op indices/s, time to the first
+ * picture); the key of every run is kept beside it (`runs`).
+ */
+function median(list, key) {
+  const ok = list.filter((x) => !x.error && key(x) != null);
+  if (ok.length === 0) return list[0];
+  const sorted = [...ok].sort((a, b) => key(a) - key(b));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], runs: list.map((x) => (x.error ? null : key(x))) };
+}
+const churnRuns = { '1cpu': [], '2cpu': [] };
+const pageRuns = {};
+
+for (let round = 0; round < runs && only !== 'pages'; round++)
   for (const cpus of [1, 2]) {
-    log(`churn, 10,000,000 ops, nta:blog + pow2, ${cpus} CPU(s)`);
-    results.churn[`${cpus}cpu`] = await withPage(async (page) => {
-      await openRun(page, base, `?w=churn&ops=10000000&cpus=${cpus}&a=nta:blog,pow2`);
-      const play = await playToEnd(page, 600000);
-      const targets = Array.from({ length: seeks }, () => Math.floor(random() * 10_000_000));
-      const seekMs = [];
-      for (const t of targets) seekMs.push(await seekLatency(page, t));
-      const mem = await memory(page);
-      const fail = await runToFailure(page, 600000);
-      return {
-        play: { ops: play.ops, ms: play.ms, opsPerSec: play.opsPerSec },
-        frameWhilePlaying: {
-          page: stats(play.raf),
-          mapDraw: stats(play.maps.draw),
-          mapInterval: stats(play.maps.interval),
-        },
-        seek: { targets, ...stats(seekMs) },
-        runToFailure: fail,
-        memory: mem,
-      };
-    });
+    log(`churn, 10,000,000 ops, nta:blog + pow2, ${cpus} CPU(s)${runs > 1 ? `, run ${round + 1} of ${runs}` : ''}`);
+    churnRuns[`${cpus}cpu`].push(
+      await withPage(async (page) => {
+        await openRun(page, base, `?w=churn&ops=10000000&cpus=${cpus}&a=nta:blog,pow2`);
+        const play = await playToEnd(page, 600000);
+        const targets = Array.from({ length: seeks }, () => Math.floor(random() * 10_000_000));
+        const seekMs = [];
+        for (const t of targets) seekMs.push(await seekLatency(page, t));
+        const mem = await memory(page);
+        const fail = await runToFailure(page, 600000);
+        return {
+          play: { ops: play.ops, ms: play.ms, opsPerSec: play.opsPerSec },
+          frameWhilePlaying: {
+            page: stats(play.raf),
+            mapDraw: stats(play.maps.draw),
+            mapInterval: stats(play.maps.interval),
+          },
+          seek: { targets, ...stats(seekMs) },
+          runToFailure: fail,
+          memory: mem,
+        };
+      }),
+    );
   }
+for (const [k, list] of Object.entries(churnRuns))
+  if (list.length) results.churn[k] = median(list, (x) => x.play?.opsPerSec);
 
 const POOLS = [
   { pages: 262_144, search: '?w=churn&a=nta:blog,pow2&a0.regions=262144&a1.pages=262144' },
@@ -201,28 +230,31 @@ const POOLS = [
   // minutes of set-up before any map exists, so the NTA pool here is patch2's growth capacity.
   { pages: 4_194_304, search: '?w=churn&a=nta:patch2,pow2&a0.maxPages=4194304&a1.pages=4194304' },
 ];
-if (only !== 'churn')
+for (let round = 0; round < runs && only !== 'churn'; round++)
   for (const pool of POOLS) {
-    log(`${pool.pages.toLocaleString('en')} pages: ${pool.search}`);
-    results.pages[pool.pages] = await withPage(async (page) => {
-      const first = await openRun(page, base, pool.search, 300000);
-      await page.getByRole('button', { name: 'Step 100' }).click();
-      await waitMapsAt(page, 100);
-      await mapFrames(page);
-      const pz = await panZoom(page);
-      return {
-        search: pool.search,
-        firstPicture: first,
-        panZoom: {
-          mapDraw: stats(pz.maps.draw),
-          coarseFrames: pz.maps.coarse,
-          mapInterval: stats(pz.maps.interval),
-          page: stats(pz.raf),
-        },
-        memory: await memory(page),
-      };
-    });
+    log(`${pool.pages.toLocaleString('en')} pages: ${pool.search}${runs > 1 ? `, run ${round + 1} of ${runs}` : ''}`);
+    (pageRuns[pool.pages] ??= []).push(
+      await withPage(async (page) => {
+        const first = await openRun(page, base, pool.search, 300000);
+        await page.getByRole('button', { name: 'Step 100' }).click();
+        await waitMapsAt(page, 100);
+        await mapFrames(page);
+        const pz = await panZoom(page);
+        return {
+          search: pool.search,
+          firstPicture: first,
+          panZoom: {
+            mapDraw: stats(pz.maps.draw),
+            coarseFrames: pz.maps.coarse,
+            mapInterval: stats(pz.maps.interval),
+            page: stats(pz.raf),
+          },
+          memory: await memory(page),
+        };
+      }),
+    );
   }
+for (const [k, list] of Object.entries(pageRuns)) results.pages[k] = median(list, (x) => x.firstPicture?.totalMs);
 
 results.machine.loadAfter = loadavg();
 await browser.close();
@@ -239,6 +271,8 @@ function printTable(r) {
     )
       .map(([a, b]) => `${a} ${mb(b)}`)
       .join(', ')}`;
+  // With --runs: the run shown is the median one; every run's key figure follows.
+  const all = (v) => (v.runs && v.runs.length > 1 ? `; the median of ${v.runs.length} runs: ${v.runs.join(', ')}` : '');
   const ms = (s) => (s && s.p50 != null ? `${s.p50} / ${s.p95} / ${s.max} ms (${s.n})` : '-');
   const rows = [];
   for (const [k, v] of Object.entries(r.churn)) {
@@ -248,7 +282,7 @@ function printTable(r) {
     }
     rows.push([
       `churn ${k}: Play at max, op indices/s`,
-      `${v.play.opsPerSec.toLocaleString('en')} (${v.play.ops.toLocaleString('en')} ops in ${v.play.ms} ms)`,
+      `${v.play.opsPerSec.toLocaleString('en')} (${v.play.ops.toLocaleString('en')} ops in ${v.play.ms} ms)${all(v)}`,
     ]);
     rows.push([`churn ${k}: page frame while playing p50/p95/max`, ms(v.frameWhilePlaying.page)]);
     rows.push([`churn ${k}: map draw while playing`, ms(v.frameWhilePlaying.mapDraw)]);
@@ -268,7 +302,7 @@ function printTable(r) {
     }
     rows.push([
       `${n} pages: first picture (navigation / map worker)`,
-      `${v.firstPicture.totalMs} ms / ${v.firstPicture.mapFirstMs} ms`,
+      `${v.firstPicture.totalMs} ms / ${v.firstPicture.mapFirstMs} ms${all(v)}`,
     ]);
     rows.push([
       `${n} pages: map draw while panning and zooming`,

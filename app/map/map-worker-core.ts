@@ -9,7 +9,13 @@
  */
 import { createAllocator } from '../../engine/allocators/registry';
 import { ChunkState } from '../../engine/core/types';
-import { publishedViews, readPublished, type PublishedViews } from '../../engine/runtime/published';
+import {
+  generationOf,
+  nextGeneration,
+  publishedViews,
+  readPublished,
+  type PublishedViews,
+} from '../../engine/runtime/published';
 import { pngName, tilePng, viewPng } from '../export/png';
 import { planTiles } from '../export/tiles';
 import { MapModel } from './map-model';
@@ -84,6 +90,11 @@ class MapWorker {
    * the run needs them more than a map needs 30 pictures a second. An idle generation is read at
    * once.
    */
+  /** Resolves at the next publish (null where the platform cannot wait for one: frames only). */
+  nextPublish(): Promise<void> | null {
+    return nextGeneration(this.header, generationOf(this.header));
+  }
+
   tick(): void {
     const pub = readPublished(this.header);
     const now = performance.now();
@@ -202,12 +213,27 @@ export function startMapWorker(scope: WorkerScope): void {
       fail(e);
     }
   };
+  // Besides the frame loop, a tick right at each publish: a seek's or a step's op is drawn at
+  // once, not up to a frame later (while a run plays, tick() keeps to its own pace).
+  const watch = (w: MapWorker) => {
+    void w.nextPublish()?.then(() => {
+      if (map !== w) return;
+      try {
+        w.tick();
+        watch(w);
+      } catch (e) {
+        map = null;
+        fail(e);
+      }
+    });
+  };
   scope.onmessage = (ev) => {
     const m = ev.data;
     try {
       if (m.type === 'init') {
         map = new MapWorker(scope, m.canvas, m);
         raf(loop);
+        watch(map);
         return;
       }
       if (!map) return;

@@ -13,7 +13,8 @@
  * reader loads the generation (Atomics), reads op and playing, and loads the generation again:
  * equal, the pair belongs together (retry otherwise). The Atomics pair orders the reader after
  * every allocator write that preceded the publish, so a visit made after reading a paused
- * generation sees the states of exactly that op.
+ * generation sees the states of exactly that op. The writer also wakes whoever waits on the
+ * generation (nextGeneration): a map draws a seek's or a step's op at once, not at its next frame.
  */
 
 export const PUBLISHED_BYTES = 16;
@@ -47,7 +48,27 @@ export function publishedViews(buffer: ArrayBufferLike): PublishedViews {
 export function publishOp(v: PublishedViews, op: number, playing: boolean): number {
   v.f64[F_OP] = op;
   v.i32[I_PLAYING] = playing ? 1 : 0;
-  return Atomics.add(v.i32, I_GENERATION, 1) + 1;
+  const g = Atomics.add(v.i32, I_GENERATION, 1) + 1;
+  if (v.i32.buffer instanceof SharedArrayBuffer) Atomics.notify(v.i32, I_GENERATION);
+  return g;
+}
+
+type WaitAsync = (
+  a: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
+
+/**
+ * Resolves once the generation differs from `seen` (at once if it already does); null where the
+ * platform cannot wait without blocking (no Atomics.waitAsync, or a header not shared).
+ */
+export function nextGeneration(v: PublishedViews, seen: number): Promise<void> | null {
+  // ES2024's Atomics.waitAsync (the engine's lib is ES2022; Chromium and Node 20 have it).
+  const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+  if (!waitAsync || !(v.i32.buffer instanceof SharedArrayBuffer)) return null;
+  const w = waitAsync.call(Atomics, v.i32, I_GENERATION, seen);
+  return w.async ? w.value.then(() => undefined) : Promise.resolve();
 }
 
 /** The generation alone (a cheap per-frame check). */

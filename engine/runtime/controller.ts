@@ -1,9 +1,9 @@
 /**
  * The Controller: ControlApi over an Engine. It lives off the main thread (the
  * browser's control worker, or Node), because commands to CPU workers block in
- * Atomics.wait. Lockstep runs of a stream go to CPU workers in batches (one worker
- * per CPU, or CPUs shared between workers when there are more CPUs than cores);
- * adaptive workloads, seeks and replays run on this thread. Free-running uses the
+ * Atomics.wait. Lockstep runs of a stream go to CPU workers in batches (a lane per
+ * worker, or a lane's CPUs spread over workers when there are fewer lanes than cores);
+ * adaptive workloads and short seek replays run on this thread. Free-running uses the
  * workers without ordering.
  *
  * Long operations (play, runUntil) run in slices of ~12 ms and yield between them so

@@ -2,7 +2,8 @@
  * The engine of a run: its lanes (one allocator each), its op source, a cursor and
  * checkpoints. `run` executes the next op indices, on this thread (the op loop,
  * loop.ts) or through an executor that hands them to CPU workers; `seek` restores
- * the nearest checkpoint and replays on this thread at full speed. The CLI, the
+ * the nearest checkpoint and replays at full speed (a short replay on this thread, a
+ * long one on the workers when there are some). The CLI, the
  * bench and the app's control worker all drive a run through this class.
  *
  * Checkpoints are taken at multiples of the interval (checkpoints.ts); with
@@ -185,7 +186,7 @@ export class Engine {
 
   /**
    * Go to op index `op`: restore the last checkpoint at or before it when going back
-   * (or when it is nearer than the cursor), then replay on this thread. Returns the
+   * (or when it is nearer than the cursor), then replay (SEEK_INLINE_MAX). Returns the
    * cursor reached (less than `op` when the run ends first).
    */
   seek(op: number): number {

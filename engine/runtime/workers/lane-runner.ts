@@ -143,6 +143,7 @@ export class LaneRunner {
   /** The run was rewound or replayed elsewhere: every op before `cursor` is done; owners come from the slot table. */
   reset(cursor: number): void {
     const t = this.lane.slots;
+    t.refresh();
     this.ensureSlots(t.length);
     this.ownerOf.set(t.owner.subarray(0, Math.min(t.length, this.ownerOf.length)));
     this.lastOp.fill(-1);
@@ -171,6 +172,8 @@ export class LaneRunner {
       Z = ops.size,
       m = ops.mask;
     this.ensureSlots(ops.slots);
+    // The coordinator grows the slot tables before a batch needs them.
+    lane.slots.refresh();
     this.from = from;
     this.ordered = Atomics.load(this.ctrl, C_ORDERED) !== 0;
     this.batch = this.sets[Atomics.load(this.ctrl, C_BUF)];

@@ -3,7 +3,7 @@
  * (engine/core/op-buffer.ts names allocations by slot). Written by whichever thread
  * executes the alloc, read by the thread that executes the free, map or unmap.
  *
- * Layout: three growable shared buffers (readers in other threads see growth), entry s:
+ * Layout: three growable shared buffers (another thread sees growth after refresh()), entry s:
  *   addr   f64   the address the allocator returned (>= 0), or its negative error code:
  *                a later free/map/unmap of the slot is then skipped
  *   req    u32   the requested bytes (a free passes them, as avl_free requires)
@@ -45,10 +45,23 @@ export class SlotTable {
     this.remake();
   }
 
+  /**
+   * Views of the buffers' current size. They are fixed-length on purpose: a view that tracks a
+   * growable buffer's length costs V8 (Node 20 and Chromium alike) about six times a plain one per
+   * element, and these are read or written at every op. So a thread sees another's growth only
+   * when it calls refresh() or ensure().
+   */
   private remake(): void {
-    this.addr = new Float64Array(this.handle.addr);
-    this.req = new Uint32Array(this.handle.req);
-    this.owner = new Uint8Array(this.handle.owner);
+    const h = this.handle;
+    const n = Math.min(h.addr.byteLength / 8, h.req.byteLength / 4, h.owner.byteLength);
+    this.addr = new Float64Array(h.addr, 0, n);
+    this.req = new Uint32Array(h.req, 0, n);
+    this.owner = new Uint8Array(h.owner, 0, n);
+  }
+
+  /** Follow a growth made by another thread (a CPU worker before each batch). */
+  refresh(): void {
+    if (this.handle.owner.byteLength !== this.owner.length) this.remake();
   }
 
   get length(): number {
@@ -58,13 +71,22 @@ export class SlotTable {
   /** Room for `slots` entries (grows, doubling; fixed ArrayBuffers where there is no shared memory). */
   ensure(slots: number): void {
     if (slots <= this.length) return;
+    this.refresh();
+    if (slots <= this.length) return;
     if (slots > MAX_SLOTS) throw new Error(`more than ${MAX_SLOTS} allocations live at once`);
     const n = Math.min(MAX_SLOTS, Math.max(slots, this.length * 2));
     const h = this.handle;
     const grow = (b: ArrayBufferLike, bytes: number): ArrayBufferLike => {
       const g = b as Growable;
       if (typeof g.grow === 'function' && g.growable) {
-        g.grow(bytes);
+        // Another thread may have grown it further meanwhile: never shrink.
+        if (bytes > b.byteLength) {
+          try {
+            g.grow(bytes);
+          } catch (e) {
+            if (b.byteLength < bytes) throw e;
+          }
+        }
         return b;
       }
       const c = new ArrayBuffer(bytes);

@@ -27,14 +27,29 @@ export interface EngineOptions {
   budgetBytes?: number;
 }
 
+/** A call's ops for the CPU workers (Executor.runStream). */
+export interface WorkerSpan {
+  from: number;
+  to: number;
+  /**
+   * Produce ops up to `upto` (called while workers run; it may go past `to`, so that the next call
+   * finds its first ops ready) and return where the span ends now (sooner when the stream ended).
+   */
+  ensure(upto: number): number;
+  /** The first op index after `op` where the workers must stand still (a checkpoint), or Infinity. */
+  nextStop(op: number): number;
+  /** Every op before `op` ran and is recorded, and nothing runs: take the checkpoint there. */
+  atStop(op: number): void;
+}
+
 /** Runs ops on CPU workers instead of this thread (runtime/workers). */
 export interface Executor {
   /**
-   * Execute ops [from, to) of the stream on every lane, recording as the op loop does; the first
-   * failure's op index, or -1. `ensure(upto)` produces ops up to `upto` (called while workers run)
-   * and returns where the span ends now (sooner when the stream ended).
+   * Execute the span's ops on every lane, recording as the op loop does, in batches that never
+   * cross a stop. With `stopAtFailure` no batch starts once a failure was recorded. Returns the op
+   * index reached and the first failure's op index, or -1.
    */
-  runStream(from: number, to: number, ensure: (upto: number) => number): number;
+  runStream(span: WorkerSpan, stopAtFailure: boolean): { reached: number; first: number };
   /** The state in shared memory changed under the workers (a seek): they must forget what they knew. */
   reset(cursor: number): void;
 }
@@ -55,6 +70,8 @@ export class Engine {
   cursor = 0;
   private readonly store: CheckpointStore<Extra> | null;
   private executor: Executor | null = null;
+  /** The generator's state at checkpoint ops that production passed ahead of execution. */
+  private readonly streamAt = new Map<number, unknown>();
 
   constructor(
     readonly config: WorkloadSource & { allocators: AllocatorSpec[] },
@@ -116,8 +133,12 @@ export class Engine {
     const start = this.cursor;
     const goal = start + n;
     const failures = untilFailure ? this.failureCount() : 0;
+    const workers = this.executor && this.source.kind === 'stream';
     while (this.cursor < goal) {
-      const ran = this.runSpan(Math.min(goal, this.nextCheckpoint()) - this.cursor, untilFailure);
+      // On workers a call crosses checkpoints (they stop there, briefly); inline it stops at each.
+      const ran = workers
+        ? this.runOnWorkers(goal - this.cursor, untilFailure)
+        : this.runSpan(Math.min(goal, this.nextCheckpoint(this.cursor)) - this.cursor, untilFailure);
       this.checkpoint();
       if (ran === 0 || (untilFailure && this.failureCount() > failures)) break;
     }
@@ -131,18 +152,41 @@ export class Engine {
     return n;
   }
 
-  private nextCheckpoint(): number {
+  /** The first checkpoint op index after `op` (Infinity without checkpoints). */
+  private nextCheckpoint(op: number): number {
     const iv = this.store?.interval ?? Infinity;
-    return Number.isFinite(iv) ? (Math.floor(this.cursor / iv) + 1) * iv : Infinity;
+    return Number.isFinite(iv) ? (Math.floor(op / iv) + 1) * iv : Infinity;
   }
 
   /**
-   * Up to `n` indices from the cursor without crossing a checkpoint; advances the cursor
-   * and returns how many ran. On workers a batch runs to its end; when it is to stop at
-   * a failure inside it, the engine seeks back to right after that failure (a restore
-   * and a replay of less than one interval).
+   * Produce generated ops up to `upto`. Production runs ahead of execution, so the generator's
+   * state is noted at each checkpoint op it passes: the checkpoint taken there later needs it.
    */
-  private runSpan(n: number, stop: boolean, inline = false): number {
+  private produce(upto: number): void {
+    const s = this.source;
+    if (s.kind !== 'stream') return;
+    const buf = s.ops;
+    while (!buf.ended && buf.produced < upto) {
+      const c = this.store && buf.ring ? this.nextCheckpoint(buf.produced) : Infinity;
+      fill(s, Math.min(upto, c));
+      if (buf.produced === c) this.streamAt.set(c, s.stream.save());
+    }
+  }
+
+  /** The generator's state at the cursor (a ring's checkpoint), from the notes of `produce`. */
+  private streamAtCursor(s: Extract<Source, { kind: 'stream' }>): unknown {
+    if (s.ops.produced === this.cursor) return s.stream.save();
+    const at = this.streamAt.get(this.cursor);
+    for (const op of this.streamAt.keys()) if (op <= this.cursor) this.streamAt.delete(op);
+    if (at === undefined) throw new Error(`engine: no generator state noted at op ${this.cursor}`);
+    return at;
+  }
+
+  /**
+   * Up to `n` indices from the cursor on this thread without crossing a checkpoint; advances
+   * the cursor and returns how many ran.
+   */
+  private runSpan(n: number, stop: boolean): number {
     const s = this.source;
     const from = this.cursor;
     if (s.kind === 'adaptive') {
@@ -152,23 +196,53 @@ export class Engine {
     const buf = s.ops;
     buf.setConsumed(from);
     const want = Math.min(from + n, from + RING_OPS / 2);
-    // Workers get the first batch's ops now and the rest while they run (executor.ts).
-    fill(s, this.executor && !inline ? Math.min(want, from + BATCH_MAX) : want);
+    this.produce(want);
     const to = buf.ended ? Math.min(want, buf.produced) : want;
     if (to <= from) return 0;
-    const slots = buf.slots;
-    for (const L of this.lanes) L.slots.ensure(slots);
-    if (!this.executor || inline) {
-      this.cursor = runStream(this.lanes, buf, from, to, stop);
-      return this.cursor - from;
-    }
-    const first = this.executor.runStream(from, to, (upto) => {
-      fill(s, upto);
-      for (const L of this.lanes) L.slots.ensure(buf.slots);
-      return buf.ended ? Math.min(to, buf.produced) : to;
-    });
-    this.cursor = buf.ended ? Math.min(to, buf.produced) : to;
-    if (stop && first >= 0 && first + 1 < to) this.seek(first + 1);
+    for (const L of this.lanes) L.slots.ensure(buf.slots);
+    this.cursor = runStream(this.lanes, buf, from, to, stop);
+    return this.cursor - from;
+  }
+
+  /**
+   * Up to `n` indices from the cursor on the CPU workers (a generated or imported stream). They
+   * stand still at each checkpoint, which is taken then, and go on; the ops of each next batch
+   * are produced while they run. A batch runs to its end: when the call is to stop at a failure
+   * inside one, the engine seeks back to right after it (a restore and a replay of less than an
+   * interval). Returns how many indices ran.
+   */
+  private runOnWorkers(n: number, stop: boolean): number {
+    const s = this.source as Extract<Source, { kind: 'stream' }>;
+    const ex = this.executor as Executor;
+    const buf = s.ops;
+    const from = this.cursor;
+    buf.setConsumed(from);
+    // The ring keeps every op from `from` on: a call spans at most half of it (and production
+    // runs at most a batch ahead of the call's end).
+    const want = Math.min(from + n, from + RING_OPS / 2);
+    this.produce(Math.min(want, from + BATCH_MAX));
+    const to = buf.ended ? Math.min(want, buf.produced) : want;
+    if (to <= from) return 0;
+    for (const L of this.lanes) L.slots.ensure(buf.slots);
+    const r = ex.runStream(
+      {
+        from,
+        to,
+        ensure: (upto) => {
+          this.produce(Math.min(upto, from + RING_OPS / 2 + BATCH_MAX));
+          for (const L of this.lanes) L.slots.ensure(buf.slots);
+          return buf.ended ? Math.min(to, buf.produced) : to;
+        },
+        nextStop: (op) => this.nextCheckpoint(op),
+        atStop: (op) => {
+          this.cursor = op;
+          this.checkpoint();
+        },
+      },
+      stop,
+    );
+    this.cursor = r.reached;
+    if (stop && r.first >= 0 && r.first + 1 < r.reached) this.seek(r.first + 1);
     return this.cursor - from;
   }
 
@@ -179,7 +253,7 @@ export class Engine {
     const slots = s.kind === 'stream' ? s.ops.slots : 0;
     const lanes = this.lanes.map((L) => L.save(L.workload ? L.slots.length : slots));
     // A linear buffer (a trace) holds every op: nothing to regenerate after a seek.
-    const stream = s.kind === 'stream' && s.ops.ring ? s.stream.save() : null;
+    const stream = s.kind === 'stream' && s.ops.ring ? this.streamAtCursor(s) : null;
     const bytes = lanes.reduce((n, l) => n + l.slots.addr.byteLength * 1.75 + 16384, 0);
     st.take(this.cursor, { lanes, stream }, bytes);
   }
@@ -197,10 +271,12 @@ export class Engine {
     if (cp && (target < this.cursor || cp.op > this.cursor)) this.restore(cp);
     // A long replay goes to the CPU workers like a run (each lane on its own worker, so the
     // lanes replay at once); a short one runs here, where it costs no hand-off.
-    const inline = !this.executor || target - this.cursor < SEEK_INLINE_MAX;
+    const inline = !this.executor || this.source.kind !== 'stream' || target - this.cursor < SEEK_INLINE_MAX;
     if (!inline && this.cursor !== from) this.executor?.reset(this.cursor);
     while (this.cursor < target) {
-      const ran = this.runSpan(Math.min(target, this.nextCheckpoint()) - this.cursor, false, inline);
+      const ran = inline
+        ? this.runSpan(Math.min(target, this.nextCheckpoint(this.cursor)) - this.cursor, false)
+        : this.runOnWorkers(target - this.cursor, false);
       this.checkpoint();
       if (ran === 0) break;
     }
@@ -218,6 +294,7 @@ export class Engine {
       if (!s.ops.holds(cp.op)) {
         s.stream.restore(cp.extra.stream);
         s.ops.rewind(cp.op);
+        for (const op of this.streamAt.keys()) if (op > cp.op) this.streamAt.delete(op);
       }
     }
     this.cursor = cp.op;

@@ -78,6 +78,32 @@ describe('lockstep on CPU workers', () => {
       }
     },
   );
+
+  it('production runs ahead of the workers across checkpoints: a seek past the ring regenerates exactly', async () => {
+    // 1.3 M ops outgrow the ring (RING_OPS): seeking back to 70,000 restores the generator from the
+    // checkpoint at 65,536, whose state was noted while the ops were produced ahead of execution.
+    const cfg = base('churn', 1, 1_300_000);
+    const e = new Engine(cfg);
+    const setup = await startPool(nodeSpawn, e, cfg, 2, true);
+    e.setExecutor(setup.executor);
+    try {
+      e.run(1_300_000);
+      const ref = new Engine(cfg, { checkpoints: false });
+      for (const op of [70000, 600_000]) {
+        expect(e.seek(op)).toBe(op);
+        ref.run(op - ref.cursor);
+        e.lanes.forEach((L, k) => expect(sameState(L.allocator, ref.lanes[k].allocator)).toBe(true));
+      }
+      e.run(700_000);
+      ref.run(700_000);
+      e.lanes.forEach((L, k) => {
+        expect(sameState(L.allocator, ref.lanes[k].allocator)).toBe(true);
+        expect(L.failures.list()).toEqual(ref.lanes[k].failures.list());
+      });
+    } finally {
+      setup.pool.terminate();
+    }
+  });
 });
 
 describe('free-running', () => {

@@ -72,7 +72,13 @@ function attach(m: InitMessage): Attached {
 
 function batchViews(m: InitMessage, set: number, k: number) {
   const b = m.batch[set][k];
-  return { out: new Float64Array(b.out), largest: new Float64Array(b.largest), held: new Float64Array(b.held) };
+  return {
+    out: new Float64Array(b.out),
+    largest: new Float64Array(b.largest),
+    held: new Float64Array(b.held),
+    util: new Float64Array(b.util),
+    info: new Int32Array(b.info),
+  };
 }
 
 /** Serve commands after sequence number `seen` until CMD_QUIT. */

@@ -16,7 +16,7 @@
  */
 import { K_ALLOC, K_FREE, K_PAGE_ALLOC, K_UNMAP, type OpBuffer } from '../../core/op-buffer';
 import type { Allocator } from '../../core/types';
-import type { Lane } from '../lane';
+import { UNMODELLED, type Lane } from '../lane';
 import { applyOp } from '../loop';
 import { C_ABORT, C_BUF, C_ORDERED, PROG_STRIDE } from './protocol';
 
@@ -26,6 +26,8 @@ export interface BatchViews {
   out: Float64Array;
   largest: Float64Array;
   held: Float64Array;
+  util: Float64Array;
+  info: Int32Array;
 }
 
 export class LaneRunner {
@@ -47,6 +49,8 @@ export class LaneRunner {
   private readonly crossTouchesOwner: boolean;
   /** 0 none, 1 frees (and unmaps), 2 all of the owner's ops touch its shared state. */
   private readonly ownerOps: number;
+  /** Per-op held bytes for the coordinator, when other workers share the lane (protocol.ts held). */
+  private readonly heldHook: (bytes: number) => void;
 
   constructor(
     private readonly lane: Lane,
@@ -70,7 +74,7 @@ export class LaneRunner {
     this.lastX = new Int32Array(cpus).fill(-1);
     this.lastXw = new Uint8Array(cpus);
     this.a.gate = () => this.waitPrefix();
-    this.a.onHeldChange = (bytes: number) => {
+    this.heldHook = (bytes: number) => {
       this.batch.held[this.cur - this.from] += bytes;
     };
     this.batch = sets[0];
@@ -139,6 +143,7 @@ export class LaneRunner {
   /** The run was rewound or replayed elsewhere: every op before `cursor` is done; owners come from the slot table. */
   reset(cursor: number): void {
     const t = this.lane.slots;
+    t.refresh();
     this.ensureSlots(t.length);
     this.ownerOf.set(t.owner.subarray(0, Math.min(t.length, this.ownerOf.length)));
     this.lastOp.fill(-1);
@@ -167,9 +172,14 @@ export class LaneRunner {
       Z = ops.size,
       m = ops.mask;
     this.ensureSlots(ops.slots);
+    // The coordinator grows the slot tables before a batch needs them.
+    lane.slots.refresh();
     this.from = from;
     this.ordered = Atomics.load(this.ctrl, C_ORDERED) !== 0;
     this.batch = this.sets[Atomics.load(this.ctrl, C_BUF)];
+    // Alone, this worker records what the coordinator cannot know: the utilisation at a failure.
+    this.a.onHeldChange = n === 1 ? null : this.heldHook;
+    this.batch.info[0] = n === 1 ? 1 : 0;
     if (n === 1) {
       this.runAlone(from, to);
       return;
@@ -215,7 +225,9 @@ export class LaneRunner {
   /**
    * The lane's ops when this worker is its only one: nothing to order against, so no
    * per-op bookkeeping (slot and owner tables stay stale: a change of groups is always
-   * followed by reset(), which reloads them). Progress is published every 1024 ops, for
+   * followed by reset(), which reloads them). The allocator's state is exactly the inline
+   * one at every op, so a failure's utilisation is read here, and the coordinator's merge
+   * only looks at the negative outcomes (info). Progress is published every 1024 ops, for
    * the coordinator's watchdog.
    */
   private runAlone(from: number, to: number): void {
@@ -226,16 +238,24 @@ export class LaneRunner {
       Z = ops.size,
       A = ops.align,
       m = ops.mask;
-    const { out, largest } = this.batch;
+    const { out, largest, util, info } = this.batch;
+    let negative = 0;
     for (let i = from; i < to; i++) {
       const p = i & m;
       const kind = K[p];
       this.cur = i;
       const r = applyOp(lane, i, kind, C[p], S[p], Z[p], A[p]);
       out[i - from] = r;
-      if ((kind === K_ALLOC || kind === K_PAGE_ALLOC) && r < 0) largest[i - from] = this.a.largestFree(C[p]);
+      if (r < 0) {
+        negative++;
+        if ((kind === K_ALLOC || kind === K_PAGE_ALLOC) && r !== UNMODELLED) {
+          largest[i - from] = this.a.largestFree(C[p]);
+          util[i - from] = lane.utilisation();
+        }
+      }
       if ((i & 1023) === 0) this.publish(i);
     }
+    info[1] = negative;
     this.pos = to;
     this.publish(to);
   }

@@ -25,7 +25,10 @@
  *   out     f64  the outcome (as lane.ts outcomes)
  *   largest f64  for a failed allocation: the failing CPU's largest free block then
  *   held    f64  bytes of pages the allocator took (+) or gave back (-) during the op;
- *                the coordinator zeroes it after reading a batch
+ *                the coordinator zeroes it after reading a batch (not written by a lane's only worker)
+ *   util    f64  a lane's only worker: the utilisation right after a failed allocation
+ *   info    i32  [0] 1 when the lane's only worker ran the batch (util written, held not),
+ *                [1] how many of its outcomes are negative (failures, skips, errors)
  * Slot tables and allocator state are shared too (lane.ts, the allocators' buffers).
  */
 import type { AllocatorSpec } from '../../allocators/registry';
@@ -54,6 +57,8 @@ export interface BatchBuffers {
   out: ArrayBufferLike;
   largest: ArrayBufferLike;
   held: ArrayBufferLike;
+  util: ArrayBufferLike;
+  info: ArrayBufferLike;
 }
 
 export interface InitMessage {

@@ -190,14 +190,13 @@ export class WorkerExecutor implements Executor {
 
   /**
    * The same for a batch the lane's only worker ran (lane-runner.ts runAlone): it read each
-   * failure's utilisation, so only the negative outcomes need a look, and the newest ones are
-   * copied. The requested bytes per slot (req) are not followed: a lane's group changes only
-   * with a reset, which reloads them.
+   * failure's utilisation and wrote the outcome rings (shared, lane.ts), so only the negative
+   * outcomes need a look. The requested bytes per slot (req) are not followed: a lane's group
+   * changes only with a reset, which reloads them.
    */
   private mergeAlone(L: Lane, v: LaneBatch, from: number, to: number): number {
     const { kind: K, cpu: C, size: Z, mask: m } = this.ops;
     const out = v.out;
-    for (let i = Math.max(from, to - OUT_RING); i < to; i++) L.outcomes[i & OUT_MASK] = out[i - from];
     let first = -1;
     for (let i = from, left = v.info[1]; left > 0 && i < to; i++) {
       const r = out[i - from];

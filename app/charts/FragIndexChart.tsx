@@ -3,15 +3,13 @@
  * per allocator over op index, computed from the free-block histograms kept in the
  * metric history (so changing the request redraws the whole run).
  */
-import { line, scaleLinear } from 'd3';
 import { useState } from 'react';
 import { history } from '../runtime/actions';
 import { useStore } from '../store/store';
-import { XAxis, YAxis } from './Axis';
 import { colourOf, fmtPct } from '../render/format';
-import { CHART, useHistoryTick } from './chart-utils';
-import { columnPoints } from './downsample';
+import { useHistoryTick } from './chart-utils';
 import { ChartCard } from './ChartCard';
+import { IndexKey, IndexPlot } from './IndexPlot';
 import { REQUEST_INDEX_DEFINITIONS, requestIndices } from '../../engine/core/metrics';
 
 export const MAX_REQUEST = 1 << 24;
@@ -54,35 +52,8 @@ function RequestInput() {
 export function FragIndexChart() {
   const { box } = useHistoryTick();
   const request = useStore((s) => s.request);
-  const { w, h, m } = CHART;
   const lanes = history.histograms;
   const series = lanes.map((l) => l.hist.map((hist) => requestIndices(hist, request)));
-  let xMax = 1;
-  for (const l of lanes) if (l.length > 0) xMax = Math.max(xMax, l.op[l.length - 1]);
-  const x = scaleLinear()
-    .domain([0, xMax])
-    .range([m.left, w - m.right])
-    .nice();
-  const y = scaleLinear()
-    .domain([-1, 1])
-    .range([h - m.bottom, m.top]);
-  const paths = lanes.flatMap((l, i) =>
-    (['fragmentation', 'unusable'] as const).map((k) => ({
-      key: `${i}-${k}`,
-      colour: colourOf(i),
-      dash: k === 'unusable' ? '5 3' : '',
-      d:
-        line<number>()
-          .x((n) => x(l.op[n]))
-          .y((n) => y(series[i][n][k]))(
-          columnPoints(
-            series[i].length,
-            (n) => x(l.op[n]),
-            (n) => series[i][n][k],
-          ),
-        ) ?? '',
-    })),
-  );
   const labels = history.lanes.map((l) => l.label);
   const legend = (
     <div className="chart-legend">
@@ -97,18 +68,7 @@ export function FragIndexChart() {
           </span>
         );
       })}
-      <span>
-        <svg width={22} height={8}>
-          <line x1={0} x2={22} y1={4} y2={4} stroke="#333" />
-        </svg>
-        fragmentation index
-      </span>
-      <span>
-        <svg width={22} height={8}>
-          <line x1={0} x2={22} y1={4} y2={4} stroke="#333" strokeDasharray="5 3" />
-        </svg>
-        unusable index
-      </span>
+      <IndexKey />
     </div>
   );
   const title = 'Fragmentation index';
@@ -120,17 +80,16 @@ export function FragIndexChart() {
       legend={legend}
       box={box}
     >
-      <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={`${title} for a ${request}-byte request`}>
-        <YAxis scale={y} x={m.left} fmt={(v) => String(v)} width={w - m.left - m.right} />
-        <line x1={m.left} x2={w - m.right} y1={y(0)} y2={y(0)} stroke="#aaa" />
-        <XAxis scale={x} y={h - m.bottom} label="op" />
-        {paths.map((p) => (
-          <path key={p.key} d={p.d} fill="none" stroke={p.colour} strokeWidth={1.4} strokeDasharray={p.dash} />
-        ))}
-        <text x={w - m.right} y={m.top + 8} textAnchor="end" fontSize={9} fill="#555">
-          request {request} B
-        </text>
-      </svg>
+      <IndexPlot
+        series={lanes.map((l, i) => ({
+          i,
+          length: series[i].length,
+          op: (n) => l.op[n],
+          value: (n, k) => series[i][n][k],
+        }))}
+        label={`${title} for a ${request}-byte request`}
+        corner={`request ${request} B`}
+      />
     </ChartCard>
   );
 }

@@ -4,14 +4,12 @@
  * (order-indices.ts); under the chart, the latest values of every order as the kernel's
  * extfrag/unusable_index and extfrag_index print them (each row's title holds the file's line).
  */
-import { line, scaleLinear } from 'd3';
 import { useState } from 'react';
 import { colourOf } from '../render/format';
-import { XAxis, YAxis } from './Axis';
 import { buddyLanes } from './BuddyinfoChart';
-import { CHART, useHistoryTick } from './chart-utils';
-import { columnPoints } from './downsample';
+import { useHistoryTick } from './chart-utils';
 import { ChartCard } from './ChartCard';
+import { IndexKey, IndexPlot } from './IndexPlot';
 import { fmtThousandths, indexLine, orderIndices } from './order-indices';
 import { BUDDY_ORDERS } from '../runtime/history';
 
@@ -28,36 +26,9 @@ const DEFAULT_ORDER = 3;
 export function OrderIndexChart() {
   const { box } = useHistoryTick();
   const [order, setOrder] = useState(DEFAULT_ORDER);
-  const { w, h, m } = CHART;
   const lanes = buddyLanes();
-  let xMax = 1;
-  for (const { lane } of lanes) xMax = Math.max(xMax, lane.op[lane.length - 1]);
-  const x = scaleLinear()
-    .domain([0, xMax])
-    .range([m.left, w - m.right])
-    .nice();
-  const y = scaleLinear()
-    .domain([-1, 1])
-    .range([h - m.bottom, m.top]);
   const series = lanes.map(({ lane }) =>
     Array.from({ length: lane.length }, (_, n) => orderIndices(lane.buddyRow(n) ?? [])),
-  );
-  const paths = lanes.flatMap(({ lane, i }, j) =>
-    (['fragmentation', 'unusable'] as const).map((k) => ({
-      key: `${i}-${k}`,
-      colour: colourOf(i),
-      dash: k === 'unusable' ? '5 3' : '',
-      d:
-        line<number>()
-          .x((n) => x(lane.op[n]))
-          .y((n) => y(series[j][n][k][order] / 1000))(
-          columnPoints(
-            series[j].length,
-            (n) => x(lane.op[n]),
-            (n) => series[j][n][k][order],
-          ),
-        ) ?? '',
-    })),
   );
   const legend = (
     <div className="chart-legend">
@@ -77,18 +48,7 @@ export function OrderIndexChart() {
           {lane.label}
         </span>
       ))}
-      <span>
-        <svg width={22} height={8}>
-          <line x1={0} x2={22} y1={4} y2={4} stroke="#333" />
-        </svg>
-        fragmentation index
-      </span>
-      <span>
-        <svg width={22} height={8}>
-          <line x1={0} x2={22} y1={4} y2={4} stroke="#333" strokeDasharray="5 3" />
-        </svg>
-        unusable index
-      </span>
+      <IndexKey />
     </div>
   );
   const title = 'Fragmentation index per order';
@@ -100,17 +60,17 @@ export function OrderIndexChart() {
       legend={legend}
       box={box}
     >
-      <svg viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label={`${title}: order ${order}`}>
-        <YAxis scale={y} x={m.left} fmt={(v) => String(v)} width={w - m.left - m.right} />
-        <line x1={m.left} x2={w - m.right} y1={y(0)} y2={y(0)} stroke="#aaa" />
-        <XAxis scale={x} y={h - m.bottom} label="op" />
-        {paths.map((p) => (
-          <path key={p.key} d={p.d} fill="none" stroke={p.colour} strokeWidth={1.4} strokeDasharray={p.dash} />
-        ))}
-        <text x={w - m.right} y={m.top + 8} textAnchor="end" fontSize={9} fill="#555">
-          order {order}
-        </text>
-      </svg>
+      <IndexPlot
+        series={lanes.map(({ lane, i }, j) => ({
+          i,
+          length: series[j].length,
+          op: (n) => lane.op[n],
+          // Thousandths, as the kernel prints them.
+          value: (n, k) => series[j][n][k][order] / 1000,
+        }))}
+        label={`${title}: order ${order}`}
+        corner={`order ${order}`}
+      />
       {lanes.length === 0 && <p className="muted">No allocator of this run reports its buddy zone.</p>}
       {lanes.map(({ lane, i }, j) => {
         const last = series[j][series[j].length - 1];

@@ -111,3 +111,25 @@ export async function inlineVsWorkers(
   });
   return { inline, workers, diffs };
 }
+
+/** The workloads every lockstep equality test runs: [workload, CPUs, parameters]. */
+export const LOCKSTEP_CASES: [string, number, Record<string, number | string>][] = [
+  ['churn', 1, {}],
+  ['churn', 2, {}],
+  ['churn', 4, {}],
+  ['producer-consumer', 2, {}],
+  ['producer-consumer', 4, { inflight: 200 }],
+];
+
+/** Options of a lockstep run of `specs` (seed 7), by workload, CPUs, op count and parameters. */
+export function lockstepRun(specs: AllocatorSpec[]) {
+  return (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
+    allocators: specs,
+    workload,
+    params,
+    seed: 7,
+    cpus,
+    ops,
+    schedule: 'lockstep' as const,
+  });
+}

@@ -4,28 +4,14 @@ import { nodeSpawn } from './node/spawn';
 import { runHeadless } from './run-headless';
 import { Engine } from './engine';
 import { startPool } from './start-pool';
-import { inlineVsWorkers, sameState } from './test-support';
+import { inlineVsWorkers, LOCKSTEP_CASES, lockstepRun, sameState } from './test-support';
 import type { SpawnCpuWorker, WorkerHandle } from './workers/pool';
 
 const SPECS: AllocatorSpec[] = [{ kind: 'nta', preset: 'blog' }, { kind: 'pow2' }];
-const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
-  allocators: SPECS,
-  workload,
-  params,
-  seed: 7,
-  cpus,
-  ops,
-  schedule: 'lockstep' as const,
-});
+const base = lockstepRun(SPECS);
 
 describe('lockstep on CPU workers', () => {
-  const cases: [string, number, Record<string, number | string>][] = [
-    ['churn', 1, {}],
-    ['churn', 2, {}],
-    ['churn', 4, {}],
-    ['producer-consumer', 2, {}],
-    ['producer-consumer', 4, { inflight: 200 }],
-  ];
+  const cases = LOCKSTEP_CASES;
   for (const [workload, cpus, params] of cases) {
     it(`${workload} on ${cpus} CPU(s), ${Math.min(cpus, 2)} workers: bit for bit the inline run (state, failures, outcomes)`, async () => {
       const { diffs } = await inlineVsWorkers(base(workload, cpus, 60000, params));

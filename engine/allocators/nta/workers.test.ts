@@ -8,31 +8,17 @@
 import { describe, expect, it } from 'vitest';
 import type { AllocatorSpec } from '../registry';
 import { runHeadless } from '../../runtime/run-headless';
-import { inlineVsWorkers } from '../../runtime/test-support';
+import { inlineVsWorkers, LOCKSTEP_CASES, lockstepRun } from '../../runtime/test-support';
 
 const SPECS: AllocatorSpec[] = [
   // Growth from a zone that runs out: CPUs take pages from it in turn.
   { kind: 'nta', preset: 'patch2', overrides: { maxPages: 400 } },
   { kind: 'nta', preset: 'patch1', overrides: { regions: 200 } },
 ];
-const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
-  allocators: SPECS,
-  workload,
-  params,
-  seed: 7,
-  cpus,
-  ops,
-  schedule: 'lockstep' as const,
-});
+const base = lockstepRun(SPECS);
 
 describe('NTA lockstep on CPU workers equals inline', () => {
-  const cases: [string, number, Record<string, number | string>][] = [
-    ['churn', 1, {}],
-    ['churn', 2, {}],
-    ['churn', 4, {}],
-    ['producer-consumer', 2, {}],
-    ['producer-consumer', 4, { inflight: 200 }],
-  ];
+  const cases = LOCKSTEP_CASES;
   // One allocator per run: with as many lanes as workers each lane would run whole on one worker
   // (executor.ts assignGroups), and the CPUs of one lane would never run side by side.
   for (const [workload, cpus, params] of cases) {

@@ -7,31 +7,21 @@
 import { describe, expect, it } from 'vitest';
 import type { AllocatorSpec } from '../registry';
 import { runHeadless } from '../../runtime/run-headless';
-import { inlineVsWorkers } from '../../runtime/test-support';
+import { inlineVsWorkers, LOCKSTEP_CASES, lockstepRun } from '../../runtime/test-support';
 
 const SPECS: AllocatorSpec[] = [
   { kind: 'pow2' },
   // A small zone that runs out, with classes up to 131072 (blocks of up to 32 pages).
   { kind: 'pow2', overrides: { pages: 600 } },
 ];
-const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
-  allocators: SPECS,
-  workload,
-  // churn: sizes up to 140000, so classes above a page (and TooLarge) come up
-  params: workload === 'churn' ? { max: 140000, ...params } : params,
-  seed: 7,
-  cpus,
-  ops,
-  schedule: 'lockstep' as const,
-});
+const run = lockstepRun(SPECS);
+// churn: sizes up to 140000, so classes above a page (and TooLarge) come up
+const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) =>
+  run(workload, cpus, ops, workload === 'churn' ? { max: 140000, ...params } : params);
 
 describe('pow2 lockstep on CPU workers equals inline', () => {
-  const cases: [string, number, Record<string, number | string>][] = [
-    ['churn', 1, {}],
-    ['churn', 2, {}],
-    ['churn', 4, {}],
-    ['producer-consumer', 2, {}],
-    ['producer-consumer', 4, { inflight: 200 }],
+  const cases: typeof LOCKSTEP_CASES = [
+    ...LOCKSTEP_CASES,
     // Jumbo frames: 16760-byte buffers in class 32768 (order-3 blocks), freed on the CPU the flow hashes to.
     ['nic-rx', 4, { mtu: 9000 }],
   ];

@@ -6,31 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import type { AllocatorSpec } from '../registry';
 import { runHeadless } from '../../runtime/run-headless';
-import { inlineVsWorkers } from '../../runtime/test-support';
+import { inlineVsWorkers, LOCKSTEP_CASES, lockstepRun } from '../../runtime/test-support';
 
 const SPECS: AllocatorSpec[] = [
   { kind: 'slab', preset: '2.6.18-x86_64' },
   // A small pool that runs out, and a fast clock: cache_reap every 1,000 ops of a CPU.
   { kind: 'slab', preset: '2.6.18-i386', overrides: { pages: 600, opsPerSecond: 500 } },
 ];
-const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
-  allocators: SPECS,
-  workload,
-  params,
-  seed: 7,
-  cpus,
-  ops,
-  schedule: 'lockstep' as const,
-});
+const base = lockstepRun(SPECS);
 
 describe('SLAB lockstep on CPU workers equals inline', () => {
-  const cases: [string, number, Record<string, number | string>][] = [
-    ['churn', 1, {}],
-    ['churn', 2, {}],
-    ['churn', 4, {}],
-    ['producer-consumer', 2, {}],
-    ['producer-consumer', 4, { inflight: 200 }],
-  ];
+  const cases = LOCKSTEP_CASES;
   for (const [workload, cpus, params] of cases) {
     it(`${workload} on ${cpus} CPU(s), ${Math.min(cpus, 2)} workers: state, failures and outcomes bit for bit`, async () => {
       const { inline, diffs } = await inlineVsWorkers(base(workload, cpus, 40000, params));

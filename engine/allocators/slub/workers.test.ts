@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AllocatorSpec } from '../registry';
 import { runHeadless } from '../../runtime/run-headless';
-import { inlineVsWorkers } from '../../runtime/test-support';
+import { inlineVsWorkers, LOCKSTEP_CASES, lockstepRun } from '../../runtime/test-support';
 
 const SPECS: AllocatorSpec[] = [
   { kind: 'slub', preset: '2.6.22' },
@@ -14,24 +14,10 @@ const SPECS: AllocatorSpec[] = [
   { kind: 'slub', preset: '6.6-x86_64', overrides: { pages: 1500 } },
   { kind: 'buddy' },
 ];
-const base = (workload: string, cpus: number, ops: number, params: Record<string, number | string> = {}) => ({
-  allocators: SPECS,
-  workload,
-  params,
-  seed: 7,
-  cpus,
-  ops,
-  schedule: 'lockstep' as const,
-});
+const base = lockstepRun(SPECS);
 
 describe('SLUB and buddy: lockstep on CPU workers equals inline', () => {
-  const cases: [string, number, Record<string, number | string>][] = [
-    ['churn', 1, {}],
-    ['churn', 2, {}],
-    ['churn', 4, {}],
-    ['producer-consumer', 2, {}],
-    ['producer-consumer', 4, { inflight: 200 }],
-  ];
+  const cases = LOCKSTEP_CASES;
   for (const [workload, cpus, params] of cases) {
     it(`${workload} on ${cpus} CPU(s), ${Math.min(cpus, 2)} workers: state, failures and outcomes`, async () => {
       const { diffs } = await inlineVsWorkers(base(workload, cpus, 30000, params));
